@@ -1,0 +1,58 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { ensureDatabase, openDatabase } from "../db/database-url.js";
+import { migrate, openOrm } from "../db/open-orm.js";
+import { loadCouncilRegister } from "../db/load-council-register.js";
+import { CouncilRegister } from "../register/resolve-council.js";
+
+/** An open database for one command: the ORM, migrated, with the council register loaded. */
+export interface HubSession {
+  orm: MikroORM;
+  /** Whether the database is the embedded one, and where its data lives. */
+  embedded: boolean;
+  dataDir: string | null;
+  migrationsApplied: string[];
+  /** Closes the ORM and releases the embedded database (stopping it if no other sshub uses it). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the hub's database the same way for every command: DATABASE_URL or the embedded cluster
+ * (attached if another sshub runs it, else started and stopped again on close), then applies
+ * committed migrations and loads the council register, both idempotent.
+ */
+export async function openHubSession(options: {
+  log: (line: string) => void;
+  migrateOnly?: boolean;
+}): Promise<HubSession> {
+  const handle = await openDatabase({ log: options.log });
+  let orm: MikroORM | undefined;
+  try {
+    // The embedded cluster starts with only the maintenance database; a DATABASE_URL names one that exists.
+    const url = handle.embedded
+      ? await ensureDatabase(handle.url, new URL(handle.url).pathname.slice(1))
+      : handle.url;
+    orm = await openOrm(url);
+    const migrationsApplied = await migrate(orm);
+    if (!options.migrateOnly)
+      await loadCouncilRegister(
+        orm.em.fork(),
+        CouncilRegister.default().records,
+      );
+    const opened = orm;
+    let closing: Promise<void> | undefined;
+    return {
+      orm: opened,
+      embedded: handle.embedded,
+      dataDir: handle.dataDir,
+      migrationsApplied,
+      close() {
+        closing ??= opened.close().finally(() => handle.release());
+        return closing;
+      },
+    };
+  } catch (error) {
+    await orm?.close().catch(() => undefined);
+    await handle.release();
+    throw error;
+  }
+}

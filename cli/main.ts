@@ -1,0 +1,15 @@
+import "reflect-metadata";
+import { Command } from "commander";
+import { migrateCommand } from "./migrate-command.js";
+import { startCommand } from "./start-command.js";
+
+const program = new Command("sshub")
+  .description(
+    "Shared Services Hub: councils' shared services, governance and savings, imported from their workbooks.",
+  )
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .addCommand(startCommand())
+  .addCommand(migrateCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,73 @@
+import { Command } from "commander";
+import { startHub } from "../server/start-hub.js";
+import { openHubSession } from "./hub-session.js";
+import { logLine, onShutdownSignal, runCommand } from "./run-command.js";
+
+/** `sshub start`: the database, migrations, council register and the GraphQL API, until Ctrl-C. */
+export function startCommand(): Command {
+  return new Command("start")
+    .description(
+      "Start the hub: the database (embedded unless DATABASE_URL is set), migrations, the council register, " +
+        "and the GraphQL API at http://localhost:PORT/graphql. Stops cleanly on Ctrl-C or SIGTERM.",
+    )
+    .option(
+      "-p, --port <port>",
+      "port to listen on (env PORT)",
+      process.env.PORT ?? "4000",
+    )
+    .option(
+      "--host <host>",
+      "interface to listen on (env HOST)",
+      process.env.HOST ?? "localhost",
+    )
+    .option(
+      "--no-sample-data",
+      "start with an empty database (only the council register), for your own workbooks",
+    )
+    .action((options: { port: string; host: string; sampleData: boolean }) =>
+      runCommand(async () => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          logLine(
+            `sshub: --port must be a number from 0 to 65535; it was "${options.port}".`,
+          );
+          return 2;
+        }
+        const production = process.env.NODE_ENV === "production";
+        const session = await openHubSession({ log: logLine });
+        let hub;
+        try {
+          hub = await startHub({
+            orm: session.orm,
+            port,
+            host: options.host,
+            production,
+            log: logLine,
+          });
+        } catch (error) {
+          await session.close();
+          throw error;
+        }
+        const running = hub;
+        onShutdownSignal(async () => {
+          logLine("sshub: stopping…");
+          await running.stop();
+          await session.close();
+        });
+        const where = session.embedded
+          ? `embedded PostgreSQL, data in ${session.dataDir}`
+          : "PostgreSQL at DATABASE_URL";
+        logLine(`sshub: database: ${where}`);
+        if (session.migrationsApplied.length)
+          logLine(
+            `sshub: applied migrations: ${session.migrationsApplied.join(", ")}`,
+          );
+        if (!production)
+          logLine(
+            "sshub: development mode: anonymous requests read as a national viewer.",
+          );
+        process.stdout.write(`Shared Services Hub ready at ${running.url}\n`);
+        await new Promise<never>(() => undefined);
+      }),
+    );
+}

@@ -1,0 +1,109 @@
+/**
+ * Every error code a client of the hub can see, in one place. GraphQL answers carry them in
+ * `extensions.code`; the CLI prints them beside the message.
+ */
+export enum ErrorCode {
+  NotFound = "NOT_FOUND",
+  BadUserInput = "BAD_USER_INPUT",
+  Forbidden = "FORBIDDEN",
+  Unauthenticated = "UNAUTHENTICATED",
+  DatabaseUnavailable = "DATABASE_UNAVAILABLE",
+  ConfigurationError = "CONFIGURATION_ERROR",
+  ImportRefused = "IMPORT_REFUSED",
+}
+
+/** The one base class for errors a user caused or can fix: it carries a stable code. */
+export class HubError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Something asked for by id or code does not exist (or is not visible to the caller). */
+export class NotFoundError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.NotFound, message, details);
+  }
+
+  /** No council has this GSS code. */
+  static councilCode(code: string): NotFoundError {
+    return new NotFoundError(`No council has the code "${code}".`, { code });
+  }
+
+  /** No object of this kind has this id. */
+  static entity(kind: string, id: string): NotFoundError {
+    return new NotFoundError(`No ${kind} has the id "${id}".`, { kind, id });
+  }
+}
+
+/** An argument or input value the caller can correct. */
+export class BadInputError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.BadUserInput, message, details);
+  }
+}
+
+/** The environment is set up in a way the hub cannot work with (paths, ports, permissions). */
+export class ConfigurationError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.ConfigurationError, message, details);
+  }
+
+  /** The port is taken by another program. */
+  static portInUse(port: number, variable: string): ConfigurationError {
+    return new ConfigurationError(
+      `Port ${port} is already in use: stop the program using it, or set ${variable} to a free port.`,
+      { port },
+    );
+  }
+
+  /** The data folder cannot be created or written by the runner. */
+  static dataDirUnwritable(
+    dataDir: string,
+    reason: string,
+  ): ConfigurationError {
+    return new ConfigurationError(
+      `The data folder ${dataDir} is not writable (${reason}): set SSHUB_DATA_DIR to a writable folder.`,
+      { dataDir, reason },
+    );
+  }
+
+  /** The data folder sits where the `postgres` OS user (which PostgreSQL runs as under root) cannot enter. */
+  static dataDirUnreachable(
+    dataDir: string,
+    blockedAt: string,
+  ): ConfigurationError {
+    return new ConfigurationError(
+      `The data folder ${dataDir} is not reachable by the postgres OS user (PostgreSQL refuses to run as root, and ${blockedAt} is closed to it): set SSHUB_DATA_DIR to a writable folder it can reach, e.g. /var/lib/sshub.`,
+      { dataDir, blockedAt },
+    );
+  }
+}
+
+/** The database could not be reached or started. */
+export class DatabaseUnavailableError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.DatabaseUnavailable, message, details);
+  }
+
+  /** The embedded PostgreSQL did not start; logTail holds the last lines it logged. */
+  static embeddedStartFailed(
+    logPath: string,
+    logTail: string[],
+  ): DatabaseUnavailableError {
+    const last =
+      logTail.length > 0 ? logTail.slice(-3).join(" | ") : "no log output";
+    return new DatabaseUnavailableError(
+      `The embedded PostgreSQL failed to start (see ${logPath}): ${last}`,
+      {
+        logPath,
+        logTail,
+      },
+    );
+  }
+}

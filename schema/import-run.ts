@@ -1,0 +1,102 @@
+import {
+  Entity,
+  Enum,
+  Index,
+  PrimaryKey,
+  Property,
+} from "@mikro-orm/decorators/legacy";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLJSON } from "graphql-scalars";
+
+/** Where an import run ended up. */
+export enum ImportStatus {
+  RUNNING = "RUNNING",
+  IMPORTED = "IMPORTED",
+  IMPORTED_WITH_SKIPPED_ROWS = "IMPORTED_WITH_SKIPPED_ROWS",
+  REFUSED = "REFUSED",
+  DRY_RUN = "DRY_RUN",
+}
+registerEnumType(ImportStatus, {
+  name: "ImportStatus",
+  description: "Where an import run ended up.",
+  valuesConfig: {
+    RUNNING: { description: "Still reading or writing." },
+    IMPORTED: { description: "Every row was written." },
+    IMPORTED_WITH_SKIPPED_ROWS: {
+      description:
+        "Valid rows were written; invalid rows were skipped (--skip-invalid-rows).",
+    },
+    REFUSED: { description: "Nothing was written because of problems." },
+    DRY_RUN: {
+      description: "Reported what would happen; nothing was written.",
+    },
+  },
+});
+
+/** One import of one workbook: what was read, what was written, and every problem met. */
+@ObjectType({
+  description:
+    "One import of one workbook: what was read, what was written, and every problem met.",
+})
+@Entity({ tableName: "import_run" })
+@Index({ properties: ["sha256"] })
+export class ImportRun {
+  @Field(() => ID, { description: "Database id of the import run." })
+  @PrimaryKey({ type: "integer", autoincrement: true })
+  id!: number;
+
+  @Field(() => String, {
+    description: "The workbook's file name as given to the importer.",
+  })
+  @Property({ type: "text" })
+  fileName!: string;
+
+  @Field(() => String, { description: "SHA-256 of the file's bytes, hex." })
+  @Property({ type: "text" })
+  sha256!: string;
+
+  @Field(() => String, {
+    description: "The kinds of sheet the workbook held, comma separated.",
+  })
+  @Property({ type: "text" })
+  kind!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The reporting month (YYYY-MM) the figures belong to.",
+  })
+  @Property({ type: "text", nullable: true })
+  reportingPeriod?: string | null;
+
+  @Field(() => ImportStatus, { description: "Where the run ended up." })
+  @Enum({ items: () => ImportStatus })
+  status: ImportStatus = ImportStatus.RUNNING;
+
+  @Field(() => GraphQLJSON, {
+    description:
+      "Counts per sheet: rows read, created, updated, unchanged, problems.",
+  })
+  @Property({ type: "json" })
+  rowCounts: Record<string, unknown> = {};
+
+  @Field(() => GraphQLJSON, {
+    description:
+      "Every problem met, with file, sheet, cell, header, value and code.",
+  })
+  @Property({ type: "json" })
+  problems: unknown[] = [];
+
+  @Field(() => Date, { description: "When the run started." })
+  @Property({ type: "datetime" })
+  startedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: "When the run finished." })
+  @Property({ type: "datetime", nullable: true })
+  finishedAt?: Date | null;
+
+  @Field(() => String, {
+    description: "Who ran it: the operator's login, or the API token's name.",
+  })
+  @Property({ type: "text" })
+  runBy!: string;
+}

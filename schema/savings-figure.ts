@@ -1,0 +1,89 @@
+import type { Rel } from "@mikro-orm/core";
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+} from "@mikro-orm/decorators/legacy";
+import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Council } from "./council.js";
+import { Service } from "./service.js";
+import { Sourced } from "./sourced.js";
+
+/** What a savings figure measures. */
+export enum SavingsMeasure {
+  TARGET = "TARGET",
+  ESTIMATE = "ESTIMATE",
+  FORECAST = "FORECAST",
+  ACHIEVED = "ACHIEVED",
+}
+registerEnumType(SavingsMeasure, {
+  name: "SavingsMeasure",
+  description: "What a savings figure measures.",
+  valuesConfig: {
+    TARGET: { description: "The saving the business case set out to make." },
+    ESTIMATE: {
+      description:
+        'An estimate ("estimated cashable savings of around £357,000 per annum").',
+    },
+    FORECAST: { description: "The current forecast for the year." },
+    ACHIEVED: { description: 'What was actually saved ("actual").' },
+  },
+});
+
+/**
+ * One savings figure from one tracker: a service's saving for one council (or the partnership's
+ * total when council is null) in one financial year, as reported in one month.
+ */
+@ObjectType({
+  description: "One savings figure, as reported in one month's tracker.",
+})
+@Entity({ tableName: "savings_figure" })
+@Index({ properties: ["service", "financialYear", "reportingPeriod"] })
+@Index({ properties: ["council", "financialYear"] })
+@Index({ properties: ["importRun"] })
+export class SavingsFigure extends Sourced {
+  @PrimaryKey({ type: "integer", autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Service, { deleteRule: "cascade" })
+  service!: Rel<Service>;
+
+  /** Null for the partnership's own total. */
+  @ManyToOne(() => Council, { nullable: true })
+  council?: Rel<Council> | null;
+
+  /** The financial year by its first calendar year: 2010 means 2010/11 (April 2010 to March 2011). */
+  @Property({ type: "smallint" })
+  financialYear!: number;
+
+  @Field(() => SavingsMeasure, { description: "What the figure measures." })
+  @Enum({ items: () => SavingsMeasure })
+  measure!: SavingsMeasure;
+
+  @Field(() => Boolean, {
+    description: "True for cashable savings, false for non-cashable.",
+  })
+  @Property({ type: "boolean" })
+  cashable: boolean = true;
+
+  /** Pounds, exact to the penny: numeric(15,2) in the database, a decimal string here. */
+  @Property({ type: "decimal", precision: 15, scale: 2 })
+  amount!: string;
+
+  /** The month of the tracker the figure came from, as YYYY-MM. */
+  @Field(() => String, {
+    description: "The month of the tracker the figure came from (YYYY-MM).",
+  })
+  @Property({ type: "text" })
+  reportingPeriod!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "RAG status as written (Red, Amber, Green).",
+  })
+  @Property({ type: "text", nullable: true })
+  ragStatus?: string | null;
+}

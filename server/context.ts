@@ -1,0 +1,23 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Caller } from "./caller.js";
+import { createLoaders, type Loaders } from "./loaders.js";
+
+/** Everything a resolver may use, made fresh for each request: nothing is shared between requests. */
+export interface Context {
+  /** A fork of the ORM's EntityManager: its identity map lives and dies with the request. */
+  em: EntityManager;
+  caller: Caller;
+  loaders: Loaders;
+  /** Logged with masked internal errors so an operator can find them. */
+  requestId: string;
+}
+
+/** Builds a request's context from the ORM's root EntityManager. */
+export function createContext(
+  rootEm: EntityManager,
+  caller: Caller,
+  requestId: string,
+): Context {
+  const em = rootEm.fork();
+  return { em, caller, loaders: createLoaders(em), requestId };
+}

@@ -1,0 +1,80 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
+import { HubError } from "../errors/hub-error.js";
+import type { Context } from "./context.js";
+
+/** Codes of errors the client caused, before or inside resolvers: shown as they are. */
+const CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+function isClientError(error: GraphQLError): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof HubError) return true;
+  const code = error.extensions?.code;
+  return typeof code === "string" && CLIENT_CODES.has(code);
+}
+
+/**
+ * Shapes every error sent to clients: a HubError keeps its message and code; GraphQL's own client
+ * errors pass; anything else is a bug: masked outside development, with the request id to find the log line.
+ */
+export function makeFormatError(production: boolean) {
+  return (
+    formatted: GraphQLFormattedError,
+    error: unknown,
+  ): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof HubError) {
+      return {
+        ...formatted,
+        message: original.message,
+        extensions: { code: original.code },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && CLIENT_CODES.has(code)) return formatted;
+    const requestId = formatted.extensions?.requestId;
+    return {
+      message: production ? "Internal server error" : formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code: "INTERNAL_SERVER_ERROR",
+        ...(requestId ? { requestId } : {}),
+      },
+    };
+  };
+}
+
+/** Logs every unexpected error with its request id, and tags the error with that id for the client. */
+export function errorLoggingPlugin(
+  log: (line: string) => void,
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (isClientError(error)) continue;
+            const original = unwrapResolverError(error);
+            (error.extensions as Record<string, unknown>).requestId =
+              contextValue.requestId;
+            const detail =
+              original instanceof Error
+                ? (original.stack ?? original.message)
+                : String(original);
+            log(`request ${contextValue.requestId}: internal error: ${detail}`);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigurationError } from "../errors/hub-error.js";
+import { anonymousDevelopmentViewer } from "./caller.js";
+import { buildHubSchema } from "./build-schema.js";
+import { createApollo } from "./create-apollo.js";
+import { createHttpServer } from "./http-server.js";
+
+/** What the running hub needs from its caller: a migrated, loaded database. */
+export interface HubOptions {
+  orm: MikroORM;
+  port: number;
+  host?: string;
+  production: boolean;
+  log: (line: string) => void;
+}
+
+/** A running hub. */
+export interface RunningHub {
+  url: string;
+  server: Server;
+  /** Stops accepting requests and waits for those under way. Does not close the ORM. */
+  stop(): Promise<void>;
+}
+
+/** Starts the GraphQL API over HTTP; resolves once it listens, with the URL to print. */
+export async function startHub({
+  orm,
+  port,
+  host = "localhost",
+  production,
+  log,
+}: HubOptions): Promise<RunningHub> {
+  const schema = await buildHubSchema();
+  const apollo = createApollo({ schema, production, log });
+  await apollo.start();
+  const server = createHttpServer({
+    apollo,
+    orm,
+    callerFor: () => anonymousDevelopmentViewer,
+    log,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await apollo.stop();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw ConfigurationError.portInUse(port, "PORT");
+    if ((error as NodeJS.ErrnoException).code === "EACCES") {
+      throw new ConfigurationError(
+        `Not allowed to listen on port ${port}: set PORT to a port above 1023.`,
+      );
+    }
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${address.port}/graphql`,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+// These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
+const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+function sshub(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, DATABASE_URL: db.url, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("sshub", () => {
+  it("prints help for every command", () => {
+    for (const args of [
+      ["--help"],
+      ["start", "--help"],
+      ["migrate", "--help"],
+    ]) {
+      const result = sshub(args);
+      expect(result.status, args.join(" ")).toBe(0);
+      expect(result.stdout).toContain("Usage: sshub");
+    }
+  });
+
+  it("exits 2 on an unknown command", () => {
+    const result = sshub(["frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("unknown command");
+  });
+
+  it("migrate reports an up-to-date database", () => {
+    const result = sshub(["migrate"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("up to date");
+  });
+
+  it("refuses a busy port with one clear line", async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "localhost", () =>
+        resolve((blocker.address() as { port: number }).port),
+      ),
+    );
+    try {
+      const result = sshub(["start", "--no-sample-data"], {
+        PORT: String(port),
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split("\n").at(-1)).toMatch(
+        new RegExp(`Port ${port} is already in use.*PORT`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("start serves GraphQL and /healthz, prints the URL, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, "start", "--no-sample-data"], {
+      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on(
+      "data",
+      (chunk: Buffer) => void (stderr += chunk.toString()),
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("ready at")) resolve();
+      });
+      child.on("exit", () =>
+        reject(new Error(`start exited early: ${stderr}`)),
+      );
+    });
+    expect(stdout).toContain(`http://localhost:${port}/graphql`);
+
+    const health = await fetch(`http://localhost:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "ok" });
+
+    const response = await fetch(`http://localhost:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query:
+          '{ council(code: "E06000049") { officialName predecessors { shortName } } }',
+      }),
+    });
+    const body = (await response.json()) as {
+      data: {
+        council: {
+          officialName: string;
+          predecessors: { shortName: string }[];
+        };
+      };
+    };
+    expect(body.data.council.officialName).toBe("Cheshire East Council");
+    expect(body.data.council.predecessors.map((p) => p.shortName)).toContain(
+      "Congleton",
+    );
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
