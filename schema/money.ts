@@ -1,0 +1,53 @@
+import { Field, ObjectType } from "type-graphql";
+import { BadInputError } from "../errors/hub-error.js";
+
+const DECIMAL = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * Parses a decimal pounds string ("1234.5", "-25.00") into integer pence. Money is never a binary
+ * float anywhere in the hub: the database holds numeric(15,2), code holds bigint pence.
+ */
+export function toPence(pounds: string): bigint {
+  const match = DECIMAL.exec(pounds.trim());
+  if (!match)
+    throw new BadInputError(
+      `"${pounds}" is not an amount of pounds with at most two decimals.`,
+    );
+  const [, sign, whole, fraction = ""] = match;
+  const pence = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, "0"));
+  return sign ? -pence : pence;
+}
+
+/** Formats integer pence as a decimal pounds string with two decimals ("-25.00"). */
+export function fromPence(pence: bigint): string {
+  const negative = pence < 0n;
+  const abs = negative ? -pence : pence;
+  return `${negative ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
+}
+
+/** The currency of every amount in the hub. */
+export const CURRENCY = "GBP";
+
+/** An exact amount of money: a decimal string that never loses a penny, and its currency. */
+@ObjectType({
+  description: "An exact amount of money: never a floating-point number.",
+})
+export class Money {
+  @Field(() => String, {
+    description:
+      'Exact decimal amount in pounds with two decimals, e.g. "357000.00" or "-25.50".',
+  })
+  amount: string;
+
+  @Field(() => String, { description: 'ISO 4217 currency code; always "GBP".' })
+  currency: string = CURRENCY;
+
+  constructor(amount: string) {
+    this.amount = fromPence(toPence(amount));
+  }
+
+  /** Money from integer pence. */
+  static fromPence(pence: bigint): Money {
+    return new Money(fromPence(pence));
+  }
+}
