@@ -32,6 +32,7 @@ export function ormConfig(
       transactional: true,
       allOrNothing: true,
       emit: "ts",
+      silent: true,
     },
     allowGlobalContext: false,
     forceUtcTimezone: true,

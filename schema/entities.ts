@@ -1,3 +1,5 @@
+import { ApiToken } from "./api-token.js";
+import { AuditEvent } from "./audit-event.js";
 import { Council } from "./council.js";
 import { FundingAward } from "./funding-award.js";
 import { GovernanceBody } from "./governance-body.js";
@@ -21,4 +23,6 @@ export const entities = [
   Service,
   SavingsFigure,
   FundingAward,
+  ApiToken,
+  AuditEvent,
 ];

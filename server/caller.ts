@@ -1,10 +1,5 @@
-/** What a caller may do. Later issues add token-based roles; the local operator is an admin. */
-export enum Role {
-  VIEWER = "VIEWER",
-  ANALYST = "ANALYST",
-  FINANCE = "FINANCE",
-  ADMIN = "ADMIN",
-}
+import { userInfo } from "node:os";
+import { Role } from "../schema/role.js";
 
 /** Who is making a request: a named token or operator, its role, and the councils it is bound to (null: national). */
 export interface Caller {
@@ -19,3 +14,14 @@ export const anonymousDevelopmentViewer: Caller = Object.freeze({
   role: Role.VIEWER,
   councilGssCodes: null,
 });
+
+/** The machine's operator running a local `sshub` command: a national admin, named after the OS user. */
+export function operatorCaller(): Caller {
+  let user = "operator";
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep the generic name.
+  }
+  return { name: `${user} (local sshub)`, role: Role.ADMIN, councilGssCodes: null };
+}
