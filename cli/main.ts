@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Command } from "commander";
 import { migrateCommand } from "./migrate-command.js";
 import { startCommand } from "./start-command.js";
+import { tokenCommand } from "./token-command.js";
 
 const program = new Command("sshub")
   .description(
@@ -10,6 +11,7 @@ const program = new Command("sshub")
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addCommand(startCommand())
-  .addCommand(migrateCommand());
+  .addCommand(migrateCommand())
+  .addCommand(tokenCommand());
 
 await program.parseAsync(process.argv);
