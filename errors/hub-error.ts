@@ -107,3 +107,18 @@ export class DatabaseUnavailableError extends HubError {
     );
   }
 }
+
+/**
+ * The caller may not do this or see this. The message never says whether the thing exists, so a
+ * refusal leaks neither existence nor counts.
+ */
+export class ForbiddenError extends HubError {
+  constructor(message = "You are not allowed to see or do this with your token.") {
+    super(ErrorCode.Forbidden, message);
+  }
+
+  /** The caller's role is not enough. */
+  static role(required: string): ForbiddenError {
+    return new ForbiddenError(`This needs a token with the ${required.toLowerCase()} role or above.`);
+  }
+}
