@@ -13,6 +13,8 @@ export default config(
     rules: {
       "import-x/no-default-export": "error",
       "import-x/no-cycle": "error",
+      // CommonJS packages such as exceljs are used through their default export from ESM; this rule flags exactly that.
+      "import-x/no-named-as-default-member": "off",
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },

@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { Command } from "commander";
+import { importCommand } from "./import-command.js";
 import { migrateCommand } from "./migrate-command.js";
+import { reconcileCommand } from "./reconcile-command.js";
 import { startCommand } from "./start-command.js";
 import { tokenCommand } from "./token-command.js";
 
@@ -12,6 +14,8 @@ const program = new Command("sshub")
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addCommand(startCommand())
   .addCommand(migrateCommand())
+  .addCommand(importCommand())
+  .addCommand(reconcileCommand())
   .addCommand(tokenCommand());
 
 await program.parseAsync(process.argv);

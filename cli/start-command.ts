@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { importSampleData } from "../importers/import-sample-data.js";
 import { startHub } from "../server/start-hub.js";
 import { openHubSession } from "./hub-session.js";
 import { logLine, onShutdownSignal, runCommand } from "./run-command.js";
@@ -37,6 +38,7 @@ export function startCommand(): Command {
         const session = await openHubSession({ log: logLine });
         let hub;
         try {
+          if (options.sampleData) await importSampleData(session.orm, logLine);
           hub = await startHub({
             orm: session.orm,
             port,

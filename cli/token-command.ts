@@ -6,7 +6,9 @@ import { createToken, revokeToken } from "../server/auth/token-service.js";
 import { openHubSession, type HubSession } from "./hub-session.js";
 import { logLine, runCommand } from "./run-command.js";
 
-async function withSession(body: (session: HubSession) => Promise<void>): Promise<void> {
+async function withSession(
+  body: (session: HubSession) => Promise<void>,
+): Promise<void> {
   const session = await openHubSession({ log: logLine });
   try {
     await body(session);
@@ -25,29 +27,45 @@ export function tokenCommand(): Command {
     .description("Create a token and print it once (it cannot be shown again).")
     .requiredOption("--name <name>", "who or what uses the token (unique)")
     .addOption(
-      new Option("--role <role>", "what it may do: viewer reads; analyst also imports; finance also reconciles and exports; admin also manages tokens")
+      new Option(
+        "--role <role>",
+        "what it may do: viewer reads; analyst also imports; finance also reconciles and exports; admin also manages tokens",
+      )
         .choices(["viewer", "analyst", "finance", "admin"])
         .makeOptionMandatory(),
     )
-    .option("--council <code...>", "bind it to these councils (GSS or 3-letter codes); without: national")
-    .option("--expires <when>", 'expiry: 90d, 12h, 2w, a date (YYYY-MM-DD) or "never"', "90d")
-    .action((options: { name: string; role: string; council?: string[]; expires: string }) =>
-      runCommand(() =>
-        withSession(async ({ orm }) => {
-          const { token: text, record } = await createToken(orm.em.fork(), {
-            name: options.name,
-            role: options.role.toUpperCase() as Role,
-            councils: options.council ?? [],
-            expires: options.expires,
-            createdBy: operatorCaller(),
-          });
-          logLine(
-            `Created token "${record.name}" (${record.role.toLowerCase()}, ${record.councilGssCodes?.join(" ") ?? "national"}, ` +
-              `${record.expiresAt ? `expires ${record.expiresAt.toISOString()}` : "never expires"}). Keep it secret; it is shown only now:`,
-          );
-          process.stdout.write(`${text}\n`);
-        }),
-      ),
+    .option(
+      "--council <code...>",
+      "bind it to these councils (GSS or 3-letter codes); without: national",
+    )
+    .option(
+      "--expires <when>",
+      'expiry: 90d, 12h, 2w, a date (YYYY-MM-DD) or "never"',
+      "90d",
+    )
+    .action(
+      (options: {
+        name: string;
+        role: string;
+        council?: string[];
+        expires: string;
+      }) =>
+        runCommand(() =>
+          withSession(async ({ orm }) => {
+            const { token: text, record } = await createToken(orm.em.fork(), {
+              name: options.name,
+              role: options.role.toUpperCase() as Role,
+              councils: options.council ?? [],
+              expires: options.expires,
+              createdBy: operatorCaller(),
+            });
+            logLine(
+              `Created token "${record.name}" (${record.role.toLowerCase()}, ${record.councilGssCodes?.join(" ") ?? "national"}, ` +
+                `${record.expiresAt ? `expires ${record.expiresAt.toISOString()}` : "never expires"}). Keep it secret; it is shown only now:`,
+            );
+            process.stdout.write(`${text}\n`);
+          }),
+        ),
     );
   token
     .command("list")
@@ -56,18 +74,28 @@ export function tokenCommand(): Command {
     .action((options: { json?: boolean }) =>
       runCommand(() =>
         withSession(async ({ orm }) => {
-          const tokens = await orm.em.fork().find(ApiToken, {}, { orderBy: { id: "asc" } });
+          const tokens = await orm.em
+            .fork()
+            .find(ApiToken, {}, { orderBy: { id: "asc" } });
           const rows = tokens.map((t) => ({
             id: t.id,
             name: t.name,
             role: t.role.toLowerCase(),
             councils: t.councilGssCodes?.join(" ") ?? "national",
-            state: t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= new Date() ? "expired" : "active",
+            state: t.revokedAt
+              ? "revoked"
+              : t.expiresAt && t.expiresAt <= new Date()
+                ? "expired"
+                : "active",
             expires: t.expiresAt?.toISOString() ?? "never",
             lastUsed: t.lastUsedAt?.toISOString() ?? "never",
           }));
-          if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-          else if (!rows.length) process.stdout.write("No tokens yet: `sshub token create --name NAME --role viewer`.\n");
+          if (options.json)
+            process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          else if (!rows.length)
+            process.stdout.write(
+              "No tokens yet: `sshub token create --name NAME --role viewer`.\n",
+            );
           else console.table(rows);
         }),
       ),
@@ -79,7 +107,11 @@ export function tokenCommand(): Command {
     .action((nameOrId: string) =>
       runCommand(() =>
         withSession(async ({ orm }) => {
-          const record = await revokeToken(orm.em.fork(), nameOrId, operatorCaller());
+          const record = await revokeToken(
+            orm.em.fork(),
+            nameOrId,
+            operatorCaller(),
+          );
           process.stdout.write(`Revoked token "${record.name}".\n`);
         }),
       ),

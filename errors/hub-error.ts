@@ -113,12 +113,16 @@ export class DatabaseUnavailableError extends HubError {
  * refusal leaks neither existence nor counts.
  */
 export class ForbiddenError extends HubError {
-  constructor(message = "You are not allowed to see or do this with your token.") {
+  constructor(
+    message = "You are not allowed to see or do this with your token.",
+  ) {
     super(ErrorCode.Forbidden, message);
   }
 
   /** The caller's role is not enough. */
   static role(required: string): ForbiddenError {
-    return new ForbiddenError(`This needs a token with the ${required.toLowerCase()} role or above.`);
+    return new ForbiddenError(
+      `This needs a token with the ${required.toLowerCase()} role or above.`,
+    );
   }
 }

@@ -1,5 +1,10 @@
 import type { Opt } from "@mikro-orm/core";
-import { Entity, Enum, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
+import {
+  Entity,
+  Enum,
+  PrimaryKey,
+  Property,
+} from "@mikro-orm/decorators/legacy";
 import { Field, ID, ObjectType } from "type-graphql";
 import { Role } from "./role.js";
 
@@ -11,11 +16,15 @@ import { Role } from "./role.js";
 @ObjectType({ description: "An API token (never its secret)." })
 @Entity({ tableName: "api_token" })
 export class ApiToken {
-  @Field(() => ID, { description: "Token id; also the token's visible prefix (sshub_<id>_…)." })
+  @Field(() => ID, {
+    description: "Token id; also the token's visible prefix (sshub_<id>_…).",
+  })
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 
-  @Field(() => String, { description: "A name saying who or what uses the token; unique." })
+  @Field(() => String, {
+    description: "A name saying who or what uses the token; unique.",
+  })
   @Property({ type: "text", unique: true })
   name!: string;
 
@@ -23,7 +32,10 @@ export class ApiToken {
   @Enum({ items: () => Role })
   role!: Role;
 
-  @Field(() => [String], { nullable: true, description: "GSS codes of the councils it is bound to; null: national." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "GSS codes of the councils it is bound to; null: national.",
+  })
   @Property({ type: "text[]", nullable: true })
   councilGssCodes?: string[] | null;
 
@@ -39,15 +51,24 @@ export class ApiToken {
   @Property({ type: "text" })
   createdBy!: string;
 
-  @Field(() => Date, { nullable: true, description: "When it stops working; null: never." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it stops working; null: never.",
+  })
   @Property({ type: "datetime", nullable: true })
   expiresAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "When it was revoked; null while valid." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it was revoked; null while valid.",
+  })
   @Property({ type: "datetime", nullable: true })
   revokedAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "When it was last used (updated at most once a minute)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it was last used (updated at most once a minute).",
+  })
   @Property({ type: "datetime", nullable: true })
   lastUsedAt?: Date | null;
 }

@@ -1,5 +1,11 @@
 import type { Opt } from "@mikro-orm/core";
-import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
+import {
+  Entity,
+  Enum,
+  Index,
+  PrimaryKey,
+  Property,
+} from "@mikro-orm/decorators/legacy";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 
@@ -14,7 +20,9 @@ registerEnumType(AuditAction, {
   name: "AuditAction",
   description: "What an audit event records.",
   valuesConfig: {
-    IMPORT: { description: "A workbook was imported (or refused, or dry-run)." },
+    IMPORT: {
+      description: "A workbook was imported (or refused, or dry-run).",
+    },
     EXPORT: { description: "A reconciliation workbook was exported." },
     TOKEN_CREATED: { description: "An API token was created." },
     TOKEN_REVOKED: { description: "An API token was revoked." },
@@ -34,7 +42,9 @@ export class AuditEvent {
   @Property({ type: "datetime" })
   at: Opt<Date> = new Date();
 
-  @Field(() => String, { description: "The token's name, or the local operator." })
+  @Field(() => String, {
+    description: "The token's name, or the local operator.",
+  })
   @Property({ type: "text" })
   actor!: string;
 
@@ -42,7 +52,9 @@ export class AuditEvent {
   @Enum({ items: () => AuditAction })
   action!: AuditAction;
 
-  @Field(() => GraphQLJSONObject, { description: "Details: file, import run, partnership, token name…" })
+  @Field(() => GraphQLJSONObject, {
+    description: "Details: file, import run, partnership, token name…",
+  })
   @Property({ type: "json" })
   details: Opt<Record<string, unknown>> = {};
 }

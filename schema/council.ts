@@ -9,6 +9,7 @@ import {
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { CouncilType } from "../register/council-record.js";
+import { Node } from "./node.js";
 
 registerEnumType(CouncilType, {
   name: "CouncilType",
@@ -34,6 +35,7 @@ registerEnumType(CouncilType, {
 
 /** An English council, current or former, identified by its official GSS code. */
 @ObjectType({
+  implements: Node,
   description:
     "An English council, current or former, identified by its official GSS code.",
 })

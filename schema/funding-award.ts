@@ -10,9 +10,13 @@ import { Field, ObjectType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Partnership } from "./partnership.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** Money a funder awarded a partnership ("the RCE awarded £100k to the three Councils"). */
-@ObjectType({ description: "Money a funder awarded a partnership." })
+@ObjectType({
+  implements: Node,
+  description: "Money a funder awarded a partnership.",
+})
 @Entity({ tableName: "funding_award" })
 @Index({ properties: ["partnership"] })
 export class FundingAward extends Sourced {

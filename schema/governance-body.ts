@@ -10,6 +10,7 @@ import {
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Partnership } from "./partnership.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** The kinds of body that govern shared services. */
 export enum GovernanceKind {
@@ -45,6 +46,7 @@ registerEnumType(GovernanceKind, {
 
 /** A joint committee, board, steering group or other body that governs a partnership's services. */
 @ObjectType({
+  implements: Node,
   description:
     "A joint committee, board, steering group or other body that governs a partnership's services.",
 })

@@ -11,9 +11,13 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Council } from "./council.js";
 import { GovernanceBody } from "./governance-body.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** The seats a council holds on a governance body. */
-@ObjectType({ description: "The seats a council holds on a governance body." })
+@ObjectType({
+  implements: Node,
+  description: "The seats a council holds on a governance body.",
+})
 @Entity({ tableName: "governance_seat" })
 @Unique({ properties: ["body", "council"] })
 @Index({ properties: ["council"] })

@@ -5,8 +5,9 @@ import {
   PrimaryKey,
   Property,
 } from "@mikro-orm/decorators/legacy";
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
+import { Node } from "./node.js";
 
 /** Where an import run ended up. */
 export enum ImportStatus {
@@ -35,13 +36,13 @@ registerEnumType(ImportStatus, {
 
 /** One import of one workbook: what was read, what was written, and every problem met. */
 @ObjectType({
+  implements: Node,
   description:
     "One import of one workbook: what was read, what was written, and every problem met.",
 })
 @Entity({ tableName: "import_run" })
 @Index({ properties: ["sha256"] })
 export class ImportRun {
-  @Field(() => ID, { description: "Database id of the import run." })
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 

@@ -13,6 +13,7 @@ import { GraphQLLocalDate } from "graphql-scalars";
 import { Council } from "./council.js";
 import { Partnership } from "./partnership.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** A council's part in a partnership. */
 export enum MembershipRole {
@@ -34,6 +35,7 @@ registerEnumType(MembershipRole, {
 
 /** A council's membership of a partnership, with its agreed cost share. */
 @ObjectType({
+  implements: Node,
   description:
     "A council's membership of a partnership, with its agreed cost share.",
 })

@@ -7,6 +7,7 @@ import {
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** Where a partnership stands. */
 export enum PartnershipStatus {
@@ -26,6 +27,7 @@ registerEnumType(PartnershipStatus, {
 
 /** Councils that run services together (a shared-services partnership or programme). */
 @ObjectType({
+  implements: Node,
   description:
     "Councils that run services together (a shared-services partnership or programme).",
 })

@@ -16,12 +16,22 @@ registerEnumType(Role, {
   valuesConfig: {
     VIEWER: { description: "Reads." },
     ANALYST: { description: "Reads, and imports workbooks over HTTP." },
-    FINANCE: { description: "Reads, imports, reconciles savings and exports workbooks." },
-    ADMIN: { description: "Everything, including managing API tokens and reading the audit log." },
+    FINANCE: {
+      description: "Reads, imports, reconciles savings and exports workbooks.",
+    },
+    ADMIN: {
+      description:
+        "Everything, including managing API tokens and reading the audit log.",
+    },
   },
 });
 
-const RANK: Record<Role, number> = { VIEWER: 0, ANALYST: 1, FINANCE: 2, ADMIN: 3 };
+const RANK: Record<Role, number> = {
+  VIEWER: 0,
+  ANALYST: 1,
+  FINANCE: 2,
+  ADMIN: 3,
+};
 
 /** True when `role` includes `required`. */
 export function roleIncludes(role: Role, required: Role): boolean {

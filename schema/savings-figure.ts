@@ -11,6 +11,7 @@ import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Council } from "./council.js";
 import { Service } from "./service.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** What a savings figure measures. */
 export enum SavingsMeasure {
@@ -38,12 +39,14 @@ registerEnumType(SavingsMeasure, {
  * total when council is null) in one financial year, as reported in one month.
  */
 @ObjectType({
+  implements: Node,
   description: "One savings figure, as reported in one month's tracker.",
 })
 @Entity({ tableName: "savings_figure" })
 @Index({ properties: ["service", "financialYear", "reportingPeriod"] })
 @Index({ properties: ["council", "financialYear"] })
 @Index({ properties: ["importRun"] })
+@Index({ properties: ["reportingPeriod", "reportedBy"] })
 export class SavingsFigure extends Sourced {
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
@@ -54,6 +57,14 @@ export class SavingsFigure extends Sourced {
   /** Null for the partnership's own total. */
   @ManyToOne(() => Council, { nullable: true })
   council?: Rel<Council> | null;
+
+  /**
+   * Whose tracker the figure came from: the council that submitted its own tracker (its claimed
+   * share), or null for the partnership's (host's) tracker. With the partnership and the reporting
+   * period it is the figure's source: a corrected tracker replaces only its own source's figures.
+   */
+  @ManyToOne(() => Council, { nullable: true })
+  reportedBy?: Rel<Council> | null;
 
   /** The financial year by its first calendar year: 2010 means 2010/11 (April 2010 to March 2011). */
   @Property({ type: "smallint" })

@@ -15,6 +15,7 @@ import { GovernanceBody } from "./governance-body.js";
 import { MembershipRole } from "./membership.js";
 import { Partnership } from "./partnership.js";
 import { Sourced } from "./sourced.js";
+import { Node } from "./node.js";
 
 /** Where a shared service stands; the councils' own wording is kept beside it. */
 export enum ServiceStatus {
@@ -43,6 +44,7 @@ registerEnumType(ServiceStatus, {
 
 /** A service the partner councils share, with its host or lead council. */
 @ObjectType({
+  implements: Node,
   description:
     "A service the partner councils share, with its host or lead council.",
 })
@@ -126,6 +128,10 @@ export class Service extends Sourced {
   })
   @Property({ type: "date", nullable: true })
   goLiveTo?: string | null;
+
+  /** The estimated annual saving a service list gives, in pounds exact to the penny; null when none is given. */
+  @Property({ type: "decimal", precision: 15, scale: 2, nullable: true })
+  estimatedAnnualSaving?: string | null;
 
   @Field(() => String, {
     nullable: true,

@@ -1,9 +1,33 @@
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { CouncilResolver } from "./resolvers/council-resolver.js";
+import { CouncilSavingsResolver } from "./resolvers/council-savings-resolver.js";
+import { FundingAwardResolver } from "./resolvers/funding-award-resolver.js";
+import { GovernanceBodyResolver } from "./resolvers/governance-body-resolver.js";
+import { GovernanceSeatResolver } from "./resolvers/governance-seat-resolver.js";
+import { ImportResolver } from "./resolvers/import-resolver.js";
+import { MembershipResolver } from "./resolvers/membership-resolver.js";
+import { NodeResolver } from "./resolvers/node-resolver.js";
+import { PartnershipResolver } from "./resolvers/partnership-resolver.js";
+import { ReconciliationResolver } from "./resolvers/reconciliation-resolver.js";
+import { SavingsFigureResolver } from "./resolvers/savings-figure-resolver.js";
+import { ServiceResolver } from "./resolvers/service-resolver.js";
 
-/** Every resolver class of the API. */
-export const resolvers = [CouncilResolver] as const;
+/** Every resolver class of the API: one per line, so that adding one is a one-line change. */
+export const resolvers = [
+  CouncilResolver,
+  CouncilSavingsResolver,
+  FundingAwardResolver,
+  GovernanceBodyResolver,
+  GovernanceSeatResolver,
+  ImportResolver,
+  MembershipResolver,
+  NodeResolver,
+  PartnershipResolver,
+  ReconciliationResolver,
+  SavingsFigureResolver,
+  ServiceResolver,
+] as const;
 
 /** Builds the executable GraphQL schema from the type-graphql classes (the one source of truth). */
 export async function buildHubSchema(): Promise<GraphQLSchema> {

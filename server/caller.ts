@@ -23,5 +23,9 @@ export function operatorCaller(): Caller {
   } catch {
     // No passwd entry (some containers): keep the generic name.
   }
-  return { name: `${user} (local sshub)`, role: Role.ADMIN, councilGssCodes: null };
+  return {
+    name: `${user} (local sshub)`,
+    role: Role.ADMIN,
+    councilGssCodes: null,
+  };
 }

@@ -1,11 +1,14 @@
 import { ApolloServer } from "@apollo/server";
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
+import {
+  queryLimitsFromEnv,
+  queryLimitsPlugin,
+  type QueryLimits,
+} from "./query-limits.js";
 
 /** Options of the Apollo server. */
 export interface ApolloOptions {
@@ -13,6 +16,8 @@ export interface ApolloOptions {
   /** `NODE_ENV=production`: no introspection, no landing page, internal errors masked. */
   production: boolean;
   log: (line: string) => void;
+  /** Depth and cost limits; default: from SSHUB_MAX_QUERY_DEPTH and SSHUB_MAX_QUERY_COST. */
+  limits?: QueryLimits;
 }
 
 /** Builds (but does not start) the hub's Apollo server. CSRF prevention stays on (Apollo's default). */
@@ -20,6 +25,7 @@ export function createApollo({
   schema,
   production,
   log,
+  limits = queryLimitsFromEnv(),
 }: ApolloOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema,
@@ -30,8 +36,10 @@ export function createApollo({
     formatError: makeFormatError(production),
     plugins: [
       errorLoggingPlugin(log),
+      queryLimitsPlugin(limits),
+      // Production serves no page at all on GET /graphql: nothing to explore without introspection.
       production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
     ],
   });

@@ -3,6 +3,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import { HubError } from "../errors/hub-error.js";
 import type { Context } from "./context.js";
+import { QUERY_TOO_COSTLY, QUERY_TOO_DEEP } from "./query-limits.js";
 
 /** Codes of errors the client caused, before or inside resolvers: shown as they are. */
 const CLIENT_CODES = new Set([
@@ -13,6 +14,8 @@ const CLIENT_CODES = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  QUERY_TOO_DEEP,
+  QUERY_TOO_COSTLY,
 ]);
 
 function isClientError(error: GraphQLError): boolean {
@@ -40,6 +43,16 @@ export function makeFormatError(production: boolean) {
       };
     }
     const code = formatted.extensions?.code;
+    // A literal argument of the wrong form ("2014/16" for a FinancialYear) fails validation; it is
+    // the same mistake as a bad variable, which GraphQL reports as BAD_USER_INPUT: say so alike.
+    if (
+      code === "GRAPHQL_VALIDATION_FAILED" &&
+      formatted.message.startsWith("Expected value of type")
+    )
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" },
+      };
     if (typeof code === "string" && CLIENT_CODES.has(code)) return formatted;
     const requestId = formatted.extensions?.requestId;
     return {

@@ -9,6 +9,10 @@ import {
 } from "node:http";
 import type { Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
+import {
+  RECONCILIATION_EXPORT_PATH,
+  serveReconciliationExport,
+} from "./export-route.js";
 
 /** The largest request body accepted (GraphQL documents and variables), in bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,6 +67,12 @@ export function createHttpServer({
             database: "unreachable",
           });
         }
+        return;
+      }
+      if (url.pathname === RECONCILIATION_EXPORT_PATH) {
+        await serveReconciliationExport(req, res, url, orm.em.fork(), () =>
+          callerFor(req),
+        );
         return;
       }
       if (url.pathname !== "/graphql") {

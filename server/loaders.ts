@@ -1,43 +1,290 @@
 import DataLoader from "dataloader";
+import type { EntityClass, FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Council } from "../schema/council.js";
+import { FundingAward } from "../schema/funding-award.js";
+import { GovernanceBody } from "../schema/governance-body.js";
+import { GovernanceSeat } from "../schema/governance-seat.js";
+import { ImportRun } from "../schema/import-run.js";
+import { Membership } from "../schema/membership.js";
+import { Partnership } from "../schema/partnership.js";
+import { SavingsFigure } from "../schema/savings-figure.js";
+import { Service } from "../schema/service.js";
+import {
+  loadChildPages,
+  type ChildPage,
+  type ChildQuery,
+} from "./loading/child-pages.js";
+import {
+  countNestedSavings,
+  nestedSavingsPageRows,
+  savingsMovements,
+  savingsSummaryRows,
+  type SavingsFilter,
+  type SavingsParent,
+  type SummaryRow,
+} from "./loading/savings-queries.js";
+import { groupByKey, mapEntity, runSql, type Row } from "./loading/sql-rows.js";
+import type { SavingsKey } from "./pagination/savings-cursor.js";
 
-/** The per-request DataLoaders: one batch (a fixed number of SQL statements) per level of a query. */
+/** Which page of a nested offset-paged list each parent wants. */
+export interface ChildWindow {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * The per-request DataLoaders: every link between objects goes through one of them, so a query
+ * costs one batch (one SQL statement) per field per level, however many rows each level returns.
+ * Loaders whose result depends on arguments (pages, filters) are made once per distinct arguments.
+ */
 export interface Loaders {
   /** A council's successors, by council id. */
   councilSuccessors: DataLoader<number, Council[]>;
   /** A council's predecessors, by council id. */
   councilPredecessors: DataLoader<number, Council[]>;
+  /** Objects by database id (null when absent). */
+  council: DataLoader<number, Council | null>;
+  partnership: DataLoader<number, Partnership | null>;
+  service: DataLoader<number, Service | null>;
+  governanceBody: DataLoader<number, GovernanceBody | null>;
+  importRun: DataLoader<number, ImportRun | null>;
+  /** A service's partnership, by service id (for links that skip the service). */
+  partnershipOfService: DataLoader<number, Partnership | null>;
+  /** A partnership's memberships, by partnership id, in council name order. */
+  partnershipMembers: DataLoader<number, Membership[]>;
+  /** A partnership's governance bodies, by partnership id, in name order. */
+  partnershipGovernanceBodies: DataLoader<number, GovernanceBody[]>;
+  /** A partnership's funding awards, by partnership id, earliest first. */
+  partnershipFunding: DataLoader<number, FundingAward[]>;
+  /** A governance body's seats, by body id, in council name order. */
+  bodySeats: DataLoader<number, GovernanceSeat[]>;
+  /** The services a governance body governs, by body id, in name order. */
+  bodyServices: DataLoader<number, Service[]>;
+  /** A council's governance seats, by council id, in body name order. */
+  councilSeats: DataLoader<number, GovernanceSeat[]>;
+  /** The member councils of a service's partnership, by service id, in name order. */
+  servicePartnerCouncils: DataLoader<number, Council[]>;
+  /** A savings figure's change from the previous reporting period (exact decimal), by figure id. */
+  savingsMovement: DataLoader<number, string | null>;
+  /** A page of a partnership's services, by partnership id. */
+  partnershipServices(
+    window: ChildWindow,
+  ): DataLoader<number, ChildPage<Service>>;
+  /** A page of the services a council hosts, by council id. */
+  councilHostedServices(
+    window: ChildWindow,
+  ): DataLoader<number, ChildPage<Service>>;
+  /** A page of the services a council takes part in (as member or host), by council id. */
+  councilServices(window: ChildWindow): DataLoader<number, ChildPage<Service>>;
+  /** A page of a council's memberships, by council id, in partnership name order. */
+  councilMemberships(
+    window: ChildWindow,
+  ): DataLoader<number, ChildPage<Membership>>;
+  /** A keyset page of a parent's latest savings figures (`limit` rows at most), by parent id. */
+  savings(
+    parent: SavingsParent,
+    filter: SavingsFilter,
+    after: SavingsKey | null,
+    limit: number,
+  ): DataLoader<number, SavingsFigure[]>;
+  /** How many latest savings figures a parent's list holds, by parent id. */
+  savingsCount(
+    parent: SavingsParent,
+    filter: SavingsFilter,
+  ): DataLoader<number, number>;
+  /** A partnership's savings summary lines, by partnership id. */
+  savingsSummary(
+    filter: Pick<SavingsFilter, "financialYear" | "asOf">,
+  ): DataLoader<number, SummaryRow[]>;
 }
 
 /** Makes a fresh set of loaders for one request, bound to that request's EntityManager. */
 export function createLoaders(em: EntityManager): Loaders {
+  const perArguments = new Map<string, DataLoader<number, unknown>>();
+  function keyed<V>(
+    name: string,
+    args: unknown,
+    batch: (ids: readonly number[]) => Promise<V[]>,
+  ): DataLoader<number, V> {
+    const key = `${name}:${JSON.stringify(args)}`;
+    let loader = perArguments.get(key);
+    if (!loader) {
+      loader = new DataLoader<number, V>(batch);
+      perArguments.set(key, loader);
+    }
+    return loader as DataLoader<number, V>;
+  }
+  const list = <T extends object>(
+    entity: EntityClass<T>,
+    sql: string,
+  ): DataLoader<number, T[]> =>
+    new DataLoader(async (ids) => {
+      const rows = await runSql<Row & { _parent_id: number }>(em, sql, [ids]);
+      return groupByKey(
+        ids,
+        rows.map((row) => ({
+          key: row._parent_id,
+          value: mapEntity(em, entity, row),
+        })),
+      );
+    });
+  const pages =
+    <T extends object>(
+      name: string,
+      entity: EntityClass<T>,
+      query: (ids: readonly number[]) => ChildQuery,
+    ) =>
+    (window: ChildWindow) =>
+      keyed(name, window, (ids) =>
+        loadChildPages(
+          em,
+          entity,
+          ids,
+          query(ids),
+          window.offset,
+          window.limit,
+        ),
+      );
+
   return {
-    councilSuccessors: new DataLoader((ids) =>
-      loadSuccession(em, ids, "predecessor_id", "successor_id"),
+    councilSuccessors: list(
+      Council,
+      `select cs.predecessor_id as _parent_id, c.* from council_succession cs
+       join council c on c.id = cs.successor_id where cs.predecessor_id in (?) order by c.gss_code`,
     ),
-    councilPredecessors: new DataLoader((ids) =>
-      loadSuccession(em, ids, "successor_id", "predecessor_id"),
+    councilPredecessors: list(
+      Council,
+      `select cs.successor_id as _parent_id, c.* from council_succession cs
+       join council c on c.id = cs.predecessor_id where cs.successor_id in (?) order by c.gss_code`,
     ),
+    council: byId(em, Council),
+    partnership: byId(em, Partnership),
+    service: byId(em, Service),
+    governanceBody: byId(em, GovernanceBody),
+    importRun: byId(em, ImportRun),
+    partnershipOfService: new DataLoader(async (ids) => {
+      const rows = await runSql<Row & { _parent_id: number }>(
+        em,
+        `select s.id as _parent_id, p.* from service s join partnership p on p.id = s.partnership_id
+         where s.id in (?)`,
+        [ids],
+      );
+      const byService = new Map(
+        rows.map((row) => [row._parent_id, mapEntity(em, Partnership, row)]),
+      );
+      return ids.map((id) => byService.get(id) ?? null);
+    }),
+    partnershipMembers: list(
+      Membership,
+      `select m.partnership_id as _parent_id, m.* from membership m join council c on c.id = m.council_id
+       where m.partnership_id in (?) order by c.short_name, c.gss_code, m.id`,
+    ),
+    partnershipGovernanceBodies: list(
+      GovernanceBody,
+      `select b.partnership_id as _parent_id, b.* from governance_body b
+       where b.partnership_id in (?) order by b.name, b.id`,
+    ),
+    partnershipFunding: list(
+      FundingAward,
+      `select a.partnership_id as _parent_id, a.* from funding_award a
+       where a.partnership_id in (?) order by a.awarded_on nulls last, a.id`,
+    ),
+    bodySeats: list(
+      GovernanceSeat,
+      `select gs.body_id as _parent_id, gs.* from governance_seat gs join council c on c.id = gs.council_id
+       where gs.body_id in (?) order by c.short_name, c.gss_code, gs.id`,
+    ),
+    bodyServices: list(
+      Service,
+      `select s.governing_body_id as _parent_id, s.* from service s
+       where s.governing_body_id in (?) order by s.name, s.id`,
+    ),
+    councilSeats: list(
+      GovernanceSeat,
+      `select gs.council_id as _parent_id, gs.* from governance_seat gs join governance_body b on b.id = gs.body_id
+       where gs.council_id in (?) order by b.name, gs.id`,
+    ),
+    servicePartnerCouncils: list(
+      Council,
+      `select s.id as _parent_id, c.* from service s
+       join membership m on m.partnership_id = s.partnership_id join council c on c.id = m.council_id
+       where s.id in (?) order by c.short_name, c.gss_code`,
+    ),
+    savingsMovement: new DataLoader(async (ids) => {
+      const rows = await savingsMovements(em, ids);
+      const byId = new Map(rows.map((row) => [row.id, row.movement]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    partnershipServices: pages("partnershipServices", Service, (ids) => ({
+      sql: `select s.partnership_id as _parent_id, s.* from service s where s.partnership_id in (?)`,
+      params: [ids],
+      order: "t.name, t.id",
+    })),
+    councilHostedServices: pages("councilHostedServices", Service, (ids) => ({
+      sql: `select s.host_council_id as _parent_id, s.* from service s where s.host_council_id in (?)`,
+      params: [ids],
+      order: "t.name, t.id",
+    })),
+    councilServices: pages("councilServices", Service, (ids) => ({
+      sql: `select m.council_id as _parent_id, s.* from membership m
+              join service s on s.partnership_id = m.partnership_id where m.council_id in (?)
+            union
+            select s.host_council_id, s.* from service s where s.host_council_id in (?)`,
+      params: [ids, ids],
+      order: "t.name, t.id",
+    })),
+    councilMemberships: pages("councilMemberships", Membership, (ids) => ({
+      sql: `select m.council_id as _parent_id, p.name as _sort, m.* from membership m
+            join partnership p on p.id = m.partnership_id where m.council_id in (?)`,
+      params: [ids],
+      order: "t._sort, t.id",
+    })),
+    savings: (parent, filter, after, limit) =>
+      keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {
+        const rows = await nestedSavingsPageRows(
+          em,
+          parent,
+          ids,
+          filter,
+          after,
+          limit,
+        );
+        return groupByKey(
+          ids,
+          rows.map((row) => ({
+            key: row._parent_id as number,
+            value: mapEntity(em, SavingsFigure, row),
+          })),
+        );
+      }),
+    savingsCount: (parent, filter) =>
+      keyed(`savingsCount:${parent}`, filter, async (ids) => {
+        const rows = await countNestedSavings(em, parent, ids, filter);
+        const counts = new Map(rows.map((row) => [row._parent_id, row.n]));
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+    savingsSummary: (filter) =>
+      keyed("savingsSummary", filter, async (ids) => {
+        const rows = await savingsSummaryRows(em, ids, filter);
+        return groupByKey(
+          ids,
+          rows.map((row) => ({ key: row.scope, value: row })),
+        );
+      }),
   };
 }
 
-async function loadSuccession(
+/** Objects of one entity by database id, in one statement per batch. */
+function byId<T extends { id: number }>(
   em: EntityManager,
-  ids: readonly number[],
-  from: "predecessor_id" | "successor_id",
-  to: "predecessor_id" | "successor_id",
-): Promise<Council[][]> {
-  // One statement per batch: the links and the linked councils together, mapped into the identity map.
-  const rows = await em
-    .getConnection()
-    .execute<(Record<string, unknown> & { link_from: number })[]>(
-      `select cs.${from} as link_from, c.* from council_succession cs join council c on c.id = cs.${to}
-       where cs.${from} in (?) order by c.gss_code`,
-      [ids as number[]],
-    );
-  const byId = new Map<number, Council[]>(ids.map((id) => [id, []]));
-  for (const { link_from, ...council } of rows)
-    byId.get(link_from)?.push(em.map(Council, council));
-  return ids.map((id) => byId.get(id) ?? []);
+  entity: EntityClass<T>,
+): DataLoader<number, T | null> {
+  return new DataLoader(async (ids) => {
+    const found = await em.find(entity, {
+      id: { $in: [...ids] },
+    } as unknown as FilterQuery<T>);
+    const map = new Map(found.map((item) => [item.id, item]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
 }

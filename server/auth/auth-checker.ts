@@ -8,7 +8,9 @@ import type { Context } from "../context.js";
  * Refusals are FORBIDDEN (type-graphql's own error would say UNAUTHORIZED).
  */
 export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
-  const missing = roles.find((role) => !roleIncludes(context.caller.role, role));
+  const missing = roles.find(
+    (role) => !roleIncludes(context.caller.role, role),
+  );
   if (missing) throw ForbiddenError.role(missing);
   return true;
 };

@@ -16,7 +16,10 @@ export class RateLimiter {
     const now = this.now();
     const ratePerMs = this.perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * ratePerMs);
+    bucket.tokens = Math.min(
+      this.perMinute,
+      bucket.tokens + (now - bucket.at) * ratePerMs,
+    );
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (this.buckets.size > 10_000) this.forgetFull(now, ratePerMs);
@@ -30,14 +33,19 @@ export class RateLimiter {
   // Full buckets carry no information: dropping them bounds memory under many distinct keys.
   private forgetFull(now: number, ratePerMs: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * ratePerMs >= this.perMinute) this.buckets.delete(key);
+      if (bucket.tokens + (now - bucket.at) * ratePerMs >= this.perMinute)
+        this.buckets.delete(key);
     }
   }
 }
 
 /** The limit from `SSHUB_RATE_LIMIT` (requests per minute per token; 0 turns it off), default 600. */
 export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.SSHUB_RATE_LIMIT === undefined ? 600 : Number(env.SSHUB_RATE_LIMIT);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`SSHUB_RATE_LIMIT must be a whole number of requests per minute; it is "${env.SSHUB_RATE_LIMIT}".`);
+  const value =
+    env.SSHUB_RATE_LIMIT === undefined ? 600 : Number(env.SSHUB_RATE_LIMIT);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(
+      `SSHUB_RATE_LIMIT must be a whole number of requests per minute; it is "${env.SSHUB_RATE_LIMIT}".`,
+    );
   return value;
 }

@@ -7,7 +7,12 @@ import { Council } from "../../schema/council.js";
 import type { Role } from "../../schema/role.js";
 import type { Caller } from "../caller.js";
 import { recordAudit } from "./record-audit.js";
-import { hashSecret, newToken, parseToken, verifySecret } from "./token-secret.js";
+import {
+  hashSecret,
+  newToken,
+  parseToken,
+  verifySecret,
+} from "./token-secret.js";
 
 /** A token was missing, malformed, unknown, expired or revoked. The message never says which secret part was wrong. */
 export class UnauthenticatedError extends HubError {
@@ -17,36 +22,63 @@ export class UnauthenticatedError extends HubError {
 }
 
 /** Reads "90d", "12h", "2w" or an ISO date into an expiry time; null for "never". */
-export function parseExpiry(text: string | undefined, now = new Date()): Date | null {
+export function parseExpiry(
+  text: string | undefined,
+  now = new Date(),
+): Date | null {
   if (!text || text === "never") return null;
   const relative = /^(\d{1,5})([hdw])$/.exec(text.trim());
   if (relative) {
-    const hours = { h: 1, d: 24, w: 24 * 7 }[relative[2] as "h" | "d" | "w"] * Number(relative[1]);
+    const hours =
+      { h: 1, d: 24, w: 24 * 7 }[relative[2] as "h" | "d" | "w"] *
+      Number(relative[1]);
     return new Date(now.getTime() + hours * 3_600_000);
   }
   const date = new Date(text);
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(date.getTime()) && date > now) return date;
-  throw new BadInputError(`--expires must be like 90d, 12h, 2w, a future date (YYYY-MM-DD) or "never"; it was "${text}".`);
+  if (
+    /^\d{4}-\d{2}-\d{2}/.test(text) &&
+    !Number.isNaN(date.getTime()) &&
+    date > now
+  )
+    return date;
+  throw new BadInputError(
+    `--expires must be like 90d, 12h, 2w, a future date (YYYY-MM-DD) or "never"; it was "${text}".`,
+  );
 }
 
 /** Creates a token; returns the token text, to be shown once and never again. */
 export async function createToken(
   em: EntityManager,
-  input: { name: string; role: Role; councils: readonly string[]; expires?: string; createdBy: Caller },
+  input: {
+    name: string;
+    role: Role;
+    councils: readonly string[];
+    expires?: string;
+    createdBy: Caller;
+  },
 ): Promise<{ token: string; record: ApiToken }> {
   const name = input.name.trim();
-  if (!name) throw new BadInputError("A token needs a --name saying who or what uses it.");
+  if (!name)
+    throw new BadInputError(
+      "A token needs a --name saying who or what uses it.",
+    );
   const expiresAt = parseExpiry(input.expires);
   const codes = [...new Set(input.councils.map((c) => c.trim().toUpperCase()))];
   if (codes.length) {
-    const found = await em.find(Council, { $or: [{ gssCode: { $in: codes } }, { registerCode: { $in: codes } }] });
+    const found = await em.find(Council, {
+      $or: [{ gssCode: { $in: codes } }, { registerCode: { $in: codes } }],
+    });
     const known = new Set(found.flatMap((c) => [c.gssCode, c.registerCode]));
     const unknown = codes.filter((c) => !known.has(c));
-    if (unknown.length) throw new BadInputError(`Unknown council code(s): ${unknown.join(", ")}. Use GSS codes such as E07000034.`);
+    if (unknown.length)
+      throw new BadInputError(
+        `Unknown council code(s): ${unknown.join(", ")}. Use GSS codes such as E07000034.`,
+      );
     codes.splice(0, codes.length, ...found.map((c) => c.gssCode).sort());
   }
   return em.transactional(async (tx) => {
-    if (await tx.count(ApiToken, { name })) throw new BadInputError(`A token named "${name}" exists already.`);
+    if (await tx.count(ApiToken, { name }))
+      throw new BadInputError(`A token named "${name}" exists already.`);
     const record = tx.create(ApiToken, {
       name,
       role: input.role,
@@ -70,10 +102,19 @@ export async function createToken(
 }
 
 /** Revokes a token by name or id; revoked tokens stop working at once. */
-export async function revokeToken(em: EntityManager, nameOrId: string, by: Caller): Promise<ApiToken> {
+export async function revokeToken(
+  em: EntityManager,
+  nameOrId: string,
+  by: Caller,
+): Promise<ApiToken> {
   return em.transactional(async (tx) => {
     const id = /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
-    const record = await tx.findOne(ApiToken, id !== undefined ? { $or: [{ id }, { name: nameOrId }] } : { name: nameOrId });
+    const record = await tx.findOne(
+      ApiToken,
+      id !== undefined
+        ? { $or: [{ id }, { name: nameOrId }] }
+        : { name: nameOrId },
+    );
     if (!record) throw new BadInputError(`No token is named "${nameOrId}".`);
     if (!record.revokedAt) {
       record.revokedAt = new Date();
@@ -88,21 +129,41 @@ export async function revokeToken(em: EntityManager, nameOrId: string, by: Calle
 const verified = new Map<number, string>();
 
 /** Turns a presented bearer token into its caller, or throws UNAUTHENTICATED. */
-export async function authenticateToken(em: EntityManager, presented: string): Promise<Caller> {
+export async function authenticateToken(
+  em: EntityManager,
+  presented: string,
+): Promise<Caller> {
   const parsed = parseToken(presented);
-  if (!parsed) throw new UnauthenticatedError("The bearer token is not a Shared Services Hub token.");
+  if (!parsed)
+    throw new UnauthenticatedError(
+      "The bearer token is not a Shared Services Hub token.",
+    );
   const record = await em.findOne(ApiToken, { id: parsed.id });
-  const fingerprint = createHash("sha256").update(presented.trim()).digest("hex");
+  const fingerprint = createHash("sha256")
+    .update(presented.trim())
+    .digest("hex");
   if (!record) throw new UnauthenticatedError("The bearer token is not valid.");
   if (verified.get(record.id) !== fingerprint) {
-    if (!(await verifySecret(parsed.secret, record.secretHash))) throw new UnauthenticatedError("The bearer token is not valid.");
+    if (!(await verifySecret(parsed.secret, record.secretHash)))
+      throw new UnauthenticatedError("The bearer token is not valid.");
     verified.set(record.id, fingerprint);
   }
   const now = new Date();
-  if (record.revokedAt) throw new UnauthenticatedError(`The token "${record.name}" was revoked.`);
-  if (record.expiresAt && record.expiresAt <= now) throw new UnauthenticatedError(`The token "${record.name}" expired on ${record.expiresAt.toISOString()}.`);
-  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > 60_000) {
+  if (record.revokedAt)
+    throw new UnauthenticatedError(`The token "${record.name}" was revoked.`);
+  if (record.expiresAt && record.expiresAt <= now)
+    throw new UnauthenticatedError(
+      `The token "${record.name}" expired on ${record.expiresAt.toISOString()}.`,
+    );
+  if (
+    !record.lastUsedAt ||
+    now.getTime() - record.lastUsedAt.getTime() > 60_000
+  ) {
     await em.nativeUpdate(ApiToken, { id: record.id }, { lastUsedAt: now });
   }
-  return { name: record.name, role: record.role, councilGssCodes: record.councilGssCodes ?? null };
+  return {
+    name: record.name,
+    role: record.role,
+    councilGssCodes: record.councilGssCodes ?? null,
+  };
 }

@@ -29,11 +29,14 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/** A total count, or a function that counts only when a client asks for `totalCount`. */
+export type TotalCount = number | (() => Promise<number>);
+
 /** The shape every connection has, whatever its node type. */
 export interface ConnectionShape<T> {
   edges: { node: T; cursor: string }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  totalCount: TotalCount;
 }
 
 /** Makes the `XConnection` and `XEdge` GraphQL types for a node type. */
@@ -61,10 +64,18 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
     })
     pageInfo!: PageInfo;
 
+    totalCount!: TotalCount;
+
+    // Counting a long list costs a statement of its own: only done when asked for.
     @Field(() => Int, {
+      name: "totalCount",
       description: "How many items the whole list holds, across all pages.",
     })
-    totalCount!: number;
+    countAll(): number | Promise<number> {
+      return typeof this.totalCount === "function"
+        ? this.totalCount()
+        : this.totalCount;
+    }
   }
   return ConnectionType;
 }
@@ -101,6 +112,38 @@ export function pageWindow(
   return { offset, limit };
 }
 
+/** The cursor of the item at `position` (0-based) of an offset-paged list. */
+export function offsetCursor(position: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${position}`).toString("base64url");
+}
+
+/**
+ * Builds a connection from the rows fetched at `offset` with one row more than `limit` (that extra
+ * row only says a next page exists), and a total counted when asked for.
+ */
+export function offsetConnection<T>(
+  rows: T[],
+  offset: number,
+  limit: number,
+  totalCount: TotalCount,
+): ConnectionShape<T> {
+  const items = rows.slice(0, limit);
+  const edges = items.map((node, i) => ({
+    node,
+    cursor: offsetCursor(offset + i),
+  }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
 /** Builds a connection from one page of items fetched at `offset`, plus the total count. */
 export function toConnection<T>(
   items: T[],
@@ -109,7 +152,7 @@ export function toConnection<T>(
 ): ConnectionShape<T> {
   const edges = items.map((node, i) => ({
     node,
-    cursor: Buffer.from(`${CURSOR_PREFIX}${offset + i}`).toString("base64url"),
+    cursor: offsetCursor(offset + i),
   }));
   return {
     edges,

@@ -1,10 +1,10 @@
 import { raw, type FilterQuery } from "@mikro-orm/core";
 import {
   Arg,
+  Args,
   Ctx,
   FieldResolver,
   Int,
-  ObjectType,
   Query,
   Resolver,
   Root,
@@ -13,15 +13,23 @@ import { NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import type { Context } from "../context.js";
 import {
-  Connection,
+  offsetConnection,
   pageWindow,
   toConnection,
   type ConnectionShape,
 } from "../pagination/connection.js";
-
-/** A page of councils. */
-@ObjectType({ description: "A page of councils (Relay connection)." })
-export class CouncilConnection extends Connection(Council, "Council") {}
+import {
+  CouncilConnection,
+  MembershipConnection,
+  SavingsFigureConnection,
+  ServiceConnection,
+} from "../pagination/connection-types.js";
+import { GovernanceSeat } from "../../schema/governance-seat.js";
+import { Membership } from "../../schema/membership.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { Service } from "../../schema/service.js";
+import { PageArgs, SavingsFilterArgs } from "./arguments.js";
+import { nestedSavings, SAVINGS_ORDER } from "./nested-savings.js";
 
 /** Root queries and links of councils. */
 @Resolver(() => Council)
@@ -123,5 +131,74 @@ export class CouncilResolver {
     @Ctx() { loaders }: Context,
   ): Promise<Council[]> {
     return loaders.councilPredecessors.load(council.id);
+  }
+
+  @FieldResolver(() => MembershipConnection, {
+    description:
+      "The council's memberships of partnerships (each with the partnership, role and cost share), in partnership name order.",
+  })
+  async memberships(
+    @Root() council: Council,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<Membership>> {
+    const { offset, limit } = pageWindow(first, after);
+    const page = await loaders
+      .councilMemberships({ offset, limit })
+      .load(council.id);
+    return offsetConnection(page.items, offset, limit, page.total);
+  }
+
+  @FieldResolver(() => ServiceConnection, {
+    description: "The services the council hosts or leads, in name order.",
+  })
+  async hostedServices(
+    @Root() council: Council,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<Service>> {
+    const { offset, limit } = pageWindow(first, after);
+    const page = await loaders
+      .councilHostedServices({ offset, limit })
+      .load(council.id);
+    return offsetConnection(page.items, offset, limit, page.total);
+  }
+
+  @FieldResolver(() => ServiceConnection, {
+    description:
+      "The services the council takes part in: those of the partnerships it is a member of, and those it hosts; in name order.",
+  })
+  async services(
+    @Root() council: Council,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<Service>> {
+    const { offset, limit } = pageWindow(first, after);
+    const page = await loaders
+      .councilServices({ offset, limit })
+      .load(council.id);
+    return offsetConnection(page.items, offset, limit, page.total);
+  }
+
+  @FieldResolver(() => [GovernanceSeat], {
+    description:
+      "The council's seats on governance bodies, in body name order.",
+  })
+  governanceSeats(
+    @Root() council: Council,
+    @Ctx() { loaders }: Context,
+  ): Promise<GovernanceSeat[]> {
+    return loaders.councilSeats.load(council.id);
+  }
+
+  @FieldResolver(() => SavingsFigureConnection, {
+    description: `Savings figures reported for this council (not partnerships' own totals): ${SAVINGS_ORDER}.`,
+  })
+  async savings(
+    @Root() council: Council,
+    @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<SavingsFigure>> {
+    return nestedSavings(loaders, "council", council.id, args);
   }
 }

@@ -1,0 +1,238 @@
+import { Command, Option } from "commander";
+import { basename, extname } from "node:path";
+import { BadInputError } from "../errors/hub-error.js";
+import { SHEET_KINDS, type SheetKind } from "../importers/header-synonyms.js";
+import {
+  importWorkbook,
+  type ImportReport,
+} from "../importers/import-workbook.js";
+import {
+  loadMappingProfile,
+  type MappingProfile,
+} from "../importers/mapping-profile.js";
+import { writeProblemsWorkbook } from "../importers/write-problems-workbook.js";
+import { openHubSession } from "./hub-session.js";
+import { ExitCode, logLine, runCommand } from "./run-command.js";
+
+interface ImportCommandOptions {
+  dryRun?: boolean;
+  period?: string;
+  kind?: SheetKind;
+  mapping?: string;
+  partnership?: string;
+  skipInvalidRows?: boolean;
+  json?: boolean;
+  problemsXlsx?: string;
+}
+
+function pad(text: string | number, width: number, right = false): string {
+  const s = String(text);
+  return right ? s.padStart(width) : s.padEnd(width);
+}
+
+/** The summary table and problem list of one report, as printed on a terminal. */
+export function formatImportReport(report: ImportReport): string {
+  const lines: string[] = [];
+  const period = report.reportingPeriod
+    ? `, period ${report.reportingPeriod}`
+    : "";
+  const same = report.sameFileAs
+    ? ` (same file as import run #${report.sameFileAs})`
+    : "";
+  lines.push(
+    `${report.file}: ${report.status} — import run #${report.importRunId}${period}${same}`,
+  );
+  if (report.sheets.length) {
+    const width = Math.max(5, ...report.sheets.map((s) => s.sheet.length));
+    lines.push(
+      `  ${pad("sheet", width)}  ${pad("kind", 12)} ${pad("rows", 8, true)} ${pad("created", 8, true)} ${pad("updated", 8, true)} ${pad("unchanged", 10, true)} ${pad("removed", 8, true)} ${pad("problems", 9, true)}`,
+    );
+    for (const s of report.sheets)
+      lines.push(
+        `  ${pad(s.sheet, width)}  ${pad(s.kind ?? `(${s.status})`, 12)} ${pad(s.rowsRead, 8, true)} ${pad(s.created, 8, true)} ${pad(s.updated, 8, true)} ${pad(s.unchanged, 10, true)} ${pad(s.removed, 8, true)} ${pad(s.problems, 9, true)}`,
+      );
+  }
+  for (const c of report.created.filter((c) => c.type !== "membership"))
+    lines.push(
+      `  created ${c.type} "${c.name}"${c.partnership ? ` in ${c.partnership}` : ""} (${c.sheet}!${c.cell})`,
+    );
+  if (report.problems.length) {
+    lines.push(
+      `  problems: ${report.errorCount} error(s), ${report.warningCount} warning(s)`,
+    );
+    for (const p of report.problems.slice(0, 200)) {
+      const where = [
+        p.sheet ? `${p.sheet}${p.cell ? `!${p.cell}` : ""}` : null,
+        p.header ? `[${p.header}]` : null,
+      ]
+        .filter(Boolean)
+        .join(" ");
+      lines.push(
+        `  ${pad(p.severity, 7)} ${pad(p.code, 19)} ${where ? `${where}: ` : ""}${p.message}`,
+      );
+    }
+    const more = report.problems.length - 200 + report.omittedProblems;
+    if (more > 0)
+      lines.push(
+        `  … and ${more} more (use --json or --problems-xlsx for all)`,
+      );
+  }
+  if (report.status === "REFUSED")
+    lines.push(
+      "  Nothing was written. Fix the problems above and import the file again.",
+    );
+  if (report.status === "DRY_RUN")
+    lines.push("  Dry run: nothing was written.");
+  return lines.join("\n");
+}
+
+function progressBar(file: string): ((p: {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}) => void) & {
+  done(): void;
+} {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  const update = (p: {
+    bytesRead: number;
+    totalBytes: number;
+    rows: number;
+  }) => {
+    if (!tty) return;
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    const fraction = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    process.stderr.write(
+      `\r${basename(file)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${Math.round(fraction * 100)}% ${p.rows.toLocaleString("en-GB")} rows`,
+    );
+  };
+  return Object.assign(update, {
+    done() {
+      if (tty && last) process.stderr.write("\r\x1b[K");
+    },
+  });
+}
+
+function problemsPath(out: string, file: string, many: boolean): string {
+  if (!many) return out;
+  const ext = extname(out) || ".xlsx";
+  return `${out.slice(0, out.length - extname(out).length)}-${basename(file, extname(file))}${ext}`;
+}
+
+/** `sshub import FILE...`: reads councils' workbooks into the hub, one transaction per file. */
+export function importCommand(): Command {
+  return (
+    new Command("import")
+      .description(
+        "Import councils' workbooks (service lists, savings trackers, governance and funding lists). " +
+          "Each file is one transaction: any problem and nothing is written. Exit 0 imported, 1 refused, 2 usage.",
+      )
+      .argument("<files...>", ".xlsx workbooks to import")
+      // A subcommand does not inherit the program's exit handling: usage errors exit 2 here too.
+      .exitOverride((error) =>
+        process.exit(error.exitCode === 0 ? 0 : ExitCode.Usage),
+      )
+      .showHelpAfterError()
+      .option(
+        "--dry-run",
+        "report what would be created, changed or left unchanged; write nothing",
+      )
+      .option(
+        "--period <YYYY-MM>",
+        "the reporting month of the figures (else read from the workbook, e.g. 'Period: June 2010')",
+      )
+      .addOption(
+        new Option(
+          "--kind <kind>",
+          "read every sheet as this kind instead of recognising it",
+        ).choices([...SHEET_KINDS]),
+      )
+      .option(
+        "--mapping <file.json>",
+        "a mapping profile: extra header synonyms or pinned columns for one council's layout",
+      )
+      .option(
+        "--partnership <name>",
+        "the partnership for sheets that name none",
+      )
+      .option(
+        "--skip-invalid-rows",
+        "write the valid rows and record the invalid ones, instead of refusing the file",
+      )
+      .option("--json", "print the full report as one JSON document")
+      .option(
+        "--problems-xlsx <out.xlsx>",
+        "write a copy of the workbook with problem cells highlighted and commented",
+      )
+      .action((files: string[], options: ImportCommandOptions) =>
+        runCommand(async () => {
+          if (
+            options.period !== undefined &&
+            !/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)
+          ) {
+            logLine(
+              `sshub: --period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
+            );
+            return ExitCode.Usage;
+          }
+          let profile: MappingProfile | undefined;
+          if (options.mapping) {
+            try {
+              profile = await loadMappingProfile(options.mapping);
+            } catch (error) {
+              if (error instanceof BadInputError) {
+                logLine(`sshub: ${error.message}`);
+                return ExitCode.Usage;
+              }
+              throw error;
+            }
+          }
+          const session = await openHubSession({ log: logLine });
+          const reports: ImportReport[] = [];
+          try {
+            for (const file of files) {
+              const bar = options.json ? undefined : progressBar(file);
+              const report = await importWorkbook(session.orm, file, {
+                ...(options.dryRun ? { dryRun: true } : {}),
+                ...(options.period ? { period: options.period } : {}),
+                ...(options.kind ? { kind: options.kind } : {}),
+                ...(profile ? { profile } : {}),
+                ...(options.partnership
+                  ? { partnership: options.partnership }
+                  : {}),
+                ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
+                ...(bar ? { onProgress: bar } : {}),
+              });
+              bar?.done();
+              reports.push(report);
+              if (options.problemsXlsx && report.problems.length) {
+                const out = problemsPath(
+                  options.problemsXlsx,
+                  file,
+                  files.length > 1,
+                );
+                await writeProblemsWorkbook(file, report.problems, out);
+                if (!options.json) logLine(`sshub: problems written to ${out}`);
+              }
+              if (!options.json)
+                process.stdout.write(`${formatImportReport(report)}\n`);
+            }
+          } finally {
+            await session.close();
+          }
+          if (options.json)
+            process.stdout.write(
+              `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,
+            );
+          return reports.some((r) => r.status === "REFUSED")
+            ? ExitCode.Failed
+            : ExitCode.Ok;
+        }),
+      )
+  );
+}

@@ -1,0 +1,144 @@
+import type { CellValue } from "./read-workbook-sheets.js";
+
+/** What an amount cell holds: exact pence, deliberately no figure ("-", "n/a", "nil", blank), or unreadable text. */
+export type AmountReading =
+  | { kind: "amount"; pence: bigint }
+  | { kind: "none" }
+  | { kind: "bad"; reason: string };
+
+const NO_FIGURE = new Set([
+  "",
+  "-",
+  "–",
+  "—",
+  "n/a",
+  "na",
+  "n.a.",
+  "nil",
+  "none",
+  "tbc",
+  "tba",
+]);
+const SUFFIX_SCALE: Record<string, bigint> = {
+  k: 1_000n,
+  thousand: 1_000n,
+  m: 1_000_000n,
+  mn: 1_000_000n,
+  million: 1_000_000n,
+  bn: 1_000_000_000n,
+  billion: 1_000_000_000n,
+};
+
+/**
+ * The scale a header or title sets for the plain numbers under it: "£000", "£'000", "£k" or
+ * "thousands" mean thousands, "£m" or "millions" millions; 1 otherwise.
+ */
+export function amountScale(text: string): bigint {
+  const t = text.toLowerCase();
+  if (/£\s*'?000|\(\s*'?000s?\s*\)|£\s*k\b|£\s*thousands?|in thousands/.test(t))
+    return 1_000n;
+  if (/£\s*m\b|£\s*millions?|\(\s*£?m\s*\)|in millions/.test(t))
+    return 1_000_000n;
+  return 1n;
+}
+
+/**
+ * Exact pence from a decimal string ("357000", "0.5", "1.5e-7"), multiplied by `scale`. Returns null
+ * when a fraction of a penny would be lost, unless `round` (numbers from Excel cells, whose binary
+ * form can carry noise such as 0.30000000000000004), which rounds half away from zero.
+ */
+export function decimalToPence(
+  text: string,
+  scale: bigint,
+  round: boolean,
+): bigint | null {
+  const match = /^(-)?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
+  if (!match || (match[2] === "" && (match[3] ?? "") === "")) return null;
+  const negative = match[1] === "-";
+  const fraction = match[3] ?? "";
+  let mantissa = BigInt((match[2] ?? "") + fraction || "0");
+  const exponent = Number(match[4] ?? 0) - fraction.length + 2; // in pence
+  mantissa *= scale;
+  let pence: bigint;
+  if (exponent >= 0) pence = mantissa * 10n ** BigInt(exponent);
+  else {
+    const divisor = 10n ** BigInt(-exponent);
+    pence = mantissa / divisor;
+    const remainder = mantissa % divisor;
+    if (remainder !== 0n) {
+      if (!round) return null;
+      if (remainder * 2n >= divisor) pence += 1n;
+    }
+  }
+  return negative ? -pence : pence;
+}
+
+/**
+ * Reads an amount as councils write it: a number, "£357,000", "£30k", "£0.5M", "246" under a "£000"
+ * header (scale 1000), accounting negatives "(25,000)", "-£25", and "-", "n/a", "nil" or blank for
+ * no figure. Words such as "around", "approx." and "per annum" around the figure are allowed.
+ * Exact to the penny: never a binary float.
+ */
+export function readAmount(
+  value: CellValue,
+  scale: bigint = 1n,
+): AmountReading {
+  if (value === null) return { kind: "none" };
+  if (typeof value === "number") {
+    if (!Number.isFinite(value))
+      return { kind: "bad", reason: "it is not a finite number" };
+    const pence = decimalToPence(String(value), scale, true);
+    return pence === null
+      ? { kind: "bad", reason: "it is not a number" }
+      : { kind: "amount", pence };
+  }
+  if (typeof value !== "string")
+    return {
+      kind: "bad",
+      reason: value instanceof Date ? "it is a date" : "it is not an amount",
+    };
+  let text = value.trim().toLowerCase();
+  if (NO_FIGURE.has(text)) return { kind: "none" };
+  text = text
+    .replace(
+      /^(?:around|approx\.?|approximately|about|circa|c\.|est\.?|estimated)\s+/,
+      "",
+    )
+    .replace(/\s*(?:per annum|p\.?a\.?|a year|per year|pa)$/, "")
+    .replace(/\s*gbp\s*/, "")
+    .trim();
+  let negative = false;
+  const accounting = /^\((.*)\)$/.exec(text);
+  if (accounting) {
+    negative = true;
+    text = accounting[1]!.trim();
+  }
+  if (text.startsWith("-") || text.startsWith("−")) {
+    negative = !negative;
+    text = text.slice(1).trim();
+  }
+  text = text.replace(/^£\s*/, "");
+  if (text.startsWith("-")) {
+    negative = !negative;
+    text = text.slice(1).trim();
+  }
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?\s*([a-z]+)?$/.exec(text);
+  if (!match || (match[1] === undefined && match[2] === undefined))
+    return { kind: "bad", reason: "it is not an amount of money" };
+  const suffix = match[3];
+  let factor = scale;
+  if (suffix !== undefined) {
+    const suffixScale = SUFFIX_SCALE[suffix];
+    if (suffixScale === undefined)
+      return {
+        kind: "bad",
+        reason: `"${suffix}" is not a unit such as k or M`,
+      };
+    factor = suffixScale;
+  }
+  const digits = `${(match[1] ?? "0").replace(/,/g, "")}${match[2] ?? ""}`;
+  const pence = decimalToPence(digits, factor, false);
+  if (pence === null)
+    return { kind: "bad", reason: "it has a fraction of a penny" };
+  return { kind: "amount", pence: negative ? -pence : pence };
+}

@@ -1,0 +1,246 @@
+/** What a column means to the importer. */
+export type ColumnRole =
+  | "service"
+  | "partnership"
+  | "partners"
+  | "host"
+  | "category"
+  | "status"
+  | "goLive"
+  | "governingBody"
+  | "annualSaving"
+  | "notes"
+  | "council"
+  | "financialYear"
+  | "measure"
+  | "cashable"
+  | "amount"
+  | "rag"
+  | "body"
+  | "bodyType"
+  | "membership"
+  | "representation"
+  | "chair"
+  | "funder"
+  | "award"
+  | "purpose"
+  | "awardedOn";
+
+/** The kinds of sheet the importer reads. */
+export type SheetKind =
+  "services" | "savings-long" | "savings-wide" | "governance" | "funding";
+
+/** Every sheet kind, in the order `--kind` lists them. */
+export const SHEET_KINDS: readonly SheetKind[] = [
+  "services",
+  "savings-long",
+  "savings-wide",
+  "governance",
+  "funding",
+];
+
+/**
+ * The documented synonym table: the headers councils use for each column, compared after
+ * `headerKey` (case, punctuation, "&"/"and", "£"/"(£000)" and spacing ignored). A header that fits
+ * several roles ("Type") is read by the roles of the sheet's kind. A mapping profile
+ * (`--mapping file.json`) adds to this table or pins columns for one council's layout.
+ */
+export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
+  {
+    service: [
+      "Service",
+      "Service name",
+      "Shared service",
+      "Proposed shared service",
+      "Workstream",
+      "Work stream",
+      "Service area",
+      "Project",
+      "Function",
+      "Savings line",
+    ],
+    partnership: [
+      "Partnership",
+      "Partnership name",
+      "Programme",
+      "Shared service partnership",
+      "Shared services programme",
+    ],
+    partners: [
+      "Partner councils",
+      "Partners",
+      "Partner authorities",
+      "Councils",
+      "Authorities",
+      "Participating councils",
+      "Councils involved",
+    ],
+    host: [
+      "Host authority",
+      "Host council",
+      "Host",
+      "Hosted by",
+      "Lead authority",
+      "Lead council",
+      "Lead",
+    ],
+    category: [
+      "Arrangement",
+      "Category",
+      "Type of arrangement",
+      "Arrangement type",
+      "Service category",
+    ],
+    status: ["Status", "Stage", "Progress", "Current status"],
+    goLive: [
+      "Go live",
+      "Go live date",
+      "Go-live",
+      "Operational date",
+      "Operational from",
+      "Date operational",
+      "Live from",
+      "Start date",
+      "Target date",
+    ],
+    governingBody: [
+      "Governing body",
+      "Governance",
+      "Governed by",
+      "Reports to",
+    ],
+    annualSaving: [
+      "Estimated annual saving",
+      "Estimated annual savings",
+      "Annual saving",
+      "Annual savings",
+      "Estimated saving",
+      "Estimated savings",
+      "Saving per annum",
+      "Savings per annum",
+      "Savings pa",
+      "Estimated cashable savings",
+    ],
+    notes: ["Notes", "Note", "Comments", "Comment", "Remarks", "Commentary"],
+    council: [
+      "Council",
+      "Authority",
+      "Local authority",
+      "Partner council",
+      "Partner",
+      "Organisation",
+      "Claiming council",
+    ],
+    financialYear: ["Financial year", "Year", "FY", "Fin year"],
+    measure: [
+      "Measure",
+      "Type",
+      "Figure",
+      "Figure type",
+      "Savings type",
+      "Basis",
+    ],
+    cashable: [
+      "Cashable",
+      "Cashable or non cashable",
+      "Cash or non cash",
+      "Cashable non cashable",
+    ],
+    amount: ["Amount", "Saving", "Savings", "Value", "Sum", "Saving amount"],
+    rag: ["RAG", "RAG status", "RAG rating", "Rating"],
+    body: [
+      "Body",
+      "Governance body",
+      "Name of body",
+      "Board or committee",
+      "Committee",
+      "Board",
+      "Forum",
+      "Group",
+    ],
+    bodyType: ["Type", "Body type", "Kind", "Type of body"],
+    membership: [
+      "Membership",
+      "Membership by council",
+      "Members",
+      "Seats",
+      "Councils represented",
+    ],
+    representation: [
+      "Who sits",
+      "Representatives",
+      "Representation",
+      "Made up of",
+    ],
+    chair: ["Chair", "Chaired by", "Chairman", "Chairperson"],
+    funder: [
+      "Funder",
+      "Funding body",
+      "Source of funding",
+      "Awarded by",
+      "Fund",
+    ],
+    award: ["Award", "Amount awarded", "Grant", "Funding", "Amount", "Value"],
+    purpose: ["Purpose", "Used for", "Purpose of funding", "For"],
+    awardedOn: ["Date awarded", "Awarded", "Awarded on", "Date"],
+  };
+
+/** The roles each kind of sheet reads; the first listed are required. */
+export const KIND_ROLES: Readonly<
+  Record<
+    SheetKind,
+    { required: readonly ColumnRole[]; optional: readonly ColumnRole[] }
+  >
+> = {
+  services: {
+    required: ["service"],
+    optional: [
+      "partnership",
+      "partners",
+      "host",
+      "category",
+      "status",
+      "goLive",
+      "governingBody",
+      "annualSaving",
+      "notes",
+    ],
+  },
+  "savings-long": {
+    required: ["service", "financialYear", "amount"],
+    optional: ["partnership", "council", "measure", "cashable", "rag", "notes"],
+  },
+  "savings-wide": {
+    required: ["service"],
+    optional: ["partnership", "council", "measure", "cashable", "rag", "notes"],
+  },
+  governance: {
+    required: ["body"],
+    optional: [
+      "bodyType",
+      "partnership",
+      "membership",
+      "representation",
+      "chair",
+      "notes",
+    ],
+  },
+  funding: {
+    required: ["funder", "award"],
+    optional: ["partnership", "purpose", "awardedOn", "notes"],
+  },
+};
+
+/**
+ * The comparable form of a header: lower case, "&" as "and", currency and scale marks ("£", "(£000)",
+ * "£m") and punctuation removed, spaces collapsed. "Host Authority:" and "host authority" agree.
+ */
+export function headerKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\(?\s*£\s*(?:000s?|'000s?|k|m|millions?|thousands?)?\s*\)?/g, " ")
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .replace(/\s+/g, " ");
+}

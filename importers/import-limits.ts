@@ -1,0 +1,36 @@
+/**
+ * The fixed limits within which a workbook is read. A hostile or broken file is refused by these
+ * before it can exhaust memory or disk: an .xlsx is a zip, and a few megabytes can inflate to
+ * gigabytes.
+ */
+export interface ImportLimits {
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Most entries (files) inside the zip. A real workbook has a few dozen. */
+  maxZipEntries: number;
+  /** Most bytes all entries may inflate to, declared or actually inflated. */
+  maxInflatedBytes: number;
+  /** Highest inflated-to-compressed ratio of one entry once it passes `ratioFloorBytes`. */
+  maxCompressionRatio: number;
+  /** Entries smaller than this when inflated are not held to the ratio (tiny XML compresses well). */
+  ratioFloorBytes: number;
+  /** Most rows one sheet may have. */
+  maxRows: number;
+  /** Most columns one sheet may have. */
+  maxColumns: number;
+}
+
+/**
+ * The defaults. 100 MB and 1,048,576 rows (Excel's own maximum) let a million-row tracker through;
+ * 1 GiB inflated is about two and a half times what such a tracker inflates to; real worksheets
+ * compress 5 to 30 times, so a ratio over 200 is a bomb, not a spreadsheet.
+ */
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  maxZipEntries: 1_000,
+  maxInflatedBytes: 1024 * 1024 * 1024,
+  maxCompressionRatio: 200,
+  ratioFloorBytes: 1024 * 1024,
+  maxRows: 1_048_576,
+  maxColumns: 500,
+};

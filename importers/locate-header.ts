@@ -1,0 +1,240 @@
+import { parseFinancialYear } from "../schema/financial-year.js";
+import { amountScale } from "./coerce-amount.js";
+import { HEADER_SYNONYMS, headerKey } from "./header-synonyms.js";
+import type { MappingProfile } from "./mapping-profile.js";
+import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
+
+/** How many rows from the top of a sheet are searched for the header. */
+export const HEADER_SEARCH_ROWS = 20;
+
+/** What the lines above a table say: title, reporting period, partnership, partners, submitter, scale. */
+export interface TitleFacts {
+  title: string | null;
+  /** "YYYY-MM", from "Period: June 2010", "Reporting period: 2010-06", "Month: Jun-10". */
+  period: string | null;
+  /** The text after "Period:" when it is not a month. */
+  badPeriod: string | null;
+  partnership: string | null;
+  partners: string | null;
+  submittedBy: string | null;
+  /** 1000 under "All figures £000", 1,000,000 under "£m"; 1 otherwise. */
+  scale: bigint;
+  /** Where the facts were read, for problems: the A1 cell of each. */
+  cells: Partial<
+    Record<"period" | "partnership" | "partners" | "submittedBy", string>
+  >;
+}
+
+/** The header row found, with its texts (index 0 is column A). */
+export interface LocatedHeader {
+  rowIndex: number;
+  rowNumber: number;
+  headers: string[];
+}
+
+/** The text a cell shows, for headers and labels. */
+export function cellText(value: CellValue | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).trim();
+}
+
+/** The month "YYYY-MM" a period text or date names ("June 2010", "2010-06", "06/2010", "Jun-10"), or null. */
+export function readPeriod(value: CellValue | string): string | null {
+  if (value instanceof Date) return value.toISOString().slice(0, 7);
+  const text = String(value ?? "")
+    .trim()
+    .toLowerCase();
+  let m = /^(\d{4})-(\d{1,2})$/.exec(text);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12)
+    return `${m[1]}-${m[2]!.padStart(2, "0")}`;
+  m = /^(\d{1,2})[/-](\d{4})$/.exec(text);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12)
+    return `${m[2]}-${m[1]!.padStart(2, "0")}`;
+  m = /^([a-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})$/.exec(text);
+  if (m) {
+    const months = [
+      "jan",
+      "feb",
+      "mar",
+      "apr",
+      "may",
+      "jun",
+      "jul",
+      "aug",
+      "sep",
+      "oct",
+      "nov",
+      "dec",
+    ];
+    const month = months.indexOf(m[1]!.slice(0, 3));
+    if (month >= 0) {
+      const year = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+      return `${year}-${String(month + 1).padStart(2, "0")}`;
+    }
+  }
+  return null;
+}
+
+function columnLetter(index: number): string {
+  let n = index + 1;
+  let letters = "";
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    letters = String.fromCharCode(65 + r) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+/** The A1 column letters of a 0-based column index (0 → "A", 27 → "AB"). */
+export { columnLetter };
+
+const LABELS: [
+  RegExp,
+  "period" | "partnership" | "partners" | "submittedBy",
+][] = [
+  [
+    /^(?:reporting\s+period|period|reporting\s+month|month|as\s+at)\b\s*[:\-–]?\s*/i,
+    "period",
+  ],
+  [
+    /^(?:partnership|programme|shared\s+service\s+partnership)\s*[:\-–]\s*/i,
+    "partnership",
+  ],
+  [
+    /^(?:partners|partner\s+councils|partner\s+authorities|councils)\s*[:\-–]\s*/i,
+    "partners",
+  ],
+  [
+    /^(?:submitted\s+by|reported\s+by|prepared\s+by|council|authority)\s*[:\-–]\s*/i,
+    "submittedBy",
+  ],
+];
+
+/** Reads the title lines above the header (or all the first rows when there is no header yet). */
+export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
+  const facts: TitleFacts = {
+    title: null,
+    period: null,
+    badPeriod: null,
+    partnership: null,
+    partners: null,
+    submittedBy: null,
+    scale: 1n,
+    cells: {},
+  };
+  for (const row of rows) {
+    const filled = row.cells
+      .map((value, index) => ({ value, index, text: cellText(value) }))
+      .filter((c) => c.text !== "");
+    if (filled.length === 0) continue;
+    const first = filled[0]!;
+    const joined = filled.map((c) => c.text).join(" ");
+    if (facts.scale === 1n) facts.scale = amountScale(joined);
+    let labelled = false;
+    for (const [pattern, fact] of LABELS) {
+      const match = pattern.exec(first.text);
+      if (!match) continue;
+      // "Period:" alone in one cell with the value in the next, or "Period: June 2010" in one cell.
+      const rest = first.text.slice(match[0].length).trim();
+      const valueCell = rest === "" ? filled[1] : first;
+      const value: CellValue | string =
+        rest === "" ? (filled[1]?.value ?? "") : rest;
+      if (
+        fact === "period" &&
+        !/[:\-–]/.test(match[0]) &&
+        rest !== "" &&
+        readPeriod(rest) === null
+      )
+        continue; // "Period ending..." prose, not a label
+      labelled = true;
+      const cell = valueCell
+        ? `${columnLetter(valueCell.index)}${row.number}`
+        : undefined;
+      if (fact === "period") {
+        const period = readPeriod(value);
+        if (period) facts.period = period;
+        else facts.badPeriod = cellText(value as CellValue);
+      } else facts[fact] = cellText(value as CellValue) || null;
+      if (cell) facts.cells[fact] = cell;
+      break;
+    }
+    if (!labelled && facts.title === null) facts.title = joined;
+  }
+  return facts;
+}
+
+function isYearHeader(text: string): boolean {
+  return yearHeader(text) !== null;
+}
+
+/**
+ * A wide tracker's year header: "2010/11", "FY2010/11", "2010-2011", "10/11", optionally with a
+ * measure ("2010/11 Target", "Achieved 2010/11") and a scale ("2010/11 (£000)").
+ */
+export function yearHeader(
+  text: string,
+): { year: number; words: string } | null {
+  const key = text.replace(/\(?\s*£\s*(?:'?000s?|k|m)?\s*\)?/gi, " ").trim();
+  const match =
+    /(?:^|\s)((?:FY\s*)?(?:\d{4}|\d{2})\s*[/\-–]\s*(?:\d{4}|\d{2}))(?:\s|$)/i.exec(
+      key,
+    );
+  if (!match) return null;
+  const year = parseFinancialYear(match[1]!);
+  if (year === null) return null;
+  const words = (
+    key.slice(0, match.index) +
+    " " +
+    key.slice(match.index + match[0].length)
+  )
+    .replace(/\s+/g, " ")
+    .trim();
+  return { year, words };
+}
+
+/**
+ * Finds the header row among the first 20 rows: the row with the most cells that are known headers
+ * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
+ * such as "Shared services" is never taken for a header. A profile's headerRow wins.
+ */
+export function locateHeader(
+  rows: readonly SheetRow[],
+  profile: MappingProfile | undefined,
+): LocatedHeader | null {
+  const known = new Set<string>();
+  for (const list of Object.values(HEADER_SYNONYMS))
+    for (const h of list) known.add(headerKey(h));
+  for (const list of Object.values(profile?.synonyms ?? {}))
+    for (const h of list ?? []) known.add(headerKey(h));
+  for (const header of Object.keys(profile?.columns ?? {}))
+    if (!/^[A-Z]{1,3}$/.test(header)) known.add(headerKey(header));
+  let best: { index: number; score: number } | null = null;
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
+  for (let index = 0; index < limit; index++) {
+    const row = rows[index]!;
+    if (profile?.headerRow !== undefined) {
+      if (row.number === profile.headerRow) {
+        best = { index, score: Infinity };
+        break;
+      }
+      continue;
+    }
+    let score = 0;
+    for (const value of row.cells) {
+      const text = cellText(value);
+      if (text === "") continue;
+      if (known.has(headerKey(text)) || isYearHeader(text)) score++;
+    }
+    if (score >= 2 && (best === null || score > best.score))
+      best = { index, score };
+  }
+  if (!best) return null;
+  const row = rows[best.index]!;
+  return {
+    rowIndex: best.index,
+    rowNumber: row.number,
+    headers: row.cells.map((value) => cellText(value).replace(/\s+/g, " ")),
+  };
+}

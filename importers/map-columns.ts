@@ -1,0 +1,169 @@
+import { amountScale } from "./coerce-amount.js";
+import {
+  HEADER_SYNONYMS,
+  KIND_ROLES,
+  headerKey,
+  type ColumnRole,
+  type SheetKind,
+} from "./header-synonyms.js";
+import { columnLetter, yearHeader } from "./locate-header.js";
+import type { MappingProfile } from "./mapping-profile.js";
+import { readMeasure } from "./read-measure.js";
+import type { SavingsMeasure } from "../schema/savings-figure.js";
+
+/** One column of a wide tracker that holds a financial year's figures. */
+export interface YearColumn {
+  index: number;
+  year: number;
+  /** The measure the header names ("2010/11 Target"), if any. */
+  measure: SavingsMeasure | null;
+  cashable: boolean | null;
+  scale: bigint;
+}
+
+/** How a sheet's columns are read. */
+export interface ColumnMap {
+  kind: SheetKind;
+  roles: Map<ColumnRole, number>;
+  yearColumns: YearColumn[];
+  /** Columns the importer does not know: kept on each record's `extra`, by header. */
+  extra: { index: number; header: string }[];
+  headers: string[];
+  /** The scale of each amount column from its header ("Saving (£000)"), else 1. */
+  scales: Map<number, bigint>;
+  /** The measure an amount header names ("Achieved saving £"), if any. */
+  amountMeasure: SavingsMeasure | null;
+}
+
+function synonymIndex(
+  kind: SheetKind,
+  profile: MappingProfile | undefined,
+): Map<string, ColumnRole> {
+  const roles = [...KIND_ROLES[kind].required, ...KIND_ROLES[kind].optional];
+  const index = new Map<string, ColumnRole>();
+  for (const role of roles)
+    for (const header of [
+      ...(profile?.synonyms?.[role] ?? []),
+      ...HEADER_SYNONYMS[role],
+    ]) {
+      const key = headerKey(header);
+      if (!index.has(key)) index.set(key, role);
+    }
+  return index;
+}
+
+/** Which kind a sheet is, from its headers: the most specific kind whose required columns are all there. */
+export function classifySheet(
+  headers: readonly string[],
+  profile: MappingProfile | undefined,
+): SheetKind | null {
+  const order: SheetKind[] = [
+    "savings-wide",
+    "savings-long",
+    "funding",
+    "governance",
+    "services",
+  ];
+  for (const kind of order) {
+    const map = mapColumns(headers, kind, profile);
+    const present = KIND_ROLES[kind].required.every((role) =>
+      map.roles.has(role),
+    );
+    if (!present) continue;
+    if (
+      kind === "savings-wide" &&
+      (map.yearColumns.length === 0 || map.roles.has("financialYear"))
+    )
+      continue;
+    if (kind === "savings-wide" || kind === "savings-long") return kind;
+    if (kind === "funding") return kind;
+    // A governance sheet has a body column and something a body has; a service list, a service.
+    if (
+      kind === "governance" &&
+      (map.roles.has("bodyType") ||
+        map.roles.has("membership") ||
+        map.roles.has("chair"))
+    )
+      return kind;
+    if (kind === "services") return kind;
+  }
+  return null;
+}
+
+/**
+ * Maps each header to the role it plays in a sheet of `kind`: first the profile's pinned columns (by
+ * letter or header), then synonyms (profile's first), then, for wide trackers, financial years. A
+ * second column of the same role, and any header not known, goes to `extra`.
+ */
+export function mapColumns(
+  headers: readonly string[],
+  kind: SheetKind,
+  profile: MappingProfile | undefined,
+): ColumnMap {
+  const synonyms = synonymIndex(kind, profile);
+  const pinned = new Map<string, ColumnRole | "ignore">();
+  for (const [column, role] of Object.entries(profile?.columns ?? {}))
+    pinned.set(
+      /^[A-Z]{1,3}$/.test(column) ? `#${column}` : headerKey(column),
+      role,
+    );
+  const map: ColumnMap = {
+    kind,
+    roles: new Map(),
+    yearColumns: [],
+    extra: [],
+    headers: [...headers],
+    scales: new Map(),
+    amountMeasure: null,
+  };
+  headers.forEach((header, index) => {
+    const key = headerKey(header);
+    const pin =
+      pinned.get(`#${columnLetter(index)}`) ??
+      (key ? pinned.get(key) : undefined);
+    if (pin === "ignore") return;
+    let role: ColumnRole | undefined = pin ?? synonyms.get(key);
+    if (
+      role === undefined &&
+      (kind === "savings-long" || kind === "services")
+    ) {
+      // "Achieved saving (£)", "Target savings £000": an amount column that names its measure.
+      const words = key.split(" ");
+      const measure = readMeasure(
+        words
+          .filter((w) => !["saving", "savings", "amount"].includes(w))
+          .join(" "),
+      );
+      if (
+        kind === "savings-long" &&
+        measure &&
+        words.some((w) => w === "saving" || w === "savings" || w === "amount")
+      ) {
+        role = "amount";
+        if (!map.roles.has("amount")) map.amountMeasure = measure.measure;
+      }
+    }
+    if (role !== undefined && !map.roles.has(role)) {
+      map.roles.set(role, index);
+      if (role === "amount" || role === "annualSaving" || role === "award")
+        map.scales.set(index, amountScale(header));
+      return;
+    }
+    if (kind === "savings-wide") {
+      const year = yearHeader(header);
+      if (year) {
+        const measure = year.words ? readMeasure(year.words) : null;
+        map.yearColumns.push({
+          index,
+          year: year.year,
+          measure: measure?.measure ?? null,
+          cashable: measure?.cashable ?? null,
+          scale: amountScale(header),
+        });
+        return;
+      }
+    }
+    if (header !== "") map.extra.push({ index, header });
+  });
+  return map;
+}

@@ -1,0 +1,113 @@
+import { readFile } from "node:fs/promises";
+import { BadInputError } from "../errors/hub-error.js";
+import {
+  HEADER_SYNONYMS,
+  SHEET_KINDS,
+  type ColumnRole,
+  type SheetKind,
+} from "./header-synonyms.js";
+
+/**
+ * A mapping profile (`--mapping file.json`) for one council's layout:
+ * ```json
+ * {
+ *   "synonyms": { "service": ["Savings proposal"], "amount": ["Saving 2010/11 £"] },
+ *   "columns": { "C": "host", "Officer": "ignore" },
+ *   "kind": "savings-long",
+ *   "headerRow": 4,
+ *   "partnership": "Derbyshire RCE Shared Services"
+ * }
+ * ```
+ * `synonyms` adds headers to the synonym table; `columns` pins a column, by letter or by its
+ * header as written, to a role (or "ignore", which keeps it out of the report); `headerRow` pins the
+ * header row (1-based); `kind` and `partnership` act as `--kind` and `--partnership` do.
+ */
+export interface MappingProfile {
+  synonyms?: Partial<Record<ColumnRole, string[]>>;
+  columns?: Record<string, ColumnRole | "ignore">;
+  kind?: SheetKind;
+  headerRow?: number;
+  partnership?: string;
+}
+
+const ROLES = new Set(Object.keys(HEADER_SYNONYMS));
+
+/** Checks a parsed profile, saying exactly which entry is wrong. */
+export function validateMappingProfile(
+  value: unknown,
+  source: string,
+): MappingProfile {
+  const fail = (what: string) =>
+    new BadInputError(`The mapping profile ${source} is not valid: ${what}.`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw fail("it must be a JSON object");
+  const profile = value as Record<string, unknown>;
+  for (const key of Object.keys(profile))
+    if (
+      ![
+        "synonyms",
+        "columns",
+        "kind",
+        "headerRow",
+        "partnership",
+        "$comment",
+      ].includes(key)
+    )
+      throw fail(
+        `"${key}" is not a setting (use synonyms, columns, kind, headerRow, partnership)`,
+      );
+  if (profile.synonyms !== undefined) {
+    if (typeof profile.synonyms !== "object" || profile.synonyms === null)
+      throw fail('"synonyms" must be an object of role → list of headers');
+    for (const [role, list] of Object.entries(profile.synonyms)) {
+      if (!ROLES.has(role))
+        throw fail(`"${role}" is not a column role (${[...ROLES].join(", ")})`);
+      if (!Array.isArray(list) || list.some((h) => typeof h !== "string"))
+        throw fail(`synonyms.${role} must be a list of headers`);
+    }
+  }
+  if (profile.columns !== undefined) {
+    if (typeof profile.columns !== "object" || profile.columns === null)
+      throw fail('"columns" must be an object of column → role');
+    for (const [column, role] of Object.entries(profile.columns))
+      if (typeof role !== "string" || (role !== "ignore" && !ROLES.has(role)))
+        throw fail(`columns."${column}" must be a column role or "ignore"`);
+  }
+  if (
+    profile.kind !== undefined &&
+    !SHEET_KINDS.includes(profile.kind as SheetKind)
+  )
+    throw fail(`"kind" must be one of ${SHEET_KINDS.join(", ")}`);
+  if (
+    profile.headerRow !== undefined &&
+    (!Number.isInteger(profile.headerRow) || (profile.headerRow as number) < 1)
+  )
+    throw fail('"headerRow" must be a row number (1 or more)');
+  if (
+    profile.partnership !== undefined &&
+    typeof profile.partnership !== "string"
+  )
+    throw fail('"partnership" must be a name');
+  return profile as MappingProfile;
+}
+
+/** Reads and checks a mapping profile file; a BadInputError says what is wrong. */
+export async function loadMappingProfile(
+  path: string,
+): Promise<MappingProfile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new BadInputError(`The mapping profile ${path} cannot be read.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BadInputError(
+      `The mapping profile ${path} is not valid JSON: ${(error as Error).message}.`,
+    );
+  }
+  return validateMappingProfile(parsed, path);
+}

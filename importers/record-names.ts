@@ -1,0 +1,82 @@
+/** A name with its footnote mark taken off: "Youth Offending Team*" → name and mark "*". */
+export interface MarkedName {
+  name: string;
+  mark: string | null;
+}
+
+const MARK = /\s*(\*+|[†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d{1,2}\)|\[\d{1,2}\])$/;
+
+/** Splits a trailing footnote mark ("*", "**", "†", "¹", "(1)", "[2]") off a name. */
+export function splitFootnoteMark(text: string): MarkedName {
+  const trimmed = text.trim().replace(/\s+/g, " ");
+  const match = MARK.exec(trimmed);
+  if (!match || match.index === 0) return { name: trimmed, mark: null };
+  return { name: trimmed.slice(0, match.index).trim(), mark: match[1]! };
+}
+
+/** If a line under a table is a footnote ("* Hosted by ...", "(1) Subject to ..."), its mark and text. */
+export function readFootnote(
+  text: string,
+): { mark: string; text: string } | null {
+  const match =
+    /^(\*+|[†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d{1,2}\)|\[\d{1,2}\])\s*(.+)$/.exec(
+      text.trim(),
+    );
+  return match ? { mark: match[1]!, text: match[2]!.trim() } : null;
+}
+
+/**
+ * The key names are matched by: case, punctuation, "&"/"and" and spacing ignored, so "Shared
+ * back-office" and "Shared Back Office" are the same record.
+ */
+export function nameKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > cap) return cap + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Whether a new name is close enough to an existing one to be a likely typo or variant: a few
+ * letters apart ("Shared Back Ofice"), a plural ("Internal Audits"), or one inside the other with
+ * a "service"/"shared" word around it.
+ */
+export function isSimilarName(a: string, b: string): boolean {
+  const x = nameKey(a);
+  const y = nameKey(b);
+  if (x === y) return true;
+  // "Phase 1" and "Phase 2", "Service 00001" and "Service 00002" are numbered siblings, not typos.
+  if (x.replace(/\d+/g, "#") === y.replace(/\d+/g, "#")) return false;
+  const cap = Math.max(1, Math.floor(Math.min(x.length, y.length) / 8));
+  if (editDistance(x, y, cap) <= cap) return true;
+  const strip = (s: string) =>
+    s
+      .replace(/\b(?:shared|services?|the|joint|team|unit)\b/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  const xs = strip(x);
+  const ys = strip(y);
+  return xs.length >= 4 && xs === ys;
+}

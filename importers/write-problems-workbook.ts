@@ -1,0 +1,86 @@
+import ExcelJS from "exceljs";
+import { stat } from "node:fs/promises";
+import type { ImportProblem } from "./import-problem.js";
+
+/** Files larger than this get only the problems sheet: the full copy would need the whole workbook in memory. */
+export const PROBLEMS_COPY_MAX_BYTES = 20 * 1024 * 1024;
+
+const FILL: Record<ImportProblem["severity"], string> = {
+  error: "FFFFC7CE",
+  warning: "FFFFEB9C",
+};
+
+/**
+ * Writes the problems back onto a copy of the workbook so that the analyst can fix them where they
+ * are: each problem cell is filled (red for errors, yellow for warnings) and carries a comment with the
+ * code and the sentence; a first sheet "Import problems" lists them all, including those that belong to
+ * no cell. A workbook that could not be read (or is very large) gets only that sheet.
+ */
+export async function writeProblemsWorkbook(
+  sourcePath: string,
+  problems: readonly ImportProblem[],
+  outPath: string,
+): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  let copied = false;
+  try {
+    if ((await stat(sourcePath)).size <= PROBLEMS_COPY_MAX_BYTES) {
+      await workbook.xlsx.readFile(sourcePath);
+      copied = true;
+    }
+  } catch {
+    copied = false;
+  }
+  const byCell = new Map<string, ImportProblem[]>();
+  for (const problem of problems) {
+    if (!copied || !problem.sheet || !problem.cell) continue;
+    const key = `${problem.sheet}\u0000${problem.cell}`;
+    byCell.set(key, [...(byCell.get(key) ?? []), problem]);
+  }
+  for (const [key, list] of byCell) {
+    const [sheetName, address] = key.split("\u0000") as [string, string];
+    const sheet = workbook.getWorksheet(sheetName);
+    if (!sheet) continue;
+    const cell = sheet.getCell(address);
+    const severity = list.some((p) => p.severity === "error")
+      ? "error"
+      : "warning";
+    cell.fill = {
+      type: "pattern",
+      pattern: "solid",
+      fgColor: { argb: FILL[severity] },
+    };
+    cell.note = list
+      .map((p) => `${p.severity} ${p.code}: ${p.message}`)
+      .join("\n\n");
+  }
+  const existing = workbook.getWorksheet("Import problems");
+  if (existing) workbook.removeWorksheet(existing.id);
+  const sheet = workbook.addWorksheet("Import problems");
+  sheet.columns = [
+    { header: "Severity", key: "severity", width: 10 },
+    { header: "Code", key: "code", width: 20 },
+    { header: "Sheet", key: "sheet", width: 22 },
+    { header: "Cell", key: "cell", width: 8 },
+    { header: "Header", key: "header", width: 22 },
+    { header: "Value", key: "value", width: 24 },
+    { header: "Problem", key: "message", width: 100 },
+  ];
+  sheet.getRow(1).font = { bold: true };
+  for (const p of problems)
+    sheet.addRow({
+      severity: p.severity,
+      code: p.code,
+      sheet: p.sheet ?? "",
+      cell: p.cell ?? "",
+      header: p.header ?? "",
+      value: p.value ?? "",
+      message: p.message,
+    });
+  // Show the list first: move the new sheet to the front.
+  const ordered = workbook.worksheets as unknown as { orderNo: number }[];
+  (sheet as unknown as { orderNo: number }).orderNo =
+    Math.min(0, ...ordered.map((s) => s.orderNo)) - 1;
+  sheet.state = "visible";
+  await workbook.xlsx.writeFile(outPath);
+}

@@ -1,0 +1,483 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { fromPence } from "../schema/money.js";
+import { FundingAward } from "../schema/funding-award.js";
+import { GovernanceSeat } from "../schema/governance-seat.js";
+import { MembershipRole } from "../schema/membership.js";
+import type { Partnership } from "../schema/partnership.js";
+import { ServiceStatus } from "../schema/service.js";
+import {
+  describeCandidates,
+  type CouncilLookup,
+  type CouncilReading,
+} from "./council-lookup.js";
+import type { ProblemCollector } from "./import-problem.js";
+import {
+  governanceKind,
+  type PartnershipDirectory,
+  type RecordCounts,
+} from "./partnership-directory.js";
+import type { SheetReading } from "./read-sheet-records.js";
+import { nameKey } from "./record-names.js";
+
+/** What every sheet writer needs: the transaction, the directory, problems and options. */
+export interface SheetWriteContext {
+  em: EntityManager;
+  directory: PartnershipDirectory;
+  problems: ProblemCollector;
+  lookup: CouncilLookup;
+  /** `--partnership` or the profile's partnership. */
+  partnership: string | null;
+  skipInvalidRows: boolean;
+}
+
+/** The service status a council's wording means, or null when it says none clearly. */
+export function serviceStatus(text: string | null): ServiceStatus | null {
+  if (!text) return null;
+  const t = text.toLowerCase();
+  if (/\b(?:ended|ceased|closed|terminated|withdrawn|wound up)\b/.test(t))
+    return ServiceStatus.ENDED;
+  if (
+    /\b(?:live|operational|operating|went live|in operation|running)\b/.test(t)
+  )
+    return ServiceStatus.LIVE;
+  if (
+    /\b(?:implementation|implementing|underway|under way|in progress|being set up|transition)\b/.test(
+      t,
+    )
+  )
+    return ServiceStatus.IN_IMPLEMENTATION;
+  if (/\b(?:approved|agreed|signed)\b/.test(t)) return ServiceStatus.APPROVED;
+  if (
+    /\b(?:proposed|proposal|identified|under consideration|considering|options appraisal|business case)\b/.test(
+      t,
+    )
+  )
+    return ServiceStatus.PROPOSED;
+  return null;
+}
+
+/** Reports unknown or ambiguous councils in a cell; returns the GSS codes it did resolve. */
+export function councilCodes(
+  readings: readonly CouncilReading[],
+  where: {
+    sheet: string;
+    cell: string;
+    row: number;
+    header: string;
+    value: string;
+  },
+  problems: ProblemCollector,
+): string[] {
+  const codes: string[] = [];
+  for (const reading of readings) {
+    if (reading.status === "resolved") codes.push(reading.council.gssCode);
+    else if (reading.status === "ambiguous")
+      problems.add({
+        code: "ambiguous-council",
+        ...where,
+        message: `"${reading.text}" in ${where.cell} could be ${describeCandidates(reading.candidates)}: write the council's full name or GSS code, or name the partnership so that its councils decide.`,
+      });
+    else
+      problems.add({
+        code: "unknown-council",
+        ...where,
+        message: `"${reading.text}" in ${where.cell} is not an English council the register knows: check the spelling, or write its GSS code (e.g. E07000033).`,
+      });
+  }
+  return codes;
+}
+
+/**
+ * The councils a sheet names without needing context (title "Partners:" line and every council cell
+ * that resolves on its own), so that short forms ("CBC", "BDC") can then be decided among them.
+ */
+export function sheetContextCodes(
+  lookup: CouncilLookup,
+  texts: Iterable<string>,
+): string[] {
+  const codes = new Set<string>();
+  for (const text of texts)
+    for (const reading of lookup.list(text))
+      if (reading.status === "resolved") codes.add(reading.council.gssCode);
+  return [...codes];
+}
+
+/**
+ * The partnership a sheet belongs to when its rows name none: `--partnership`, the title's
+ * "Partnership:" line, or the partnership whose members are the councils the sheet lists. Null
+ * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
+ */
+export function sheetPartnership(
+  reading: SheetReading,
+  context: SheetWriteContext,
+  listed: ReadonlySet<string>,
+  counts: RecordCounts,
+  rowsNameOne: boolean,
+): Partnership | null | undefined {
+  const name = context.partnership ?? reading.title.partnership;
+  const source = {
+    sheet: reading.name,
+    cell: reading.title.cells.partnership ?? `A${reading.headerRow}`,
+  };
+  if (name) return context.directory.partnership(name, source, counts);
+  if (rowsNameOne) return undefined;
+  const matches = context.directory.findByMembers(listed);
+  if (matches.length === 1) return matches[0]!;
+  context.problems.add({
+    code: "unknown-partnership",
+    sheet: reading.name,
+    cell: `A${reading.headerRow}`,
+    message:
+      matches.length > 1
+        ? `Sheet "${reading.name}" names no partnership, and its councils belong to several (${matches.map((p) => p.name).join(", ")}): add a Partnership column or a "Partnership: NAME" line above the table, or import with --partnership NAME.`
+        : `Sheet "${reading.name}" names no partnership, and no partnership has ${listed.size ? "exactly these councils" : "its councils"}: add a Partnership column or a "Partnership: NAME" line above the table, or import with --partnership NAME.`,
+  });
+  return null;
+}
+
+/** Writes a service list: partnerships, memberships, services (created or updated, never deleted). */
+export function writeServiceSheet(
+  reading: SheetReading,
+  context: SheetWriteContext,
+  counts: RecordCounts,
+): void {
+  const { directory, problems } = context;
+  const sheet = reading.name;
+  const base = context.lookup;
+  const named = context.partnership ?? reading.title.partnership;
+  const namedPartnership = named ? directory.findPartnership(named) : null;
+  const contextCodes = sheetContextCodes(base, [
+    ...(reading.title.partners ? [reading.title.partners] : []),
+    ...reading.services.flatMap((r) =>
+      [r.partners?.text, r.host?.text].filter((t): t is string => !!t),
+    ),
+  ]);
+  const lookup = base.withContext([
+    ...contextCodes,
+    ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
+  ]);
+  const titlePartners = reading.title.partners
+    ? councilCodes(
+        lookup.list(reading.title.partners),
+        {
+          sheet,
+          cell: reading.title.cells.partners ?? "A1",
+          row: 0,
+          header: "Partners",
+          value: reading.title.partners,
+        },
+        problems,
+      )
+    : [];
+  const hostHeader =
+    reading.map.headers[reading.map.roles.get("host") ?? -1] ?? "";
+  const hostRole = /lead/i.test(hostHeader)
+    ? MembershipRole.LEAD
+    : MembershipRole.HOST;
+  const rows = reading.services.map((record) => {
+    const partners = record.partners
+      ? councilCodes(
+          lookup.list(record.partners.text),
+          {
+            sheet,
+            cell: record.partners.cell,
+            row: record.row,
+            header:
+              reading.map.headers[reading.map.roles.get("partners")!] ?? "",
+            value: record.partners.text,
+          },
+          problems,
+        )
+      : [];
+    const hosts = record.host
+      ? councilCodes(
+          lookup.list(record.host.text),
+          {
+            sheet,
+            cell: record.host.cell,
+            row: record.row,
+            header: hostHeader,
+            value: record.host.text,
+          },
+          problems,
+        )
+      : [];
+    return { record, partners, hosts };
+  });
+  const listed = new Set([
+    ...titlePartners,
+    ...rows.flatMap((r) => r.partners),
+  ]);
+  const rowsNameOne =
+    reading.services.every((r) => r.partnership !== null) &&
+    reading.services.length > 0;
+  const fallback = sheetPartnership(
+    reading,
+    context,
+    listed,
+    counts,
+    rowsNameOne,
+  );
+  if (fallback === null) return;
+  for (const { record, partners, hosts } of rows) {
+    if (context.problems.rowIsInvalid(sheet, record.row)) continue;
+    const source = { sheet, cell: record.cell };
+    const partnership = record.partnership
+      ? directory.partnership(record.partnership, source, counts)
+      : fallback!;
+    for (const gss of hosts)
+      directory.member(partnership, gss, hostRole, source, counts);
+    for (const gss of [...titlePartners, ...partners])
+      directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
+    const { service, created } = directory.service(
+      partnership,
+      record.name,
+      source,
+      counts,
+    );
+    const footnote = record.mark
+      ? reading.footnotes.get(record.mark)
+      : undefined;
+    const notes = [
+      record.notes,
+      footnote
+        ? `${record.mark} ${footnote}`
+        : record.mark
+          ? `Marked "${record.mark}" in the list.`
+          : null,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const governingBody = record.governingBody
+      ? directory.body(partnership, record.governingBody, source, counts).body
+      : undefined;
+    const extra = {
+      ...(record.extra ?? {}),
+      ...(hosts.length > 1
+        ? { "Hosted by (as written)": record.host!.text }
+        : {}),
+    };
+    directory.update(
+      service,
+      {
+        category: record.category,
+        statusText: record.statusText,
+        status: serviceStatus(record.statusText),
+        hostCouncil: hosts.length === 1 ? directory.council(hosts[0]!) : null,
+        hostRole: hosts.length >= 1 ? hostRole : null,
+        goLiveDate: record.goLive.kind === "day" ? record.goLive.date : null,
+        goLiveText: record.goLive.kind === "period" ? record.goLive.text : null,
+        goLiveFrom:
+          record.goLive.kind === "period"
+            ? record.goLive.from
+            : record.goLive.kind === "day"
+              ? record.goLive.date
+              : null,
+        goLiveTo:
+          record.goLive.kind === "period"
+            ? record.goLive.to
+            : record.goLive.kind === "day"
+              ? record.goLive.date
+              : null,
+        estimatedAnnualSaving:
+          record.annualSaving === null ? null : fromPence(record.annualSaving),
+        notes: notes || null,
+        extra: Object.keys(extra).length ? extra : null,
+        ...(governingBody ? { governingBody } : {}),
+      },
+      source,
+      counts,
+      created,
+    );
+  }
+}
+
+const SEAT_PART =
+  /^(.*?)[\s:–-]*\(?\s*(\d{1,3})\s*(?:seats?|members?|councillors?)?\s*\)?$/i;
+const SEAT_LEADING =
+  /^(\d{1,3})\s*(?:seats?|members?|councillors?)?\s*(?:from|for|:)?\s+(.+)$/i;
+
+/** Writes a governance list: bodies (kind from the type column or the name) and their seats. */
+export async function writeGovernanceSheet(
+  reading: SheetReading,
+  context: SheetWriteContext,
+  counts: RecordCounts,
+): Promise<void> {
+  const { directory, problems, em } = context;
+  const sheet = reading.name;
+  const membershipHeader =
+    reading.map.headers[reading.map.roles.get("membership") ?? -1] ?? "";
+  const parts = (text: string) =>
+    text.split(/\s*[;\n]\s*|,\s*(?=[^,]*\d)/).map((part) => {
+      const trailing = SEAT_PART.exec(part.trim());
+      if (trailing && trailing[1])
+        return { text: trailing[1].trim(), seats: Number(trailing[2]) };
+      const leading = SEAT_LEADING.exec(part.trim());
+      if (leading)
+        return { text: leading[2]!.trim(), seats: Number(leading[1]) };
+      return { text: part.trim(), seats: null as number | null };
+    });
+  const contextCodes = sheetContextCodes(context.lookup, [
+    ...(reading.title.partners ? [reading.title.partners] : []),
+    ...reading.governance.flatMap((r) =>
+      r.membership ? parts(r.membership.text).map((p) => p.text) : [],
+    ),
+  ]);
+  const named = context.partnership ?? reading.title.partnership;
+  const namedPartnership = named ? directory.findPartnership(named) : null;
+  const lookup = context.lookup.withContext([
+    ...contextCodes,
+    ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
+  ]);
+  const rows = reading.governance.map((record) => ({
+    record,
+    seats: record.membership
+      ? parts(record.membership.text).flatMap((part) =>
+          councilCodes(
+            lookup.list(part.text),
+            {
+              sheet,
+              cell: record.membership!.cell,
+              row: record.row,
+              header: membershipHeader,
+              value: record.membership!.text,
+            },
+            problems,
+          ).map((gss) => ({ gss, seats: part.seats })),
+        )
+      : [],
+  }));
+  const listed = new Set(rows.flatMap((r) => r.seats.map((s) => s.gss)));
+  const rowsNameOne =
+    reading.governance.length > 0 &&
+    reading.governance.every((r) => r.partnership !== null);
+  const fallback = sheetPartnership(
+    reading,
+    context,
+    listed,
+    counts,
+    rowsNameOne,
+  );
+  if (fallback === null) return;
+  const existingSeats = await em.find(
+    GovernanceSeat,
+    {},
+    { populate: ["council"] },
+  );
+  for (const { record, seats } of rows) {
+    if (problems.rowIsInvalid(sheet, record.row)) continue;
+    const source = { sheet, cell: record.cell };
+    const partnership = record.partnership
+      ? directory.partnership(record.partnership, source, counts)
+      : fallback!;
+    const { body, created } = directory.body(
+      partnership,
+      record.name,
+      source,
+      counts,
+    );
+    directory.update(
+      body,
+      {
+        kind: governanceKind(record.typeText ?? record.name),
+        chair: record.chair,
+        notes: record.notes,
+        extra: record.extra,
+      },
+      source,
+      counts,
+      created,
+    );
+    for (const { gss, seats: count } of seats) {
+      directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
+      let seat = existingSeats.find(
+        (s) => s.body === body && s.council.gssCode === gss,
+      );
+      const isNew = !seat;
+      if (!seat) {
+        seat = em.create(GovernanceSeat, {
+          body,
+          council: directory.council(gss),
+        } as never) as GovernanceSeat;
+        directory.stamp(seat, { sheet, cell: record.membership!.cell });
+        existingSeats.push(seat);
+        counts.created++;
+      }
+      directory.update(
+        seat,
+        { seats: count, role: record.representation },
+        { sheet, cell: record.membership!.cell },
+        counts,
+        isNew,
+      );
+    }
+  }
+}
+
+/** Writes a funding list: awards matched by partnership and funder, created or updated. */
+export async function writeFundingSheet(
+  reading: SheetReading,
+  context: SheetWriteContext,
+  counts: RecordCounts,
+): Promise<void> {
+  const { directory, problems, em } = context;
+  const sheet = reading.name;
+  const rowsNameOne =
+    reading.funding.length > 0 &&
+    reading.funding.every((r) => r.partnership !== null);
+  const titleCodes = reading.title.partners
+    ? sheetContextCodes(context.lookup, [reading.title.partners])
+    : [];
+  const fallback = sheetPartnership(
+    reading,
+    context,
+    new Set(titleCodes),
+    counts,
+    rowsNameOne,
+  );
+  if (fallback === null) return;
+  const awards = await em.find(FundingAward, {});
+  for (const record of reading.funding) {
+    if (problems.rowIsInvalid(sheet, record.row)) continue;
+    const source = { sheet, cell: record.cell };
+    const partnership = record.partnership
+      ? directory.partnership(record.partnership, source, counts)
+      : fallback!;
+    for (const gss of titleCodes)
+      directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
+    let award = awards.find(
+      (a) =>
+        a.partnership === partnership &&
+        nameKey(a.funder) === nameKey(record.funder),
+    );
+    const isNew = !award;
+    if (!award) {
+      award = em.create(FundingAward, {
+        partnership,
+        funder: record.funder,
+        amount: fromPence(record.pence),
+      } as never) as FundingAward;
+      directory.stamp(award, source);
+      awards.push(award);
+      counts.created++;
+    }
+    directory.update(
+      award,
+      {
+        amount: fromPence(record.pence),
+        purpose: record.purpose,
+        awardedOn: record.awarded.kind === "day" ? record.awarded.date : null,
+        awardedText:
+          record.awarded.kind === "period"
+            ? record.awarded.text
+            : record.awarded.kind === "day"
+              ? null
+              : null,
+        extra: record.extra,
+      },
+      source,
+      counts,
+      isNew,
+    );
+  }
+}

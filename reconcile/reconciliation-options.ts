@@ -1,0 +1,96 @@
+import { BadInputError } from "../errors/hub-error.js";
+import {
+  formatFinancialYear,
+  parseFinancialYear,
+} from "../schema/financial-year.js";
+import { toPence } from "../schema/money.js";
+import { SavingsMeasure } from "../schema/savings-figure.js";
+import type { ReconciliationQuery } from "./reconciliation.js";
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Checks a reporting period is written YYYY-MM; null and empty mean "the latest". */
+export function parseReportingPeriod(
+  text: string | null | undefined,
+): string | null {
+  if (text === null || text === undefined || text.trim() === "") return null;
+  const period = text.trim();
+  if (!PERIOD.test(period))
+    throw new BadInputError(
+      `The reporting period must be written YYYY-MM, e.g. 2010-03; got "${text}".`,
+      { asOf: text },
+    );
+  return period;
+}
+
+/** Reads a tolerance in pounds ("0.50"); null and empty mean £0. Negative amounts are refused. */
+export function parseTolerance(text: string | null | undefined): bigint {
+  if (text === null || text === undefined || text.trim() === "") return 0n;
+  const cleaned = text.trim().replace(/^£/, "");
+  let pence: bigint;
+  try {
+    pence = toPence(cleaned);
+  } catch {
+    throw new BadInputError(
+      `The tolerance must be an amount of pounds with at most two decimals, e.g. 0.50; got "${text}".`,
+      { tolerance: text },
+    );
+  }
+  if (pence < 0n)
+    throw new BadInputError(
+      `The tolerance cannot be negative; got "${text}".`,
+      { tolerance: text },
+    );
+  return pence;
+}
+
+/** Reads a measure in any case ("achieved", "TARGET"); null and empty mean ACHIEVED. */
+export function parseMeasure(text: string | null | undefined): SavingsMeasure {
+  if (text === null || text === undefined || text.trim() === "")
+    return SavingsMeasure.ACHIEVED;
+  const wanted = text.trim().toUpperCase();
+  const measure = Object.values(SavingsMeasure).find((m) => m === wanted);
+  if (!measure)
+    throw new BadInputError(
+      `The measure must be one of ${Object.values(SavingsMeasure).join(", ").toLowerCase()}; got "${text}".`,
+      { measure: text },
+    );
+  return measure;
+}
+
+/** Reads a financial year as councils write it ("2009/10", "2009-10", "FY09/10"). */
+export function parseYear(text: string | null | undefined): number {
+  const year = text ? parseFinancialYear(text) : null;
+  if (year === null)
+    throw new BadInputError(
+      `The financial year must be written like 2009/10${text ? `; got "${text}"` : " and is required"}.`,
+      { year: text ?? null },
+    );
+  return year;
+}
+
+/** The options of a reconciliation as text (CLI flags, URL parameters), checked in one place. */
+export function parseReconciliationQuery(options: {
+  year: string | null | undefined;
+  measure?: string | null | undefined;
+  asOf?: string | null | undefined;
+  tolerance?: string | null | undefined;
+}): ReconciliationQuery {
+  return {
+    financialYear: parseYear(options.year),
+    measure: parseMeasure(options.measure),
+    asOf: parseReportingPeriod(options.asOf),
+    tolerancePence: parseTolerance(options.tolerance),
+  };
+}
+
+/** "2009/10, achieved, as of 2010-03" — how every output names what it shows. */
+export function describeQuery(
+  query: ReconciliationQuery,
+  latestPeriod: string | null,
+): string {
+  const period = query.asOf
+    ? `as of ${query.asOf}`
+    : `latest figures${latestPeriod ? ` (to ${latestPeriod})` : ""}`;
+  return `${formatFinancialYear(query.financialYear)}, ${query.measure.toLowerCase()}, ${period}`;
+}

@@ -1,0 +1,40 @@
+import { BadInputError } from "../errors/hub-error.js";
+
+/** A decoded global id: the GraphQL type name and the database id. */
+export interface DecodedGlobalId {
+  type: string;
+  id: number;
+}
+
+/** The opaque global id of an object: base64url of "Type:id", e.g. "Q291bmNpbDox" for Council 1. */
+export function toGlobalId(type: string, id: number): string {
+  return Buffer.from(`${type}:${id}`, "utf8").toString("base64url");
+}
+
+/**
+ * Reads a global id, refusing anything this API did not give out with BAD_USER_INPUT. With
+ * `expected`, the id must also name that type (a Service's id is no Partnership's id).
+ */
+export function fromGlobalId(
+  globalId: string,
+  expected?: string,
+): DecodedGlobalId {
+  const decoded = /^[A-Za-z0-9_-]+$/.test(globalId)
+    ? Buffer.from(globalId, "base64url").toString("utf8")
+    : "";
+  const match = /^([A-Z][A-Za-z]*):([1-9]\d{0,9})$/.exec(decoded);
+  const id = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isSafeInteger(id) || id > 2_147_483_647) {
+    throw new BadInputError(`"${globalId}" is not an id this API gave out.`, {
+      id: globalId,
+    });
+  }
+  const type = match[1]!;
+  if (expected && type !== expected) {
+    throw new BadInputError(
+      `"${globalId}" is the id of a ${type}, not of a ${expected}.`,
+      { id: globalId, type, expected },
+    );
+  }
+  return { type, id };
+}

@@ -1,0 +1,228 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { SavingsMeasure } from "../../schema/savings-figure.js";
+import type { SavingsKey } from "../pagination/savings-cursor.js";
+import { runSql, SqlConditions, type Row } from "./sql-rows.js";
+
+/** Which savings figures a list or summary covers; every field narrows it. */
+export interface SavingsFilter {
+  partnershipId?: number | null;
+  serviceId?: number | null;
+  councilId?: number | null;
+  financialYear?: number | null;
+  measure?: SavingsMeasure | null;
+  cashable?: boolean | null;
+  /** The latest reporting period (YYYY-MM) to consider; unset: the latest there is. */
+  asOf?: string | null;
+}
+
+/** The objects a nested savings list hangs off. */
+export type SavingsParent = "partnership" | "service" | "council";
+
+/**
+ * The identity of a reported figure across months: the same service, council, year, measure and
+ * cashability reported again in a later month replaces the earlier one. Also the list order.
+ */
+const GROUP_KEY =
+  "f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0)";
+
+function filterConditions(filter: SavingsFilter): SqlConditions {
+  const where = new SqlConditions();
+  if (filter.partnershipId != null)
+    where.add(
+      "f.service_id in (select s.id from service s where s.partnership_id = ?)",
+      filter.partnershipId,
+    );
+  if (filter.serviceId != null) where.add("f.service_id = ?", filter.serviceId);
+  if (filter.councilId != null) where.add("f.council_id = ?", filter.councilId);
+  if (filter.financialYear != null)
+    where.add("f.financial_year = ?", filter.financialYear);
+  if (filter.measure != null) where.add("f.measure = ?", filter.measure);
+  if (filter.cashable != null) where.add("f.cashable = ?", filter.cashable);
+  if (filter.asOf != null) where.add("f.reporting_period <= ?", filter.asOf);
+  return where;
+}
+
+function parentCondition(parent: SavingsParent): string {
+  switch (parent) {
+    case "service":
+      return "f.service_id = p._parent_id";
+    case "council":
+      return "f.council_id = p._parent_id";
+    case "partnership":
+      return "f.service_id in (select s.id from service s where s.partnership_id = p._parent_id)";
+  }
+}
+
+/**
+ * The latest figure of each group (as of `asOf`), in list order, after the keyset position.
+ * A council's figures are fetched through the council index first (OFFSET 0 keeps PostgreSQL from
+ * flattening the subquery): scanning the service-ordered index instead and filtering on the
+ * council reads most of the table for councils whose services come late in that order.
+ */
+function latestFiguresSql(
+  filter: SavingsFilter,
+  after: SavingsKey | null,
+  limit: number,
+  parent?: SavingsParent,
+): { sql: string; params: unknown[] } {
+  const councilParent = parent === "council";
+  const councilFilter = !councilParent && filter.councilId != null;
+  const where = filterConditions({
+    ...filter,
+    councilId: null,
+  });
+  if (parent && !councilParent) where.clauses.unshift(parentCondition(parent));
+  if (after) where.add(`(${GROUP_KEY}) > (?, ?, ?, ?, ?)`, ...after);
+  const source =
+    councilParent || councilFilter
+      ? `(select * from savings_figure c where c.council_id = ${councilParent ? "p._parent_id" : "?"} offset 0) f`
+      : "savings_figure f";
+  return {
+    sql: `select distinct on (${GROUP_KEY}) f.* from ${source} ${where.where}
+      order by ${GROUP_KEY}, f.reporting_period desc, f.id desc limit ?`,
+    params: [
+      ...(councilFilter ? [filter.councilId] : []),
+      ...where.params,
+      limit,
+    ],
+  };
+}
+
+/** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`. */
+export function savingsPageRows(
+  em: EntityManager,
+  filter: SavingsFilter,
+  after: SavingsKey | null,
+  limit: number,
+): Promise<Row[]> {
+  const { sql, params } = latestFiguresSql(filter, after, limit);
+  return runSql(em, sql, params);
+}
+
+/** One page per parent in one statement: a keyset scan per parent (LATERAL), each `limit` rows at most. */
+export function nestedSavingsPageRows(
+  em: EntityManager,
+  parent: SavingsParent,
+  parentIds: readonly number[],
+  filter: SavingsFilter,
+  after: SavingsKey | null,
+  limit: number,
+): Promise<Row[]> {
+  const inner = latestFiguresSql(filter, after, limit, parent);
+  return runSql(
+    em,
+    `select p._parent_id, x.* from unnest(array[?]::int[]) as p(_parent_id)
+     cross join lateral (${inner.sql}) x order by p._parent_id`,
+    [parentIds, ...inner.params],
+  );
+}
+
+/** How many figures (one per group) match `filter`, for the whole list. */
+export async function countSavings(
+  em: EntityManager,
+  filter: SavingsFilter,
+): Promise<number> {
+  const where = filterConditions(filter);
+  const [row] = await runSql<{ n: number }>(
+    em,
+    `select count(*)::int as n from (select distinct ${GROUP_KEY} from savings_figure f ${where.where}) t`,
+    where.params,
+  );
+  return row?.n ?? 0;
+}
+
+/** How many figures each parent's list holds, in one statement. */
+export function countNestedSavings(
+  em: EntityManager,
+  parent: SavingsParent,
+  parentIds: readonly number[],
+  filter: SavingsFilter,
+): Promise<{ _parent_id: number; n: number }[]> {
+  const where = filterConditions(filter);
+  return runSql(
+    em,
+    `select p._parent_id, (select count(*)::int from (select distinct ${GROUP_KEY} from savings_figure f
+       where ${parentCondition(parent)}${where.and}) t) as n
+     from unnest(array[?]::int[]) as p(_parent_id)`,
+    [...where.params, parentIds],
+  );
+}
+
+/**
+ * For each figure, the change from the same group's figure in the previous reporting period
+ * (exact numeric subtraction in SQL), or null when it is the first report.
+ */
+export function savingsMovements(
+  em: EntityManager,
+  figureIds: readonly number[],
+): Promise<{ id: number; movement: string | null }[]> {
+  return runSql(
+    em,
+    `select f.id, f.amount - (select prev.amount from savings_figure prev
+        where prev.service_id = f.service_id and prev.financial_year = f.financial_year
+          and prev.measure = f.measure and prev.cashable = f.cashable
+          and prev.council_id is not distinct from f.council_id
+          and prev.reporting_period < f.reporting_period
+        order by prev.reporting_period desc limit 1) as movement
+     from savings_figure f where f.id in (?)`,
+    [figureIds],
+  );
+}
+
+/** One line of a savings summary: a scope's (partnership's or the nation's) year and measure, overall or for one council. */
+export interface SummaryRow extends Row {
+  scope: number;
+  financial_year: number;
+  measure: SavingsMeasure;
+  council_id: number | null;
+  cashable: string;
+  non_cashable: string;
+  total: string;
+}
+
+/**
+ * Sums the latest figures per financial year and measure, cashable and non-cashable, exactly
+ * (numeric in SQL). Where a service reports a partnership total (no council) that total counts;
+ * otherwise the sum of its councils' figures does, so nothing is counted twice. Per-council lines
+ * sum the councils' own figures. `partnershipIds` null: one national summary (scope 0).
+ */
+export function savingsSummaryRows(
+  em: EntityManager,
+  partnershipIds: readonly number[] | null,
+  filter: Pick<SavingsFilter, "financialYear" | "asOf">,
+): Promise<SummaryRow[]> {
+  const where = filterConditions(filter);
+  const scope = partnershipIds ? "s.partnership_id" : "0";
+  if (partnershipIds) {
+    where.clauses.unshift("s.partnership_id in (?)");
+    where.params.unshift(partnershipIds);
+  }
+  return runSql<SummaryRow>(
+    em,
+    `with latest as (
+       select distinct on (${GROUP_KEY}) ${scope} as scope, f.service_id, f.council_id,
+         f.financial_year, f.measure, f.cashable, f.amount
+       from savings_figure f ${partnershipIds ? "join service s on s.id = f.service_id" : ""} ${where.where}
+       order by ${GROUP_KEY}, f.reporting_period desc, f.id desc
+     ), per_service as (
+       select scope, service_id, financial_year, measure, cashable,
+         coalesce(sum(amount) filter (where council_id is null), sum(amount)) as amount
+       from latest group by scope, service_id, financial_year, measure, cashable
+     )
+     select u.* from (
+       select scope, financial_year, measure, null::int as council_id,
+         coalesce(sum(amount) filter (where cashable), 0)::text as cashable,
+         coalesce(sum(amount) filter (where not cashable), 0)::text as non_cashable,
+         sum(amount)::text as total
+       from per_service group by scope, financial_year, measure
+       union all
+       select scope, financial_year, measure, council_id,
+         coalesce(sum(amount) filter (where cashable), 0)::text,
+         coalesce(sum(amount) filter (where not cashable), 0)::text,
+         sum(amount)::text
+       from latest where council_id is not null group by scope, financial_year, measure, council_id
+     ) u left join council c on c.id = u.council_id
+     order by u.scope, u.financial_year, u.measure, c.short_name nulls first, u.council_id`,
+    where.params,
+  );
+}

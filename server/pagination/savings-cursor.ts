@@ -1,0 +1,53 @@
+import { BadInputError } from "../../errors/hub-error.js";
+import { SavingsMeasure } from "../../schema/savings-figure.js";
+
+/**
+ * Where a savings figure sits in the savings order: service, financial year, measure, cashable,
+ * council (0 for the partnership's total). The order is the one the savings queries sort by, so a
+ * cursor is a keyset position: a deep page costs what the first page costs.
+ */
+export type SavingsKey = [
+  serviceId: number,
+  financialYear: number,
+  measure: SavingsMeasure,
+  cashable: boolean,
+  councilKey: number,
+];
+
+const PREFIX = "savings:";
+const MEASURES = new Set<string>(Object.values(SavingsMeasure));
+
+/** The opaque cursor of a savings key. */
+export function encodeSavingsCursor(key: SavingsKey): string {
+  return Buffer.from(PREFIX + JSON.stringify(key), "utf8").toString(
+    "base64url",
+  );
+}
+
+/** Reads a savings cursor, refusing anything the savings lists did not give out with BAD_USER_INPUT. */
+export function decodeSavingsCursor(cursor: string): SavingsKey {
+  const refuse = () =>
+    new BadInputError(`"after" is not a cursor this list gave out.`, {
+      after: cursor,
+    });
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!text.startsWith(PREFIX)) throw refuse();
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(PREFIX.length));
+  } catch {
+    throw refuse();
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 5 ||
+    !Number.isSafeInteger(value[0]) ||
+    !Number.isSafeInteger(value[1]) ||
+    typeof value[2] !== "string" ||
+    !MEASURES.has(value[2]) ||
+    typeof value[3] !== "boolean" ||
+    !Number.isSafeInteger(value[4])
+  )
+    throw refuse();
+  return value as SavingsKey;
+}

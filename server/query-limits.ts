@@ -1,0 +1,253 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  getNamedType,
+  GraphQLError,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
+import { ConfigurationError } from "../errors/hub-error.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination/connection.js";
+
+/** How deep and how costly one operation may be. */
+export interface QueryLimits {
+  /** The most fields nested inside each other (introspection fields excepted). */
+  maxDepth: number;
+  /** The most objects an operation may ask for, as estimated before it runs (see `operationCost`). */
+  maxCost: number;
+}
+
+/** The limits when the environment sets none: the deepest and widest pages of the documented queries fit. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 15,
+  maxCost: 200_000,
+};
+
+/** Error codes of refused operations (HTTP 400). */
+export const QUERY_TOO_DEEP = "QUERY_TOO_DEEP";
+export const QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY";
+
+/** An unknown list's size for the cost estimate: lists that are not connections are short by nature. */
+const ASSUMED_LIST_SIZE = 10;
+
+/** Reads `SSHUB_MAX_QUERY_DEPTH` and `SSHUB_MAX_QUERY_COST`; a value that is not a positive integer is a configuration error. */
+export function queryLimitsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): QueryLimits {
+  const read = (name: string, fallback: number) => {
+    const text = env[name]?.trim();
+    if (!text) return fallback;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new ConfigurationError(
+        `${name} must be a whole number above 0; it is "${text}".`,
+        { [name]: text },
+      );
+    return value;
+  };
+  return {
+    maxDepth: read("SSHUB_MAX_QUERY_DEPTH", DEFAULT_QUERY_LIMITS.maxDepth),
+    maxCost: read("SSHUB_MAX_QUERY_COST", DEFAULT_QUERY_LIMITS.maxCost),
+  };
+}
+
+/**
+ * The cost estimate: the number of objects an operation may return, before it runs. A connection
+ * counts `first` (default 20) times its edges' cost; another list of objects counts ten times its
+ * items' cost; an object counts one plus its fields; scalars, objects made only of scalars (Money)
+ * and introspection are free.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  operationName?: string | null,
+): number {
+  const fragments = fragmentsOf(document);
+  const costOf = (
+    parent: GraphQLNamedType | null | undefined,
+    set: SelectionSetNode,
+    seen: ReadonlySet<string>,
+  ): number => {
+    if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parent;
+        total += costOf(on, selection.selectionSet, seen);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || seen.has(name)) continue;
+        total += costOf(
+          schema.getType(fragment.typeCondition.name.value),
+          fragment.selectionSet,
+          new Set([...seen, name]),
+        );
+        continue;
+      }
+      const name = selection.name.value;
+      const field = parent.getFields()[name];
+      if (!field || name.startsWith("__")) continue;
+      const named = getNamedType(field.type);
+      if (isLeafType(named) || isValueType(named)) continue;
+      const children = selection.selectionSet
+        ? costOf(named, selection.selectionSet, seen)
+        : 0;
+      if (field.args.some((arg) => arg.name === "first")) {
+        total += 1 + pageSizeOf(selection, variables) * children;
+      } else if (name === "edges" && parent.name.endsWith("Connection")) {
+        total += children;
+      } else {
+        total += isList(field.type)
+          ? 1 + ASSUMED_LIST_SIZE * children
+          : 1 + children;
+      }
+    }
+    return total;
+  };
+  let highest = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    const root = schema.getRootType(definition.operation);
+    highest = Math.max(
+      highest,
+      costOf(root, definition.selectionSet, new Set()),
+    );
+  }
+  return highest;
+}
+
+/** The `first` a field asks for (a literal or a variable), clamped to what a page may hold. */
+function pageSizeOf(
+  field: FieldNode,
+  variables: Record<string, unknown>,
+): number {
+  const argument = field.arguments?.find((arg) => arg.name.value === "first");
+  let value: unknown = DEFAULT_PAGE_SIZE;
+  if (argument?.value.kind === Kind.INT) value = Number(argument.value.value);
+  if (argument?.value.kind === Kind.VARIABLE)
+    value = variables[argument.value.name.value] ?? DEFAULT_PAGE_SIZE;
+  return typeof value === "number" && Number.isInteger(value)
+    ? Math.min(Math.max(value, 0), MAX_PAGE_SIZE)
+    : DEFAULT_PAGE_SIZE;
+}
+
+/** Objects made only of scalars (Money, PageInfo) are values, not rows: free, like scalars. */
+function isValueType(type: GraphQLNamedType): boolean {
+  return (
+    isObjectType(type) &&
+    Object.values(type.getFields()).every((field) =>
+      isLeafType(getNamedType(field.type)),
+    )
+  );
+}
+
+function isList(type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+function fragmentsOf(
+  document: DocumentNode,
+): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  return fragments;
+}
+
+/** The deepest nesting of fields in the operation (fragments followed; introspection fields not counted). */
+export function operationDepth(
+  document: DocumentNode,
+  operationName?: string | null,
+): number {
+  const fragments = fragmentsOf(document);
+  const depthOf = (set: SelectionSetNode, seen: Set<string>): number => {
+    let deepest = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith("__")) continue;
+        const below = selection.selectionSet
+          ? depthOf(selection.selectionSet, seen)
+          : 0;
+        deepest = Math.max(deepest, 1 + below);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || seen.has(name)) continue;
+        deepest = Math.max(
+          deepest,
+          depthOf(fragment.selectionSet, new Set([...seen, name])),
+        );
+      }
+    }
+    return deepest;
+  };
+  let deepest = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    deepest = Math.max(deepest, depthOf(definition.selectionSet, new Set()));
+  }
+  return deepest;
+}
+
+function refuse(code: string, message: string, details: object) {
+  return new GraphQLError(message, {
+    extensions: { code, ...details, http: { status: 400 } },
+  });
+}
+
+/** Refuses, before anything runs, operations deeper or costlier than the limits, with a code saying which. */
+export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({
+          document,
+          operationName,
+          request,
+          schema,
+        }) {
+          const depth = operationDepth(document, operationName);
+          if (depth > limits.maxDepth)
+            throw refuse(
+              QUERY_TOO_DEEP,
+              `The query nests fields ${depth} deep; the most allowed is ${limits.maxDepth} (SSHUB_MAX_QUERY_DEPTH).`,
+              { depth, maxDepth: limits.maxDepth },
+            );
+          const cost = operationCost(
+            schema,
+            document,
+            request.variables ?? {},
+            operationName,
+          );
+          if (cost > limits.maxCost)
+            throw refuse(
+              QUERY_TOO_COSTLY,
+              `The query may return about ${cost} objects; the most allowed is ${limits.maxCost} (SSHUB_MAX_QUERY_COST). Ask for smaller pages or fewer nested lists.`,
+              { cost, maxCost: limits.maxCost },
+            );
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { NotFoundError } from "../../errors/hub-error.js";
+import { FinancialYearScalar } from "../../schema/financial-year.js";
+import { FundingAward } from "../../schema/funding-award.js";
+import { fromGlobalId } from "../../schema/global-id.js";
+import { GovernanceBody } from "../../schema/governance-body.js";
+import { ImportRun } from "../../schema/import-run.js";
+import { Membership } from "../../schema/membership.js";
+import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsSummary } from "../../schema/savings-summary.js";
+import { Service } from "../../schema/service.js";
+import type { Context } from "../context.js";
+import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
+import {
+  offsetConnection,
+  pageWindow,
+  type ConnectionShape,
+} from "../pagination/connection.js";
+import {
+  PartnershipConnection,
+  SavingsFigureConnection,
+  ServiceConnection,
+} from "../pagination/connection-types.js";
+import { offsetList } from "../pagination/offset-list.js";
+import {
+  COUNCIL_CODE_ARGUMENT,
+  councilIdByCode,
+  PageArgs,
+  parseReportingPeriod,
+  SavingsFilterArgs,
+} from "./arguments.js";
+import { nestedSavings, SAVINGS_ORDER } from "./nested-savings.js";
+import { IMPORT_RUN_LINK, importRunOf } from "./import-run-of.js";
+import { toSavingsSummaries } from "./savings-summaries.js";
+
+/** Filters of the partnerships list. */
+@ArgsType()
+export class PartnershipsArgs extends PageArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: `Only partnerships this council is a member of. ${COUNCIL_CODE_ARGUMENT}`,
+  })
+  council?: string | null;
+
+  @Field(() => PartnershipStatus, {
+    nullable: true,
+    description: "Only partnerships with this status.",
+  })
+  status?: PartnershipStatus | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Part of the name, an alternative name or the description, any case.",
+  })
+  search?: string | null;
+}
+
+/** Root queries and links of partnerships. */
+@Resolver(() => Partnership)
+export class PartnershipResolver {
+  @Query(() => Partnership, {
+    description: "One partnership by its id; NOT_FOUND when there is none.",
+  })
+  async partnership(
+    @Arg("id", () => ID, { description: "The partnership's global id." })
+    id: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<Partnership> {
+    const found = await loaders.partnership.load(
+      fromGlobalId(id, "Partnership").id,
+    );
+    if (!found) throw NotFoundError.entity("partnership", id);
+    return found;
+  }
+
+  @Query(() => PartnershipConnection, {
+    description: "Partnerships, sorted by name.",
+  })
+  async partnerships(
+    @Args(() => PartnershipsArgs) args: PartnershipsArgs,
+    @Ctx() { em }: Context,
+  ): Promise<ConnectionShape<Partnership>> {
+    const where = new SqlConditions();
+    if (args.council != null)
+      where.add(
+        "p.id in (select m.partnership_id from membership m where m.council_id = ?)",
+        await councilIdByCode(em, args.council),
+      );
+    if (args.status != null) where.add("p.status = ?", args.status);
+    const text = args.search?.trim();
+    if (text) {
+      const pattern = containsPattern(text);
+      where.add(
+        "(p.name ilike ? or p.description ilike ? or array_to_string(p.alternative_names, '|') ilike ?)",
+        pattern,
+        pattern,
+        pattern,
+      );
+    }
+    return offsetList(
+      em,
+      Partnership,
+      { from: "partnership p", alias: "p", where, order: "p.name, p.id" },
+      args.first,
+      args.after,
+    );
+  }
+
+  @FieldResolver(() => [Membership], {
+    description:
+      "The member councils, each with its role and cost share, in council name order.",
+  })
+  members(
+    @Root() partnership: Partnership,
+    @Ctx() { loaders }: Context,
+  ): Promise<Membership[]> {
+    return loaders.partnershipMembers.load(partnership.id);
+  }
+
+  @FieldResolver(() => ServiceConnection, {
+    description: "The partnership's shared services, in name order.",
+  })
+  async services(
+    @Root() partnership: Partnership,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<Service>> {
+    const { offset, limit } = pageWindow(first, after);
+    const page = await loaders
+      .partnershipServices({ offset, limit })
+      .load(partnership.id);
+    return offsetConnection(page.items, offset, limit, page.total);
+  }
+
+  @FieldResolver(() => [GovernanceBody], {
+    description:
+      "The joint committees, boards and other bodies that govern the partnership, in name order.",
+  })
+  governanceBodies(
+    @Root() partnership: Partnership,
+    @Ctx() { loaders }: Context,
+  ): Promise<GovernanceBody[]> {
+    return loaders.partnershipGovernanceBodies.load(partnership.id);
+  }
+
+  @FieldResolver(() => [FundingAward], {
+    description:
+      "Money funders awarded the partnership, earliest first (undated last).",
+  })
+  fundingAwards(
+    @Root() partnership: Partnership,
+    @Ctx() { loaders }: Context,
+  ): Promise<FundingAward[]> {
+    return loaders.partnershipFunding.load(partnership.id);
+  }
+
+  @FieldResolver(() => SavingsFigureConnection, {
+    description: `Savings figures of the partnership's services (its totals and per council): ${SAVINGS_ORDER}.`,
+  })
+  savings(
+    @Root() partnership: Partnership,
+    @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<SavingsFigure>> {
+    return nestedSavings(loaders, "partnership", partnership.id, args);
+  }
+
+  @FieldResolver(() => [SavingsSummary], {
+    description:
+      "The partnership's savings per financial year (earliest first), by measure, cashable and non-cashable, overall and per council; exact sums.",
+  })
+  async savingsSummary(
+    @Root() partnership: Partnership,
+    @Ctx() { loaders }: Context,
+    @Arg("financialYear", () => FinancialYearScalar, {
+      nullable: true,
+      description: 'Only this financial year, e.g. "2014/15".',
+    })
+    financialYear?: number | null,
+    @Arg("asOf", () => String, {
+      nullable: true,
+      description:
+        "Reporting period (YYYY-MM): figures as last reported in or before that month. Default: as last reported.",
+    })
+    asOf?: string | null,
+  ): Promise<SavingsSummary[]> {
+    const rows = await loaders
+      .savingsSummary({
+        financialYear: financialYear ?? null,
+        asOf: parseReportingPeriod(asOf),
+      })
+      .load(partnership.id);
+    return toSavingsSummaries(rows);
+  }
+
+  @FieldResolver(() => ImportRun, {
+    nullable: true,
+    description: IMPORT_RUN_LINK,
+  })
+  importRun(
+    @Root() partnership: Partnership,
+    @Ctx() { loaders }: Context,
+  ): Promise<ImportRun | null> {
+    return importRunOf(loaders, partnership.importRun);
+  }
+}

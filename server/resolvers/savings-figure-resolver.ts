@@ -1,0 +1,185 @@
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Council } from "../../schema/council.js";
+import { FinancialYearScalar } from "../../schema/financial-year.js";
+import { ImportRun } from "../../schema/import-run.js";
+import { Money } from "../../schema/money.js";
+import { Partnership } from "../../schema/partnership.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsSummary } from "../../schema/savings-summary.js";
+import { Service } from "../../schema/service.js";
+import type { Context } from "../context.js";
+import {
+  countSavings,
+  savingsPageRows,
+  savingsSummaryRows,
+  type SavingsFilter,
+} from "../loading/savings-queries.js";
+import { mapEntity } from "../loading/sql-rows.js";
+import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
+import { SavingsFigureConnection } from "../pagination/connection-types.js";
+import { savingsConnection } from "../pagination/savings-connection.js";
+import { decodeSavingsCursor } from "../pagination/savings-cursor.js";
+import {
+  COUNCIL_CODE_ARGUMENT,
+  councilIdByCode,
+  idArgument,
+  parseReportingPeriod,
+  SavingsFilterArgs,
+  savingsFilterOf,
+} from "./arguments.js";
+import { IMPORT_RUN_LINK, importRunOf } from "./import-run-of.js";
+import { SAVINGS_ORDER } from "./nested-savings.js";
+import { toSavingsSummaries } from "./savings-summaries.js";
+
+/** Filters of the national savings list. */
+@ArgsType()
+export class SavingsArgs extends SavingsFilterArgs {
+  @Field(() => ID, {
+    nullable: true,
+    description: "Only figures of this partnership's services (its global id).",
+  })
+  partnership?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Only figures of this service (its global id).",
+  })
+  service?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Only figures reported for this council (not partnership totals). ${COUNCIL_CODE_ARGUMENT}`,
+  })
+  council?: string | null;
+}
+
+/** Root queries and links of savings figures. */
+@Resolver(() => SavingsFigure)
+export class SavingsFigureResolver {
+  @Query(() => SavingsFigureConnection, {
+    description: `Savings figures across the hub: ${SAVINGS_ORDER}.`,
+  })
+  async savings(
+    @Args(() => SavingsArgs) args: SavingsArgs,
+    @Ctx() { em }: Context,
+  ): Promise<ConnectionShape<SavingsFigure>> {
+    const { limit } = pageWindow(args.first, null);
+    const after = args.after ? decodeSavingsCursor(args.after) : null;
+    const filter: SavingsFilter = {
+      ...savingsFilterOf(args),
+      partnershipId: idArgument(args.partnership, "Partnership"),
+      serviceId: idArgument(args.service, "Service"),
+      councilId:
+        args.council != null ? await councilIdByCode(em, args.council) : null,
+    };
+    const rows = await savingsPageRows(em, filter, after, limit + 1);
+    return savingsConnection(
+      rows.map((row) => mapEntity(em, SavingsFigure, row)),
+      limit,
+      after,
+      () => countSavings(em, filter),
+    );
+  }
+
+  @Query(() => [SavingsSummary], {
+    description:
+      "National savings per financial year (earliest first), by measure, cashable and non-cashable, overall and per council; exact sums over every partnership.",
+  })
+  async savingsSummary(
+    @Ctx() { em }: Context,
+    @Arg("financialYear", () => FinancialYearScalar, {
+      nullable: true,
+      description: 'Only this financial year, e.g. "2014/15".',
+    })
+    financialYear?: number | null,
+    @Arg("asOf", () => String, {
+      nullable: true,
+      description:
+        "Reporting period (YYYY-MM): figures as last reported in or before that month. Default: as last reported.",
+    })
+    asOf?: string | null,
+  ): Promise<SavingsSummary[]> {
+    const rows = await savingsSummaryRows(em, null, {
+      financialYear: financialYear ?? null,
+      asOf: parseReportingPeriod(asOf),
+    });
+    return toSavingsSummaries(rows);
+  }
+
+  @FieldResolver(() => FinancialYearScalar, {
+    description: "The financial year the figure is for.",
+  })
+  financialYear(@Root() figure: SavingsFigure): number {
+    return figure.financialYear;
+  }
+
+  @FieldResolver(() => Money, { description: "The amount saved, exactly." })
+  amount(@Root() figure: SavingsFigure): Money {
+    return new Money(figure.amount);
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      "The change from the same figure (same service, council, year, measure and cashability) in the previous reporting period; null when this is its first report.",
+  })
+  async movement(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<Money | null> {
+    const movement = await loaders.savingsMovement.load(figure.id);
+    return movement === null ? null : new Money(movement);
+  }
+
+  @FieldResolver(() => Service, { description: "The service that saved it." })
+  async service(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<Service> {
+    return (await loaders.service.load(figure.service.id))!;
+  }
+
+  @FieldResolver(() => Council, {
+    nullable: true,
+    description:
+      "The council the figure is for; null for the partnership's own total.",
+  })
+  council(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<Council | null> | null {
+    return figure.council ? loaders.council.load(figure.council.id) : null;
+  }
+
+  @FieldResolver(() => Partnership, {
+    description: "The partnership of the service.",
+  })
+  async partnership(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<Partnership> {
+    return (await loaders.partnershipOfService.load(figure.service.id))!;
+  }
+
+  @FieldResolver(() => ImportRun, {
+    nullable: true,
+    description: `${IMPORT_RUN_LINK} With sourceSheet and sourceCell, where the figure came from.`,
+  })
+  importRun(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<ImportRun | null> {
+    return importRunOf(loaders, figure.importRun);
+  }
+}

@@ -1,0 +1,368 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openOrm } from "../../db/open-orm.js";
+import { toGlobalId } from "../../schema/global-id.js";
+import { buildHubSchema } from "../../server/build-schema.js";
+import { anonymousDevelopmentViewer } from "../../server/caller.js";
+import { createApollo } from "../../server/create-apollo.js";
+import { createHttpServer } from "../../server/http-server.js";
+import {
+  DEFAULT_QUERY_LIMITS,
+  queryLimitsFromEnv,
+} from "../../server/query-limits.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
+import { seedHub, type SeededHub } from "./seed-hub.js";
+
+let db: TestDatabase;
+let gql: TestGraphql;
+let hub: SeededHub;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gql = await createTestGraphql(db.orm);
+  hub = await seedHub(db.orm.em.fork());
+});
+afterAll(() => db.drop());
+
+async function codeOf(query: string, variables?: Record<string, unknown>) {
+  const result = await gql.run(query, variables);
+  expect(result.errors, JSON.stringify(result)).toHaveLength(1);
+  return result.errors![0]!.extensions!.code;
+}
+
+describe("NOT_FOUND", () => {
+  it("answers ids and codes of objects that do not exist", async () => {
+    expect(
+      await codeOf(
+        `{ partnership(id: "${toGlobalId("Partnership", 999999)}") { name } }`,
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        `{ service(id: "${toGlobalId("Service", 999999)}") { name } }`,
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        `{ node(id: "${toGlobalId("SavingsFigure", 999999)}") { id } }`,
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(`{ services(council: "E99999999") { totalCount } }`),
+    ).toBe("NOT_FOUND");
+  });
+});
+
+describe("BAD_USER_INPUT", () => {
+  it("refuses ids the API did not give out, and ids of another type", async () => {
+    expect(await codeOf(`{ partnership(id: "42") { name } }`)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(await codeOf(`{ node(id: "not an id!") { id } }`)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(
+      await codeOf(
+        `{ node(id: "${Buffer.from("Widget:1").toString("base64url")}") { id } }`,
+      ),
+    ).toBe("BAD_USER_INPUT");
+    const serviceId = toGlobalId("Service", hub.revenues.id);
+    const result = await gql.run(
+      `{ partnership(id: "${serviceId}") { name } }`,
+    );
+    expect(result.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    expect(result.errors![0]!.message).toContain(
+      "Service, not of a Partnership",
+    );
+    expect(
+      await codeOf(`{ services(partnership: "${serviceId}") { totalCount } }`),
+    ).toBe("BAD_USER_INPUT");
+  });
+
+  it("refuses bad cursors on offset and keyset lists, at the root and nested", async () => {
+    expect(
+      await codeOf(`{ partnerships(after: "bm9wZQ") { totalCount } }`),
+    ).toBe("BAD_USER_INPUT");
+    expect(
+      await codeOf(`{ savings(after: "b2Zmc2V0OjE") { totalCount } }`),
+    ).toBe("BAD_USER_INPUT");
+    expect(
+      await codeOf(
+        `{ council(code: "E07000034") { services(after: "x") { totalCount } } }`,
+      ),
+    ).toBe("BAD_USER_INPUT");
+    const keysetLike = Buffer.from(
+      'savings:[1,2,"NOT_A_MEASURE",true,0]',
+    ).toString("base64url");
+    expect(
+      await codeOf(`{ savings(after: "${keysetLike}") { totalCount } }`),
+    ).toBe("BAD_USER_INPUT");
+  });
+
+  it("refuses page sizes above 100 or below 0", async () => {
+    expect(await codeOf(`{ services(first: 101) { totalCount } }`)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(await codeOf(`{ savings(first: -1) { totalCount } }`)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(
+      await codeOf(
+        `{ partnerships { edges { node { services(first: 500) { totalCount } } } } }`,
+      ),
+    ).toBe("BAD_USER_INPUT");
+  });
+
+  it("refuses financial years and reporting periods that are not written as documented", async () => {
+    const variable = await gql.run(
+      `query ($year: FinancialYear) { savings(financialYear: $year) { totalCount } }`,
+      { year: "2014-2015" },
+    );
+    expect(variable.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    expect(
+      await codeOf(`{ savings(financialYear: "2014/16") { totalCount } }`),
+    ).toBe("BAD_USER_INPUT");
+    expect(
+      await codeOf(
+        `{ savingsSummary(financialYear: "2014") { financialYear } }`,
+      ),
+    ).toBe("BAD_USER_INPUT");
+    expect(await codeOf(`{ savings(asOf: "March 2015") { totalCount } }`)).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(
+      await codeOf(`{ savingsSummary(asOf: "2015-13") { financialYear } }`),
+    ).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("query limits", () => {
+  it("refuses a query nested deeper than the limit with QUERY_TOO_DEEP", async () => {
+    const deep = `{ council(code: "E07000034") { predecessors { successors { predecessors { successors {
+      predecessors { successors { predecessors { successors { predecessors { successors { predecessors {
+      successors { predecessors { successors { gssCode } } } } } } } } } } } } } } } }`;
+    const result = await gql.run(deep);
+    expect(result.errors![0]!.extensions!.code).toBe("QUERY_TOO_DEEP");
+    expect(result.errors![0]!.message).toContain("SSHUB_MAX_QUERY_DEPTH");
+    expect(result.data).toBeUndefined();
+  });
+
+  it("refuses a query that may return too many objects with QUERY_TOO_COSTLY, counting page sizes", async () => {
+    const costly = `query ($n: Int) { partnerships(first: 100) { edges { node { services(first: $n) { edges { node {
+      partnerCouncils { services(first: $n) { edges { node { name } } } } } } } } } } }`;
+    const result = await gql.run(costly, { n: 100 });
+    expect(result.errors![0]!.extensions!.code).toBe("QUERY_TOO_COSTLY");
+    expect(result.errors![0]!.message).toContain("SSHUB_MAX_QUERY_COST");
+    const small = await gql.run(costly, { n: 1 });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it("reads both limits from the environment and refuses nonsense values", () => {
+    expect(queryLimitsFromEnv({})).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(
+      queryLimitsFromEnv({
+        SSHUB_MAX_QUERY_DEPTH: "4",
+        SSHUB_MAX_QUERY_COST: "50",
+      }),
+    ).toEqual({ maxDepth: 4, maxCost: 50 });
+    expect(() => queryLimitsFromEnv({ SSHUB_MAX_QUERY_COST: "lots" })).toThrow(
+      /SSHUB_MAX_QUERY_COST/,
+    );
+  });
+
+  it("applies configured limits", async () => {
+    const strict = createApollo({
+      schema: await buildHubSchema(),
+      production: false,
+      log: () => undefined,
+      limits: { maxDepth: 2, maxCost: 1000 },
+    });
+    const { createContext } = await import("../../server/context.js");
+    const response = await strict.executeOperation(
+      { query: `{ partnerships { edges { node { name } } } }` },
+      {
+        contextValue: createContext(
+          db.orm.em,
+          anonymousDevelopmentViewer,
+          "limits",
+        ),
+      },
+    );
+    expect(
+      response.body.kind === "single" &&
+        response.body.singleResult.errors?.[0]?.extensions?.code,
+    ).toBe("QUERY_TOO_DEEP");
+  });
+
+  it("does not count introspection against the limits", async () => {
+    const result = await gql.run(
+      `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+  });
+});
+
+describe("production", () => {
+  it("masks internal errors as 'Internal server error' with a request id that the log line carries", async () => {
+    const production = await createTestGraphql(db.orm, { production: true });
+    const connection = db.orm.em.getConnection();
+    await connection.execute(
+      "alter table funding_award rename to funding_award_away",
+    );
+    try {
+      const result = await production.run(`{ fundingAwards { totalCount } }`);
+      const error = result.errors![0]!;
+      expect(error.message).toBe("Internal server error");
+      expect(error.extensions!.code).toBe("INTERNAL_SERVER_ERROR");
+      const requestId = error.extensions!.requestId as string;
+      expect(requestId).toMatch(/^test-\d+$/);
+      expect(JSON.stringify(result)).not.toContain("funding_award");
+      const line = production.logs.find((l) => l.includes(requestId));
+      expect(line).toContain("funding_award");
+      const development = await gql.run(`{ fundingAwards { totalCount } }`);
+      expect(development.errors![0]!.message).toContain("funding_award");
+    } finally {
+      await connection.execute(
+        "alter table funding_award_away rename to funding_award",
+      );
+    }
+  });
+
+  it("keeps client errors readable in production", async () => {
+    const production = await createTestGraphql(db.orm, { production: true });
+    const result = await production.run(
+      `{ council(code: "E99999999") { gssCode } }`,
+    );
+    expect(result.errors![0]!.extensions!.code).toBe("NOT_FOUND");
+    expect(result.errors![0]!.message).toContain("E99999999");
+  });
+});
+
+describe("over HTTP", () => {
+  async function serve(production: boolean, orm = db.orm) {
+    const apollo = createApollo({
+      schema: await buildHubSchema(),
+      production,
+      log: () => undefined,
+    });
+    await apollo.start();
+    const server = createHttpServer({
+      apollo,
+      orm,
+      callerFor: () => anonymousDevelopmentViewer,
+      log: () => undefined,
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, "127.0.0.1", resolve),
+    );
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      base,
+      async close() {
+        await new Promise((resolve) => (server as Server).close(resolve));
+        await apollo.stop();
+      },
+    };
+  }
+  const introspect = (base: string) =>
+    fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }),
+    });
+
+  it("turns introspection and the landing page off in production", async () => {
+    const hub = await serve(true);
+    try {
+      const response = await introspect(hub.base);
+      const body = (await response.json()) as { errors: { message: string }[] };
+      expect(body.errors[0]!.message).toMatch(/introspection/i);
+      const page = await fetch(`${hub.base}/graphql`, {
+        headers: { accept: "text/html" },
+      });
+      expect(page.headers.get("content-type") ?? "").not.toContain("text/html");
+      const answer = await fetch(`${hub.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: '{ council(code: "E07000034") { shortName } }',
+        }),
+      });
+      expect(await answer.json()).toEqual({
+        data: { council: { shortName: "Chesterfield" } },
+      });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("serves introspection and the landing page in development", async () => {
+    const hub = await serve(false);
+    try {
+      const body = (await (await introspect(hub.base)).json()) as {
+        data: unknown;
+      };
+      expect(body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+      const page = await fetch(`${hub.base}/graphql`, {
+        headers: { accept: "text/html" },
+      });
+      expect(page.headers.get("content-type")).toContain("text/html");
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("answers a refused query with HTTP 400 and its code", async () => {
+    const hub = await serve(true);
+    try {
+      const response = await fetch(`${hub.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `{ partnerships(first: 100) { edges { node { services(first: 100) { edges { node {
+            partnerCouncils { hostedServices(first: 100) { edges { node { name } } } } } } } } } } }`,
+        }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as {
+        errors: { extensions: { code: string } }[];
+      };
+      expect(body.errors[0]!.extensions.code).toBe("QUERY_TOO_COSTLY");
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("reports /healthz 200 with the database up", async () => {
+    const hub = await serve(false);
+    try {
+      const up = await fetch(`${hub.base}/healthz`);
+      expect(up.status).toBe(200);
+      expect(await up.json()).toEqual({ status: "ok", database: "ok" });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("reports /healthz 503 when the database is unreachable", async () => {
+    // Nothing listens on port 9 (discard) on 127.0.0.1: MikroORM connects lazily, so this opens.
+    const orm = await openOrm("postgresql://sshub:none@127.0.0.1:9/sshub");
+    const hub = await serve(false, orm);
+    try {
+      const down = await fetch(`${hub.base}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({
+        status: "unavailable",
+        database: "unreachable",
+      });
+    } finally {
+      await hub.close();
+      await orm.close();
+    }
+  });
+});
