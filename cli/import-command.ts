@@ -1,3 +1,7 @@
+import { AuditAction } from "../schema/audit-event.js";
+import { importAuditDetails } from "../server/auth/import-audit-details.js";
+import { recordAudit } from "../server/auth/record-audit.js";
+import { operatorCaller } from "../server/caller.js";
 import { Command, Option } from "commander";
 import { basename, extname } from "node:path";
 import { BadInputError } from "../errors/hub-error.js";
@@ -210,6 +214,14 @@ export function importCommand(): Command {
               });
               bar?.done();
               reports.push(report);
+              const auditEm = session.orm.em.fork();
+              recordAudit(
+                auditEm,
+                operatorCaller(),
+                AuditAction.IMPORT,
+                importAuditDetails(report, "cli"),
+              );
+              await auditEm.flush();
               if (options.problemsXlsx && report.problems.length) {
                 const out = problemsPath(
                   options.problemsXlsx,

@@ -17,6 +17,8 @@ export async function loadCouncilSavingsPosition(
   em: EntityManager,
   council: Council,
   query: ReconciliationQuery,
+  /** Which partnerships the caller may see figures of; the others are left out entirely. */
+  visible: (partnershipId: number) => boolean = () => true,
 ): Promise<CouncilSavingsPosition> {
   const rows = await em.getConnection().execute<Record<string, unknown>[]>(
     `select p.* from partnership p
@@ -27,7 +29,9 @@ export async function loadCouncilSavingsPosition(
       order by p.name, p.id`,
     [council.id, council.id, query.financialYear, query.measure],
   );
-  const partnerships = rows.map((row) => em.map(Partnership, row));
+  const partnerships = rows
+    .map((row) => em.map(Partnership, row))
+    .filter((p) => visible(p.id));
   const reconciliations = await loadReconciliations(em, partnerships, query);
   return councilSavingsPosition(council, reconciliations, query);
 }

@@ -1,5 +1,7 @@
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
+import { authChecker } from "./auth/auth-checker.js";
+import { AdminResolver } from "./resolvers/admin-resolver.js";
 import { CouncilResolver } from "./resolvers/council-resolver.js";
 import { CouncilSavingsResolver } from "./resolvers/council-savings-resolver.js";
 import { FundingAwardResolver } from "./resolvers/funding-award-resolver.js";
@@ -15,6 +17,7 @@ import { ServiceResolver } from "./resolvers/service-resolver.js";
 
 /** Every resolver class of the API: one per line, so that adding one is a one-line change. */
 export const resolvers = [
+  AdminResolver,
   CouncilResolver,
   CouncilSavingsResolver,
   FundingAwardResolver,
@@ -31,5 +34,5 @@ export const resolvers = [
 
 /** Builds the executable GraphQL schema from the type-graphql classes (the one source of truth). */
 export async function buildHubSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validate: false });
+  return buildSchema({ resolvers, validate: false, authChecker });
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { AccessScope } from "./auth/access-scope.js";
 import type { Caller } from "./caller.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
@@ -7,17 +8,20 @@ export interface Context {
   /** A fork of the ORM's EntityManager: its identity map lives and dies with the request. */
   em: EntityManager;
   caller: Caller;
+  /** The partnerships whose figures the caller may see; every savings query applies it. */
+  scope: AccessScope;
   loaders: Loaders;
   /** Logged with masked internal errors so an operator can find them. */
   requestId: string;
 }
 
 /** Builds a request's context from the ORM's root EntityManager. */
-export function createContext(
+export async function createContext(
   rootEm: EntityManager,
   caller: Caller,
   requestId: string,
-): Context {
+): Promise<Context> {
   const em = rootEm.fork();
-  return { em, caller, loaders: createLoaders(em), requestId };
+  const scope = await AccessScope.of(em, caller);
+  return { em, caller, scope, loaders: createLoaders(em, scope), requestId };
 }

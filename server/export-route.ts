@@ -1,6 +1,14 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BadInputError, ErrorCode, HubError } from "../errors/hub-error.js";
+import {
+  BadInputError,
+  ErrorCode,
+  ForbiddenError,
+  HubError,
+  NotFoundError,
+} from "../errors/hub-error.js";
+import { Role, roleIncludes } from "../schema/role.js";
+import { AccessScope } from "./auth/access-scope.js";
 import { findPartnership } from "../reconcile/find-partnership.js";
 import { loadReconciliations } from "../reconcile/load-reconciliations.js";
 import { parseReconciliationQuery } from "../reconcile/reconciliation-options.js";
@@ -56,8 +64,12 @@ export async function serveReconciliationExport(
       );
       return;
     }
-    // Refuses (401/403) before any work; authorisation by role is the auth layer's to add here.
+    // Refuses (401, 403) before any work: exporting needs the finance role, and a council-bound
+    // token may export only its own partnerships (FORBIDDEN for others, whether or not they exist).
     const who = await caller();
+    if (!roleIncludes(who.role, Role.FINANCE))
+      throw ForbiddenError.role(Role.FINANCE);
+    const scope = await AccessScope.of(em, who);
     const params = url.searchParams;
     const references = params.getAll("partnership").filter((p) => p.trim());
     if (references.length === 0)
@@ -71,8 +83,17 @@ export async function serveReconciliationExport(
       tolerance: params.get("tolerance"),
     });
     const partnerships = [];
-    for (const reference of references)
-      partnerships.push(await findPartnership(em, reference));
+    for (const reference of references) {
+      const partnership = await findPartnership(em, reference).catch(
+        (error: unknown) => {
+          throw error instanceof NotFoundError && !scope.national
+            ? new ForbiddenError()
+            : error;
+        },
+      );
+      scope.assertPartnership(partnership.id);
+      partnerships.push(partnership);
+    }
     const reconciliations = await loadReconciliations(em, partnerships, query);
     const bytes = await reconciliationWorkbookBytes(reconciliations);
     recordAudit(

@@ -7,7 +7,10 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { Caller } from "./caller.js";
+import { HubError } from "../errors/hub-error.js";
+import { IMPORTS_PATH, serveImportUpload } from "./import-route.js";
+import type { RateLimiter } from "./auth/rate-limiter.js";
+import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
 import {
   RECONCILIATION_EXPORT_PATH,
@@ -21,8 +24,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpOptions {
   apollo: ApolloServer<Context>;
   orm: MikroORM;
-  /** Works out who is calling; throws a HubError to refuse. */
-  callerFor: (req: IncomingMessage) => Caller;
+  /** Works out who is calling; throws a HubError (UNAUTHENTICATED) to refuse. */
+  callerFor: (req: IncomingMessage) => Promise<Caller>;
+  /** Requests per minute per token (or per client address without one). */
+  rateLimiter: RateLimiter;
   log: (line: string) => void;
 }
 
@@ -50,6 +55,7 @@ export function createHttpServer({
   apollo,
   orm,
   callerFor,
+  rateLimiter,
   log,
 }: HttpOptions): Server {
   return createServer((req, res) => {
@@ -69,9 +75,47 @@ export function createHttpServer({
         }
         return;
       }
+      let caller: Caller;
+      try {
+        caller = await callerFor(req);
+      } catch (error) {
+        if (!(error instanceof HubError)) throw error;
+        res.setHeader("www-authenticate", 'Bearer realm="sshub"');
+        sendJson(res, 401, {
+          errors: [
+            { message: error.message, extensions: { code: error.code } },
+          ],
+        });
+        return;
+      }
+      const wait = rateLimiter.take(
+        caller === anonymousDevelopmentViewer
+          ? `address:${req.socket.remoteAddress ?? "unknown"}`
+          : `token:${caller.name}`,
+      );
+      if (wait > 0) {
+        res.setHeader("retry-after", String(wait));
+        sendJson(res, 429, {
+          errors: [
+            {
+              message: `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
+              extensions: { code: "RATE_LIMITED" },
+            },
+          ],
+        });
+        return;
+      }
+      if (url.pathname === IMPORTS_PATH) {
+        await serveImportUpload(req, res, orm, caller);
+        return;
+      }
       if (url.pathname === RECONCILIATION_EXPORT_PATH) {
-        await serveReconciliationExport(req, res, url, orm.em.fork(), () =>
-          callerFor(req),
+        await serveReconciliationExport(
+          req,
+          res,
+          url,
+          orm.em.fork(),
+          () => caller,
         );
         return;
       }
@@ -115,7 +159,7 @@ export function createHttpServer({
           search: url.search,
           body,
         },
-        context: async () => createContext(orm.em, callerFor(req), requestId),
+        context: () => createContext(orm.em, caller, requestId),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

@@ -9,6 +9,7 @@ import { ImportRun } from "../schema/import-run.js";
 import { Membership } from "../schema/membership.js";
 import { Partnership } from "../schema/partnership.js";
 import { SavingsFigure } from "../schema/savings-figure.js";
+import type { AccessScope } from "./auth/access-scope.js";
 import { Service } from "../schema/service.js";
 import {
   loadChildPages,
@@ -95,12 +96,12 @@ export interface Loaders {
   ): DataLoader<number, number>;
   /** A partnership's savings summary lines, by partnership id. */
   savingsSummary(
-    filter: Pick<SavingsFilter, "financialYear" | "asOf">,
+    filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
   ): DataLoader<number, SummaryRow[]>;
 }
 
 /** Makes a fresh set of loaders for one request, bound to that request's EntityManager. */
-export function createLoaders(em: EntityManager): Loaders {
+export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const perArguments = new Map<string, DataLoader<number, unknown>>();
   function keyed<V>(
     name: string,
@@ -162,7 +163,20 @@ export function createLoaders(em: EntityManager): Loaders {
     partnership: byId(em, Partnership),
     service: byId(em, Service),
     governanceBody: byId(em, GovernanceBody),
-    importRun: byId(em, ImportRun),
+    // Import runs are scoped like savings: a council-bound caller sees a run only when every record
+    // it wrote belongs to its partnerships; otherwise the link reads null.
+    importRun: new DataLoader(async (ids) => {
+      const visible = scope.importRunCondition("r");
+      const rows = await runSql(
+        em,
+        `select r.* from import_run r where r.id in (?)${visible ? ` and ${visible.sql}` : ""}`,
+        [[...ids], ...(visible?.params ?? [])],
+      );
+      const byRunId = new Map(
+        rows.map((row) => [row.id as number, mapEntity(em, ImportRun, row)]),
+      );
+      return ids.map((id) => byRunId.get(id) ?? null);
+    }),
     partnershipOfService: new DataLoader(async (ids) => {
       const rows = await runSql<Row & { _parent_id: number }>(
         em,

@@ -2,7 +2,8 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors/hub-error.js";
-import { anonymousDevelopmentViewer } from "./caller.js";
+import { authenticateRequest } from "./auth/authenticate-request.js";
+import { RateLimiter, rateLimitFromEnv } from "./auth/rate-limiter.js";
 import { buildHubSchema } from "./build-schema.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
@@ -38,7 +39,9 @@ export async function startHub({
   const server = createHttpServer({
     apollo,
     orm,
-    callerFor: () => anonymousDevelopmentViewer,
+    callerFor: (req) =>
+      authenticateRequest(orm.em.fork(), req.headers, production),
+    rateLimiter: new RateLimiter(rateLimitFromEnv()),
     log,
   });
   try {

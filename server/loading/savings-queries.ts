@@ -1,10 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { AccessScope } from "../auth/access-scope.js";
 import type { SavingsMeasure } from "../../schema/savings-figure.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
 import { runSql, SqlConditions, type Row } from "./sql-rows.js";
 
 /** Which savings figures a list or summary covers; every field narrows it. */
 export interface SavingsFilter {
+  /** Whose figures the caller may see: required, so no savings query can forget it. */
+  scope: AccessScope;
   partnershipId?: number | null;
   serviceId?: number | null;
   councilId?: number | null;
@@ -25,8 +28,12 @@ export type SavingsParent = "partnership" | "service" | "council";
 const GROUP_KEY =
   "f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0)";
 
-function filterConditions(filter: SavingsFilter): SqlConditions {
+function filterConditions(
+  filter: Partial<SavingsFilter> & Pick<SavingsFilter, "scope">,
+): SqlConditions {
   const where = new SqlConditions();
+  const scoped = filter.scope.savingsCondition("f");
+  if (scoped) where.add(scoped.sql, ...scoped.params);
   if (filter.partnershipId != null)
     where.add(
       "f.service_id in (select s.id from service s where s.partnership_id = ?)",
@@ -189,7 +196,7 @@ export interface SummaryRow extends Row {
 export function savingsSummaryRows(
   em: EntityManager,
   partnershipIds: readonly number[] | null,
-  filter: Pick<SavingsFilter, "financialYear" | "asOf">,
+  filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
 ): Promise<SummaryRow[]> {
   const where = filterConditions(filter);
   const scope = partnershipIds ? "s.partnership_id" : "0";

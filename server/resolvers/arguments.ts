@@ -1,3 +1,4 @@
+import type { AccessScope } from "../auth/access-scope.js";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ArgsType, Field, Int } from "type-graphql";
 import { BadInputError, NotFoundError } from "../../errors/hub-error.js";
@@ -71,8 +72,12 @@ export function parseReportingPeriod(
 }
 
 /** The savings filter of the shared savings arguments. */
-export function savingsFilterOf(args: SavingsFilterArgs): SavingsFilter {
+export function savingsFilterOf(
+  args: SavingsFilterArgs,
+  scope: AccessScope,
+): SavingsFilter {
   return {
+    scope,
     financialYear: args.financialYear ?? null,
     measure: args.measure ?? null,
     cashable: args.cashable ?? null,

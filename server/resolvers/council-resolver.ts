@@ -197,8 +197,8 @@ export class CouncilResolver {
   async savings(
     @Root() council: Council,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() context: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(loaders, "council", council.id, args);
+    return nestedSavings(context, "council", council.id, args);
   }
 }

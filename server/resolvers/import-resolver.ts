@@ -9,7 +9,7 @@ import {
   Query,
   Resolver,
 } from "type-graphql";
-import { NotFoundError } from "../../errors/hub-error.js";
+import { ForbiddenError, NotFoundError } from "../../errors/hub-error.js";
 import { ImportRun, ImportStatus } from "../../schema/import-run.js";
 import type { Context } from "../context.js";
 import { SqlConditions } from "../loading/sql-rows.js";
@@ -48,9 +48,11 @@ export class ImportResolver {
   })
   imports(
     @Args(() => ImportsArgs) args: ImportsArgs,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
   ): Promise<ConnectionShape<ImportRun>> {
     const where = new SqlConditions();
+    const visible = scope.importRunCondition("i");
+    if (visible) where.add(visible.sql, ...visible.params);
     if (args.status) where.add("i.status = ?", args.status);
     if (args.reportingPeriod)
       where.add("i.reporting_period = ?", args.reportingPeriod);
@@ -67,9 +69,10 @@ export class ImportResolver {
   async import(
     @Arg("id", () => ID, { description: "The import run's global id." })
     id: string,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
   ): Promise<ImportRun> {
     const runId = idArgument(id, "ImportRun")!;
+    if (!(await scope.allowsImportRun(em, runId))) throw new ForbiddenError();
     const run = await em.findOne(ImportRun, { id: runId });
     if (!run) throw NotFoundError.entity("ImportRun", id);
     return run;

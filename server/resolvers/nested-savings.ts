@@ -1,6 +1,6 @@
 import type { SavingsFigure } from "../../schema/savings-figure.js";
 import type { SavingsParent } from "../loading/savings-queries.js";
-import type { Loaders } from "../loaders.js";
+import type { Context } from "../context.js";
 import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
 import { decodeSavingsCursor } from "../pagination/savings-cursor.js";
@@ -8,14 +8,14 @@ import { savingsFilterOf, type SavingsFilterArgs } from "./arguments.js";
 
 /** A council's, partnership's or service's savings list: one batched statement for every parent on the level. */
 export async function nestedSavings(
-  loaders: Loaders,
+  { loaders, scope }: Pick<Context, "loaders" | "scope">,
   parent: SavingsParent,
   parentId: number,
   args: SavingsFilterArgs,
 ): Promise<ConnectionShape<SavingsFigure>> {
   const { limit } = pageWindow(args.first, null);
   const after = args.after ? decodeSavingsCursor(args.after) : null;
-  const filter = savingsFilterOf(args);
+  const filter = savingsFilterOf(args, scope);
   const rows = await loaders
     .savings(parent, filter, after, limit + 1)
     .load(parentId);

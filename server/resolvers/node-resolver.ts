@@ -1,6 +1,10 @@
 import type { EntityClass } from "@mikro-orm/core";
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { BadInputError, NotFoundError } from "../../errors/hub-error.js";
+import {
+  BadInputError,
+  ForbiddenError,
+  NotFoundError,
+} from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FundingAward } from "../../schema/funding-award.js";
 import { fromGlobalId } from "../../schema/global-id.js";
@@ -39,7 +43,7 @@ export class NodeResolver {
       description: "A global id (the `id` field of any object).",
     })
     id: string,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
   ): Promise<object> {
     const { type, id: databaseId } = fromGlobalId(id);
     const entity = NODE_TYPES[type];
@@ -47,6 +51,25 @@ export class NodeResolver {
       throw new BadInputError(`"${id}" is not an id this API gave out.`, {
         id,
       });
+    // Figures and import runs outside a council-bound caller's scope are FORBIDDEN, and so are ids
+    // that do not exist, so the answer never tells whether another partnership's figure exists.
+    if (!scope.national && type === "SavingsFigure") {
+      const figure = await em.findOne(
+        SavingsFigure,
+        { id: databaseId },
+        { populate: ["service"] },
+      );
+      if (!figure || !scope.allows(figure.service.partnership.id))
+        throw new ForbiddenError();
+      return figure;
+    }
+    if (
+      !scope.national &&
+      type === "ImportRun" &&
+      !(await scope.allowsImportRun(em, databaseId))
+    ) {
+      throw new ForbiddenError();
+    }
     const found = await em.findOne(entity, { id: databaseId } as never);
     if (!found) throw NotFoundError.entity(type, id);
     return found;

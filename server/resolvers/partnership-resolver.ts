@@ -173,9 +173,9 @@ export class PartnershipResolver {
   savings(
     @Root() partnership: Partnership,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() context: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(loaders, "partnership", partnership.id, args);
+    return nestedSavings(context, "partnership", partnership.id, args);
   }
 
   @FieldResolver(() => [SavingsSummary], {
@@ -184,7 +184,7 @@ export class PartnershipResolver {
   })
   async savingsSummary(
     @Root() partnership: Partnership,
-    @Ctx() { loaders }: Context,
+    @Ctx() { loaders, scope }: Context,
     @Arg("financialYear", () => FinancialYearScalar, {
       nullable: true,
       description: 'Only this financial year, e.g. "2014/15".',
@@ -199,6 +199,7 @@ export class PartnershipResolver {
   ): Promise<SavingsSummary[]> {
     const rows = await loaders
       .savingsSummary({
+        scope,
         financialYear: financialYear ?? null,
         asOf: parseReportingPeriod(asOf),
       })

@@ -1,5 +1,6 @@
 import {
   Arg,
+  Authorized,
   Ctx,
   FieldResolver,
   ID,
@@ -14,7 +15,9 @@ import {
   parseReportingPeriod,
   parseTolerance,
 } from "../../reconcile/reconciliation-options.js";
+import { ForbiddenError, NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
+import { Role } from "../../schema/role.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { SavingsMeasure } from "../../schema/savings-figure.js";
 import type { Context } from "../context.js";
@@ -26,6 +29,7 @@ import {
 /** Savings reconciliation: a partnership's lines, and a council's position across its partnerships. */
 @Resolver(() => Council)
 export class ReconciliationResolver {
+  @Authorized(Role.FINANCE)
   @Query(() => Reconciliation, {
     description:
       "A partnership's savings for a financial year and measure, reconciled: each member's expected share of each service's total beside its claim, with a status per line and double counting flagged.",
@@ -40,7 +44,7 @@ export class ReconciliationResolver {
       description: 'The financial year, e.g. "2009/10".',
     })
     financialYear: number,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
     @Arg("measure", () => SavingsMeasure, {
       defaultValue: SavingsMeasure.ACHIEVED,
       description: "What to reconcile.",
@@ -65,11 +69,20 @@ export class ReconciliationResolver {
       asOf: parseReportingPeriod(asOf),
       tolerancePence: parseTolerance(tolerance),
     };
-    const found = await findPartnership(em, partnership);
+    // A council-bound caller gets FORBIDDEN for any partnership outside its scope, existing or not.
+    const found = await findPartnership(em, partnership).catch(
+      (error: unknown) => {
+        throw error instanceof NotFoundError && !scope.national
+          ? new ForbiddenError()
+          : error;
+      },
+    );
+    scope.assertPartnership(found.id);
     const [result] = await loadReconciliations(em, [found], query);
     return Reconciliation.from(result!);
   }
 
+  @Authorized(Role.FINANCE)
   @FieldResolver(() => CouncilSavingsPositionResult, {
     description:
       "Every share the council claims across all its partnerships for a year, beside what the partnerships' totals give it.",
@@ -80,7 +93,7 @@ export class ReconciliationResolver {
       description: 'The financial year, e.g. "2009/10".',
     })
     financialYear: number,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
     @Arg("measure", () => SavingsMeasure, {
       defaultValue: SavingsMeasure.ACHIEVED,
       description: "What to reconcile.",
@@ -99,12 +112,17 @@ export class ReconciliationResolver {
     })
     tolerance?: string | null,
   ): Promise<CouncilSavingsPositionResult> {
-    const position = await loadCouncilSavingsPosition(em, council, {
-      financialYear,
-      measure,
-      asOf: parseReportingPeriod(asOf),
-      tolerancePence: parseTolerance(tolerance),
-    });
+    const position = await loadCouncilSavingsPosition(
+      em,
+      council,
+      {
+        financialYear,
+        measure,
+        asOf: parseReportingPeriod(asOf),
+        tolerancePence: parseTolerance(tolerance),
+      },
+      (id) => scope.allows(id),
+    );
     return CouncilSavingsPositionResult.from(position);
   }
 }

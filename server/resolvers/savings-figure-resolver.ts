@@ -10,6 +10,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
+import { ForbiddenError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { ImportRun } from "../../schema/import-run.js";
@@ -72,17 +73,26 @@ export class SavingsFigureResolver {
   })
   async savings(
     @Args(() => SavingsArgs) args: SavingsArgs,
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
     const { limit } = pageWindow(args.first, null);
     const after = args.after ? decodeSavingsCursor(args.after) : null;
     const filter: SavingsFilter = {
-      ...savingsFilterOf(args),
+      ...savingsFilterOf(args, scope),
       partnershipId: idArgument(args.partnership, "Partnership"),
       serviceId: idArgument(args.service, "Service"),
       councilId:
         args.council != null ? await councilIdByCode(em, args.council) : null,
     };
+    // Asking by name for another partnership's figures is refused outright (FORBIDDEN, whether or
+    // not it exists); other lists are narrowed to the caller's scope inside every savings query.
+    if (filter.partnershipId != null)
+      scope.assertPartnership(filter.partnershipId);
+    if (filter.serviceId != null && !scope.national) {
+      const service = await em.findOne(Service, { id: filter.serviceId });
+      if (!service) throw new ForbiddenError();
+      scope.assertPartnership(service.partnership.id);
+    }
     const rows = await savingsPageRows(em, filter, after, limit + 1);
     return savingsConnection(
       rows.map((row) => mapEntity(em, SavingsFigure, row)),
@@ -97,7 +107,7 @@ export class SavingsFigureResolver {
       "National savings per financial year (earliest first), by measure, cashable and non-cashable, overall and per council; exact sums over every partnership.",
   })
   async savingsSummary(
-    @Ctx() { em }: Context,
+    @Ctx() { em, scope }: Context,
     @Arg("financialYear", () => FinancialYearScalar, {
       nullable: true,
       description: 'Only this financial year, e.g. "2014/15".',
@@ -111,6 +121,7 @@ export class SavingsFigureResolver {
     asOf?: string | null,
   ): Promise<SavingsSummary[]> {
     const rows = await savingsSummaryRows(em, null, {
+      scope,
       financialYear: financialYear ?? null,
       asOf: parseReportingPeriod(asOf),
     });

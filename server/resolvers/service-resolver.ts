@@ -221,9 +221,9 @@ export class ServiceResolver {
   savings(
     @Root() service: Service,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() context: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(loaders, "service", service.id, args);
+    return nestedSavings(context, "service", service.id, args);
   }
 
   @FieldResolver(() => ImportRun, {

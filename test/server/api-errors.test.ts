@@ -1,3 +1,4 @@
+import { RateLimiter } from "../../server/auth/rate-limiter.js";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -186,7 +187,7 @@ describe("query limits", () => {
     const response = await strict.executeOperation(
       { query: `{ partnerships { edges { node { name } } } }` },
       {
-        contextValue: createContext(
+        contextValue: await createContext(
           db.orm.em,
           anonymousDevelopmentViewer,
           "limits",
@@ -254,7 +255,8 @@ describe("over HTTP", () => {
     const server = createHttpServer({
       apollo,
       orm,
-      callerFor: () => anonymousDevelopmentViewer,
+      callerFor: async () => anonymousDevelopmentViewer,
+      rateLimiter: new RateLimiter(0),
       log: () => undefined,
     });
     await new Promise<void>((resolve) =>

@@ -1,3 +1,5 @@
+import { RateLimiter } from "../../server/auth/rate-limiter.js";
+import { nationalFinance } from "../support/callers.js";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +10,6 @@ import {
 import { toGlobalId } from "../../schema/global-id.js";
 import type { Partnership } from "../../schema/partnership.js";
 import { buildHubSchema } from "../../server/build-schema.js";
-import { anonymousDevelopmentViewer } from "../../server/caller.js";
 import { createApollo } from "../../server/create-apollo.js";
 import { XLSX_CONTENT_TYPE } from "../../server/export-route.js";
 import { createHttpServer } from "../../server/http-server.js";
@@ -49,7 +50,8 @@ beforeAll(async () => {
   server = createHttpServer({
     apollo,
     orm: db.orm,
-    callerFor: () => anonymousDevelopmentViewer,
+    callerFor: async () => nationalFinance,
+    rateLimiter: new RateLimiter(0),
     log: () => undefined,
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -81,7 +83,7 @@ describe("GET /exports/reconciliation.xlsx", () => {
       }[]
     >("select actor, details from audit_event where action = 'EXPORT' order by id desc limit 1");
     expect(audit).toMatchObject({
-      actor: anonymousDevelopmentViewer.name,
+      actor: nationalFinance.name,
       details: { via: "http", partnerships: [{ name: "Export Partnership" }] },
     });
     expect(

@@ -1,3 +1,4 @@
+import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
@@ -29,7 +30,7 @@ let partnership: Partnership;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  gql = await createTestGraphql(db.orm);
+  gql = await createTestGraphql(db.orm, { caller: nationalFinance });
   ({ partnership } = await seedSavings(db.orm.em, {
     name: "Derbyshire Shared Services",
     members: [

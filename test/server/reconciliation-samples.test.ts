@@ -1,3 +1,5 @@
+import { RateLimiter } from "../../server/auth/rate-limiter.js";
+import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
 import { spawnSync } from "node:child_process";
 import type { Server } from "node:http";
@@ -10,7 +12,6 @@ import {
   LINE_HEADERS,
 } from "../../reconcile/reconciliation-workbook.js";
 import { buildHubSchema } from "../../server/build-schema.js";
-import { anonymousDevelopmentViewer } from "../../server/caller.js";
 import { createApollo } from "../../server/create-apollo.js";
 import { createHttpServer } from "../../server/http-server.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
@@ -40,7 +41,7 @@ let base: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   await importSampleData(db.orm, () => undefined);
-  gql = await createTestGraphql(db.orm);
+  gql = await createTestGraphql(db.orm, { caller: nationalFinance });
   const apollo = createApollo({
     schema: await buildHubSchema(),
     production: false,
@@ -50,7 +51,8 @@ beforeAll(async () => {
   server = createHttpServer({
     apollo,
     orm: db.orm,
-    callerFor: () => anonymousDevelopmentViewer,
+    callerFor: async () => nationalFinance,
+    rateLimiter: new RateLimiter(0),
     log: () => undefined,
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

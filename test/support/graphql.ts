@@ -24,7 +24,7 @@ export interface TestGraphql {
 /** Builds the hub's Apollo server over `orm`, as production or development. */
 export async function createTestGraphql(
   orm: MikroORM,
-  options: { production?: boolean } = {},
+  options: { production?: boolean; caller?: Caller } = {},
 ): Promise<TestGraphql> {
   const logs: string[] = [];
   const apollo = createApollo({
@@ -39,11 +39,17 @@ export async function createTestGraphql(
     async run<T>(
       query: string,
       variables?: Record<string, unknown>,
-      caller: Caller = anonymousDevelopmentViewer,
+      caller: Caller = options.caller ?? anonymousDevelopmentViewer,
     ) {
       const response = await apollo.executeOperation<T>(
         { query, ...(variables ? { variables } : {}) },
-        { contextValue: createContext(orm.em, caller, `test-${++requests}`) },
+        {
+          contextValue: await createContext(
+            orm.em,
+            caller,
+            `test-${++requests}`,
+          ),
+        },
       );
       if (response.body.kind !== "single")
         throw new Error("expected a single result");
