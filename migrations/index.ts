@@ -2,10 +2,12 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261123103725 } from "./Migration20261123103725.js";
 import { Migration20261123105343 } from "./Migration20261123105343.js";
 import { Migration20261123110006 } from "./Migration20261123110006.js";
+import { Migration20261123113648 } from "./Migration20261123113648.js";
 
 /** Every committed migration, oldest first. Append new ones here after `npm run migration:create`. */
 export const migrations: MigrationObject[] = [
   { name: "Migration20261123103725", class: Migration20261123103725 },
   { name: "Migration20261123105343", class: Migration20261123105343 },
   { name: "Migration20261123110006", class: Migration20261123110006 },
+  { name: "Migration20261123113648", class: Migration20261123113648 },
 ];

@@ -45,6 +45,12 @@ registerEnumType(SavingsMeasure, {
 @Entity({ tableName: "savings_figure" })
 @Index({ properties: ["service", "financialYear", "reportingPeriod"] })
 @Index({ properties: ["council", "financialYear"] })
+// A council's latest figures: the savings lists read them in this order, newest report first.
+@Index({
+  name: "savings_figure_council_latest_index",
+  expression:
+    'create index "savings_figure_council_latest_index" on "savings_figure" ("council_id", "service_id", "financial_year", "measure", "cashable", "reporting_period" desc)',
+})
 @Index({ properties: ["importRun"] })
 @Index({ properties: ["reportingPeriod", "reportedBy"] })
 export class SavingsFigure extends Sourced {

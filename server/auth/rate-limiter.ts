@@ -1,3 +1,5 @@
+import { ConfigurationError } from "../../errors/hub-error.js";
+
 /**
  * A token bucket per key (token name, or client address for anonymous callers): `perMinute` requests
  * a minute, refilled continuously, with bursts up to the same number. In memory: one hub process.
@@ -44,7 +46,7 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const value =
     env.SSHUB_RATE_LIMIT === undefined ? 600 : Number(env.SSHUB_RATE_LIMIT);
   if (!Number.isInteger(value) || value < 0)
-    throw new Error(
+    throw new ConfigurationError(
       `SSHUB_RATE_LIMIT must be a whole number of requests per minute; it is "${env.SSHUB_RATE_LIMIT}".`,
     );
   return value;
