@@ -12,8 +12,8 @@ import {
 import { NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import type { Context } from "../context.js";
+import { childPage } from "./child-page.js";
 import {
-  offsetConnection,
   pageWindow,
   toConnection,
   type ConnectionShape,
@@ -139,14 +139,14 @@ export class CouncilResolver {
   })
   async memberships(
     @Root() council: Council,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<ConnectionShape<Membership>> {
-    const { offset, limit } = pageWindow(first, after);
-    const page = await loaders
-      .councilMemberships({ offset, limit })
-      .load(council.id);
-    return offsetConnection(page.items, offset, limit, page.total);
+    return childPage(
+      (window) => loaders.councilMemberships(window),
+      council.id,
+      args,
+    );
   }
 
   @FieldResolver(() => ServiceConnection, {
@@ -154,14 +154,14 @@ export class CouncilResolver {
   })
   async hostedServices(
     @Root() council: Council,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<ConnectionShape<Service>> {
-    const { offset, limit } = pageWindow(first, after);
-    const page = await loaders
-      .councilHostedServices({ offset, limit })
-      .load(council.id);
-    return offsetConnection(page.items, offset, limit, page.total);
+    return childPage(
+      (window) => loaders.councilHostedServices(window),
+      council.id,
+      args,
+    );
   }
 
   @FieldResolver(() => ServiceConnection, {
@@ -170,14 +170,14 @@ export class CouncilResolver {
   })
   async services(
     @Root() council: Council,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<ConnectionShape<Service>> {
-    const { offset, limit } = pageWindow(first, after);
-    const page = await loaders
-      .councilServices({ offset, limit })
-      .load(council.id);
-    return offsetConnection(page.items, offset, limit, page.total);
+    return childPage(
+      (window) => loaders.councilServices(window),
+      council.id,
+      args,
+    );
   }
 
   @FieldResolver(() => [GovernanceSeat], {

@@ -22,12 +22,9 @@ import { SavingsFigure } from "../../schema/savings-figure.js";
 import { SavingsSummary } from "../../schema/savings-summary.js";
 import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
+import { childPage } from "./child-page.js";
 import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
-import {
-  offsetConnection,
-  pageWindow,
-  type ConnectionShape,
-} from "../pagination/connection.js";
+import { type ConnectionShape } from "../pagination/connection.js";
 import {
   PartnershipConnection,
   SavingsFigureConnection,
@@ -135,14 +132,14 @@ export class PartnershipResolver {
   })
   async services(
     @Root() partnership: Partnership,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<ConnectionShape<Service>> {
-    const { offset, limit } = pageWindow(first, after);
-    const page = await loaders
-      .partnershipServices({ offset, limit })
-      .load(partnership.id);
-    return offsetConnection(page.items, offset, limit, page.total);
+    return childPage(
+      (window) => loaders.partnershipServices(window),
+      partnership.id,
+      args,
+    );
   }
 
   @FieldResolver(() => [GovernanceBody], {
