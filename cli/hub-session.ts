@@ -56,3 +56,16 @@ export async function openHubSession(options: {
     throw error;
   }
 }
+
+/** Runs `body` with an open session and closes it afterwards, whatever happens. */
+export async function withHubSession<T>(
+  options: Parameters<typeof openHubSession>[0],
+  body: (session: HubSession) => Promise<T>,
+): Promise<T> {
+  const session = await openHubSession(options);
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -15,7 +15,7 @@ import {
   type MappingProfile,
 } from "../importers/mapping-profile.js";
 import { writeProblemsWorkbook } from "../importers/write-problems-workbook.js";
-import { openHubSession } from "./hub-session.js";
+import { withHubSession } from "./hub-session.js";
 import { ExitCode, logLine, runCommand } from "./run-command.js";
 
 interface ImportCommandOptions {
@@ -196,9 +196,8 @@ export function importCommand(): Command {
               throw error;
             }
           }
-          const session = await openHubSession({ log: logLine });
           const reports: ImportReport[] = [];
-          try {
+          await withHubSession({ log: logLine }, async (session) => {
             for (const file of files) {
               const bar = options.json ? undefined : progressBar(file);
               const report = await importWorkbook(session.orm, file, {
@@ -234,9 +233,7 @@ export function importCommand(): Command {
               if (!options.json)
                 process.stdout.write(`${formatImportReport(report)}\n`);
             }
-          } finally {
-            await session.close();
-          }
+          });
           if (options.json)
             process.stdout.write(
               `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,

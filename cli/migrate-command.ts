@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { openHubSession } from "./hub-session.js";
+import { withHubSession } from "./hub-session.js";
 import { logLine, runCommand } from "./run-command.js";
 
 /** `sshub migrate`: applies the committed migrations, the only way the schema changes. */
@@ -10,20 +10,20 @@ export function migrateCommand(): Command {
     )
     .action(() =>
       runCommand(async () => {
-        const session = await openHubSession({
-          log: logLine,
-          migrateOnly: true,
-        });
-        try {
-          const applied = session.migrationsApplied;
-          process.stdout.write(
-            applied.length
-              ? `Applied ${applied.length} migration(s): ${applied.join(", ")}\n`
-              : "The database is up to date.\n",
-          );
-        } finally {
-          await session.close();
-        }
+        await withHubSession(
+          {
+            log: logLine,
+            migrateOnly: true,
+          },
+          async (session) => {
+            const applied = session.migrationsApplied;
+            process.stdout.write(
+              applied.length
+                ? `Applied ${applied.length} migration(s): ${applied.join(", ")}\n`
+                : "The database is up to date.\n",
+            );
+          },
+        );
       }),
     );
 }

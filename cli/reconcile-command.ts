@@ -10,7 +10,7 @@ import { exportAuditDetails } from "../reconcile/export-audit-details.js";
 import { AuditAction } from "../schema/audit-event.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { operatorCaller } from "../server/caller.js";
-import { openHubSession } from "./hub-session.js";
+import { withHubSession } from "./hub-session.js";
 import { logLine, runCommand } from "./run-command.js";
 
 /** The options of `sshub reconcile`, as commander hands them over. */
@@ -68,8 +68,7 @@ export function reconcileCommand(): Command {
         runCommand(async () => {
           // Checked before the database opens, so a typo costs nothing.
           const query = parseReconciliationQuery(options);
-          const session = await openHubSession({ log: logLine });
-          try {
+          await withHubSession({ log: logLine }, async (session) => {
             const em = session.orm.em.fork();
             const partnerships = [];
             for (const reference of options.partnership)
@@ -102,9 +101,7 @@ export function reconcileCommand(): Command {
                 reconciliations.map(formatReconciliationTable).join("\n"),
               );
             }
-          } finally {
-            await session.close();
-          }
+          });
         }),
       )
   );

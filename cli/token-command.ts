@@ -3,19 +3,8 @@ import { ApiToken } from "../schema/api-token.js";
 import { Role } from "../schema/role.js";
 import { operatorCaller } from "../server/caller.js";
 import { createToken, revokeToken } from "../server/auth/token-service.js";
-import { openHubSession, type HubSession } from "./hub-session.js";
+import { withHubSession } from "./hub-session.js";
 import { logLine, runCommand } from "./run-command.js";
-
-async function withSession(
-  body: (session: HubSession) => Promise<void>,
-): Promise<void> {
-  const session = await openHubSession({ log: logLine });
-  try {
-    await body(session);
-  } finally {
-    await session.close();
-  }
-}
 
 /** `sshub token create | list | revoke`: API tokens for the HTTP API (run locally, as the operator). */
 export function tokenCommand(): Command {
@@ -51,7 +40,7 @@ export function tokenCommand(): Command {
         expires: string;
       }) =>
         runCommand(() =>
-          withSession(async ({ orm }) => {
+          withHubSession({ log: logLine }, async ({ orm }) => {
             const { token: text, record } = await createToken(orm.em.fork(), {
               name: options.name,
               role: options.role.toUpperCase() as Role,
@@ -73,7 +62,7 @@ export function tokenCommand(): Command {
     .option("--json", "print JSON")
     .action((options: { json?: boolean }) =>
       runCommand(() =>
-        withSession(async ({ orm }) => {
+        withHubSession({ log: logLine }, async ({ orm }) => {
           const tokens = await orm.em
             .fork()
             .find(ApiToken, {}, { orderBy: { id: "asc" } });
@@ -106,7 +95,7 @@ export function tokenCommand(): Command {
     .argument("<name-or-id>", "the token's name or id")
     .action((nameOrId: string) =>
       runCommand(() =>
-        withSession(async ({ orm }) => {
+        withHubSession({ log: logLine }, async ({ orm }) => {
           const record = await revokeToken(
             orm.em.fork(),
             nameOrId,

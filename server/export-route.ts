@@ -1,15 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  BadInputError,
-  ErrorCode,
-  ForbiddenError,
-  HubError,
-  NotFoundError,
-} from "../errors/hub-error.js";
-import { Role, roleIncludes } from "../schema/role.js";
+import { BadInputError, ErrorCode } from "../errors/hub-error.js";
+import { Role } from "../schema/role.js";
 import { AccessScope } from "./auth/access-scope.js";
-import { findPartnership } from "../reconcile/find-partnership.js";
+import { assertRole } from "./auth/auth-checker.js";
+import { sendHubError, sendJson } from "./json-response.js";
+import { findVisiblePartnership } from "./auth/find-visible-partnership.js";
 import { loadReconciliations } from "../reconcile/load-reconciliations.js";
 import { parseReconciliationQuery } from "../reconcile/reconciliation-options.js";
 import {
@@ -28,19 +24,6 @@ export const RECONCILIATION_EXPORT_PATH = "/exports/reconciliation.xlsx";
 export const XLSX_CONTENT_TYPE =
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.BadUserInput]: 400,
-  [ErrorCode.NotFound]: 404,
-  [ErrorCode.Unauthenticated]: 401,
-  [ErrorCode.Forbidden]: 403,
-};
-
-function refuse(res: ServerResponse, status: number, error: HubError): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.end(JSON.stringify({ error: error.message, code: error.code }));
-}
-
 /**
  * `GET /exports/reconciliation.xlsx?partnership=…&year=2009/10[&measure=achieved][&asOf=2010-03]
  * [&tolerance=0.50]`: the same workbook as `sshub reconcile --xlsx`. `partnership` (repeatable: one
@@ -57,18 +40,16 @@ export async function serveReconciliationExport(
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
-      refuse(
-        res,
-        405,
-        new BadInputError(`${RECONCILIATION_EXPORT_PATH} answers GET only.`),
-      );
+      sendJson(res, 405, {
+        error: `${RECONCILIATION_EXPORT_PATH} answers GET only.`,
+        code: ErrorCode.BadUserInput,
+      });
       return;
     }
     // Refuses (401, 403) before any work: exporting needs the finance role, and a council-bound
     // token may export only its own partnerships (FORBIDDEN for others, whether or not they exist).
     const who = await caller();
-    if (!roleIncludes(who.role, Role.FINANCE))
-      throw ForbiddenError.role(Role.FINANCE);
+    assertRole(who, Role.FINANCE);
     const scope = await AccessScope.of(em, who);
     const params = url.searchParams;
     const references = params.getAll("partnership").filter((p) => p.trim());
@@ -84,15 +65,7 @@ export async function serveReconciliationExport(
     });
     const partnerships = [];
     for (const reference of references) {
-      const partnership = await findPartnership(em, reference).catch(
-        (error: unknown) => {
-          throw error instanceof NotFoundError && !scope.national
-            ? new ForbiddenError()
-            : error;
-        },
-      );
-      scope.assertPartnership(partnership.id);
-      partnerships.push(partnership);
+      partnerships.push(await findVisiblePartnership(em, reference, scope));
     }
     const reconciliations = await loadReconciliations(em, partnerships, query);
     const bytes = await reconciliationWorkbookBytes(reconciliations);
@@ -114,12 +87,6 @@ export async function serveReconciliationExport(
     res.setHeader("cache-control", "no-store");
     res.end(req.method === "HEAD" ? undefined : bytes);
   } catch (error) {
-    const status =
-      error instanceof HubError ? STATUS_OF[error.code] : undefined;
-    if (error instanceof HubError && status) {
-      refuse(res, status, error);
-      return;
-    }
-    throw error;
+    if (!sendHubError(res, error)) throw error;
   }
 }

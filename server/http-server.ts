@@ -1,14 +1,10 @@
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { randomUUID } from "node:crypto";
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { HubError } from "../errors/hub-error.js";
 import { IMPORTS_PATH, serveImportUpload } from "./import-route.js";
+import { sendJson } from "./json-response.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
@@ -42,12 +38,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.end(JSON.stringify(body));
 }
 
 /** Creates the hub's HTTP server: `/graphql` (Apollo) and `/healthz` (checks the database). */

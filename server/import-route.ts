@@ -12,19 +12,15 @@ import {
   type ImportOptions,
 } from "../importers/import-workbook.js";
 import { AuditAction } from "../schema/audit-event.js";
-import { Role, roleIncludes } from "../schema/role.js";
+import { Role } from "../schema/role.js";
+import { assertRole } from "./auth/auth-checker.js";
 import { importAuditDetails } from "./auth/import-audit-details.js";
+import { sendHubError, sendJson } from "./json-response.js";
 import { recordAudit } from "./auth/record-audit.js";
 import type { Caller } from "./caller.js";
 
 /** Where workbooks are uploaded. */
 export const IMPORTS_PATH = "/imports";
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.end(JSON.stringify(body));
-}
 
 function refuse(
   res: ServerResponse,
@@ -32,7 +28,7 @@ function refuse(
   code: string,
   message: string,
 ): void {
-  answer(res, status, { error: message, code });
+  sendJson(res, status, { error: message, code });
 }
 
 /**
@@ -57,13 +53,10 @@ export async function serveImportUpload(
     );
     return;
   }
-  if (!roleIncludes(caller.role, Role.ANALYST)) {
-    refuse(
-      res,
-      403,
-      "FORBIDDEN",
-      "Importing needs a token with the analyst role or above.",
-    );
+  try {
+    assertRole(caller, Role.ANALYST);
+  } catch (error) {
+    if (!sendHubError(res, error)) throw error;
     return;
   }
   // A council-bound token could otherwise write figures for partnerships outside its scope.
@@ -151,7 +144,7 @@ export async function serveImportUpload(
       importAuditDetails(report, "http"),
     );
     await em.flush();
-    answer(res, report.status === "REFUSED" ? 422 : 200, {
+    sendJson(res, report.status === "REFUSED" ? 422 : 200, {
       ...report,
       path: undefined,
     });

@@ -8,18 +8,17 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { findPartnership } from "../../reconcile/find-partnership.js";
 import { loadCouncilSavingsPosition } from "../../reconcile/load-council-savings-position.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
 import {
   parseReportingPeriod,
   parseTolerance,
 } from "../../reconcile/reconciliation-options.js";
-import { ForbiddenError, NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { Role } from "../../schema/role.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { findVisiblePartnership } from "../auth/find-visible-partnership.js";
 import type { Context } from "../context.js";
 import {
   CouncilSavingsPositionResult,
@@ -69,15 +68,7 @@ export class ReconciliationResolver {
       asOf: parseReportingPeriod(asOf),
       tolerancePence: parseTolerance(tolerance),
     };
-    // A council-bound caller gets FORBIDDEN for any partnership outside its scope, existing or not.
-    const found = await findPartnership(em, partnership).catch(
-      (error: unknown) => {
-        throw error instanceof NotFoundError && !scope.national
-          ? new ForbiddenError()
-          : error;
-      },
-    );
-    scope.assertPartnership(found.id);
+    const found = await findVisiblePartnership(em, partnership, scope);
     const [result] = await loadReconciliations(em, [found], query);
     return Reconciliation.from(result!);
   }
