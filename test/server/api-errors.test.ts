@@ -1,13 +1,10 @@
-import { RateLimiter } from "../../server/auth/rate-limiter.js";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { startTestHttp } from "../support/http.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openOrm } from "../../db/open-orm.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import { buildHubSchema } from "../../server/build-schema.js";
 import { anonymousDevelopmentViewer } from "../../server/caller.js";
 import { createApollo } from "../../server/create-apollo.js";
-import { createHttpServer } from "../../server/http-server.js";
 import {
   DEFAULT_QUERY_LIMITS,
   queryLimitsFromEnv,
@@ -245,32 +242,8 @@ describe("production", () => {
 });
 
 describe("over HTTP", () => {
-  async function serve(production: boolean, orm = db.orm) {
-    const apollo = createApollo({
-      schema: await buildHubSchema(),
-      production,
-      log: () => undefined,
-    });
-    await apollo.start();
-    const server = createHttpServer({
-      apollo,
-      orm,
-      callerFor: async () => anonymousDevelopmentViewer,
-      rateLimiter: new RateLimiter(0),
-      log: () => undefined,
-    });
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return {
-      base,
-      async close() {
-        await new Promise((resolve) => (server as Server).close(resolve));
-        await apollo.stop();
-      },
-    };
-  }
+  const serve = (production: boolean, orm = db.orm) =>
+    startTestHttp(orm, { production });
   const introspect = (base: string) =>
     fetch(`${base}/graphql`, {
       method: "POST",

@@ -1,7 +1,5 @@
-import { RateLimiter } from "../../server/auth/rate-limiter.js";
+import { startTestHttp } from "../support/http.js";
 import { nationalFinance } from "../support/callers.js";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HEADER_ROW,
@@ -9,10 +7,7 @@ import {
 } from "../../reconcile/reconciliation-workbook.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import type { Partnership } from "../../schema/partnership.js";
-import { buildHubSchema } from "../../server/build-schema.js";
-import { createApollo } from "../../server/create-apollo.js";
 import { XLSX_CONTENT_TYPE } from "../../server/export-route.js";
-import { createHttpServer } from "../../server/http-server.js";
 import {
   BOLSOVER,
   CHESTERFIELD,
@@ -26,7 +21,6 @@ import {
 import { openWorkbook } from "../reconcile/open-workbook.js";
 
 let db: TestDatabase;
-let server: Server;
 let base: string;
 let partnership: Partnership;
 
@@ -41,25 +35,11 @@ beforeAll(async () => {
       { service: "Revenues", gss: CHESTERFIELD, amount: "40.00" },
     ],
   }));
-  const apollo = createApollo({
-    schema: await buildHubSchema(),
-    production: false,
-    log: () => undefined,
-  });
-  await apollo.start();
-  server = createHttpServer({
-    apollo,
-    orm: db.orm,
+  const http = await startTestHttp(db.orm, {
     callerFor: async () => nationalFinance,
-    rateLimiter: new RateLimiter(0),
-    log: () => undefined,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await apollo.stop();
-  };
+  base = http.base;
+  return http.close;
 });
 afterAll(() => db.drop());
 

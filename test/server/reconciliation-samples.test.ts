@@ -1,9 +1,7 @@
-import { RateLimiter } from "../../server/auth/rate-limiter.js";
+import { startTestHttp } from "../support/http.js";
 import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
 import { spawnSync } from "node:child_process";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importSampleData } from "../../importers/import-sample-data.js";
@@ -11,9 +9,6 @@ import {
   HEADER_ROW,
   LINE_HEADERS,
 } from "../../reconcile/reconciliation-workbook.js";
-import { buildHubSchema } from "../../server/build-schema.js";
-import { createApollo } from "../../server/create-apollo.js";
-import { createHttpServer } from "../../server/http-server.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import {
   createTestDatabase,
@@ -35,32 +30,17 @@ const PLANTED = [
 const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 let db: TestDatabase;
 let gql: TestGraphql;
-let server: Server;
 let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await importSampleData(db.orm, () => undefined);
   gql = await createTestGraphql(db.orm, { caller: nationalFinance });
-  const apollo = createApollo({
-    schema: await buildHubSchema(),
-    production: false,
-    log: () => undefined,
-  });
-  await apollo.start();
-  server = createHttpServer({
-    apollo,
-    orm: db.orm,
+  const http = await startTestHttp(db.orm, {
     callerFor: async () => nationalFinance,
-    rateLimiter: new RateLimiter(0),
-    log: () => undefined,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await apollo.stop();
-  };
+  base = http.base;
+  return http.close;
 });
 afterAll(() => db.drop());
 

@@ -1,6 +1,5 @@
+import { startTestHttp } from "../../support/http.js";
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../../schema/global-id.js";
 import { ImportRun, ImportStatus } from "../../../schema/import-run.js";
@@ -11,10 +10,7 @@ import {
   createToken,
   revokeToken,
 } from "../../../server/auth/token-service.js";
-import { buildHubSchema } from "../../../server/build-schema.js";
 import { operatorCaller } from "../../../server/caller.js";
-import { createApollo } from "../../../server/create-apollo.js";
-import { createHttpServer } from "../../../server/http-server.js";
 import { callerWith } from "../../support/callers.js";
 import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
 import {
@@ -351,7 +347,6 @@ describe("roles", () => {
 });
 
 describe("over HTTP, with real tokens", () => {
-  let server: Server;
   let base: string;
   const tokens: Record<string, string> = {};
 
@@ -373,16 +368,9 @@ describe("over HTTP, with real tokens", () => {
     await make("revoked", Role.ADMIN);
     await make("limited", Role.VIEWER);
     await revokeToken(em, "revoked", operatorCaller());
-    const apollo = createApollo({
-      schema: await buildHubSchema(),
-      production: true,
-      log: () => undefined,
-    });
-    await apollo.start();
     const limiter = new RateLimiter(3);
-    server = createHttpServer({
-      apollo,
-      orm: db.orm,
+    const http = await startTestHttp(db.orm, {
+      production: true,
       callerFor: (req) =>
         authenticateRequest(db.orm.em.fork(), req.headers, true),
       // Only the "limited" token is throttled here, so the other tests are not.
@@ -391,16 +379,9 @@ describe("over HTTP, with real tokens", () => {
         take: (key: string) =>
           key === "token:limited" ? limiter.take(key) : 0,
       } as RateLimiter,
-      log: () => undefined,
     });
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
-    };
+    base = http.base;
+    return http.close;
   });
 
   const graphql = (token: string | undefined, query: string) =>

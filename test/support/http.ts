@@ -1,0 +1,49 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { AddressInfo } from "node:net";
+import { RateLimiter } from "../../server/auth/rate-limiter.js";
+import { buildHubSchema } from "../../server/build-schema.js";
+import { anonymousDevelopmentViewer } from "../../server/caller.js";
+import { createApollo } from "../../server/create-apollo.js";
+import {
+  createHttpServer,
+  type HttpOptions,
+} from "../../server/http-server.js";
+
+/** The hub's HTTP server on a free loopback port, for tests that go through HTTP. */
+export interface TestHttp {
+  /** `http://127.0.0.1:<port>`. */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Starts the real HTTP server over `orm`; by default development mode, anonymous, no rate limit. */
+export async function startTestHttp(
+  orm: MikroORM,
+  options: {
+    production?: boolean;
+    callerFor?: HttpOptions["callerFor"];
+    rateLimiter?: RateLimiter;
+  } = {},
+): Promise<TestHttp> {
+  const apollo = createApollo({
+    schema: await buildHubSchema(),
+    production: options.production ?? false,
+    log: () => undefined,
+  });
+  await apollo.start();
+  const server = createHttpServer({
+    apollo,
+    orm,
+    callerFor: options.callerFor ?? (async () => anonymousDevelopmentViewer),
+    rateLimiter: options.rateLimiter ?? new RateLimiter(0),
+    log: () => undefined,
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
