@@ -130,118 +130,108 @@ function problemsPath(out: string, file: string, many: boolean): string {
 
 /** `sshub import FILE...`: reads councils' workbooks into the hub, one transaction per file. */
 export function importCommand(): Command {
-  return (
-    new Command("import")
-      .description(
-        "Import councils' workbooks (service lists, savings trackers, governance and funding lists). " +
-          "Each file is one transaction: any problem and nothing is written. Exit 0 imported, 1 refused, 2 usage.",
-      )
-      .argument("<files...>", ".xlsx workbooks to import")
-      // A subcommand does not inherit the program's exit handling: usage errors exit 2 here too.
-      .exitOverride((error) =>
-        process.exit(error.exitCode === 0 ? 0 : ExitCode.Usage),
-      )
-      .showHelpAfterError()
-      .option(
-        "--dry-run",
-        "report what would be created, changed or left unchanged; write nothing",
-      )
-      .option(
-        "--period <YYYY-MM>",
-        "the reporting month of the figures (else read from the workbook, e.g. 'Period: June 2010')",
-      )
-      .addOption(
-        new Option(
-          "--kind <kind>",
-          "read every sheet as this kind instead of recognising it",
-        ).choices([...SHEET_KINDS]),
-      )
-      .option(
-        "--mapping <file.json>",
-        "a mapping profile: extra header synonyms or pinned columns for one council's layout",
-      )
-      .option(
-        "--partnership <name>",
-        "the partnership for sheets that name none",
-      )
-      .option(
-        "--skip-invalid-rows",
-        "write the valid rows and record the invalid ones, instead of refusing the file",
-      )
-      .option("--json", "print the full report as one JSON document")
-      .option(
-        "--problems-xlsx <out.xlsx>",
-        "write a copy of the workbook with problem cells highlighted and commented",
-      )
-      .action((files: string[], options: ImportCommandOptions) =>
-        runCommand(async () => {
-          if (
-            options.period !== undefined &&
-            !/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)
-          ) {
-            logLine(
-              `sshub: --period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
-            );
-            return ExitCode.Usage;
-          }
-          let profile: MappingProfile | undefined;
-          if (options.mapping) {
-            try {
-              profile = await loadMappingProfile(options.mapping);
-            } catch (error) {
-              if (error instanceof BadInputError) {
-                logLine(`sshub: ${error.message}`);
-                return ExitCode.Usage;
-              }
-              throw error;
+  return new Command("import")
+    .description(
+      "Import councils' workbooks (service lists, savings trackers, governance and funding lists). " +
+        "Each file is one transaction: any problem and nothing is written. Exit 0 imported, 1 refused, 2 usage.",
+    )
+    .argument("<files...>", ".xlsx workbooks to import")
+    .option(
+      "--dry-run",
+      "report what would be created, changed or left unchanged; write nothing",
+    )
+    .option(
+      "--period <YYYY-MM>",
+      "the reporting month of the figures (else read from the workbook, e.g. 'Period: June 2010')",
+    )
+    .addOption(
+      new Option(
+        "--kind <kind>",
+        "read every sheet as this kind instead of recognising it",
+      ).choices([...SHEET_KINDS]),
+    )
+    .option(
+      "--mapping <file.json>",
+      "a mapping profile: extra header synonyms or pinned columns for one council's layout",
+    )
+    .option("--partnership <name>", "the partnership for sheets that name none")
+    .option(
+      "--skip-invalid-rows",
+      "write the valid rows and record the invalid ones, instead of refusing the file",
+    )
+    .option("--json", "print the full report as one JSON document")
+    .option(
+      "--problems-xlsx <out.xlsx>",
+      "write a copy of the workbook with problem cells highlighted and commented",
+    )
+    .action((files: string[], options: ImportCommandOptions) =>
+      runCommand(async () => {
+        if (
+          options.period !== undefined &&
+          !/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)
+        ) {
+          logLine(
+            `sshub: --period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
+          );
+          return ExitCode.Usage;
+        }
+        let profile: MappingProfile | undefined;
+        if (options.mapping) {
+          try {
+            profile = await loadMappingProfile(options.mapping);
+          } catch (error) {
+            if (error instanceof BadInputError) {
+              logLine(`sshub: ${error.message}`);
+              return ExitCode.Usage;
             }
+            throw error;
           }
-          const reports: ImportReport[] = [];
-          await withHubSession({ log: logLine }, async (session) => {
-            for (const file of files) {
-              const bar = options.json ? undefined : progressBar(file);
-              const report = await importWorkbook(session.orm, file, {
-                ...(options.dryRun ? { dryRun: true } : {}),
-                ...(options.period ? { period: options.period } : {}),
-                ...(options.kind ? { kind: options.kind } : {}),
-                ...(profile ? { profile } : {}),
-                ...(options.partnership
-                  ? { partnership: options.partnership }
-                  : {}),
-                ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
-                ...(bar ? { onProgress: bar } : {}),
-              });
-              bar?.done();
-              reports.push(report);
-              const auditEm = session.orm.em.fork();
-              recordAudit(
-                auditEm,
-                operatorCaller(),
-                AuditAction.IMPORT,
-                importAuditDetails(report, "cli"),
+        }
+        const reports: ImportReport[] = [];
+        await withHubSession({ log: logLine }, async (session) => {
+          for (const file of files) {
+            const bar = options.json ? undefined : progressBar(file);
+            const report = await importWorkbook(session.orm, file, {
+              ...(options.dryRun ? { dryRun: true } : {}),
+              ...(options.period ? { period: options.period } : {}),
+              ...(options.kind ? { kind: options.kind } : {}),
+              ...(profile ? { profile } : {}),
+              ...(options.partnership
+                ? { partnership: options.partnership }
+                : {}),
+              ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
+              ...(bar ? { onProgress: bar } : {}),
+            });
+            bar?.done();
+            reports.push(report);
+            const auditEm = session.orm.em.fork();
+            recordAudit(
+              auditEm,
+              operatorCaller(),
+              AuditAction.IMPORT,
+              importAuditDetails(report, "cli"),
+            );
+            await auditEm.flush();
+            if (options.problemsXlsx && report.problems.length) {
+              const out = problemsPath(
+                options.problemsXlsx,
+                file,
+                files.length > 1,
               );
-              await auditEm.flush();
-              if (options.problemsXlsx && report.problems.length) {
-                const out = problemsPath(
-                  options.problemsXlsx,
-                  file,
-                  files.length > 1,
-                );
-                await writeProblemsWorkbook(file, report.problems, out);
-                if (!options.json) logLine(`sshub: problems written to ${out}`);
-              }
-              if (!options.json)
-                process.stdout.write(`${formatImportReport(report)}\n`);
+              await writeProblemsWorkbook(file, report.problems, out);
+              if (!options.json) logLine(`sshub: problems written to ${out}`);
             }
-          });
-          if (options.json)
-            process.stdout.write(
-              `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,
-            );
-          return reports.some((r) => r.status === "REFUSED")
-            ? ExitCode.Failed
-            : ExitCode.Ok;
-        }),
-      )
-  );
+            if (!options.json)
+              process.stdout.write(`${formatImportReport(report)}\n`);
+          }
+        });
+        if (options.json)
+          process.stdout.write(
+            `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,
+          );
+        return reports.some((r) => r.status === "REFUSED")
+          ? ExitCode.Failed
+          : ExitCode.Ok;
+      }),
+    );
 }

@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { Command } from "commander";
+import { ExitCode } from "./run-command.js";
 import { importCommand } from "./import-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { reconcileCommand } from "./reconcile-command.js";
@@ -10,12 +11,22 @@ const program = new Command("sshub")
   .description(
     "Shared Services Hub: councils' shared services, governance and savings, imported from their workbooks.",
   )
-  .showHelpAfterError()
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addCommand(startCommand())
   .addCommand(migrateCommand())
   .addCommand(importCommand())
   .addCommand(reconcileCommand())
   .addCommand(tokenCommand());
+
+// Commands added with addCommand do not inherit these settings, so every command gets them here:
+// usage errors (unknown options, bad choices, missing arguments) print help and exit 2.
+function applyUsageHandling(command: Command): void {
+  command
+    .showHelpAfterError()
+    .exitOverride((error) =>
+      process.exit(error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage),
+    );
+  command.commands.forEach(applyUsageHandling);
+}
+applyUsageHandling(program);
 
 await program.parseAsync(process.argv);

@@ -29,80 +29,75 @@ interface ReconcileOptions {
  * (`--json`), or the finance officers' workbook (`--xlsx`), all from the same engine as the API.
  */
 export function reconcileCommand(): Command {
-  return (
-    new Command("reconcile")
-      .description(
-        "Reconcile a partnership's savings for a financial year: each member's share of each service's total " +
-          "beside its claim, with over- and under-claims, missing claims, non-member claims and double counting.",
-      )
-      // Usage errors exit 2, as they do for the root command (addCommand does not inherit its settings).
-      .showHelpAfterError()
-      .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-      .requiredOption(
-        "--partnership <name|id>",
-        "the partnership: its name, database id or global id (repeat for several; one sheet each in --xlsx)",
-        (value: string, previous: string[] = []) => [...previous, value],
-      )
-      .requiredOption("--year <year>", "the financial year, e.g. 2009/10")
-      .option(
-        "--measure <measure>",
-        "target, estimate, forecast or achieved",
-        "achieved",
-      )
-      .option(
-        "--as-of <YYYY-MM>",
-        "use figures reported up to this month (default: the latest)",
-      )
-      .option(
-        "--tolerance <pounds>",
-        "claims within this many pounds of the share count as matched",
-        "0.00",
-      )
-      .option("--json", "print JSON instead of a table")
-      .option("--xlsx <file>", "write the workbook to this file")
-      .addHelpText(
-        "after",
-        "\nShares are rounded by largest remainder on pence (ties to the lower GSS code), so they add up to each total exactly.",
-      )
-      .action((options: ReconcileOptions) =>
-        runCommand(async () => {
-          // Checked before the database opens, so a typo costs nothing.
-          const query = parseReconciliationQuery(options);
-          await withHubSession({ log: logLine }, async (session) => {
-            const em = session.orm.em.fork();
-            const partnerships = [];
-            for (const reference of options.partnership)
-              partnerships.push(await findPartnership(em, reference));
-            const reconciliations = await loadReconciliations(
-              em,
-              partnerships,
-              query,
+  return new Command("reconcile")
+    .description(
+      "Reconcile a partnership's savings for a financial year: each member's share of each service's total " +
+        "beside its claim, with over- and under-claims, missing claims, non-member claims and double counting.",
+    )
+    .requiredOption(
+      "--partnership <name|id>",
+      "the partnership: its name, database id or global id (repeat for several; one sheet each in --xlsx)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .requiredOption("--year <year>", "the financial year, e.g. 2009/10")
+    .option(
+      "--measure <measure>",
+      "target, estimate, forecast or achieved",
+      "achieved",
+    )
+    .option(
+      "--as-of <YYYY-MM>",
+      "use figures reported up to this month (default: the latest)",
+    )
+    .option(
+      "--tolerance <pounds>",
+      "claims within this many pounds of the share count as matched",
+      "0.00",
+    )
+    .option("--json", "print JSON instead of a table")
+    .option("--xlsx <file>", "write the workbook to this file")
+    .addHelpText(
+      "after",
+      "\nShares are rounded by largest remainder on pence (ties to the lower GSS code), so they add up to each total exactly.",
+    )
+    .action((options: ReconcileOptions) =>
+      runCommand(async () => {
+        // Checked before the database opens, so a typo costs nothing.
+        const query = parseReconciliationQuery(options);
+        await withHubSession({ log: logLine }, async (session) => {
+          const em = session.orm.em.fork();
+          const partnerships = [];
+          for (const reference of options.partnership)
+            partnerships.push(await findPartnership(em, reference));
+          const reconciliations = await loadReconciliations(
+            em,
+            partnerships,
+            query,
+          );
+          if (options.xlsx) {
+            await writeFile(
+              options.xlsx,
+              await reconciliationWorkbookBytes(reconciliations),
             );
-            if (options.xlsx) {
-              await writeFile(
-                options.xlsx,
-                await reconciliationWorkbookBytes(reconciliations),
-              );
-              recordAudit(
-                em,
-                operatorCaller(),
-                AuditAction.EXPORT,
-                exportAuditDetails(reconciliations, "cli"),
-              );
-              await em.flush();
-              logLine(`sshub: wrote ${options.xlsx}`);
-            }
-            if (options.json) {
-              process.stdout.write(
-                `${JSON.stringify(reconciliations.map(reconciliationToJson), null, 2)}\n`,
-              );
-            } else if (!options.xlsx) {
-              process.stdout.write(
-                reconciliations.map(formatReconciliationTable).join("\n"),
-              );
-            }
-          });
-        }),
-      )
-  );
+            recordAudit(
+              em,
+              operatorCaller(),
+              AuditAction.EXPORT,
+              exportAuditDetails(reconciliations, "cli"),
+            );
+            await em.flush();
+            logLine(`sshub: wrote ${options.xlsx}`);
+          }
+          if (options.json) {
+            process.stdout.write(
+              `${JSON.stringify(reconciliations.map(reconciliationToJson), null, 2)}\n`,
+            );
+          } else if (!options.xlsx) {
+            process.stdout.write(
+              reconciliations.map(formatReconciliationTable).join("\n"),
+            );
+          }
+        });
+      }),
+    );
 }

@@ -52,6 +52,48 @@ describe("sshub", () => {
     expect(result.stderr).toContain("unknown command");
   });
 
+  it("exits 2 on a usage error in any command, nested ones included", () => {
+    for (const args of [
+      ["token", "create", "--name", "x", "--role", "bogus"],
+      ["import"],
+      ["reconcile", "--year", "2009/10"],
+    ]) {
+      const result = sshub(args);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(/error:/);
+    }
+  });
+
+  it("creates a token that is printed once, lists it without its secret, and revokes it", () => {
+    const created = sshub([
+      "token",
+      "create",
+      "--name",
+      "cli-test",
+      "--role",
+      "finance",
+      "--council",
+      "E07000034",
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^sshub_\d+_[A-Za-z0-9_-]{43}$/);
+    const listed = sshub(["token", "list", "--json"]);
+    expect(listed.stdout).not.toContain(token.split("_").at(-1));
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({
+        name: "cli-test",
+        role: "finance",
+        councils: "E07000034",
+        state: "active",
+      }),
+    ]);
+    expect(sshub(["token", "revoke", "cli-test"]).status).toBe(0);
+    expect(JSON.parse(sshub(["token", "list", "--json"]).stdout)[0].state).toBe(
+      "revoked",
+    );
+  });
+
   it("migrate reports an up-to-date database", () => {
     const result = sshub(["migrate"]);
     expect(result.stderr).toBe("");
