@@ -1,4 +1,5 @@
 import { AuditAction } from "../schema/audit-event.js";
+import { isReportingPeriod } from "../schema/reporting-period.js";
 import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { operatorCaller } from "../server/caller.js";
@@ -168,7 +169,7 @@ export function importCommand(): Command {
       runCommand(async () => {
         if (
           options.period !== undefined &&
-          !/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)
+          !isReportingPeriod(options.period)
         ) {
           logLine(
             `sshub: --period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { basename } from "node:path";
 import { crc32, createInflateRaw } from "node:zlib";
 import type { ImportLimits } from "./import-limits.js";
 import type { ProblemCollector } from "./import-problem.js";
@@ -57,7 +56,8 @@ export async function guardWorkbookFile(
   problems: ProblemCollector,
 ): Promise<GuardedFile | null> {
   try {
-    return await guard(path, limits);
+    // Messages name the file as the analyst knows it (an HTTP upload is stored under another name).
+    return await guard(path, problems.file, limits);
   } catch (error) {
     if (error instanceof Refusal) {
       problems.add({ code: error.code, message: error.message });
@@ -71,14 +71,17 @@ export async function guardWorkbookFile(
           : String(error);
     problems.add({
       code: "unreadable-file",
-      message: `${basename(path)} could not be read: ${reason}.`,
+      message: `${problems.file} could not be read: ${reason}.`,
     });
     return null;
   }
 }
 
-async function guard(path: string, limits: ImportLimits): Promise<GuardedFile> {
-  const name = basename(path);
+async function guard(
+  path: string,
+  name: string,
+  limits: ImportLimits,
+): Promise<GuardedFile> {
   const { size, isFile } = await stat(path).then((s) => ({
     size: s.size,
     isFile: s.isFile(),

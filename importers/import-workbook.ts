@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
+import { isReportingPeriod } from "../schema/reporting-period.js";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
 import { BadInputError } from "../errors/hub-error.js";
@@ -95,8 +96,6 @@ export interface ImportReport {
   durationMs: number;
 }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 class Rollback extends Error {}
 
 function operator(): string {
@@ -120,7 +119,7 @@ export async function importWorkbook(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const started = Date.now();
-  if (options.period !== undefined && !PERIOD.test(options.period))
+  if (options.period !== undefined && !isReportingPeriod(options.period))
     throw new BadInputError(
       `--period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
     );

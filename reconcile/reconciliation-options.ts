@@ -1,4 +1,5 @@
 import { BadInputError } from "../errors/hub-error.js";
+import { isReportingPeriod } from "../schema/reporting-period.js";
 import {
   formatFinancialYear,
   parseFinancialYear,
@@ -7,15 +8,13 @@ import { toPence } from "../schema/money.js";
 import { SavingsMeasure } from "../schema/savings-figure.js";
 import type { ReconciliationQuery } from "./reconciliation.js";
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 /** Checks a reporting period is written YYYY-MM; null and empty mean "the latest". */
 export function parseReportingPeriod(
   text: string | null | undefined,
 ): string | null {
   if (text === null || text === undefined || text.trim() === "") return null;
   const period = text.trim();
-  if (!PERIOD.test(period))
+  if (!isReportingPeriod(period))
     throw new BadInputError(
       `The reporting period must be written YYYY-MM, e.g. 2010-03; got "${text}".`,
       { asOf: text },

@@ -135,7 +135,14 @@ export async function serveImportUpload(
     if (fields.partnership) options.partnership = fields.partnership;
     if (fields.dryRun === "true") options.dryRun = true;
     if (fields.skipInvalidRows === "true") options.skipInvalidRows = true;
-    const report = await importWorkbook(orm, upload.path, options);
+    let report;
+    try {
+      report = await importWorkbook(orm, upload.path, options);
+    } catch (error) {
+      // A bad form field (a period not written YYYY-MM) is the caller's to fix: 400, nothing written.
+      if (sendHubError(res, error)) return;
+      throw error;
+    }
     const em = orm.em.fork();
     recordAudit(
       em,

@@ -1,4 +1,5 @@
 import type { AccessScope } from "../auth/access-scope.js";
+import { isReportingPeriod } from "../../schema/reporting-period.js";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ArgsType, Field, Int } from "type-graphql";
 import { BadInputError, NotFoundError } from "../../errors/hub-error.js";
@@ -55,15 +56,13 @@ export class SavingsFilterArgs extends PageArgs {
   asOf?: string | null;
 }
 
-const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 /** Reads a reporting period argument (YYYY-MM), refusing anything else with BAD_USER_INPUT. */
 export function parseReportingPeriod(
   value: string | null | undefined,
   name = "asOf",
 ): string | null {
   if (value == null) return null;
-  if (!YEAR_MONTH.test(value))
+  if (!isReportingPeriod(value))
     throw new BadInputError(
       `"${name}" must be a month written YYYY-MM, e.g. "2015-03"; got "${value}".`,
       { [name]: value },
