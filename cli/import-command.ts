@@ -15,7 +15,6 @@ import {
   loadMappingProfile,
   type MappingProfile,
 } from "../importers/mapping-profile.js";
-import { writeProblemsWorkbook } from "../importers/write-problems-workbook.js";
 import { withHubSession } from "./hub-session.js";
 import { ExitCode, logLine, runCommand } from "./run-command.js";
 
@@ -219,6 +218,9 @@ export function importCommand(): Command {
                 file,
                 files.length > 1,
               );
+              // Loaded only when asked for: exceljs is big, and the import itself reads in a worker.
+              const { writeProblemsWorkbook } =
+                await import("../importers/write-problems-workbook.js");
               await writeProblemsWorkbook(file, report.problems, out);
               if (!options.json) logLine(`sshub: problems written to ${out}`);
             }

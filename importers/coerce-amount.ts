@@ -87,6 +87,14 @@ export function readAmount(
   if (typeof value === "number") {
     if (!Number.isFinite(value))
       return { kind: "bad", reason: "it is not a finite number" };
+    // The usual cell, pounds with at most two decimals: below £10bn every such amount is its own
+    // double, so value === r / 100 means the decimal route below would give r pence too.
+    const r = Math.round(value * 100);
+    if (Math.abs(value) < 1e10 && r / 100 === value) {
+      const scaled = r * Number(scale);
+      if (Number.isSafeInteger(scaled))
+        return { kind: "amount", pence: BigInt(scaled) };
+    }
     const pence = decimalToPence(String(value), scale, true);
     return pence === null
       ? { kind: "bad", reason: "it is not a number" }

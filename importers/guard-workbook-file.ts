@@ -127,19 +127,25 @@ async function guard(
       "unreadable-file",
       `${name} is a zip file but not an Excel workbook (it has no xl/workbook.xml).`,
     );
+  // The hash is taken on this thread while zlib inflates on the thread pool.
+  const sha256 = sha256File(path);
   let inflatedBytes = 0;
-  for (const entry of entries)
-    inflatedBytes += await inflateAndCount(
-      path,
-      entry,
-      name,
-      limits,
-      limits.maxInflatedBytes - inflatedBytes,
-    );
+  try {
+    for (const entry of entries)
+      inflatedBytes += await inflateAndCount(
+        path,
+        entry,
+        name,
+        limits,
+        limits.maxInflatedBytes - inflatedBytes,
+      );
+  } finally {
+    await sha256.catch(() => undefined);
+  }
   return {
     path,
     bytes: size,
-    sha256: await sha256File(path),
+    sha256: await sha256,
     zipEntries: entries.length,
     inflatedBytes,
   };
@@ -299,7 +305,10 @@ async function inflateAndCount(
   let produced = 0;
   let crc = 0;
   source.on("data", (chunk) => (consumed += chunk.length));
-  const sink = entry.method === 8 ? source.pipe(createInflateRaw()) : source;
+  const sink =
+    entry.method === 8
+      ? source.pipe(createInflateRaw({ chunkSize: 256 * 1024 }))
+      : source;
   try {
     for await (const chunk of sink as AsyncIterable<Buffer>) {
       produced += chunk.length;

@@ -18,6 +18,11 @@ export interface ImportLimits {
   maxRows: number;
   /** Most columns one sheet may have. */
   maxColumns: number;
+  /**
+   * Most memory, in MB, the worker reading the workbook may hold (its V8 old generation): a workbook
+   * whose shared strings alone need more is refused instead of taking the hub's memory.
+   */
+  maxReaderHeapMb: number;
 }
 
 /**
@@ -33,4 +38,5 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   ratioFloorBytes: 1024 * 1024,
   maxRows: 1_048_576,
   maxColumns: 500,
+  maxReaderHeapMb: 64,
 };

@@ -16,13 +16,22 @@ import {
   type CreatedRecord,
   type RecordCounts,
 } from "./partnership-directory.js";
-import { readSheetRecords, SheetTooLarge } from "./read-sheet-records.js";
-import { readWorkbookSheets } from "./read-workbook-sheets.js";
+import { SheetTooLarge, type SheetReading } from "./read-sheet-records.js";
+import {
+  READ_BATCH_ROWS,
+  readWorkbookInWorker,
+} from "./read-workbook-in-worker.js";
+import { SavingsRows } from "./savings-rows.js";
+import { SavingsStream } from "./stream-savings-figures.js";
 import {
   applySavingsFigures,
+  assertNoRepeatOfUnstaged,
   createSavingsStaging,
   dropStagedRows,
   findDuplicateFigures,
+  periodHasFigures,
+  ReferencedKeys,
+  SpeculationFailed,
   stageSavingsSheet,
 } from "./write-savings-figures.js";
 import {
@@ -45,6 +54,11 @@ export interface ImportOptions {
   partnership?: string;
   /** Write the valid rows and record the invalid ones, instead of refusing the file. */
   skipInvalidRows?: boolean;
+  /**
+   * Write savings figures while the sheet is still being read (the default); false reads each sheet
+   * whole first. Both give the same result; false is slower and is there to show that.
+   */
+  streaming?: boolean;
   limits?: Partial<ImportLimits>;
   /** Who runs it (recorded on the import run); the OS login by default. */
   runBy?: string;
@@ -96,7 +110,12 @@ export interface ImportReport {
   durationMs: number;
 }
 
-class Rollback extends Error {}
+/** Ends the transaction without writing: the file has errors, or this is a dry run. */
+class Rollback extends Error {
+  constructor(readonly outcome: SheetsOutcome) {
+    super("rollback");
+  }
+}
 
 function operator(): string {
   try {
@@ -125,7 +144,7 @@ export async function importWorkbook(
     );
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const file = options.displayName ?? basename(path);
-  const problems = new ProblemCollector(file);
+  let problems = new ProblemCollector(file);
   const guarded = await guardWorkbookFile(path, limits, problems);
 
   const runEm = orm.em.fork();
@@ -154,189 +173,37 @@ export async function importWorkbook(
       )
     : null;
 
-  const sheets: SheetSummary[] = [];
+  let sheets: SheetSummary[] = [];
   let created: CreatedRecord[] = [];
   let skippedRows = 0;
   let status = ImportStatus.REFUSED;
   let workbookPeriod: string | null = options.period ?? null;
 
   if (guarded) {
-    try {
-      await orm.em.fork().transactional(async (em) => {
-        await createSavingsStaging(em);
-        const directory = await PartnershipDirectory.load(em, run, problems);
-        const context: SheetWriteContext = {
-          em,
-          directory,
+    // Streaming figures while reading is the fast path; when its decisions turn out to differ from
+    // the whole-sheet rules (rare), the file is imported once more without it.
+    for (const streaming of options.streaming === false
+      ? [false]
+      : [true, false]) {
+      sheets = [];
+      created = [];
+      skippedRows = 0;
+      workbookPeriod = options.period ?? null;
+      if (!streaming) problems = new ProblemCollector(file);
+      try {
+        const outcome = await importSheets(orm, path, {
+          options,
+          limits,
+          file,
+          run,
           problems,
-          lookup: new CouncilLookup(CouncilRegister.default()),
-          partnership:
-            options.partnership ?? options.profile?.partnership ?? null,
-          skipInvalidRows: options.skipInvalidRows ?? false,
-        };
-        let rowsSeen = 0;
-        let bytesRead = 0;
-        const progress = () =>
-          options.onProgress?.({
-            bytesRead,
-            totalBytes: guarded.bytes,
-            rows: rowsSeen,
-          });
-        let stagedAny = false;
-        for await (const sheet of readWorkbookSheets(path, (bytes) => {
-          bytesRead = bytes;
-        })) {
-          const before = problems.errorCount + problems.warningCount;
-          if (sheet.hidden) {
-            problems.add({
-              code: "hidden-sheet",
-              sheet: sheet.name,
-              message: `Sheet "${sheet.name}" is hidden and was skipped: unhide it in Excel if it should be imported.`,
-            });
-            sheets.push({
-              sheet: sheet.name,
-              kind: null,
-              status: "hidden",
-              rowsRead: 0,
-              created: 0,
-              updated: 0,
-              unchanged: 0,
-              removed: 0,
-              problems: 1,
-            });
-            continue;
-          }
-          const reading = await readSheetRecords(
-            sheet,
-            {
-              ...(options.kind ? { kind: options.kind } : {}),
-              ...(options.profile ? { profile: options.profile } : {}),
-              limits,
-              onRow: () => {
-                if (++rowsSeen % 5000 === 0) progress();
-              },
-            },
-            problems,
-          );
-          const counts: RecordCounts = {
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            removed: 0,
-          };
-          const summary: SheetSummary = {
-            sheet: sheet.name,
-            kind: reading?.kind ?? null,
-            status: reading ? "read" : "unknown",
-            rowsRead: reading?.rowsRead ?? 0,
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            removed: 0,
-            problems: 0,
-          };
-          sheets.push(summary);
-          if (reading) {
-            if (reading.title.period && !workbookPeriod)
-              workbookPeriod = reading.title.period;
-            switch (reading.kind) {
-              case "services":
-                writeServiceSheet(reading, context, counts);
-                break;
-              case "governance":
-                await writeGovernanceSheet(reading, context, counts);
-                break;
-              case "funding":
-                await writeFundingSheet(reading, context, counts);
-                break;
-              default: {
-                const period =
-                  options.period ?? reading.title.period ?? workbookPeriod;
-                if (!period) {
-                  problems.add({
-                    code: "bad-period",
-                    sheet: sheet.name,
-                    ...(reading.title.cells.period
-                      ? { cell: reading.title.cells.period }
-                      : {}),
-                    ...(reading.title.badPeriod
-                      ? { value: reading.title.badPeriod }
-                      : {}),
-                    message: reading.title.badPeriod
-                      ? `"${reading.title.badPeriod}" is not a reporting month: write "Period: June 2010" above the table, or import with --period 2010-06.`
-                      : `Savings tracker "${sheet.name}" does not say which month it reports: add "Period: June 2010" above the table, or import with --period 2010-06.`,
-                  });
-                  break;
-                }
-                await stageSavingsSheet(reading, context, period, counts);
-                stagedAny = true;
-              }
-            }
-            await em.flush();
-          }
-          Object.assign(summary, {
-            created: counts.created,
-            updated: counts.updated,
-            unchanged: counts.unchanged,
-          });
-          summary.problems =
-            problems.errorCount + problems.warningCount - before;
-          progress();
-        }
-        if (rowsSeen === 0 && sheets.every((s) => s.status !== "hidden"))
-          problems.add({
-            code: "empty-file",
-            message: `${file} has no rows in any sheet: there is nothing to import.`,
-          });
-        else if (!sheets.some((s) => s.status === "read"))
-          problems.add({
-            code: "unknown-sheet",
-            message: `No sheet of ${file} could be read as a service list, savings tracker, governance list or funding list.`,
-          });
-        if (stagedAny) {
-          const duplicates = await findDuplicateFigures(em);
-          for (const d of duplicates)
-            problems.add({
-              code: "duplicate-row",
-              sheet: d.sheet,
-              row: d.row,
-              cell: d.cell,
-              message: `The figure in ${d.sheet}!${d.cell} repeats the one in ${d.first_sheet}!${d.first_cell} (same service, council, year, measure and cashable kind): keep one of them.`,
-            });
-        }
-        const blocked =
-          problems.errorCount > 0 &&
-          (!options.skipInvalidRows || problems.fileErrorCount > 0);
-        if (blocked) throw new Rollback();
-        for (const [, rows] of problems.invalidRows) skippedRows += rows.size;
-        if (stagedAny) {
-          if (options.skipInvalidRows)
-            await dropStagedRows(
-              em,
-              [...problems.invalidRows].flatMap(([sheet, rows]) =>
-                [...rows].map((row) => ({ sheet, row })),
-              ),
-            );
-          const savingsCounts = await applySavingsFigures(em, run.id);
-          for (const summary of sheets) {
-            const c = savingsCounts.get(summary.sheet);
-            if (!c) continue;
-            summary.created += c.created;
-            summary.updated += c.updated;
-            summary.unchanged += c.unchanged;
-            summary.removed += c.removed;
-          }
-        }
-        created = directory.created;
-        status = options.dryRun
-          ? ImportStatus.DRY_RUN
-          : skippedRows > 0
-            ? ImportStatus.IMPORTED_WITH_SKIPPED_ROWS
-            : ImportStatus.IMPORTED;
-        if (options.dryRun) throw new Rollback();
-      });
-    } catch (error) {
-      if (!(error instanceof Rollback)) {
+          sheets,
+          totalBytes: guarded.bytes,
+          streaming,
+        });
+        ({ created, skippedRows, status, workbookPeriod } = outcome);
+      } catch (error) {
+        if (error instanceof SpeculationFailed) continue;
         if (error instanceof SheetTooLarge) status = ImportStatus.REFUSED;
         else if (error instanceof BadInputError) throw error;
         else {
@@ -347,6 +214,7 @@ export async function importWorkbook(
           status = ImportStatus.REFUSED;
         }
       }
+      break;
     }
   }
   if (status === ImportStatus.REFUSED) {
@@ -391,4 +259,340 @@ export async function importWorkbook(
     sameFileAs: previous?.id ?? null,
     durationMs: Date.now() - started,
   };
+}
+
+/** What importSheets is given. */
+interface SheetsInput {
+  options: ImportOptions;
+  limits: ImportLimits;
+  file: string;
+  run: ImportRun;
+  problems: ProblemCollector;
+  /** Filled with one summary per sheet, in workbook order. */
+  sheets: SheetSummary[];
+  totalBytes: number;
+  /** Write savings figures while the sheet is read (see SavingsStream). */
+  streaming: boolean;
+}
+
+/** What one pass over the workbook decided. */
+interface SheetsOutcome {
+  created: CreatedRecord[];
+  skippedRows: number;
+  status: ImportStatus;
+  workbookPeriod: string | null;
+}
+
+function emptySummary(
+  sheet: string,
+  status: SheetSummary["status"],
+): SheetSummary {
+  return {
+    sheet,
+    kind: null,
+    status,
+    rowsRead: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+    problems: 0,
+  };
+}
+
+/**
+ * One pass over the workbook in one transaction: the worker reads sheets and hands over records and
+ * batches of figures; this thread resolves and writes them. Throws SpeculationFailed when streamed
+ * figures must be written again the slow way.
+ */
+async function importSheets(
+  orm: MikroORM,
+  path: string,
+  input: SheetsInput,
+): Promise<SheetsOutcome> {
+  const { options, problems, sheets, run } = input;
+  const outcome: SheetsOutcome = {
+    created: [],
+    skippedRows: 0,
+    status: ImportStatus.REFUSED,
+    workbookPeriod: options.period ?? null,
+  };
+  try {
+    await orm.em.fork().transactional(async (em) => {
+      await createSavingsStaging(em);
+      const directory = await PartnershipDirectory.load(em, run, problems);
+      const context: SheetWriteContext = {
+        em,
+        directory,
+        problems,
+        lookup: new CouncilLookup(CouncilRegister.default()),
+        partnership:
+          options.partnership ?? options.profile?.partnership ?? null,
+        skipInvalidRows: options.skipInvalidRows ?? false,
+      };
+      const streamed = new Map<string, SavingsStream>();
+      const freshPeriods = new Set<string>();
+      const checkedPeriods = new Set<string>();
+      const keys = input.streaming
+        ? await ReferencedKeys.forTransaction(em, run.id)
+        : null;
+      let stream: SavingsStream | null = null;
+      let reading: SheetReading | null = null;
+      let summary = emptySummary("", "read");
+      let counts: RecordCounts = {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+      };
+      let before = 0;
+      let rowsSeen = 0;
+      let stagedAny = false;
+      const periodOf = (sheet: SheetReading) =>
+        options.period ?? sheet.title.period ?? outcome.workbookPeriod;
+      try {
+        for await (const { event, problems: found } of readWorkbookInWorker({
+          path,
+          file: input.file,
+          ...(options.kind ? { kind: options.kind } : {}),
+          ...(options.profile ? { profile: options.profile } : {}),
+          limits: input.limits,
+          batchRows: READ_BATCH_ROWS,
+        })) {
+          for (const problem of found) problems.add(problem);
+          switch (event.type) {
+            case "progress":
+              rowsSeen = event.rows;
+              options.onProgress?.({
+                bytesRead: event.bytesRead,
+                totalBytes: input.totalBytes,
+                rows: event.rows,
+              });
+              break;
+            case "sheet":
+              before = problems.errorCount + problems.warningCount;
+              summary = emptySummary(
+                event.name,
+                event.hidden ? "hidden" : "read",
+              );
+              counts = { created: 0, updated: 0, unchanged: 0, removed: 0 };
+              sheets.push(summary);
+              stream = null;
+              reading = null;
+              if (event.hidden) {
+                problems.add({
+                  code: "hidden-sheet",
+                  sheet: event.name,
+                  message: `Sheet "${event.name}" is hidden and was skipped: unhide it in Excel if it should be imported.`,
+                });
+                summary.problems = 1;
+              }
+              break;
+            case "header": {
+              reading = { ...event.reading, savings: new SavingsRows() };
+              const period = periodOf(reading);
+              if (period && !checkedPeriods.has(period)) {
+                checkedPeriods.add(period);
+                if (!(await periodHasFigures(em, period)))
+                  freshPeriods.add(period);
+              }
+              if (
+                input.streaming &&
+                period &&
+                (reading.kind === "savings-long" ||
+                  reading.kind === "savings-wide")
+              ) {
+                stream = SavingsStream.start(
+                  reading,
+                  context,
+                  period,
+                  run.id,
+                  counts,
+                  keys,
+                  freshPeriods.has(period),
+                );
+                if (stream) streamed.set(reading.name, stream);
+              }
+              break;
+            }
+            case "savings":
+              reading!.savings.append(event.batch);
+              await stream?.take();
+              break;
+            case "end": {
+              await stream?.settle();
+              if (!event.reading) {
+                summary.status = "unknown";
+              } else {
+                const sheet: SheetReading = {
+                  ...event.reading,
+                  savings: reading!.savings,
+                };
+                Object.assign(summary, {
+                  kind: sheet.kind,
+                  rowsRead: sheet.rowsRead,
+                });
+                if (sheet.title.period && !outcome.workbookPeriod)
+                  outcome.workbookPeriod = sheet.title.period;
+                stagedAny =
+                  (await writeSheet(
+                    sheet,
+                    context,
+                    counts,
+                    periodOf(sheet),
+                    stream,
+                  )) || stagedAny;
+                await em.flush();
+              }
+              Object.assign(summary, {
+                created: counts.created,
+                updated: counts.updated,
+                unchanged: counts.unchanged,
+                problems: problems.errorCount + problems.warningCount - before,
+              });
+              break;
+            }
+            case "failed":
+              if (event.tooLarge) {
+                if (problems.errorCount === 0)
+                  problems.add({
+                    code: "too-large",
+                    message: `${input.file} needs more than the ${input.limits.maxReaderHeapMb} MB the importer may use to read a workbook (its text cells take too much memory): split it into smaller workbooks.`,
+                  });
+                throw new SheetTooLarge();
+              }
+              throw new Error(event.message);
+            case "done":
+              break;
+          }
+        }
+      } finally {
+        // Never leave a statement running when the transaction ends.
+        for (const s of streamed.values())
+          await s.settle().catch(() => undefined);
+      }
+      if (rowsSeen === 0 && sheets.every((s) => s.status !== "hidden"))
+        problems.add({
+          code: "empty-file",
+          message: `${input.file} has no rows in any sheet: there is nothing to import.`,
+        });
+      else if (!sheets.some((s) => s.status === "read"))
+        problems.add({
+          code: "unknown-sheet",
+          message: `No sheet of ${input.file} could be read as a service list, savings tracker, governance list or funding list.`,
+        });
+      if (stagedAny) {
+        const duplicates = await findDuplicateFigures(em);
+        for (const d of duplicates)
+          problems.add({
+            code: "duplicate-row",
+            sheet: d.sheet,
+            row: d.row,
+            cell: d.cell,
+            message: `The figure in ${d.sheet}!${d.cell} repeats the one in ${d.first_sheet}!${d.first_cell} (same service, council, year, measure and cashable kind): keep one of them.`,
+          });
+      }
+      const blocked =
+        problems.errorCount > 0 &&
+        (!options.skipInvalidRows || problems.fileErrorCount > 0);
+      if (blocked) throw new Rollback(outcome);
+      if (options.skipInvalidRows && streamedRowIsInvalid(streamed, problems))
+        throw new SpeculationFailed(
+          "a streamed figure's row turned out invalid",
+        );
+      for (const [, rows] of problems.invalidRows)
+        outcome.skippedRows += rows.size;
+      if (stagedAny) {
+        if (options.skipInvalidRows)
+          await dropStagedRows(
+            em,
+            [...problems.invalidRows].flatMap(([sheet, rows]) =>
+              [...rows].map((row) => ({ sheet, row })),
+            ),
+          );
+        if ([...streamed.values()].some((s) => s.unstaged > 0))
+          await assertNoRepeatOfUnstaged(em, run.id, freshPeriods);
+        const savingsCounts = await applySavingsFigures(
+          em,
+          run.id,
+          streamed,
+          freshPeriods,
+        );
+        for (const summary of sheets) {
+          const c = savingsCounts.get(summary.sheet);
+          if (!c) continue;
+          summary.created += c.created;
+          summary.updated += c.updated;
+          summary.unchanged += c.unchanged;
+          summary.removed += c.removed;
+        }
+      }
+      outcome.created = directory.created;
+      outcome.status = options.dryRun
+        ? ImportStatus.DRY_RUN
+        : outcome.skippedRows > 0
+          ? ImportStatus.IMPORTED_WITH_SKIPPED_ROWS
+          : ImportStatus.IMPORTED;
+      if (options.dryRun) throw new Rollback(outcome);
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return outcome;
+}
+
+/** Writes one read sheet by its kind; true when it staged savings figures. */
+async function writeSheet(
+  reading: SheetReading,
+  context: SheetWriteContext,
+  counts: RecordCounts,
+  period: string | null,
+  stream: SavingsStream | null,
+): Promise<boolean> {
+  switch (reading.kind) {
+    case "services":
+      writeServiceSheet(reading, context, counts);
+      return false;
+    case "governance":
+      await writeGovernanceSheet(reading, context, counts);
+      return false;
+    case "funding":
+      await writeFundingSheet(reading, context, counts);
+      return false;
+  }
+  if (!period) {
+    context.problems.add({
+      code: "bad-period",
+      sheet: reading.name,
+      ...(reading.title.cells.period
+        ? { cell: reading.title.cells.period }
+        : {}),
+      ...(reading.title.badPeriod ? { value: reading.title.badPeriod } : {}),
+      message: reading.title.badPeriod
+        ? `"${reading.title.badPeriod}" is not a reporting month: write "Period: June 2010" above the table, or import with --period 2010-06.`
+        : `Savings tracker "${reading.name}" does not say which month it reports: add "Period: June 2010" above the table, or import with --period 2010-06.`,
+    });
+    return false;
+  }
+  await stageSavingsSheet(
+    reading,
+    context,
+    period,
+    counts,
+    stream ?? undefined,
+  );
+  return true;
+}
+
+/** Whether a figure written while streaming belongs to a row found invalid afterwards. */
+function streamedRowIsInvalid(
+  streamed: ReadonlyMap<string, SavingsStream>,
+  problems: ProblemCollector,
+): boolean {
+  for (const [sheet, stream] of streamed) {
+    const invalid = problems.invalidRows.get(sheet);
+    if (!invalid?.size) continue;
+    for (const row of invalid) if (stream.wroteRow(row)) return true;
+  }
+  return false;
 }

@@ -9,7 +9,7 @@ import {
 import { columnLetter, yearHeader } from "./locate-header.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { readMeasure } from "./read-measure.js";
-import type { SavingsMeasure } from "../schema/savings-figure.js";
+import type { SavingsMeasure } from "../schema/savings-measure.js";
 
 /** One column of a wide tracker that holds a financial year's figures. */
 export interface YearColumn {

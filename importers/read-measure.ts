@@ -1,4 +1,4 @@
-import { SavingsMeasure } from "../schema/savings-figure.js";
+import { SavingsMeasure } from "../schema/savings-measure.js";
 
 const WORDS: [RegExp, SavingsMeasure][] = [
   [

@@ -1,5 +1,5 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
-import { SavingsMeasure } from "../schema/savings-figure.js";
+import { SavingsMeasure } from "../schema/savings-measure.js";
 import { readAmount } from "./coerce-amount.js";
 import { readDate, type DateReading } from "./coerce-date.js";
 import type { SheetKind } from "./header-synonyms.js";
@@ -94,6 +94,14 @@ export interface SheetReadOptions {
   profile?: MappingProfile;
   limits: ImportLimits;
   onRow?: () => void;
+  /** Told once the header is read, before any row: kind, columns and title lines are known. */
+  onHeader?: (reading: SheetReading) => void;
+  /**
+   * Told whenever `savingsBatchRows` figures are waiting in `reading.savings`, so that they can be
+   * taken and written while the rest of the sheet is still being read.
+   */
+  onSavings?: (reading: SheetReading) => Promise<void>;
+  savingsBatchRows?: number;
 }
 
 /** Measures in the order their index is stored. */
@@ -216,9 +224,13 @@ export async function readSheetRecords(
     }
     return null;
   }
+  options.onHeader?.(reading);
   const rowReader = new RowReader(reading, problems, options);
+  const batchRows = options.savingsBatchRows ?? Infinity;
   for (const row of top.slice(header.rowIndex + 1)) rowReader.read(row);
   for (;;) {
+    if (options.onSavings && reading.savings.length >= batchRows)
+      await options.onSavings(reading);
     const next = await iterator.next();
     if (next.done) break;
     checkLimits(next.value);
@@ -238,7 +250,38 @@ function requiredMissing(map: ColumnMap): string[] {
   return needs[map.kind].filter((role) => !map.roles.has(role as never));
 }
 
+/**
+ * Remembers what a function made of each text. A million-row tracker repeats a few hundred texts
+ * (years, measures, councils, services), and exceljs hands the same string for each use of a shared
+ * string, so a lookup replaces the regular expressions. Forgets everything past 10,000 texts.
+ */
+function memoise<T>(read: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let result = seen.get(text);
+    if (result === undefined && !seen.has(text)) {
+      result = read(text);
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(text, result);
+    }
+    return result as T;
+  };
+}
+
+/** Whether a cell holds anything but blanks. */
+function isFilled(value: CellValue | undefined): boolean {
+  if (value === null || value === undefined) return false;
+  return typeof value !== "string" || value.trim() !== "";
+}
+
 class RowReader {
+  private readonly normalText = memoise((raw: string) => text(raw));
+  private readonly yearText = memoise(parseFinancialYear);
+  private readonly measureText = memoise(readMeasure);
+  private readonly cashableText = memoise(readCashableCell);
+  private readonly markedName = memoise((key: string) =>
+    splitFootnoteMark(key),
+  );
   private readonly sheet: string;
   private readonly map: ColumnMap;
   private readonly keyColumn: number;
@@ -276,6 +319,11 @@ class RowReader {
     return index === undefined ? null : (row.cells[index] ?? null);
   }
 
+  /** A cell's text with runs of spaces made one, or null when blank. */
+  private text(value: CellValue | undefined): string | null {
+    return typeof value === "string" ? this.normalText(value) : text(value);
+  }
+
   private problem(
     code: Parameters<ProblemCollector["add"]>[0]["code"],
     row: SheetRow,
@@ -306,15 +354,12 @@ class RowReader {
 
   read(row: SheetRow): void {
     this.options.onRow?.();
-    const filled = row.cells.filter(
-      (v) => v !== null && cellText(v) !== "",
-    ).length;
+    let filled = 0;
+    for (const value of row.cells) if (isFilled(value)) filled++;
     if (filled === 0) return;
-    const key = text(row.cells[this.keyColumn]);
+    const key = this.text(row.cells[this.keyColumn]);
     if (key === null || filled === 1) {
-      const only = text(
-        row.cells.find((v) => v !== null && cellText(v) !== ""),
-      );
+      const only = text(row.cells.find(isFilled));
       const footnote = only ? readFootnote(only) : null;
       if (footnote) {
         this.reading.footnotes.set(footnote.mark, footnote.text);
@@ -465,7 +510,7 @@ class RowReader {
     const index = this.map.roles.get("financialYear")!;
     const value = row.cells[index] ?? null;
     let year: number | null = null;
-    if (typeof value === "string") year = parseFinancialYear(value);
+    if (typeof value === "string") year = this.yearText(value);
     else if (
       typeof value === "number" &&
       Number.isInteger(value) &&
@@ -495,9 +540,9 @@ class RowReader {
     const cashableIndex = this.map.roles.get("cashable");
     let measure = fromHeader;
     if (measureIndex !== undefined) {
-      const written = text(row.cells[measureIndex]);
+      const written = this.text(row.cells[measureIndex]);
       if (written !== null) {
-        const read = readMeasure(written);
+        const read = this.measureText(written);
         if (!read) {
           this.problem(
             "bad-value",
@@ -524,9 +569,9 @@ class RowReader {
     }
     let cashable = measure.cashable;
     if (cashableIndex !== undefined) {
-      const written = text(row.cells[cashableIndex]);
+      const written = this.text(row.cells[cashableIndex]);
       if (written !== null) {
-        const read = readCashableCell(written);
+        const read = this.cashableText(written);
         if (read === null) {
           this.problem(
             "bad-value",
@@ -545,18 +590,21 @@ class RowReader {
     };
   }
 
+  private readonly ragText = memoise(
+    (written: string) =>
+      ({
+        r: "Red",
+        red: "Red",
+        a: "Amber",
+        amber: "Amber",
+        g: "Green",
+        green: "Green",
+      })[written.toLowerCase()] ?? written,
+  );
+
   private rag(row: SheetRow): string | null {
-    const written = text(this.value(row, "rag"));
-    if (written === null) return null;
-    const normal = {
-      r: "Red",
-      red: "Red",
-      a: "Amber",
-      amber: "Amber",
-      g: "Green",
-      green: "Green",
-    }[written.toLowerCase()];
-    return normal ?? written;
+    const written = this.text(this.value(row, "rag"));
+    return written === null ? null : this.ragText(written);
   }
 
   private readSavingsLong(row: SheetRow, key: string): void {
@@ -575,9 +623,9 @@ class RowReader {
     this.reading.savings.push({
       row: row.number,
       column: amountIndex,
-      service: splitFootnoteMark(key).name,
-      partnership: text(this.value(row, "partnership")),
-      council: text(this.value(row, "council")),
+      service: this.markedName(key).name,
+      partnership: this.text(this.value(row, "partnership")),
+      council: this.text(this.value(row, "council")),
       year,
       measure: measure.measure,
       cashable: measure.cashable,
@@ -588,9 +636,9 @@ class RowReader {
   }
 
   private readSavingsWide(row: SheetRow, key: string): void {
-    const service = splitFootnoteMark(key).name;
-    const partnership = text(this.value(row, "partnership"));
-    const council = text(this.value(row, "council"));
+    const service = this.markedName(key).name;
+    const partnership = this.text(this.value(row, "partnership"));
+    const council = this.text(this.value(row, "council"));
     const rag = this.rag(row);
     const extra = this.extra(row);
     for (const column of this.map.yearColumns) {

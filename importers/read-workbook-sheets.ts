@@ -65,6 +65,16 @@ export function plainCellValue(raw: unknown): CellValue {
   return null;
 }
 
+function toSheetRow(row: ExcelJS.Row): SheetRow {
+  const values = row.values as unknown[];
+  const cells: CellValue[] = new Array<CellValue>(
+    Math.max(values.length - 1, 0),
+  );
+  for (let c = 1; c < values.length; c++)
+    cells[c - 1] = plainCellValue(values[c]);
+  return { number: row.number, cells };
+}
+
 /**
  * Streams a workbook's sheets with the exceljs streaming reader, so that memory stays flat however
  * many rows a sheet has. Each sheet must be read (or left) before the next one arrives; rows not read
@@ -91,26 +101,26 @@ export async function* readWorkbookSheets(
         id?: number;
         state?: string;
       } & AsyncIterable<ExcelJS.Row>;
-      let started = false;
-      const rows = (async function* () {
-        started = true;
-        for await (const row of sheet) {
-          const values = row.values as unknown[];
-          const cells: CellValue[] = new Array<CellValue>(
-            Math.max(values.length - 1, 0),
-          );
-          for (let c = 1; c < values.length; c++)
-            cells[c - 1] = plainCellValue(values[c]);
-          yield { number: row.number, cells };
-        }
-      })();
+      // A plain iterator that converts each exceljs row, lighter than an async generator per row.
+      const inner = sheet[Symbol.asyncIterator]();
+      const rows: AsyncIterator<SheetRow> & AsyncIterable<SheetRow> = {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        async next() {
+          const next = await inner.next();
+          if (next.done) return { done: true, value: undefined };
+          return { done: false, value: toSheetRow(next.value) };
+        },
+      };
       yield {
         name: sheet.name ?? `Sheet${sheet.id ?? ""}`,
         hidden: sheet.state === "hidden" || sheet.state === "veryHidden",
         rows,
       };
-      if (!started) for await (const _row of sheet) void _row;
-      else await rows.return(undefined);
+      // Rows not read are drained so that the next sheet can be reached.
+      for (let next = await inner.next(); !next.done;)
+        next = await inner.next();
     }
   } finally {
     input.destroy();

@@ -1,24 +1,28 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { fromPence } from "../schema/money.js";
 import type { Partnership } from "../schema/partnership.js";
 import type { Service } from "../schema/service.js";
 import { executeBound } from "./execute-bound.js";
 import type { ImportProblem } from "./import-problem.js";
 import { columnLetter } from "./locate-header.js";
 import { MembershipRole } from "../schema/membership.js";
-import type { RecordCounts } from "./partnership-directory.js";
-import { MEASURES, type SheetReading } from "./read-sheet-records.js";
+import type {
+  PartnershipDirectory,
+  RecordCounts,
+  RecordSource,
+} from "./partnership-directory.js";
+import type { SheetReading } from "./read-sheet-records.js";
+import type { SavingsRows } from "./savings-rows.js";
 import {
   councilCodes,
   sheetContextCodes,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
 
-/** Rows sent to PostgreSQL in one statement while staging (a few MB of JSON). */
-export const STAGING_CHUNK_ROWS = 20_000;
+/** Rows sent to PostgreSQL in one staging statement. */
+export const STAGING_CHUNK_ROWS = 16_384;
 
 const STAGING_COLUMNS =
-  "sheet text, row int, cell text, service_id int, partnership_id int, council_id int, reported_by_id int, financial_year smallint, measure text, cashable boolean, amount numeric(15,2), reporting_period text, rag_status text, extra jsonb";
+  "sheet text, row int, cell text, service_id int, partnership_id int, council_id int, reported_by_id int, financial_year smallint, measure text, cashable boolean, amount numeric(15,2), reporting_period text, rag_status text, extra jsonb, applied boolean";
 
 /** Creates the file's staging table (dropped at commit or rollback). */
 export async function createSavingsStaging(em: EntityManager): Promise<void> {
@@ -40,6 +44,7 @@ export async function stageSavingsSheet(
   context: SheetWriteContext,
   period: string,
   counts: RecordCounts,
+  speculation?: SavingsSpeculation,
 ): Promise<number> {
   const { directory, problems, em } = context;
   const rows = reading.savings;
@@ -51,11 +56,16 @@ export async function stageSavingsSheet(
   const namedPartnership = named ? directory.findPartnership(named) : null;
 
   // Councils: the title's partners and submitter, and every council text, resolved with context.
-  const councilTexts = new Map<number, number>(); // text index → first row index
-  for (let i = 0; i < rows.length; i++) {
-    const key = rows.council[i]!;
-    if (key >= 0 && !councilTexts.has(key)) councilTexts.set(key, i);
-  }
+  // Figures written while streaming are no longer in `rows`: the stream says which texts they named.
+  const firstRow = new Map<number, number>(); // text index → first worksheet row naming it
+  const note = (key: number, row: number) => {
+    const seen = firstRow.get(key);
+    if (seen === undefined || row < seen) firstRow.set(key, row);
+  };
+  for (let i = 0; i < rows.length; i++)
+    if (rows.council[i]! >= 0) note(rows.council[i]!, rows.row[i]!);
+  for (const [key, row] of speculation?.councilRows ?? []) note(key, row);
+  const councilTexts = new Map([...firstRow].sort((a, b) => a[1] - b[1]));
   const titleTexts = [reading.title.partners, reading.title.submittedBy].filter(
     (t): t is string => !!t,
   );
@@ -74,8 +84,8 @@ export async function stageSavingsSheet(
       lookup.list(text),
       {
         sheet,
-        cell: `${columnLetter(councilColumn)}${rows.row[first]}`,
-        row: rows.row[first]!,
+        cell: `${columnLetter(councilColumn)}${first}`,
+        row: first,
         header: councilHeader,
         value: text,
       },
@@ -86,8 +96,8 @@ export async function stageSavingsSheet(
       problems.add({
         code: "bad-value",
         sheet,
-        row: rows.row[first]!,
-        cell: `${columnLetter(councilColumn)}${rows.row[first]}`,
+        row: first,
+        cell: `${columnLetter(councilColumn)}${first}`,
         header: councilHeader,
         value: text,
         message: `"${text}" names several councils, but a savings figure belongs to one council (or, left blank, to the partnership).`,
@@ -99,7 +109,7 @@ export async function stageSavingsSheet(
     if (
       key >= 0 &&
       councilOf.get(key) === null &&
-      rows.row[i] !== rows.row[councilTexts.get(key)!]
+      rows.row[i] !== councilTexts.get(key)
     )
       problems.add({
         code: problemCodeFor(problems.problems, rows.text(key)!),
@@ -131,11 +141,18 @@ export async function stageSavingsSheet(
       const key = rows.council[i]!;
       distinct.add(key < 0 ? null : (councilOf.get(key) ?? null));
     }
+    if (speculation?.blankCouncil) distinct.add(null);
+    for (const key of speculation?.councilRows.keys() ?? [])
+      distinct.add(councilOf.get(key) ?? null);
     const [only] = [...distinct];
     if (distinct.size === 1 && only) submitter = only;
   }
 
-  const rowsNameOne = rows.length > 0 && rows.allNamePartnership();
+  const figures = rows.length + (speculation?.streamed ?? 0);
+  const rowsNameOne =
+    figures > 0 &&
+    rows.allNamePartnership() &&
+    (speculation?.allNamePartnership ?? true);
   const listed = new Set(
     [...councilOf.values()].filter((c): c is string => !!c),
   );
@@ -149,18 +166,20 @@ export async function stageSavingsSheet(
       },
       counts,
     );
-  else if (!rowsNameOne && rows.length > 0) {
+  else if (!rowsNameOne && figures > 0) {
     const byMembers = directory.findByMembers(listed);
     if (byMembers.length === 1) sheetLevel = byMembers[0]!;
   }
 
   // Services: one resolution per distinct (partnership, service, council) text.
-  const services = new Map<string, Service | null>();
+  const services = new Map<number | string, Service | null>(
+    speculation?.services,
+  );
   const resolveService = (i: number): Service | null => {
     const p = rows.partnership[i]!;
     const s = rows.service[i]!;
     const c = rows.council[i]!;
-    const memo = `${p}|${s}|${c}`;
+    const memo = serviceMemo(p, s, c);
     if (services.has(memo)) return services.get(memo)!;
     const name = rows.text(s)!;
     const source = {
@@ -174,7 +193,14 @@ export async function stageSavingsSheet(
     else if (sheetLevel) partnership = sheetLevel;
     let service: Service | null = null;
     if (partnership)
-      service = directory.service(partnership, name, source, counts).service;
+      service = serviceInPartnership(
+        directory,
+        partnership,
+        name,
+        gss,
+        source,
+        counts,
+      );
     else {
       const candidates = (gss ? directory.partnershipsOf(gss) : directory.all())
         .map((pp) => directory.findService(pp, name))
@@ -195,8 +221,6 @@ export async function stageSavingsSheet(
               : `No partnership${gss ? " of this council" : ""} has a service called "${name}": import the service list first, check the spelling, or name the partnership (column, "Partnership:" line or --partnership) so that it can be created.`,
         });
     }
-    if (service && gss && partnership)
-      directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
     services.set(memo, service);
     return service;
   };
@@ -205,52 +229,468 @@ export async function stageSavingsSheet(
   for (let i = 0; i < rows.length; i++) resolveService(i);
   await em.flush();
 
+  if (speculation) speculation.verify(councilOf, submitter);
   const reportedBy = submitter ? directory.councilIds.get(submitter)! : null;
+  const hasCouncilColumn = reading.map.roles.get("council") !== undefined;
   let staged = 0;
-  let chunk: unknown[] = [];
-  const flushChunk = async () => {
-    if (chunk.length === 0) return;
-    await executeBound(
-      em,
-      `insert into import_savings select * from jsonb_to_recordset($1::jsonb) as x(${STAGING_COLUMNS})`,
-      [JSON.stringify(chunk)],
-    );
-    chunk = [];
-  };
+  let chunk = new FigureChunk();
   for (let i = 0; i < rows.length; i++) {
     const row = rows.row[i]!;
     if (problems.rowIsInvalid(sheet, row)) continue;
     const service = resolveService(i);
     if (!service) continue;
     const c = rows.council[i]!;
-    const gss = c >= 0 ? (councilOf.get(c) ?? null) : null;
-    const councilId = gss
-      ? directory.councilIds.get(gss)!
-      : c < 0 && submitter && reading.map.roles.get("council") === undefined
-        ? reportedBy
-        : null;
-    const extra = rows.extra.get(i);
-    chunk.push({
-      sheet,
-      row,
-      cell: `${columnLetter(rows.column[i]!)}${row}`,
-      service_id: service.id,
-      partnership_id: (service.partnership as Partnership).id,
-      council_id: councilId,
-      reported_by_id: reportedBy,
-      financial_year: rows.year[i],
-      measure: MEASURES[rows.measure[i]!],
-      cashable: rows.cashable[i] === 1,
-      amount: fromPence(rows.pence[i]!),
-      reporting_period: period,
-      rag_status: rows.text(rows.rag[i]!),
-      extra: extra ? JSON.parse(extra) : null,
-    });
+    chunk.push(
+      rows,
+      i,
+      service,
+      figureCouncilId(
+        c < 0 ? null : (councilOf.get(c) ?? null),
+        c < 0,
+        submitter,
+        hasCouncilColumn,
+        directory,
+      ),
+    );
     staged++;
-    if (chunk.length >= STAGING_CHUNK_ROWS) await flushChunk();
+    if (chunk.length >= STAGING_CHUNK_ROWS) {
+      await stageFigures(em, chunk, { sheet, period, reportedBy });
+      chunk = new FigureChunk();
+    }
   }
-  await flushChunk();
+  await stageFigures(em, chunk, { sheet, period, reportedBy });
   return staged;
+}
+
+/** Text indexes below this make a numeric memo key (2^51 at most: exact in a double). */
+const MEMO_BASE = 131_072;
+
+/**
+ * The key under which a (partnership, service, council) text triple's service is remembered: a
+ * number (no string per figure) unless a sheet has more than 131,071 distinct texts.
+ */
+export function serviceMemo(
+  partnership: number,
+  service: number,
+  council: number,
+): number | string {
+  const p = partnership + 1;
+  const s = service + 1;
+  const c = council + 1;
+  if (p < MEMO_BASE && s < MEMO_BASE && c < MEMO_BASE)
+    return (p * MEMO_BASE + s) * MEMO_BASE + c;
+  return `${p}|${s}|${c}`;
+}
+
+/** The service of a figure whose partnership is known (created if new); its council becomes a member. */
+export function serviceInPartnership(
+  directory: PartnershipDirectory,
+  partnership: Partnership,
+  name: string,
+  gss: string | null,
+  source: RecordSource,
+  counts: RecordCounts,
+): Service {
+  const { service } = directory.service(partnership, name, source, counts);
+  if (gss)
+    directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
+  return service;
+}
+
+/** Thrown when what the streaming path decided differs from the final resolution: the file is imported again without streaming. */
+export class SpeculationFailed extends Error {}
+
+/** What the streaming path decided while a sheet was read; the final resolution must agree. */
+export interface SavingsSpeculation {
+  /** Services resolved per (partnership, service, council) text triple (see serviceMemo). */
+  readonly services: ReadonlyMap<number | string, Service | null>;
+  /** How many figures were written (and dropped from the sheet's rows). */
+  readonly streamed: number;
+  /** Council texts those figures named, with the first worksheet row naming each. */
+  readonly councilRows: ReadonlyMap<number, number>;
+  /** Whether any of them had a blank council cell. */
+  readonly blankCouncil: boolean;
+  /** Whether all of them named their partnership. */
+  readonly allNamePartnership: boolean;
+  /** Throws SpeculationFailed unless the final councils and submitter are those it used. */
+  verify(
+    councilOf: ReadonlyMap<number, string | null>,
+    submitter: string | null,
+  ): void;
+}
+
+/**
+ * The council a figure belongs to: the council its row names; for a blank council cell in a sheet
+ * with no council column, the submitter; else none (the partnership's own total).
+ */
+export function figureCouncilId(
+  gss: string | null,
+  blank: boolean,
+  submitter: string | null,
+  hasCouncilColumn: boolean,
+  directory: PartnershipDirectory,
+): number | null {
+  if (gss) return directory.councilIds.get(gss)!;
+  return blank && submitter && !hasCouncilColumn
+    ? directory.councilIds.get(submitter)!
+    : null;
+}
+
+/** PostgreSQL type oids of the array elements sent in binary. */
+const INT2 = 21;
+const INT4 = 23;
+const INT8 = 20;
+
+/**
+ * A one-dimensional PostgreSQL array in the binary wire format (what array_recv reads): written into
+ * a Buffer, outside the JavaScript heap, instead of a comma-joined string per column; `null` for
+ * NULL elements.
+ */
+function binaryArray(
+  oid: number,
+  size: 2 | 4 | 8,
+  n: number,
+  at: (i: number) => number | bigint | null,
+): Buffer {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (at(i) === null) nulls++;
+  const buffer = Buffer.allocUnsafe(20 + n * 4 + (n - nulls) * size);
+  buffer.writeInt32BE(1, 0); // dimensions
+  buffer.writeInt32BE(nulls > 0 ? 1 : 0, 4);
+  buffer.writeUInt32BE(oid, 8);
+  buffer.writeInt32BE(n, 12);
+  buffer.writeInt32BE(1, 16); // lower bound
+  let offset = 20;
+  for (let i = 0; i < n; i++) {
+    const value = at(i);
+    if (value === null) {
+      offset = buffer.writeInt32BE(-1, offset);
+      continue;
+    }
+    offset = buffer.writeInt32BE(size, offset);
+    if (size === 8) offset = buffer.writeBigInt64BE(value as bigint, offset);
+    else if (size === 4) offset = buffer.writeInt32BE(value as number, offset);
+    else offset = buffer.writeInt16BE(value as number, offset);
+  }
+  return buffer;
+}
+
+/**
+ * Figures gathered for one statement, column by column in typed arrays, sent as binary PostgreSQL
+ * arrays: a chunk of 16,384 figures costs the JavaScript heap a few small objects, so that a million
+ * figures do not leave hundreds of megabytes of garbage behind.
+ */
+export class FigureChunk {
+  private n = 0;
+  private row = new Int32Array(1024);
+  private column = new Int32Array(1024);
+  /** Index into `services`: a service created for this chunk gets its id when the chunk is flushed. */
+  private service = new Int32Array(1024);
+  /** Council id, 0 for none. */
+  private council = new Int32Array(1024);
+  private year = new Int16Array(1024);
+  private measure = new Int16Array(1024);
+  private cashable = new Int16Array(1024);
+  private rag = new Int32Array(1024);
+  private pence = new BigInt64Array(1024);
+  private readonly services: Service[] = [];
+  private readonly serviceIndex = new Map<Service, number>();
+  private readonly ragTexts: string[] = [];
+  private readonly ragIndex = new Map<number, number>();
+  private extra: (string | null)[] | null = null;
+  private maxColumn = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  private grow(): void {
+    const twice = <T extends Int32Array | Int16Array | BigInt64Array>(
+      old: T,
+    ): T => {
+      const next = new (old.constructor as new (n: number) => T)(
+        old.length * 2,
+      );
+      next.set(old as never);
+      return next;
+    };
+    this.row = twice(this.row);
+    this.column = twice(this.column);
+    this.service = twice(this.service);
+    this.council = twice(this.council);
+    this.year = twice(this.year);
+    this.measure = twice(this.measure);
+    this.cashable = twice(this.cashable);
+    this.rag = twice(this.rag);
+    this.pence = twice(this.pence);
+  }
+
+  /** Adds figure `i` of `rows`, resolved to its service and council. */
+  push(
+    rows: SavingsRows,
+    i: number,
+    service: Service,
+    councilId: number | null,
+  ): void {
+    const k = this.n++;
+    if (k === this.row.length) this.grow();
+    const column = rows.column[i]!;
+    if (column > this.maxColumn) this.maxColumn = column;
+    this.row[k] = rows.row[i]!;
+    this.column[k] = column;
+    let s = this.serviceIndex.get(service);
+    if (s === undefined) {
+      s = this.services.push(service) - 1;
+      this.serviceIndex.set(service, s);
+    }
+    this.service[k] = s;
+    this.council[k] = councilId ?? 0;
+    this.year[k] = rows.year[i]!;
+    this.measure[k] = rows.measure[i]!;
+    this.cashable[k] = rows.cashable[i]!;
+    this.pence[k] = rows.pence[i]!;
+    const rag = rows.rag[i]!;
+    let local = -1;
+    if (rag >= 0) {
+      local = this.ragIndex.get(rag) ?? -1;
+      if (local < 0) {
+        local = this.ragTexts.push(rows.text(rag)!) - 1;
+        this.ragIndex.set(rag, local);
+      }
+    }
+    this.rag[k] = local;
+    const extra = rows.extra.get(i);
+    if (extra !== undefined) {
+      this.extra ??= new Array<string | null>(k).fill(null);
+      this.extra[k] = extra;
+    } else if (this.extra) this.extra[k] = null;
+  }
+
+  /** The ids of the services and councils the chunk's figures point at. */
+  references(): { services: Set<number>; councils: Set<number> } {
+    const councils = new Set<number>();
+    for (let k = 0; k < this.n; k++)
+      if (this.council[k]! > 0) councils.add(this.council[k]!);
+    return {
+      services: new Set(this.services.map((service) => service.id)),
+      councils,
+    };
+  }
+
+  /** The statement's parameters after the sheet's own ($1 to $3): $4 to $16. */
+  parameters(): unknown[] {
+    const n = this.n;
+    const ids = this.services.map((service) => service.id);
+    const partnerships = this.services.map(
+      (service) => (service.partnership as Partnership).id,
+    );
+    return [
+      Array.from({ length: this.maxColumn + 1 }, (_, c) => columnLetter(c)),
+      this.ragTexts,
+      binaryArray(INT4, 4, n, (k) => this.row[k]!),
+      binaryArray(INT4, 4, n, (k) => this.column[k]!),
+      binaryArray(INT4, 4, n, (k) => ids[this.service[k]!]!),
+      binaryArray(INT4, 4, n, (k) => partnerships[this.service[k]!]!),
+      binaryArray(INT4, 4, n, (k) => this.council[k] || null),
+      binaryArray(INT2, 2, n, (k) => this.year[k]!),
+      binaryArray(INT2, 2, n, (k) => this.measure[k]!),
+      binaryArray(INT2, 2, n, (k) => this.cashable[k]!),
+      binaryArray(INT8, 8, n, (k) => this.pence[k]!),
+      binaryArray(INT4, 4, n, (k) => this.rag[k]!),
+      this.extra,
+    ];
+  }
+}
+
+/** Where a sheet's figures come from: the same for every figure of the sheet. */
+interface FigureSource {
+  sheet: string;
+  period: string;
+  reportedBy: number | null;
+}
+
+/** The chunk's figures as rows in the staging table's column order (its parameters from $1 to $16). */
+function stagingSelect(applied: boolean): string {
+  return `select $1::text as sheet, u.row, ($4::text[])[u.col + 1] || u.row as cell, u.service_id,
+      u.partnership_id, u.council_id, $2::int as reported_by_id, u.year as financial_year,
+      (array['TARGET','ESTIMATE','FORECAST','ACHIEVED'])[u.measure + 1] as measure, u.cashable = 1 as cashable,
+      u.pence::numeric / 100 as amount, $3::text as reporting_period, ($5::text[])[u.rag + 1] as rag_status,
+      u.extra::jsonb as extra, ${applied} as applied
+    from unnest($6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::smallint[], $12::smallint[],
+      $13::smallint[], $14::int8[], $15::int[], $16::text[])
+      as u(row, col, service_id, partnership_id, council_id, year, measure, cashable, pence, rag, extra)`;
+}
+
+/** Stages a chunk of figures (to be compared with the stored ones by applySavingsFigures). */
+export async function stageFigures(
+  em: EntityManager,
+  chunk: FigureChunk,
+  source: FigureSource,
+): Promise<void> {
+  if (chunk.length === 0) return;
+  await executeBound(em, `insert into import_savings ${stagingSelect(false)}`, [
+    source.sheet,
+    source.reportedBy,
+    source.period,
+    ...chunk.parameters(),
+  ]);
+}
+
+/**
+ * Stages a chunk of figures and writes them at once with the monthly rule (new figures inserted,
+ * changed ones updated, unchanged ones untouched), in one statement: the streaming path, for
+ * figures whose service and council were decided while the sheet was still being read. Within a
+ * chunk a repeated key keeps its first row (the repeat is reported as duplicate-row at the end).
+ * Rows go in the unique index's order, which keeps its B-tree insertions on pages just used.
+ */
+export async function stageAndApplyFigures(
+  em: EntityManager,
+  chunk: FigureChunk,
+  source: FigureSource,
+  importRunId: number,
+  keys: ReferencedKeys | null,
+): Promise<{ created: number; updated: number }> {
+  if (chunk.length === 0) return { created: 0, updated: 0 };
+  if (keys) {
+    await keys.lock(em, chunk, source.reportedBy);
+    await em.execute("set local session_replication_role = replica");
+  }
+  const [result] = await executeBound<{ created: number; updated: number }>(
+    em,
+    `with staged as (insert into import_savings ${stagingSelect(true)} returning *),
+     written as (
+       insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
+         reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
+       select distinct on (council_id, service_id, financial_year, measure, cashable)
+         $17::int, sheet, cell, extra, service_id, council_id, reported_by_id, financial_year, measure, cashable,
+         amount, reporting_period, rag_status
+       from staged order by council_id, service_id, financial_year, measure, cashable, row, cell
+       on conflict (council_id, service_id, financial_year, measure, cashable, reporting_period, reported_by_id)
+       do update set amount = excluded.amount, rag_status = excluded.rag_status, extra = excluded.extra,
+         source_sheet = excluded.source_sheet, source_cell = excluded.source_cell,
+         import_run_id = case when savings_figure.amount <> excluded.amount
+           or savings_figure.rag_status is distinct from excluded.rag_status
+           then excluded.import_run_id else savings_figure.import_run_id end
+       where savings_figure.amount <> excluded.amount
+         or savings_figure.rag_status is distinct from excluded.rag_status
+         or savings_figure.source_cell is distinct from excluded.source_cell
+         or savings_figure.source_sheet is distinct from excluded.source_sheet
+         or savings_figure.extra::text is distinct from excluded.extra::text
+       returning xmax = 0 as created, import_run_id = $17::int as value_changed)
+     select count(*) filter (where created)::int as created,
+       count(*) filter (where not created and value_changed)::int as updated from written`,
+    [
+      source.sheet,
+      source.reportedBy,
+      source.period,
+      ...chunk.parameters(),
+      importRunId,
+    ],
+  );
+  if (keys) await em.execute("set local session_replication_role = origin");
+  return result!;
+}
+
+/**
+ * Writes a chunk of figures of a reporting period that had none before this import: nothing can
+ * conflict but a figure repeated in the file, so a plain INSERT does (no staging, no comparison),
+ * and a repeat fails it with a unique violation, turned into SpeculationFailed so that the file is
+ * imported again the slow way, which names every repeated row. Returns how many were written.
+ */
+export async function insertFigures(
+  em: EntityManager,
+  chunk: FigureChunk,
+  source: FigureSource,
+  importRunId: number,
+  keys: ReferencedKeys | null,
+): Promise<number> {
+  if (chunk.length === 0) return 0;
+  if (keys) {
+    await keys.lock(em, chunk, source.reportedBy);
+    await em.execute("set local session_replication_role = replica");
+  }
+  try {
+    await executeBound(
+      em,
+      `insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
+         reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
+       select $17::int, sheet, cell, extra, service_id, council_id, reported_by_id, financial_year, measure,
+         cashable, amount, reporting_period, rag_status
+       from (${stagingSelect(false)}) n
+       order by council_id, service_id, financial_year, measure, cashable`,
+      [
+        source.sheet,
+        source.reportedBy,
+        source.period,
+        ...chunk.parameters(),
+        importRunId,
+      ],
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505")
+      throw new SpeculationFailed("a figure is repeated in the workbook");
+    throw error;
+  }
+  if (keys) await em.execute("set local session_replication_role = origin");
+  return chunk.length;
+}
+
+/**
+ * Foreign-key checks done once per referenced row instead of once per figure. PostgreSQL checks each
+ * inserted figure's four references with a query of its own, which is half the cost of a bulk write;
+ * here each service and council a chunk references is locked FOR KEY SHARE (exactly what those
+ * checks do, so none can be deleted before commit) and counted, and the chunk is then written with
+ * the per-row checks off (`session_replication_role = replica`, as pg_restore does). Only for roles
+ * allowed to set that parameter (superusers, such as the embedded database's).
+ */
+export class ReferencedKeys {
+  private readonly services = new Set<number>();
+  private readonly councils = new Set<number>();
+
+  private constructor() {}
+
+  /** A tracker for this transaction, or null when the role may not skip the per-row checks. */
+  static async forTransaction(
+    em: EntityManager,
+    importRunId: number,
+  ): Promise<ReferencedKeys | null> {
+    const [row] = await em.execute<{ allowed: boolean }[]>(
+      `select current_setting('server_version_num')::int >= 150000
+         and has_parameter_privilege('session_replication_role', 'SET') as allowed`,
+    );
+    if (!row?.allowed) return null;
+    await em.execute("select id from import_run where id = ? for key share", [
+      importRunId,
+    ]);
+    return new ReferencedKeys();
+  }
+
+  /** Locks the chunk's services and councils not locked yet; throws if any has gone. */
+  async lock(
+    em: EntityManager,
+    chunk: FigureChunk,
+    reportedBy: number | null,
+  ): Promise<void> {
+    const { services, councils } = chunk.references();
+    if (reportedBy !== null) councils.add(reportedBy);
+    for (const [table, wanted, locked] of [
+      ["service", services, this.services],
+      ["council", councils, this.councils],
+    ] as const) {
+      const ids = [...wanted].filter((id) => !locked.has(id));
+      if (ids.length === 0) continue;
+      const found = await executeBound<{ id: number }>(
+        em,
+        `select id from ${table} where id = any($1::int[]) for key share`,
+        [`{${ids.join(",")}}`],
+      );
+      if (found.length !== ids.length)
+        throw new Error(
+          `${ids.length - found.length} ${table} row(s) referenced by the import were deleted meanwhile`,
+        );
+      for (const id of ids) locked.add(id);
+    }
+  }
 }
 
 function problemCodeFor(
@@ -268,7 +708,11 @@ const KEY = `coalesce(f.council_id, 0) = coalesce(n.council_id, 0) and f.service
   and f.financial_year = n.financial_year and f.measure = n.measure and f.cashable = n.cashable
   and f.reporting_period = n.reporting_period and coalesce(f.reported_by_id, 0) = coalesce(n.reported_by_id, 0)`;
 
-/** Figures staged twice (same service, council, year, measure, kind, period and source): the later rows. */
+/**
+ * Figures staged twice (same service, council, year, measure, kind, period and source): the later
+ * rows. A hash aggregate first asks whether any key repeats (a million rows in under a second); only
+ * then are the rows ranked to name each repeat and its first.
+ */
 export async function findDuplicateFigures(em: EntityManager): Promise<
   {
     sheet: string;
@@ -278,6 +722,13 @@ export async function findDuplicateFigures(em: EntityManager): Promise<
     first_cell: string;
   }[]
 > {
+  await em.execute("set local work_mem = '64MB'");
+  const [repeated] = await em.execute<{ found: boolean }[]>(
+    `select exists (select from import_savings
+       group by service_id, council_id, financial_year, measure, cashable, reporting_period, reported_by_id
+       having count(*) > 1) as found`,
+  );
+  if (!repeated?.found) return [];
   return em.execute(
     `select sheet, row, cell, first_sheet, first_cell from (
        select sheet, row, cell,
@@ -288,6 +739,46 @@ export async function findDuplicateFigures(em: EntityManager): Promise<
                     reporting_period, coalesce(reported_by_id, 0) order by sheet, row, cell)
      ) d where n > 1 order by sheet, row limit 10000`,
   );
+}
+
+/** What streaming wrote for one sheet: created and updated figures, and those written unstaged. */
+export interface StreamedCounts {
+  created: number;
+  updated: number;
+  /** Figures of a fresh period, inserted without going through the staging table. */
+  unstaged: number;
+}
+
+/**
+ * Throws SpeculationFailed when a figure staged after streaming repeats one streamed without staging
+ * (only a fresh period's figures are streamed that way, so any match is a repeat in the workbook).
+ */
+export async function assertNoRepeatOfUnstaged(
+  em: EntityManager,
+  importRunId: number,
+  freshPeriods: ReadonlySet<string>,
+): Promise<void> {
+  if (freshPeriods.size === 0) return;
+  const [row] = await executeBound<{ found: boolean }>(
+    em,
+    `select exists (select 1 from import_savings n join savings_figure f on ${KEY}
+       where not n.applied and n.reporting_period = any($1::text[]) and f.import_run_id = $2) as found`,
+    [[...freshPeriods], importRunId],
+  );
+  if (row?.found)
+    throw new SpeculationFailed("a staged figure repeats a streamed one");
+}
+
+/** Whether any figure of this reporting period is stored (before this import writes any). */
+export async function periodHasFigures(
+  em: EntityManager,
+  period: string,
+): Promise<boolean> {
+  const [row] = await em.execute<{ found: boolean }[]>(
+    "select exists (select 1 from savings_figure where reporting_period = ?) as found",
+    [period],
+  );
+  return row?.found ?? false;
 }
 
 /** Removes staged figures of rows that turned out invalid (with --skip-invalid-rows). */
@@ -305,7 +796,9 @@ export async function dropStagedRows(
 }
 
 /**
- * Applies the staged figures with the monthly rule, in four statements whatever the row count: for
+ * Applies the staged figures with the monthly rule, in four statements whatever the row count (figures
+ * already written while streaming, `applied`, are only counted, with `streamed`'s counts; periods in
+ * `freshPeriods` had no figures before this import, so none can be removed): for
  * each source (partnership, submitter, reporting period) in the file, figures no longer reported are
  * deleted, changed amounts or RAG statuses updated, new figures inserted; unchanged figures are not
  * touched. Returns per-sheet created/updated/unchanged and the removed count per sheet of the source.
@@ -313,6 +806,8 @@ export async function dropStagedRows(
 export async function applySavingsFigures(
   em: EntityManager,
   importRunId: number,
+  streamed: ReadonlyMap<string, StreamedCounts>,
+  freshPeriods: ReadonlySet<string>,
 ): Promise<Map<string, RecordCounts>> {
   const counts = new Map<string, RecordCounts>();
   const of = (sheet: string) => {
@@ -324,20 +819,33 @@ export async function applySavingsFigures(
       );
     return c;
   };
-  await em.execute(
-    `create temporary table import_sources on commit drop as
-       select partnership_id, coalesce(reported_by_id, 0) as reported_by, reporting_period, min(sheet) as sheet
-       from import_savings group by 1, 2, 3`,
+  for (const [sheet, written] of streamed) {
+    of(sheet).created += written.created;
+    of(sheet).updated += written.updated;
+  }
+  // A period with no figures before this import has nothing to remove: skip the anti-join.
+  const periods = await em.execute<{ reporting_period: string }[]>(
+    "select distinct reporting_period from import_savings",
   );
-  const removed = await em.execute<{ sheet: string; n: string }[]>(
-    `with gone as (
-       delete from savings_figure f using service sv, import_sources src
-       where sv.id = f.service_id and src.partnership_id = sv.partnership_id
-         and f.reporting_period = src.reporting_period and coalesce(f.reported_by_id, 0) = src.reported_by
-         and not exists (select 1 from import_savings n where ${KEY})
-       returning src.sheet)
-     select sheet, count(*) as n from gone group by sheet`,
-  );
+  const replaced = periods
+    .map((p) => p.reporting_period)
+    .filter((period) => !freshPeriods.has(period));
+  const removed = replaced.length
+    ? await executeBound<{ sheet: string; n: string }>(
+        em,
+        `with sources as materialized (
+           select partnership_id, coalesce(reported_by_id, 0) as reported_by, reporting_period, min(sheet) as sheet
+           from import_savings where reporting_period = any($1::text[]) group by 1, 2, 3),
+         gone as (
+           delete from savings_figure f using service sv, sources src
+           where sv.id = f.service_id and src.partnership_id = sv.partnership_id
+             and f.reporting_period = src.reporting_period and coalesce(f.reported_by_id, 0) = src.reported_by
+             and not exists (select 1 from import_savings n where ${KEY})
+           returning src.sheet)
+         select sheet, count(*) as n from gone group by sheet`,
+        [replaced],
+      )
+    : [];
   for (const r of removed) of(r.sheet).removed += Number(r.n);
   const updated = await em.execute<
     { sheet: string; changed: string; moved: string }[]
@@ -348,7 +856,7 @@ export async function applySavingsFigures(
          import_run_id = case when f.amount <> n.amount or f.rag_status is distinct from n.rag_status
                          then ? else f.import_run_id end
        from import_savings n
-       where ${KEY} and (f.amount <> n.amount or f.rag_status is distinct from n.rag_status
+       where not n.applied and ${KEY} and (f.amount <> n.amount or f.rag_status is distinct from n.rag_status
          or f.source_cell is distinct from n.cell or f.source_sheet is distinct from n.sheet
          or f.extra::text is distinct from n.extra::text)
        returning n.sheet, f.import_run_id = ? as value_changed)
@@ -363,7 +871,7 @@ export async function applySavingsFigures(
        select ?, n.sheet, n.cell, n.extra, n.service_id, n.council_id, n.reported_by_id, n.financial_year,
          n.measure, n.cashable, n.amount, n.reporting_period, n.rag_status
        from import_savings n
-       where not exists (select 1 from savings_figure f where ${KEY})
+       where not n.applied and not exists (select 1 from savings_figure f where ${KEY})
        returning source_sheet)
      select source_sheet as sheet, count(*) as n from added group by source_sheet`,
     [importRunId],
@@ -372,9 +880,14 @@ export async function applySavingsFigures(
   const staged = await em.execute<{ sheet: string; n: string }[]>(
     "select sheet, count(*) as n from import_savings group by sheet",
   );
+  const written = new Map(streamed);
   for (const r of staged) {
     const c = of(r.sheet);
-    c.unchanged += Number(r.n) - c.created - c.updated;
+    const unstaged = written.get(r.sheet)?.unstaged ?? 0;
+    written.delete(r.sheet);
+    c.unchanged += Number(r.n) + unstaged - c.created - c.updated;
   }
+  for (const [sheet, w] of written)
+    of(sheet).unchanged += w.unstaged - w.created - w.updated;
   return counts;
 }

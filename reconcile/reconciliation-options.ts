@@ -5,7 +5,7 @@ import {
   parseFinancialYear,
 } from "../schema/financial-year.js";
 import { toPence } from "../schema/money.js";
-import { SavingsMeasure } from "../schema/savings-figure.js";
+import { SavingsMeasure } from "../schema/savings-measure.js";
 import type { ReconciliationQuery } from "./reconciliation.js";
 
 /** Checks a reporting period is written YYYY-MM; null and empty mean "the latest". */

@@ -2,10 +2,8 @@ import type { Council } from "../schema/council.js";
 import type { ImportRun } from "../schema/import-run.js";
 import type { Membership } from "../schema/membership.js";
 import type { Partnership } from "../schema/partnership.js";
-import type {
-  SavingsFigure,
-  SavingsMeasure,
-} from "../schema/savings-figure.js";
+import type { SavingsFigure } from "../schema/savings-figure.js";
+import type { SavingsMeasure } from "../schema/savings-measure.js";
 import type { Service } from "../schema/service.js";
 import type { ReconciliationStatus } from "./reconciliation-status.js";
 import type { ShareBasis } from "./share-basis.js";

@@ -6,20 +6,15 @@ import {
   ManyToOne,
   PrimaryKey,
   Property,
+  Unique,
 } from "@mikro-orm/decorators/legacy";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Council } from "./council.js";
 import { Service } from "./service.js";
 import { Sourced } from "./sourced.js";
 import { Node } from "./node.js";
+import { SavingsMeasure } from "./savings-measure.js";
 
-/** What a savings figure measures. */
-export enum SavingsMeasure {
-  TARGET = "TARGET",
-  ESTIMATE = "ESTIMATE",
-  FORECAST = "FORECAST",
-  ACHIEVED = "ACHIEVED",
-}
 registerEnumType(SavingsMeasure, {
   name: "SavingsMeasure",
   description: "What a savings figure measures.",
@@ -44,12 +39,12 @@ registerEnumType(SavingsMeasure, {
 })
 @Entity({ tableName: "savings_figure" })
 @Index({ properties: ["service", "financialYear", "reportingPeriod"] })
-@Index({ properties: ["council", "financialYear"] })
-// A council's latest figures: the savings lists read them in this order, newest report first.
-@Index({
-  name: "savings_figure_council_latest_index",
+// One figure per key and source: the importer writes with ON CONFLICT against it. Council first, newest
+// report first, because a council's savings lists read the latest figures in this order.
+@Unique({
+  name: "savings_figure_key_unique",
   expression:
-    'create index "savings_figure_council_latest_index" on "savings_figure" ("council_id", "service_id", "financial_year", "measure", "cashable", "reporting_period" desc)',
+    'create unique index "savings_figure_key_unique" on "savings_figure" ("council_id", "service_id", "financial_year", "measure", "cashable", "reporting_period" desc, "reported_by_id") nulls not distinct',
 })
 @Index({ properties: ["importRun"] })
 @Index({ properties: ["reportingPeriod", "reportedBy"] })

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { FinancialYearScalar } from "./financial-year.js";
 import { Money } from "./money.js";
-import { SavingsMeasure } from "./savings-figure.js";
+import { SavingsMeasure } from "./savings-measure.js";
 
 /** Savings split into cashable and non-cashable, with their total; exact to the penny. */
 @ObjectType({

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AccessScope } from "../auth/access-scope.js";
-import type { SavingsMeasure } from "../../schema/savings-figure.js";
+import type { SavingsMeasure } from "../../schema/savings-measure.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
 import { runSql, SqlConditions, type Row } from "./sql-rows.js";
 

@@ -1,5 +1,5 @@
 import { BadInputError } from "../../errors/hub-error.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 
 /**
  * Where a savings figure sits in the savings order: service, financial year, measure, cashable,

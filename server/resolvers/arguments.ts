@@ -6,7 +6,7 @@ import { BadInputError, NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { fromGlobalId } from "../../schema/global-id.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "../pagination/connection.js";
 import type { SavingsFilter } from "../loading/savings-queries.js";
 

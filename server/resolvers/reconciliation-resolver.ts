@@ -17,7 +17,7 @@ import {
 import { Council } from "../../schema/council.js";
 import { Role } from "../../schema/role.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { findVisiblePartnership } from "../auth/find-visible-partnership.js";
 import type { Context } from "../context.js";
 import {

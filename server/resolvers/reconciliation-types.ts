@@ -17,7 +17,8 @@ import { ImportRun } from "../../schema/import-run.js";
 import { Membership } from "../../schema/membership.js";
 import { Money } from "../../schema/money.js";
 import { Partnership } from "../../schema/partnership.js";
-import { SavingsFigure, SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
 
 registerEnumType(ReconciliationStatus, {

@@ -11,7 +11,7 @@ import { ShareBasis } from "../../reconcile/share-basis.js";
 import { Council } from "../../schema/council.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import { fromPence } from "../../schema/money.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,

@@ -10,7 +10,7 @@ import {
   reconciliationWorkbookBytes,
 } from "../../reconcile/reconciliation-workbook.js";
 import { CURRENCY_FORMAT } from "../../reconcile/money-cell.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,

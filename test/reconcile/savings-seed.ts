@@ -3,7 +3,8 @@ import { Council } from "../../schema/council.js";
 import { ImportRun, ImportStatus } from "../../schema/import-run.js";
 import { Membership, MembershipRole } from "../../schema/membership.js";
 import { Partnership } from "../../schema/partnership.js";
-import { SavingsFigure, SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
 
 /** Chesterfield, Bolsover and North East Derbyshire: real GSS codes from the register. */

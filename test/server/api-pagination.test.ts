@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
 import { Service } from "../../schema/service.js";
-import { SavingsFigure, SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,

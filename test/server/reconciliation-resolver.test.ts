@@ -9,7 +9,7 @@ import {
 } from "../../reconcile/reconciliation-workbook.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import type { Partnership } from "../../schema/partnership.js";
-import { SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   BOLSOVER,
   CHESTERFIELD,

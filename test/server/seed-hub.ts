@@ -9,7 +9,8 @@ import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { ImportRun, ImportStatus } from "../../schema/import-run.js";
 import { Membership, MembershipRole } from "../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
-import { SavingsFigure, SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service, ServiceStatus } from "../../schema/service.js";
 
 /** The objects `seedHub` made, by what the tests call them. */

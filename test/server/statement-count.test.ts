@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
-import { SavingsFigure, SavingsMeasure } from "../../schema/savings-figure.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
 import {
   createTestDatabase,
