@@ -19,8 +19,10 @@ import {
 import { SheetTooLarge, type SheetReading } from "./read-sheet-records.js";
 import {
   READ_BATCH_ROWS,
-  readWorkbookInWorker,
+  WorkbookReaderThread,
+  type ReadWorkerInput,
 } from "./read-workbook-in-worker.js";
+import { ReferencedKeys } from "./referenced-keys.js";
 import { SavingsRows } from "./savings-rows.js";
 import { SavingsStream } from "./stream-savings-figures.js";
 import {
@@ -30,7 +32,6 @@ import {
   dropStagedRows,
   findDuplicateFigures,
   periodHasFigures,
-  ReferencedKeys,
   SpeculationFailed,
   stageSavingsSheet,
 } from "./write-savings-figures.js";
@@ -144,6 +145,42 @@ export async function importWorkbook(
     );
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const file = options.displayName ?? basename(path);
+  const readerInput: ReadWorkerInput = {
+    path,
+    file,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    limits,
+    batchRows: READ_BATCH_ROWS,
+  };
+  // Started now, so that it loads its modules while the file is checked and the transaction opens.
+  const reader = new WorkbookReaderThread(readerInput);
+  try {
+    return await importChecked(orm, path, options, limits, file, started, {
+      first: reader,
+      input: readerInput,
+    });
+  } finally {
+    await reader.stop();
+  }
+}
+
+/** The reading worker for the first pass, and how to start another for a second. */
+interface Readers {
+  first: WorkbookReaderThread | null;
+  input: ReadWorkerInput;
+}
+
+/** importWorkbook once the options are checked and the reader started. */
+async function importChecked(
+  orm: MikroORM,
+  path: string,
+  options: ImportOptions,
+  limits: ImportLimits,
+  file: string,
+  started: number,
+  readers: Readers,
+): Promise<ImportReport> {
   let problems = new ProblemCollector(file);
   const guarded = await guardWorkbookFile(path, limits, problems);
 
@@ -191,7 +228,9 @@ export async function importWorkbook(
       workbookPeriod = options.period ?? null;
       if (!streaming) problems = new ProblemCollector(file);
       try {
-        const outcome = await importSheets(orm, path, {
+        const reader = readers.first ?? new WorkbookReaderThread(readers.input);
+        readers.first = null;
+        const outcome = await importSheets(orm, reader, {
           options,
           limits,
           file,
@@ -307,7 +346,7 @@ function emptySummary(
  */
 async function importSheets(
   orm: MikroORM,
-  path: string,
+  reader: WorkbookReaderThread,
   input: SheetsInput,
 ): Promise<SheetsOutcome> {
   const { options, problems, sheets, run } = input;
@@ -351,14 +390,7 @@ async function importSheets(
       const periodOf = (sheet: SheetReading) =>
         options.period ?? sheet.title.period ?? outcome.workbookPeriod;
       try {
-        for await (const { event, problems: found } of readWorkbookInWorker({
-          path,
-          file: input.file,
-          ...(options.kind ? { kind: options.kind } : {}),
-          ...(options.profile ? { profile: options.profile } : {}),
-          limits: input.limits,
-          batchRows: READ_BATCH_ROWS,
-        })) {
+        for await (const { event, problems: found } of reader.events()) {
           for (const problem of found) problems.add(problem);
           switch (event.type) {
             case "progress":

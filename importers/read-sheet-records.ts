@@ -612,13 +612,11 @@ class RowReader {
     const amountIndex = this.map.roles.get("amount")!;
     const pence = this.amount(row, amountIndex);
     const measure = this.measure(row, null, amountIndex);
-    if (
-      year === undefined ||
-      pence === undefined ||
-      measure === undefined ||
-      pence === null
-    )
-      return;
+    const invalid =
+      year === undefined || pence === undefined || measure === undefined;
+    if (pence === null && !invalid) return; // "-", "n/a": no figure
+    // A row with an error is still carried, never to be written, so that its council and service
+    // are checked with the rest and every problem of the row is reported at once.
     const extra = this.extra(row);
     this.reading.savings.push({
       row: row.number,
@@ -626,10 +624,10 @@ class RowReader {
       service: this.markedName(key).name,
       partnership: this.text(this.value(row, "partnership")),
       council: this.text(this.value(row, "council")),
-      year,
-      measure: measure.measure,
-      cashable: measure.cashable,
-      pence,
+      year: year ?? 0,
+      measure: measure?.measure ?? 0,
+      cashable: measure?.cashable ?? true,
+      pence: pence ?? 0n,
       rag: this.rag(row),
       extra: extra ? JSON.stringify(extra) : null,
     });

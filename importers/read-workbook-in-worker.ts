@@ -44,7 +44,7 @@ export const READ_BATCH_ROWS = 16_384;
  * a young generation this size lets most of it die there, so that old-generation collections (and
  * the heap V8 keeps for them) stay small. The old generation's limit is `maxReaderHeapMb`.
  */
-const READER_YOUNG_GENERATION_MB = 32;
+const READER_YOUNG_GENERATION_MB = 48;
 
 /** Thrown (as "failed") when the worker ran out of its heap. */
 const OUT_OF_MEMORY = "ERR_WORKER_OUT_OF_MEMORY";
@@ -63,70 +63,91 @@ function workerFile(): URL {
   return built;
 }
 
+type Reported = { event: ReadEvent; problems: ImportProblem[] };
+
 /**
- * Reads a workbook in a worker thread and yields what it reports, each event with the problems met
- * before it. A savings batch is acknowledged when the caller asks for the next event, which is what
- * holds the worker back when the writer is slower than the reader. Breaking off stops the worker.
+ * A worker thread that reads one workbook. It is started early, so that it loads its modules while
+ * the file is checked and the transaction opens, and reads only once `events()` is first asked.
  */
-export async function* readWorkbookInWorker(
-  input: ReadWorkerInput,
-): AsyncGenerator<{ event: ReadEvent; problems: ImportProblem[] }> {
-  const worker = new Worker(workerFile(), {
-    workerData: input,
-    resourceLimits: {
-      maxOldGenerationSizeMb: input.limits.maxReaderHeapMb,
-      maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB,
-    },
-  });
-  const queue: { event: ReadEvent; problems: ImportProblem[] }[] = [];
-  let wake: (() => void) | null = null;
-  let finished = false;
-  const push = (item: { event: ReadEvent; problems: ImportProblem[] }) => {
-    queue.push(item);
-    wake?.();
-  };
-  worker.on("message", (message: ReadEvent & { problems: ImportProblem[] }) => {
-    const { problems, ...event } = message;
-    push({ event: event as ReadEvent, problems });
-  });
-  worker.on("error", (error: Error & { code?: string }) =>
-    push({
-      event: {
-        type: "failed",
-        tooLarge: error.code === OUT_OF_MEMORY,
-        message: error.message,
+export class WorkbookReaderThread {
+  private readonly worker: Worker;
+  private readonly queue: Reported[] = [];
+  private wake: (() => void) | null = null;
+  private finished = false;
+
+  constructor(input: ReadWorkerInput) {
+    this.worker = new Worker(workerFile(), {
+      workerData: input,
+      resourceLimits: {
+        maxOldGenerationSizeMb: input.limits.maxReaderHeapMb,
+        maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB,
       },
-      problems: [],
-    }),
-  );
-  worker.on("exit", () => {
-    finished = true;
-    wake?.();
-  });
-  try {
-    for (;;) {
-      const item = queue.shift();
-      if (!item) {
-        if (finished) {
-          yield {
-            event: {
-              type: "failed",
-              tooLarge: false,
-              message: "the reader stopped unexpectedly",
-            },
-            problems: [],
-          };
-          return;
+    });
+    this.worker.on(
+      "message",
+      (message: ReadEvent & { problems: ImportProblem[] }) => {
+        const { problems, ...event } = message;
+        this.push({ event: event as ReadEvent, problems });
+      },
+    );
+    this.worker.on("error", (error: Error & { code?: string }) =>
+      this.push({
+        event: {
+          type: "failed",
+          tooLarge: error.code === OUT_OF_MEMORY,
+          message: error.message,
+        },
+        problems: [],
+      }),
+    );
+    this.worker.on("exit", () => {
+      this.finished = true;
+      this.wake?.();
+    });
+  }
+
+  private push(item: Reported): void {
+    this.queue.push(item);
+    this.wake?.();
+  }
+
+  /**
+   * What the worker reports, each event with the problems met before it. A savings batch is
+   * acknowledged when the caller asks for the next event, which is what holds the worker back when
+   * the writer is slower than the reader. Breaking off stops the worker.
+   */
+  async *events(): AsyncGenerator<Reported> {
+    this.worker.postMessage("start");
+    try {
+      for (;;) {
+        const item = this.queue.shift();
+        if (!item) {
+          if (this.finished) {
+            yield {
+              event: {
+                type: "failed",
+                tooLarge: false,
+                message: "the reader stopped unexpectedly",
+              },
+              problems: [],
+            };
+            return;
+          }
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = null;
+          continue;
         }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-        continue;
+        yield item;
+        if (item.event.type === "savings") this.worker.postMessage("ack");
+        if (item.event.type === "done" || item.event.type === "failed") return;
       }
-      yield item;
-      if (item.event.type === "savings") worker.postMessage("ack");
-      if (item.event.type === "done" || item.event.type === "failed") return;
+    } finally {
+      await this.stop();
     }
-  } finally {
-    await worker.terminate();
+  }
+
+  /** Stops the worker (if it is still running). */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
   }
 }

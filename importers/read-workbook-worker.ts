@@ -37,6 +37,12 @@ function post(event: ReadEvent, transfer: ArrayBuffer[] = []): void {
   port.postMessage({ ...event, problems: outbox }, transfer);
 }
 
+// Loaded and waiting: read once told to (the file has been checked by then).
+await new Promise<void>((resolve) =>
+  port.on("message", (message: unknown) => {
+    if (message === "start") resolve();
+  }),
+);
 let bytesRead = 0;
 let rows = 0;
 try {

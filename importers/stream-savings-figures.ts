@@ -3,17 +3,17 @@ import type { Service } from "../schema/service.js";
 import type { CouncilLookup } from "./council-lookup.js";
 import { columnLetter } from "./locate-header.js";
 import type { RecordCounts } from "./partnership-directory.js";
+import { FigureChunk } from "./figure-chunk.js";
 import type { SheetReading } from "./read-sheet-records.js";
+import type { ReferencedKeys } from "./referenced-keys.js";
 import type { SavingsRows } from "./savings-rows.js";
 import {
   figureCouncilId,
-  FigureChunk,
   insertFigures,
   serviceInPartnership,
   serviceMemo,
   SpeculationFailed,
   stageAndApplyFigures,
-  type ReferencedKeys,
   type SavingsSpeculation,
 } from "./write-savings-figures.js";
 import {

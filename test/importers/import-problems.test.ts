@@ -124,6 +124,25 @@ describe("problems name the file, sheet, cell, header and value, with a stable c
     expect(await db.orm.em.fork().count(SavingsFigure, {})).toBe(0);
   });
 
+  it("reports an unknown council on a row whose amount is also wrong, in the same import", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("two-problems-one-row.xlsx", "June 2008", [
+        ["Gotham", "Internal Audit", "2007/08", "Achieved", "lots"],
+        [null, "Procurement", "2007/08", "Achieved", 200],
+      ]),
+    );
+    const report = await importWorkbook(db.orm, path, {
+      skipInvalidRows: true,
+    });
+    expect(report.status).toBe("IMPORTED_WITH_SKIPPED_ROWS");
+    expect(report.problems).toMatchObject([
+      { code: "bad-amount", cell: "E6" },
+      { code: "unknown-council", cell: "A6", value: "Gotham" },
+    ]);
+    expect(report.skippedRows).toBe(1);
+  });
+
   it("needs a reporting period for savings", async () => {
     const noPeriod = await importWorkbook(
       db.orm,

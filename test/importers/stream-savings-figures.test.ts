@@ -39,6 +39,13 @@ afterAll(async () => {
 });
 
 const MEASURES = ["Target", "Estimate", "Forecast", "Achieved"];
+/** The three Derbyshire partners in full and short forms, and the partnership's total (no council). */
+const PARTNERS_AND_TOTAL = [
+  "Chesterfield Borough Council",
+  "BDC",
+  "NEDDC",
+  null,
+];
 
 /**
  * `n` figures over `councils` in turn, each key (service, council, year, measure) once: per council,
@@ -107,12 +114,7 @@ async function importBothWays(
 
 describe("writing figures while the sheet is read", () => {
   it("gives the figures and report of reading the whole sheet first, over several batches", async () => {
-    const rows = manyFigures(40_000, [
-      "Chesterfield Borough Council",
-      "BDC",
-      "NEDDC",
-      null,
-    ]);
+    const rows = manyFigures(40_000, PARTNERS_AND_TOTAL);
     const path = await writeTestWorkbook(
       dir,
       longTracker("many.xlsx", "June 2010", rows),
@@ -124,12 +126,7 @@ describe("writing figures while the sheet is read", () => {
   });
 
   it("applies a corrected file for the same month the same way: changed, removed and new figures", async () => {
-    const rows = manyFigures(40_000, [
-      "Chesterfield Borough Council",
-      "BDC",
-      "NEDDC",
-      null,
-    ]);
+    const rows = manyFigures(40_000, PARTNERS_AND_TOTAL);
     rows[5]![4] = 123_456.78; // changed
     rows[30_000]![4] = 1; // changed, in a later batch
     rows.splice(20_000, 8); // removed
