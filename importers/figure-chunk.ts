@@ -15,9 +15,9 @@ const INT8 = 20;
  */
 function binaryArray(
   oid: number,
-  size: 2 | 4 | 8,
+  size: 2 | 4,
   n: number,
-  at: (i: number) => number | bigint | null,
+  at: (i: number) => number | null,
 ): Buffer {
   let nulls = 0;
   for (let i = 0; i < n; i++) if (at(i) === null) nulls++;
@@ -35,12 +35,33 @@ function binaryArray(
       continue;
     }
     offset = buffer.writeInt32BE(size, offset);
-    if (size === 8) offset = buffer.writeBigInt64BE(value as bigint, offset);
-    else if (size === 4) offset = buffer.writeInt32BE(value as number, offset);
-    else offset = buffer.writeInt16BE(value as number, offset);
+    offset =
+      size === 4
+        ? buffer.writeInt32BE(value, offset)
+        : buffer.writeInt16BE(value, offset);
   }
   return buffer;
 }
+
+/** An int8[] in the binary wire format, from the native-order bytes of `n` int64 values. */
+function binaryInt8Array(bytes: Uint8Array, n: number): Buffer {
+  const buffer = Buffer.allocUnsafe(20 + n * 12);
+  buffer.writeInt32BE(1, 0);
+  buffer.writeInt32BE(0, 4);
+  buffer.writeUInt32BE(INT8, 8);
+  buffer.writeInt32BE(n, 12);
+  buffer.writeInt32BE(1, 16);
+  let offset = 20;
+  for (let k = 0; k < n; k++) {
+    offset = buffer.writeInt32BE(8, offset);
+    for (let b = 0; b < 8; b++)
+      buffer[offset + b] = bytes[k * 8 + (LITTLE_ENDIAN ? 7 - b : b)]!;
+    offset += 8;
+  }
+  return buffer;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Figures gathered for one statement, column by column in typed arrays, sent as binary PostgreSQL
@@ -59,7 +80,9 @@ export class FigureChunk {
   private measure = new Int16Array(1024);
   private cashable = new Int16Array(1024);
   private rag = new Int32Array(1024);
-  private pence = new BigInt64Array(1024);
+  /** Pence as the 8 bytes of each int64, as SavingsRows holds them (native byte order). */
+  private pence = new Uint8Array(1024 * 8);
+  private source: { buffer: ArrayBufferLike; bytes: Uint8Array } | null = null;
   private readonly services: Service[] = [];
   private readonly serviceIndex = new Map<Service, number>();
   private readonly ragTexts: string[] = [];
@@ -72,7 +95,7 @@ export class FigureChunk {
   }
 
   private grow(): void {
-    const twice = <T extends Int32Array | Int16Array | BigInt64Array>(
+    const twice = <T extends Int32Array | Int16Array | Uint8Array>(
       old: T,
     ): T => {
       const next = new (old.constructor as new (n: number) => T)(
@@ -115,7 +138,14 @@ export class FigureChunk {
     this.year[k] = rows.year[i]!;
     this.measure[k] = rows.measure[i]!;
     this.cashable[k] = rows.cashable[i]!;
-    this.pence[k] = rows.pence[i]!;
+    // Copied as bytes: reading a BigInt64Array element would make a BigInt per figure.
+    if (this.source?.buffer !== rows.pence.buffer)
+      this.source = {
+        buffer: rows.pence.buffer,
+        bytes: new Uint8Array(rows.pence.buffer, rows.pence.byteOffset),
+      };
+    const from = this.source.bytes;
+    for (let b = 0; b < 8; b++) this.pence[k * 8 + b] = from[i * 8 + b]!;
     const rag = rows.rag[i]!;
     let local = -1;
     if (rag >= 0) {
@@ -162,7 +192,7 @@ export class FigureChunk {
       binaryArray(INT2, 2, n, (k) => this.year[k]!),
       binaryArray(INT2, 2, n, (k) => this.measure[k]!),
       binaryArray(INT2, 2, n, (k) => this.cashable[k]!),
-      binaryArray(INT8, 8, n, (k) => this.pence[k]!),
+      binaryInt8Array(this.pence, n),
       binaryArray(INT4, 4, n, (k) => this.rag[k]!),
       this.extra,
     ];

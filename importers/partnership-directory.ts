@@ -56,6 +56,7 @@ export class PartnershipDirectory {
   private readonly partnerships: Partnership[] = [];
   private readonly members = new Map<Partnership, Map<string, Membership>>();
   private readonly services = new Map<Partnership, Service[]>();
+  private readonly serviceKeys = new Map<Partnership, Map<string, Service>>();
   private readonly bodies = new Map<Partnership, GovernanceBody[]>();
   readonly created: CreatedRecord[] = [];
 
@@ -252,11 +253,16 @@ export class PartnershipDirectory {
 
   /** The partnership's service of this name (footnote marks and case ignored), if any. */
   findService(partnership: Partnership, name: string): Service | null {
-    const key = nameKey(name);
-    return (
-      this.services.get(partnership)!.find((s) => nameKey(s.name) === key) ??
-      null
-    );
+    let byKey = this.serviceKeys.get(partnership);
+    if (!byKey) {
+      // Indexed on first use: a tracker's thousands of services are each looked up many times.
+      byKey = new Map();
+      for (const service of this.services.get(partnership)!)
+        if (!byKey.has(nameKey(service.name)))
+          byKey.set(nameKey(service.name), service);
+      this.serviceKeys.set(partnership, byKey);
+    }
+    return byKey.get(nameKey(name)) ?? null;
   }
 
   /** Finds a service by name within a partnership, or creates it. */
@@ -280,6 +286,8 @@ export class PartnershipDirectory {
     } as never) as Service;
     this.stamp(service, source);
     this.services.get(partnership)!.push(service);
+    const byKey = this.serviceKeys.get(partnership);
+    if (byKey && !byKey.has(nameKey(name))) byKey.set(nameKey(name), service);
     this.created.push({
       type: "service",
       name,

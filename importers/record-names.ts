@@ -30,12 +30,21 @@ export function readFootnote(
  * back-office" and "Shared Back Office" are the same record.
  */
 export function nameKey(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/&/g, " and ")
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+  let key = keys.get(text);
+  if (key === undefined) {
+    key = text
+      .toLowerCase()
+      .replace(/&/g, " and ")
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
+    // Names are compared with every name of a partnership as services are created: remember them.
+    if (keys.size >= 50_000) keys.clear();
+    keys.set(text, key);
+  }
+  return key;
 }
+
+const keys = new Map<string, string>();
 
 function editDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
