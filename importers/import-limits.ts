@@ -23,6 +23,12 @@ export interface ImportLimits {
    * whose shared strings alone need more is refused instead of taking the hub's memory.
    */
   maxReaderHeapMb: number;
+  /**
+   * Workbooks of this many bytes or more (about 30,000 tracker rows) are read in a worker thread held
+   * to `maxReaderHeapMb`; smaller ones, the usual monthly tracker, on the importing thread, which
+   * starts sooner and whose heap they barely touch.
+   */
+  workerFromBytes: number;
 }
 
 /**
@@ -39,4 +45,5 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxRows: 1_048_576,
   maxColumns: 500,
   maxReaderHeapMb: 64,
+  workerFromBytes: 1024 * 1024,
 };

@@ -1,5 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { isReportingPeriod } from "../schema/reporting-period.js";
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
 import { BadInputError } from "../errors/hub-error.js";
@@ -18,10 +19,12 @@ import {
 } from "./partnership-directory.js";
 import { SheetTooLarge, type SheetReading } from "./read-sheet-records.js";
 import {
+  InProcessWorkbookReader,
   READ_BATCH_ROWS,
-  WorkbookReaderThread,
   type ReadWorkerInput,
-} from "./read-workbook-in-worker.js";
+  type WorkbookReader,
+} from "./read-workbook-events.js";
+import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
 import { ReferencedKeys } from "./referenced-keys.js";
 import { SavingsRows } from "./savings-rows.js";
 import { SavingsStream } from "./stream-savings-figures.js";
@@ -153,8 +156,8 @@ export async function importWorkbook(
     limits,
     batchRows: READ_BATCH_ROWS,
   };
-  // Started now, so that it loads its modules while the file is checked and the transaction opens.
-  const reader = new WorkbookReaderThread(readerInput);
+  // Started now, so that a worker loads its modules while the file is checked and the transaction opens.
+  const reader = startReader(readerInput);
   try {
     return await importChecked(orm, path, options, limits, file, started, {
       first: reader,
@@ -165,9 +168,25 @@ export async function importWorkbook(
   }
 }
 
-/** The reading worker for the first pass, and how to start another for a second. */
+/**
+ * A reader for the workbook: a worker thread with a bounded heap from `workerFromBytes` up, else this
+ * thread (a small workbook's garbage is small, and a worker takes a few hundred milliseconds to start).
+ */
+function startReader(input: ReadWorkerInput): WorkbookReader {
+  let bytes = Number.POSITIVE_INFINITY;
+  try {
+    bytes = statSync(input.path).size;
+  } catch {
+    // Missing or unreadable: the guard says so.
+  }
+  return bytes >= input.limits.workerFromBytes
+    ? new WorkbookReaderThread(input)
+    : new InProcessWorkbookReader(input);
+}
+
+/** The reader for the first pass, and how to start another for a second. */
 interface Readers {
-  first: WorkbookReaderThread | null;
+  first: WorkbookReader | null;
   input: ReadWorkerInput;
 }
 
@@ -228,7 +247,7 @@ async function importChecked(
       workbookPeriod = options.period ?? null;
       if (!streaming) problems = new ProblemCollector(file);
       try {
-        const reader = readers.first ?? new WorkbookReaderThread(readers.input);
+        const reader = readers.first ?? startReader(readers.input);
         readers.first = null;
         const outcome = await importSheets(orm, reader, {
           options,
@@ -346,7 +365,7 @@ function emptySummary(
  */
 async function importSheets(
   orm: MikroORM,
-  reader: WorkbookReaderThread,
+  reader: WorkbookReader,
   input: SheetsInput,
 ): Promise<SheetsOutcome> {
   const { options, problems, sheets, run } = input;

@@ -1,43 +1,13 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { SheetKind } from "./header-synonyms.js";
-import type { ImportLimits } from "./import-limits.js";
 import type { ImportProblem } from "./import-problem.js";
-import type { MappingProfile } from "./mapping-profile.js";
-import type { SheetReading } from "./read-sheet-records.js";
-import type { SavingsBatch } from "./savings-rows.js";
-
-/** What the reading worker is given. */
-export interface ReadWorkerInput {
-  path: string;
-  /** The name problems carry. */
-  file: string;
-  kind?: SheetKind;
-  profile?: MappingProfile;
-  limits: ImportLimits;
-  batchRows: number;
-}
-
-/** A sheet as read, without its figures (they come as batches). */
-export type SheetHeader = Omit<SheetReading, "savings"> & {
-  savings?: undefined;
-};
-
-/** What the reading worker reports, in workbook order. */
-export type ReadEvent =
-  | { type: "sheet"; name: string; hidden: boolean }
-  /** A recognised sheet's kind, columns and title lines, before its rows. */
-  | { type: "header"; reading: SheetHeader }
-  | { type: "savings"; batch: SavingsBatch }
-  /** The sheet's records (service, governance and funding lists); null for an unknown sheet. */
-  | { type: "end"; reading: SheetHeader | null }
-  | { type: "progress"; rows: number; bytesRead: number }
-  | { type: "done" }
-  | { type: "failed"; tooLarge: boolean; message: string };
-
-/** Figures per batch: big enough that a statement's overhead is small, small enough to stay a few MB. */
-export const READ_BATCH_ROWS = 16_384;
+import type {
+  ReadEvent,
+  ReadWorkerInput,
+  Reported,
+  WorkbookReader,
+} from "./read-workbook-events.js";
 
 /**
  * The reading worker's young generation, in MB. exceljs makes a great deal of short-lived garbage;
@@ -63,13 +33,11 @@ function workerFile(): URL {
   return built;
 }
 
-type Reported = { event: ReadEvent; problems: ImportProblem[] };
-
 /**
  * A worker thread that reads one workbook. It is started early, so that it loads its modules while
  * the file is checked and the transaction opens, and reads only once `events()` is first asked.
  */
-export class WorkbookReaderThread {
+export class WorkbookReaderThread implements WorkbookReader {
   private readonly worker: Worker;
   private readonly queue: Reported[] = [];
   private wake: (() => void) | null = null;

@@ -19,8 +19,9 @@ import {
 
 // Figures are written while the sheet is still being read (SavingsStream). Every test here imports
 // the same workbook twice, into two databases: streaming, and reading each sheet whole first
-// (`streaming: false`), and expects the same figures and the same report. The workbooks are larger
-// than one batch (16,384 figures) so that streaming really happens.
+// (`streaming: false`), and expects the same figures and the same report; the first reads in a worker
+// thread, the second on the test's thread. The workbooks are larger than one batch (16,384 figures)
+// so that streaming really happens.
 
 type Row = (string | number | null)[];
 
@@ -102,10 +103,15 @@ async function importBothWays(
   path: string,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const viaStream = await importWorkbook(streamed.orm, path, options);
+  // Streaming reads in the worker thread, the other way on this thread: both readers are compared.
+  const viaStream = await importWorkbook(streamed.orm, path, {
+    ...options,
+    limits: { workerFromBytes: 0 },
+  });
   const viaWhole = await importWorkbook(whole.orm, path, {
     ...options,
     streaming: false,
+    limits: { workerFromBytes: Number.POSITIVE_INFINITY },
   });
   expect(comparable(viaStream)).toEqual(comparable(viaWhole));
   expect(await figuresOf(streamed)).toEqual(await figuresOf(whole));
@@ -239,7 +245,7 @@ describe("the reader's memory", () => {
     await workbook.xlsx.writeFile(path);
     const report = await importWorkbook(streamed.orm, path, {
       period: "2010-11",
-      limits: { maxReaderHeapMb: 24 },
+      limits: { maxReaderHeapMb: 24, workerFromBytes: 0 },
     });
     expect(report.status).toBe("REFUSED");
     expect(report.problems).toContainEqual(
