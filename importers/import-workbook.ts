@@ -115,11 +115,7 @@ export interface ImportReport {
 }
 
 /** Ends the transaction without writing: the file has errors, or this is a dry run. */
-class Rollback extends Error {
-  constructor(readonly outcome: SheetsOutcome) {
-    super("rollback");
-  }
-}
+class Rollback extends Error {}
 
 function operator(): string {
   try {
@@ -442,17 +438,18 @@ async function importSheets(
             case "header": {
               reading = { ...event.reading, savings: new SavingsRows() };
               const period = periodOf(reading);
-              if (period && !checkedPeriods.has(period)) {
+              if (
+                !period ||
+                (reading.kind !== "savings-long" &&
+                  reading.kind !== "savings-wide")
+              )
+                break;
+              if (!checkedPeriods.has(period)) {
                 checkedPeriods.add(period);
                 if (!(await periodHasFigures(em, period)))
                   freshPeriods.add(period);
               }
-              if (
-                input.streaming &&
-                period &&
-                (reading.kind === "savings-long" ||
-                  reading.kind === "savings-wide")
-              ) {
+              if (input.streaming) {
                 stream = SavingsStream.start(
                   reading,
                   context,
@@ -546,7 +543,7 @@ async function importSheets(
       const blocked =
         problems.errorCount > 0 &&
         (!options.skipInvalidRows || problems.fileErrorCount > 0);
-      if (blocked) throw new Rollback(outcome);
+      if (blocked) throw new Rollback();
       if (options.skipInvalidRows && streamedRowIsInvalid(streamed, problems))
         throw new SpeculationFailed(
           "a streamed figure's row turned out invalid",
@@ -584,7 +581,7 @@ async function importSheets(
         : outcome.skippedRows > 0
           ? ImportStatus.IMPORTED_WITH_SKIPPED_ROWS
           : ImportStatus.IMPORTED;
-      if (options.dryRun) throw new Rollback(outcome);
+      if (options.dryRun) throw new Rollback();
     });
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;

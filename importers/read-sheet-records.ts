@@ -21,6 +21,7 @@ import type {
   SheetRow,
   WorkbookSheet,
 } from "./read-workbook-sheets.js";
+import { memoise } from "./memoise.js";
 import { readFootnote, splitFootnoteMark } from "./record-names.js";
 import { SavingsRows } from "./savings-rows.js";
 
@@ -248,24 +249,6 @@ function requiredMissing(map: ColumnMap): string[] {
     funding: ["funder", "award"],
   };
   return needs[map.kind].filter((role) => !map.roles.has(role as never));
-}
-
-/**
- * Remembers what a function made of each text. A million-row tracker repeats a few hundred texts
- * (years, measures, councils, services), and exceljs hands the same string for each use of a shared
- * string, so a lookup replaces the regular expressions. Forgets everything past 10,000 texts.
- */
-function memoise<T>(read: (text: string) => T): (text: string) => T {
-  const seen = new Map<string, T>();
-  return (text) => {
-    let result = seen.get(text);
-    if (result === undefined && !seen.has(text)) {
-      result = read(text);
-      if (seen.size >= 10_000) seen.clear();
-      seen.set(text, result);
-    }
-    return result as T;
-  };
 }
 
 /** Whether a cell holds anything but blanks. */

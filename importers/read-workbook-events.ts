@@ -128,6 +128,86 @@ export async function readWorkbookEvents(
   }
 }
 
+/** How many batches of figures the reader may be ahead of the writer. */
+const BATCHES_AHEAD = 2;
+
+/**
+ * Holds a reader back while the writer has not taken all but BATCHES_AHEAD of the batches handed
+ * on, so that batches never pile up in memory.
+ */
+export class BatchGate {
+  private untaken = 0;
+  private open = false;
+  private resume: (() => void) | null = null;
+
+  /** After handing on a batch: waits while the writer is too far behind. */
+  async handedOn(): Promise<void> {
+    this.untaken++;
+    while (this.untaken > BATCHES_AHEAD && !this.open)
+      await new Promise<void>((resolve) => (this.resume = resolve));
+    this.resume = null;
+  }
+
+  /** The writer took a batch. */
+  taken(): void {
+    this.untaken--;
+    this.resume?.();
+  }
+
+  /** Lets the reader run on: its consumer has gone. */
+  release(): void {
+    this.open = true;
+    this.resume?.();
+  }
+}
+
+/** Reported events waiting for their consumer, in order. */
+export class ReportQueue {
+  private readonly items: Reported[] = [];
+  private closed = false;
+  private wake: (() => void) | null = null;
+
+  push(item: Reported): void {
+    this.items.push(item);
+    this.wake?.();
+  }
+
+  /** The reader has ended (its last event, if any, is pushed). */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  /**
+   * Yields the events up to "done" or "failed" (a "failed" of its own when the reader ended without
+   * either), calling `taken` once the consumer asks for the event after a batch of figures.
+   */
+  async *drain(taken: () => void): AsyncGenerator<Reported> {
+    for (;;) {
+      const item = this.items.shift();
+      if (!item) {
+        if (this.closed) {
+          yield {
+            event: {
+              type: "failed",
+              tooLarge: false,
+              message: "the reader stopped unexpectedly",
+            },
+            problems: [],
+          };
+          return;
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      yield item;
+      if (item.event.type === "savings") taken();
+      if (item.event.type === "done" || item.event.type === "failed") return;
+    }
+  }
+}
+
 /** Thrown inside the reading when its consumer has gone. */
 class Stopped extends Error {}
 
@@ -141,11 +221,8 @@ export class InProcessWorkbookReader implements WorkbookReader {
   constructor(private readonly input: ReadWorkerInput) {}
 
   async *events(): AsyncGenerator<Reported> {
-    const queue: Reported[] = [];
-    // Who waits: the consumer for an event, the reading for the consumer to take batches.
-    const waiting: { wake?: () => void; resume?: () => void } = {};
-    let untaken = 0;
-    let finished = false;
+    const queue = new ReportQueue();
+    const gate = new BatchGate();
     const reading = readWorkbookEvents(this.input, async (reported) => {
       const batch = reported.event.type === "savings";
       // Once the consumer has gone, the reading stops at its next batch.
@@ -154,35 +231,13 @@ export class InProcessWorkbookReader implements WorkbookReader {
         return;
       }
       queue.push(reported);
-      waiting.wake?.();
-      if (!batch) return;
-      untaken++;
-      while (untaken > 2 && !this.stopped)
-        await new Promise<void>((resolve) => (waiting.resume = resolve));
-    }).finally(() => {
-      finished = true;
-      waiting.wake?.();
-    });
+      if (batch) await gate.handedOn();
+    }).finally(() => queue.close());
     try {
-      for (;;) {
-        const item = queue.shift();
-        if (!item) {
-          if (finished) return;
-          await new Promise<void>((resolve) => (waiting.wake = resolve));
-          delete waiting.wake;
-          continue;
-        }
-        yield item;
-        if (item.event.type === "savings") {
-          untaken--;
-          waiting.resume?.();
-          delete waiting.resume;
-        }
-        if (item.event.type === "done" || item.event.type === "failed") return;
-      }
+      yield* queue.drain(() => gate.taken());
     } finally {
       this.stopped = true;
-      waiting.resume?.();
+      gate.release();
       await reading.catch(() => undefined);
     }
   }

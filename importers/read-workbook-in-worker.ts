@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ImportProblem } from "./import-problem.js";
-import type {
-  ReadEvent,
-  ReadWorkerInput,
-  Reported,
-  WorkbookReader,
+import {
+  ReportQueue,
+  type ReadWorkerInput,
+  type Reported,
+  type WorkbookReader,
 } from "./read-workbook-events.js";
 
 /**
@@ -39,9 +38,7 @@ function workerFile(): URL {
  */
 export class WorkbookReaderThread implements WorkbookReader {
   private readonly worker: Worker;
-  private readonly queue: Reported[] = [];
-  private wake: (() => void) | null = null;
-  private finished = false;
+  private readonly queue = new ReportQueue();
 
   constructor(input: ReadWorkerInput) {
     this.worker = new Worker(workerFile(), {
@@ -51,15 +48,11 @@ export class WorkbookReaderThread implements WorkbookReader {
         maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB,
       },
     });
-    this.worker.on(
-      "message",
-      (message: ReadEvent & { problems: ImportProblem[] }) => {
-        const { problems, ...event } = message;
-        this.push({ event: event as ReadEvent, problems });
-      },
+    this.worker.on("message", (reported: Reported) =>
+      this.queue.push(reported),
     );
     this.worker.on("error", (error: Error & { code?: string }) =>
-      this.push({
+      this.queue.push({
         event: {
           type: "failed",
           tooLarge: error.code === OUT_OF_MEMORY,
@@ -68,15 +61,7 @@ export class WorkbookReaderThread implements WorkbookReader {
         problems: [],
       }),
     );
-    this.worker.on("exit", () => {
-      this.finished = true;
-      this.wake?.();
-    });
-  }
-
-  private push(item: Reported): void {
-    this.queue.push(item);
-    this.wake?.();
+    this.worker.on("exit", () => this.queue.close());
   }
 
   /**
@@ -87,28 +72,7 @@ export class WorkbookReaderThread implements WorkbookReader {
   async *events(): AsyncGenerator<Reported> {
     this.worker.postMessage("start");
     try {
-      for (;;) {
-        const item = this.queue.shift();
-        if (!item) {
-          if (this.finished) {
-            yield {
-              event: {
-                type: "failed",
-                tooLarge: false,
-                message: "the reader stopped unexpectedly",
-              },
-              problems: [],
-            };
-            return;
-          }
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = null;
-          continue;
-        }
-        yield item;
-        if (item.event.type === "savings") this.worker.postMessage("ack");
-        if (item.event.type === "done" || item.event.type === "failed") return;
-      }
+      yield* this.queue.drain(() => this.worker.postMessage("ack"));
     } finally {
       await this.stop();
     }

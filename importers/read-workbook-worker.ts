@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import {
+  BatchGate,
   readWorkbookEvents,
   type ReadWorkerInput,
 } from "./read-workbook-events.js";
@@ -10,27 +11,21 @@ import { batchBuffers } from "./savings-rows.js";
 
 const port = parentPort!;
 const input = workerData as ReadWorkerInput;
-let unacknowledged = 0;
-let acknowledged: (() => void) | null = null;
+const gate = new BatchGate();
 let start: (() => void) | null = null;
 port.on("message", (message: unknown) => {
   if (message === "start") start?.();
-  if (message !== "ack") return;
-  unacknowledged--;
-  acknowledged?.();
+  if (message === "ack") gate.taken();
 });
 
 // Loaded and waiting: read once told to (the file has been checked by then).
 await new Promise<void>((resolve) => (start = resolve));
-await readWorkbookEvents(input, async ({ event, problems }) => {
+await readWorkbookEvents(input, async (reported) => {
+  const { event } = reported;
   if (event.type !== "savings") {
-    port.postMessage({ ...event, problems });
+    port.postMessage(reported);
     return;
   }
-  port.postMessage({ ...event, problems }, batchBuffers(event.batch));
-  // Wait while the writer is two batches behind, so that batches never pile up in memory.
-  unacknowledged++;
-  while (unacknowledged > 2)
-    await new Promise<void>((resolve) => (acknowledged = resolve));
-  acknowledged = null;
+  port.postMessage(reported, batchBuffers(event.batch));
+  await gate.handedOn();
 });

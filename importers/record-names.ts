@@ -1,3 +1,5 @@
+import { memoise } from "./memoise.js";
+
 /** A name with its footnote mark taken off: "Youth Offending Team*" → name and mark "*". */
 export interface MarkedName {
   name: string;
@@ -27,24 +29,18 @@ export function readFootnote(
 
 /**
  * The key names are matched by: case, punctuation, "&"/"and" and spacing ignored, so "Shared
- * back-office" and "Shared Back Office" are the same record.
+ * back-office" and "Shared Back Office" are the same record. Remembered: each new service's name is
+ * compared with every name of its partnership.
  */
-export function nameKey(text: string): string {
-  let key = keys.get(text);
-  if (key === undefined) {
-    key = text
+export const nameKey = memoise(
+  (text: string): string =>
+    text
       .toLowerCase()
       .replace(/&/g, " and ")
       .replace(/[^a-z0-9]+/g, " ")
-      .trim();
-    // Names are compared with every name of a partnership as services are created: remember them.
-    if (keys.size >= 50_000) keys.clear();
-    keys.set(text, key);
-  }
-  return key;
-}
-
-const keys = new Map<string, string>();
+      .trim(),
+  50_000,
+);
 
 function editDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;

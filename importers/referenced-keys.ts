@@ -59,3 +59,22 @@ export class ReferencedKeys {
     }
   }
 }
+
+/**
+ * Runs `write`, a statement writing `chunk`, with the per-row checks off once the chunk's services
+ * and councils are locked; without `keys` (a role that may not), as it is.
+ */
+export async function writeWithLockedKeys<T>(
+  em: EntityManager,
+  keys: ReferencedKeys | null,
+  chunk: FigureChunk,
+  reportedBy: number | null,
+  write: () => Promise<T>,
+): Promise<T> {
+  if (!keys) return write();
+  await keys.lock(em, chunk, reportedBy);
+  await em.execute("set local session_replication_role = replica");
+  const result = await write();
+  await em.execute("set local session_replication_role = origin");
+  return result;
+}

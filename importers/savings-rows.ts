@@ -19,20 +19,35 @@ export interface SavingsBatch {
   texts: string[];
 }
 
+/** The column arrays of SavingsRows and of a batch, by name. */
+const COLUMNS = [
+  "row",
+  "column",
+  "service",
+  "partnership",
+  "council",
+  "year",
+  "measure",
+  "cashable",
+  "rag",
+  "pence",
+] as const;
+
+/** What every column array can do, whatever its element type. */
+interface ColumnArray {
+  readonly length: number;
+  readonly buffer: ArrayBufferLike;
+  slice(start: number, end: number): ColumnArray;
+  set(source: ColumnArray, offset?: number): void;
+  copyWithin(target: number, start: number, end: number): unknown;
+}
+
+type Columns = Record<(typeof COLUMNS)[number], ColumnArray>;
+
 /** The column arrays of a batch, to transfer with it. */
 export function batchBuffers(batch: SavingsBatch): ArrayBuffer[] {
-  return [
-    batch.row,
-    batch.column,
-    batch.service,
-    batch.partnership,
-    batch.council,
-    batch.year,
-    batch.measure,
-    batch.cashable,
-    batch.rag,
-    batch.pence,
-  ].map((a) => a.buffer as ArrayBuffer);
+  const columns = batch as unknown as Columns;
+  return COLUMNS.map((name) => columns[name].buffer as ArrayBuffer);
 }
 
 /**
@@ -77,25 +92,20 @@ export class SavingsRows {
     return index < 0 ? null : this.texts[index]!;
   }
 
+  private get columns(): Columns {
+    return this as unknown as Columns;
+  }
+
   private grow(): void {
-    const grown = <T extends { length: number; set(a: T): void }>(
-      old: T,
-      make: (n: number) => T,
-    ): T => {
-      const next = make(old.length * 2);
+    const columns = this.columns;
+    for (const name of COLUMNS) {
+      const old = columns[name];
+      const next = new (old.constructor as new (n: number) => ColumnArray)(
+        old.length * 2,
+      );
       next.set(old);
-      return next;
-    };
-    this.row = grown(this.row, (n) => new Int32Array(n));
-    this.column = grown(this.column, (n) => new Int32Array(n));
-    this.service = grown(this.service, (n) => new Int32Array(n));
-    this.partnership = grown(this.partnership, (n) => new Int32Array(n));
-    this.council = grown(this.council, (n) => new Int32Array(n));
-    this.year = grown(this.year, (n) => new Int16Array(n));
-    this.measure = grown(this.measure, (n) => new Uint8Array(n));
-    this.cashable = grown(this.cashable, (n) => new Uint8Array(n));
-    this.rag = grown(this.rag, (n) => new Int32Array(n));
-    this.pence = grown(this.pence, (n) => new BigInt64Array(n));
+      columns[name] = next;
+    }
   }
 
   /**
@@ -104,25 +114,16 @@ export class SavingsRows {
    */
   takeBatch(): SavingsBatch {
     const n = this.length;
-    const batch: SavingsBatch = {
+    const batch = {
       length: n,
-      row: this.row.slice(0, n),
-      column: this.column.slice(0, n),
-      service: this.service.slice(0, n),
-      partnership: this.partnership.slice(0, n),
-      council: this.council.slice(0, n),
-      year: this.year.slice(0, n),
-      measure: this.measure.slice(0, n),
-      cashable: this.cashable.slice(0, n),
-      rag: this.rag.slice(0, n),
-      pence: this.pence.slice(0, n),
       extra: [...this.extra],
       texts: this.texts.slice(this.textsSent),
-    };
+    } as Partial<Columns> & Pick<SavingsBatch, "length" | "extra" | "texts">;
+    for (const name of COLUMNS) batch[name] = this.columns[name].slice(0, n);
     this.textsSent = this.texts.length;
     this.length = 0;
     this.extra.clear();
-    return batch;
+    return batch as unknown as SavingsBatch;
   }
 
   /** Adds a batch taken from another SavingsRows that interned the same texts in the same order. */
@@ -130,16 +131,8 @@ export class SavingsRows {
     for (const text of batch.texts) this.intern(text);
     while (this.length + batch.length > this.row.length) this.grow();
     const at = this.length;
-    this.row.set(batch.row, at);
-    this.column.set(batch.column, at);
-    this.service.set(batch.service, at);
-    this.partnership.set(batch.partnership, at);
-    this.council.set(batch.council, at);
-    this.year.set(batch.year, at);
-    this.measure.set(batch.measure, at);
-    this.cashable.set(batch.cashable, at);
-    this.rag.set(batch.rag, at);
-    this.pence.set(batch.pence, at);
+    const from = batch as unknown as Columns;
+    for (const name of COLUMNS) this.columns[name].set(from[name], at);
     for (const [i, json] of batch.extra) this.extra.set(at + i, json);
     this.length += batch.length;
   }
@@ -154,18 +147,8 @@ export class SavingsRows {
       const extra = this.extra.get(i);
       this.extra.delete(i);
       if (drop[i - from]) continue;
-      if (to !== i) {
-        this.row[to] = this.row[i]!;
-        this.column[to] = this.column[i]!;
-        this.service[to] = this.service[i]!;
-        this.partnership[to] = this.partnership[i]!;
-        this.council[to] = this.council[i]!;
-        this.year[to] = this.year[i]!;
-        this.measure[to] = this.measure[i]!;
-        this.cashable[to] = this.cashable[i]!;
-        this.rag[to] = this.rag[i]!;
-        this.pence[to] = this.pence[i]!;
-      }
+      if (to !== i)
+        for (const name of COLUMNS) this.columns[name].copyWithin(to, i, i + 1);
       if (extra !== undefined) this.extra.set(to, extra);
       to++;
     }

@@ -12,7 +12,7 @@ import type {
 } from "./partnership-directory.js";
 import type { SheetReading } from "./read-sheet-records.js";
 import { FigureChunk } from "./figure-chunk.js";
-import type { ReferencedKeys } from "./referenced-keys.js";
+import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
   councilCodes,
   sheetContextCodes,
@@ -386,13 +386,15 @@ export async function stageAndApplyFigures(
   keys: ReferencedKeys | null,
 ): Promise<{ created: number; updated: number }> {
   if (chunk.length === 0) return { created: 0, updated: 0 };
-  if (keys) {
-    await keys.lock(em, chunk, source.reportedBy);
-    await em.execute("set local session_replication_role = replica");
-  }
-  const [result] = await executeBound<{ created: number; updated: number }>(
+  const [result] = await writeWithLockedKeys(
     em,
-    `with staged as (insert into import_savings ${stagingSelect(true)} returning *),
+    keys,
+    chunk,
+    source.reportedBy,
+    () =>
+      executeBound<{ created: number; updated: number }>(
+        em,
+        `with staged as (insert into import_savings ${stagingSelect(true)} returning *),
      written as (
        insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
          reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
@@ -414,15 +416,15 @@ export async function stageAndApplyFigures(
        returning xmax = 0 as created, import_run_id = $17::int as value_changed)
      select count(*) filter (where created)::int as created,
        count(*) filter (where not created and value_changed)::int as updated from written`,
-    [
-      source.sheet,
-      source.reportedBy,
-      source.period,
-      ...chunk.parameters(),
-      importRunId,
-    ],
+        [
+          source.sheet,
+          source.reportedBy,
+          source.period,
+          ...chunk.parameters(),
+          importRunId,
+        ],
+      ),
   );
-  if (keys) await em.execute("set local session_replication_role = origin");
   return result!;
 }
 
@@ -440,33 +442,30 @@ export async function insertFigures(
   keys: ReferencedKeys | null,
 ): Promise<number> {
   if (chunk.length === 0) return 0;
-  if (keys) {
-    await keys.lock(em, chunk, source.reportedBy);
-    await em.execute("set local session_replication_role = replica");
-  }
-  try {
-    await executeBound(
-      em,
-      `insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
+  await writeWithLockedKeys(em, keys, chunk, source.reportedBy, async () => {
+    try {
+      await executeBound(
+        em,
+        `insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
          reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
        select $17::int, sheet, cell, extra, service_id, council_id, reported_by_id, financial_year, measure,
          cashable, amount, reporting_period, rag_status
        from (${stagingSelect(false)}) n
        order by council_id, service_id, financial_year, measure, cashable`,
-      [
-        source.sheet,
-        source.reportedBy,
-        source.period,
-        ...chunk.parameters(),
-        importRunId,
-      ],
-    );
-  } catch (error) {
-    if ((error as { code?: string }).code === "23505")
-      throw new SpeculationFailed("a figure is repeated in the workbook");
-    throw error;
-  }
-  if (keys) await em.execute("set local session_replication_role = origin");
+        [
+          source.sheet,
+          source.reportedBy,
+          source.period,
+          ...chunk.parameters(),
+          importRunId,
+        ],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === "23505")
+        throw new SpeculationFailed("a figure is repeated in the workbook");
+      throw error;
+    }
+  });
   return chunk.length;
 }
 
