@@ -1,35 +1,49 @@
 import type { CouncilRecord } from "../register/council-record.js";
 import type { CouncilRegister } from "../register/resolve-council.js";
+import { splitCouncilList } from "../register/split-council-list.js";
 
 /** One council named in a cell, or why the text names none. */
 export type CouncilReading =
   | { status: "resolved"; text: string; council: CouncilRecord }
   | { status: "ambiguous"; text: string; candidates: CouncilRecord[] }
-  | { status: "unknown"; text: string };
+  | { status: "unknown"; text: string }
+  | {
+      /** The cell splits into councils in more than one equally good way. */
+      status: "ambiguous-list";
+      text: string;
+      splits: { text: string; council: CouncilRecord }[][];
+    };
 
-const LIST_SEPARATORS = /\s*(?:[,;/\n]|\s\+\s)\s*/;
-const AND_SEPARATOR = /\s+(?:&|and)\s+/i;
-const TRAILING_COUNCILS = /\s+(?:councils|authorities)$/i;
+/** A reading of one piece of text: never "ambiguous-list". */
+type SegmentReading = Exclude<CouncilReading, { status: "ambiguous-list" }>;
 
 /**
- * Reads council names through the register, with the partnership's councils as context, remembering
- * answers (a million-row tracker names a handful of councils). Lists in one cell ("CBC, BDC, NEDDC",
- * "A; B", "A & B", "A and B") are split, but never a name that is itself a council ("Cheshire West
- * and Chester", "Redcar & Cleveland").
+ * Reads council names through the register, with the partnership's (or the workbook's) councils as
+ * context and, when the sheet says, as of a date, remembering answers (a million-row tracker names
+ * a handful of councils). Lists in one cell are split by splitCouncilList.
  */
 export class CouncilLookup {
-  private readonly cache = new Map<string, CouncilReading>();
+  private readonly cache = new Map<string, SegmentReading>();
+  private readonly lists = new Map<string, CouncilReading[]>();
 
   constructor(
     private readonly register: CouncilRegister,
     private readonly context: readonly string[] = [],
+    private readonly date: string | undefined = undefined,
   ) {}
 
   /** A lookup with more context councils (GSS codes): short forms are decided among them. */
   withContext(codes: Iterable<string>): CouncilLookup {
     const merged = [...new Set([...this.context, ...codes])].sort();
     if (merged.length === this.context.length) return this;
-    return new CouncilLookup(this.register, merged);
+    return new CouncilLookup(this.register, merged, this.date);
+  }
+
+  /** A lookup reading names as of an ISO date ("Buckinghamshire" in 2015 is the county council). */
+  asOf(date: string | null): CouncilLookup {
+    const next = date ?? undefined;
+    if (next === this.date) return this;
+    return new CouncilLookup(this.register, this.context, next);
   }
 
   /** The context's GSS codes. */
@@ -38,12 +52,13 @@ export class CouncilLookup {
   }
 
   /** One council from its text. */
-  one(text: string): CouncilReading {
+  one(text: string): SegmentReading {
     const trimmed = text.trim().replace(/\s+/g, " ");
     let reading = this.cache.get(trimmed);
     if (reading) return reading;
     const result = this.register.resolveCouncil(trimmed, {
       councils: this.context,
+      ...(this.date ? { date: this.date } : {}),
     });
     reading =
       result.status === "resolved"
@@ -59,31 +74,19 @@ export class CouncilLookup {
     return reading;
   }
 
-  /** Every council a cell lists. */
+  /** Every council a cell lists (see splitCouncilList). */
   list(text: string): CouncilReading[] {
-    const whole = text.trim();
-    if (whole === "") return [];
-    const first = this.one(whole);
-    if (first.status !== "unknown") return [first];
-    const readings: CouncilReading[] = [];
-    for (const part of whole.split(LIST_SEPARATORS)) {
-      if (part === "") continue;
-      const reading = this.one(part);
-      if (reading.status !== "unknown") {
-        readings.push(reading);
-        continue;
-      }
-      const pieces = part.replace(TRAILING_COUNCILS, "").split(AND_SEPARATOR);
-      const pieceReadings = pieces.map((piece) =>
-        this.one(piece.replace(TRAILING_COUNCILS, "")),
-      );
-      if (
-        pieces.length > 1 &&
-        pieceReadings.every((r) => r.status !== "unknown")
-      )
-        readings.push(...pieceReadings);
-      else readings.push(reading);
-    }
+    let readings = this.lists.get(text);
+    if (readings) return readings;
+    const split = splitCouncilList(text, (segment) => this.one(segment), {
+      councils: this.context,
+      ...(this.date ? { date: this.date } : {}),
+    });
+    readings =
+      split.status === "ambiguous"
+        ? [{ status: "ambiguous-list", text: split.text, splits: split.splits }]
+        : split.segments.map((segment) => segment.reading);
+    this.lists.set(text, readings);
     return readings;
   }
 }
@@ -100,4 +103,17 @@ export function describeCandidates(
   return names.length > 1
     ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}${more}`
     : `${names[0] ?? "none"}${more}`;
+}
+
+/** '"A and B" + "C" (…) or "A" + "B and C" (…)': the ways a list splits, for a problem message. */
+export function describeSplits(
+  splits: readonly (readonly { text: string; council: CouncilRecord }[])[],
+): string {
+  return splits
+    .map(
+      (split) =>
+        split.map((s) => `"${s.text}"`).join(" + ") +
+        ` (${split.map((s) => `${s.council.officialName} ${s.council.gssCode}`).join(", ")})`,
+    )
+    .join(" or ");
 }

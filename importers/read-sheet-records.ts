@@ -120,6 +120,15 @@ function text(value: CellValue | undefined): string | null {
   return t === "" ? null : t.replace(/\s+/g, " ");
 }
 
+/** A cell that may list councils one per line: spacing collapsed, line breaks kept (they separate). */
+function listText(value: CellValue | undefined): string | null {
+  const t = cellText(value)
+    .split(/\s*[\r\n]+\s*/)
+    .map((line) => line.replace(/\s+/g, " "))
+    .join("\n");
+  return t === "" ? null : t;
+}
+
 /**
  * Reads one sheet: finds its header among the first 20 rows, reads the title lines above it, decides
  * its kind (or takes `--kind`), maps its columns, then coerces every row, collecting problems with
@@ -416,8 +425,8 @@ class RowReader {
     const partnersIndex = roles.get("partners");
     const hostIndex = roles.get("host");
     const annualIndex = roles.get("annualSaving");
-    const partnersText = text(this.value(row, "partners"));
-    const hostText = text(this.value(row, "host"));
+    const partnersText = listText(this.value(row, "partners"));
+    const hostText = listText(this.value(row, "host"));
     this.reading.services.push({
       row: row.number,
       cell: this.cell(this.keyColumn, row.number),
@@ -447,7 +456,7 @@ class RowReader {
 
   private readGovernance(row: SheetRow, key: string): void {
     const membershipIndex = this.map.roles.get("membership");
-    const membership = text(this.value(row, "membership"));
+    const membership = listText(this.value(row, "membership"));
     this.reading.governance.push({
       row: row.number,
       cell: this.cell(this.keyColumn, row.number),

@@ -7,6 +7,7 @@ import type { Partnership } from "../schema/partnership.js";
 import { ServiceStatus } from "../schema/service.js";
 import {
   describeCandidates,
+  describeSplits,
   type CouncilLookup,
   type CouncilReading,
 } from "./council-lookup.js";
@@ -71,6 +72,12 @@ export function councilCodes(
   const codes: string[] = [];
   for (const reading of readings) {
     if (reading.status === "resolved") codes.push(reading.council.gssCode);
+    else if (reading.status === "ambiguous-list")
+      problems.add({
+        code: "ambiguous-council",
+        ...where,
+        message: `"${reading.text}" in ${where.cell} lists councils in more than one way: ${describeSplits(reading.splits)}. Write one council per line, or their GSS codes separated by commas.`,
+      });
     else if (reading.status === "ambiguous")
       problems.add({
         code: "ambiguous-council",

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "./support/write-test-workbook.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+const CHESHIRE_EAST = "E06000049";
+const CWAC = "E06000050";
+
+async function members(partnership: string): Promise<string[]> {
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ gss_code: string }[]>(
+      `select c.gss_code from membership m join partnership p on p.id = m.partnership_id
+       join council c on c.id = m.council_id where p.name = ? order by c.gss_code`,
+      [partnership],
+    );
+  return rows.map((r) => r.gss_code);
+}
+
+async function seats(
+  partnership: string,
+): Promise<{ body: string; gss_code: string; seats: number | null }[]> {
+  return db.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `select b.name as body, c.gss_code, s.seats from governance_seat s
+       join governance_body b on b.id = s.body_id join partnership p on p.id = b.partnership_id
+       join council c on c.id = s.council_id where p.name = ? order by b.name, c.gss_code`,
+      [partnership],
+    );
+}
+
+describe("council lists in one cell", () => {
+  it("reads every common list form in service partners, governance membership and the title's partner line", async () => {
+    const forms = [
+      "Cheshire East Council & Cheshire West and Chester Council",
+      "Cheshire East and Cheshire West and Chester",
+      "Cheshire East / Cheshire West and Chester",
+      "Cheshire East; Cheshire West and Chester",
+      "Cheshire East + Cheshire West and Chester",
+      "Cheshire East\nCheshire West and Chester",
+      "Cheshire East, Cheshire West and Chester Councils",
+    ];
+    const path = await writeTestWorkbook(dir, {
+      file: "council-lists.xlsx",
+      sheets: [
+        {
+          name: "Services",
+          title: [
+            ["Partnership:", "List Partnership"],
+            [
+              "Partners:",
+              "Cheshire East Council & Cheshire West and Chester Council",
+            ],
+          ],
+          header: ["Service", "Partner councils"],
+          rows: forms.map((form, i) => [`Service ${i + 1}`, form]),
+        },
+        {
+          name: "Governance",
+          title: [["Partnership:", "List Partnership"]],
+          header: ["Body", "Membership"],
+          rows: [
+            [
+              "Joint Committee",
+              "Cheshire East Council & Cheshire West and Chester Council",
+            ],
+          ],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, path);
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe("IMPORTED");
+    expect(await members("List Partnership")).toEqual([CHESHIRE_EAST, CWAC]);
+    expect(await seats("List Partnership")).toEqual([
+      { body: "Joint Committee", gss_code: CHESHIRE_EAST, seats: null },
+      { body: "Joint Committee", gss_code: CWAC, seats: null },
+    ]);
+  });
+
+  it("names the piece that is no council, in its cell", async () => {
+    const path = await writeTestWorkbook(dir, {
+      file: "council-list-unknown.xlsx",
+      sheets: [
+        {
+          name: "Services",
+          title: [["Partnership:", "Unknown List Partnership"]],
+          header: ["Service", "Partner councils"],
+          rows: [["Payroll", "Cheshire East & Gotham City Council"]],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, path);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toMatchObject([
+      {
+        code: "unknown-council",
+        cell: "B3",
+        value: "Cheshire East & Gotham City Council",
+        message: expect.stringContaining('"Gotham City Council" in B3'),
+      },
+    ]);
+  });
+});
