@@ -1,69 +1,153 @@
-/** One benchmarked request: a GraphQL operation and the hand-written SQL that returns the same data. */
-export interface BenchQuery {
-  name: string;
+import { toGlobalId } from "../../schema/global-id.js";
+
+/** A GraphQL operation and its variables. */
+export interface GraphqlRequest {
   graphql: string;
   variables: Record<string, unknown>;
+}
+
+/**
+ * One benchmarked request: the hub's operation, PostGraphile's operation for the same data (or why
+ * PostGraphile cannot express it), and the hand-written SQL that returns the same data.
+ */
+export interface BenchQuery {
+  name: string;
+  hub: GraphqlRequest;
+  /** Selects the same objects as `hub`, field for field in the same order, so their ids compare. */
+  postgraphile: GraphqlRequest | { cannot: string };
   /** One SQL statement returning the same data (as JSON): the floor the API is compared against. */
   floorSql: string;
   floorParams: unknown[];
 }
 
+/** What the queries ask for, picked from the generated dataset. */
+export interface BenchIds {
+  /** The council with the most memberships. */
+  councilCode: string;
+  /** The 501st partnership by name. */
+  partnershipId: number;
+}
+
+/** The most PostgreSQL connections each server (hub, PostGraphile, floor) may hold. */
+export const BENCH_POOL_SIZE = 20;
+
 /** The latest figure per group, with its movement, for the floors (the same rules and plan as the API). */
-const LATEST = (where: string, limit: number) => `
+const LATEST = (
+  where: string,
+  limit?: number,
+  columns = `f.id, f.amount, f.reporting_period, f.measure, f.cashable, f.financial_year, f.service_id,
+    ${MOVEMENT("f")} as movement`,
+) => `
   select distinct on (f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0))
-    f.id, f.amount, f.reporting_period, f.measure, f.cashable, f.financial_year, f.service_id,
-    f.amount - (select prev.amount from savings_figure prev
-      where prev.service_id = f.service_id and prev.financial_year = f.financial_year
-        and prev.measure = f.measure and prev.cashable = f.cashable
-        and prev.council_id is not distinct from f.council_id and prev.reporting_period < f.reporting_period
-      order by prev.reporting_period desc limit 1) as movement
+    ${columns}
   from (select * from savings_figure f where ${where} offset 0) f
   order by f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0),
     f.reporting_period desc, f.id desc
-  limit ${limit}`;
+  ${limit === undefined ? "" : `limit ${limit}`}`;
 
-/** The fixed query set: a council page, a partnership page, the national savings summary, a deep nested list. */
-export function benchQueries(ids: {
-  councilCode: string;
-  partnershipGlobalId: string;
-  partnershipId: number;
-}): BenchQuery[] {
+/** A figure's change from the same group's previous report (exact numeric), as the API defines movement. */
+const MOVEMENT = (
+  f: string,
+) => `${f}.amount - (select prev.amount from savings_figure prev
+      where prev.service_id = ${f}.service_id and prev.financial_year = ${f}.financial_year
+        and prev.measure = ${f}.measure and prev.cashable = ${f}.cashable
+        and prev.council_id is not distinct from ${f}.council_id and prev.reporting_period < ${f}.reporting_period
+      order by prev.reporting_period desc limit 1)`;
+
+/**
+ * What PostGraphile needs to express the hub's savings lists: SQL functions, the way PostGraphile
+ * adds logic (a function taking a table row becomes a field of that type). `Council.latestSavings`
+ * is the latest report of each figure for a council, in the hub's order; `SavingsFigure.movement`
+ * its change from the previous report. Installed in the bench database only.
+ */
+export const PEER_FUNCTIONS_SQL = `
+  create or replace function council_latest_savings(c council) returns setof savings_figure
+    language sql stable as $$ ${LATEST("f.council_id = c.id", undefined, "f.*")} $$;
+  create or replace function savings_figure_movement(f savings_figure) returns numeric
+    language sql stable as $$ select ${MOVEMENT("f")} $$;`;
+
+/**
+ * The fixed query set: (a) a deep list, (b) a council page, (c) a council's first savings figures,
+ * and the partnership page and national summary, which PostGraphile cannot express.
+ */
+export function benchQueries(ids: BenchIds): BenchQuery[] {
   return [
     {
+      name: "deep list",
+      hub: {
+        graphql: `{ partnerships(first: 100) { totalCount edges { cursor node { id name
+          services(first: 10) { totalCount edges { node { id name hostCouncil { id gssCode shortName } } } }
+        } } } }`,
+        variables: {},
+      },
+      postgraphile: {
+        graphql: `{ partnerships(first: 100, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { totalCount edges { cursor node { id name
+          services(first: 10, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { totalCount edges { node { id name hostCouncil { id gssCode shortName } } } }
+        } } } }`,
+        variables: {},
+      },
+      floorSql: `select json_build_object('total', (select count(*) from partnership), 'partnerships', (select json_agg(x) from (
+          select p.id, p.name, (select count(*) from service where partnership_id = p.id) as service_count,
+            (select json_agg(y) from (select s.id, s.name, h.id as host_id, h.gss_code, h.short_name
+               from service s left join council h on h.id = s.host_council_id
+               where s.partnership_id = p.id order by s.name, s.id limit 10) y) as services
+          from partnership p order by p.name, p.id limit 100) x))`,
+      floorParams: [],
+    },
+    {
       name: "council page",
-      graphql: `query ($code: String!) { council(code: $code) { id gssCode officialName type current
-        predecessors { gssCode officialName }
-        memberships(first: 20) { totalCount edges { node { role costSharePercent partnership { id name status } } } }
-        hostedServices(first: 20) { totalCount edges { node { id name status partnership { name } } } }
-        governanceSeats { seats body { name } }
-        savings(first: 20, financialYear: "2015/16") { totalCount edges { node {
-          amount { amount } movement { amount } reportingPeriod measure cashable service { name } } } }
-      } }`,
-      variables: { code: ids.councilCode },
+      hub: {
+        graphql: `query ($code: String!) { council(code: $code) { id gssCode officialName
+          memberships(first: 20) { totalCount edges { node { id role costSharePercent partnership { id name status } } } }
+          hostedServices(first: 20) { totalCount edges { node { id name status partnership { id name } } } }
+        } }`,
+        variables: { code: ids.councilCode },
+      },
+      // Memberships are in partnership name order; PostGraphile's orderBy names only the
+      // membership's own columns, and partnership ids follow name order in the generated data.
+      postgraphile: {
+        graphql: `query ($code: String!) { councilByGssCode(gssCode: $code) { id gssCode officialName
+          memberships(first: 20, orderBy: [PARTNERSHIP_ID_ASC, PRIMARY_KEY_ASC]) { totalCount edges { node { id role costSharePercent partnership { id name status } } } }
+          servicesByHostCouncilId(first: 20, orderBy: [NAME_ASC, PRIMARY_KEY_ASC]) { totalCount edges { node { id name status partnership { id name } } } }
+        } }`,
+        variables: { code: ids.councilCode },
+      },
       floorSql: `with c as (select * from council where gss_code = $1)
         select json_build_object(
-          'council', (select row_to_json(c) from c),
-          'predecessors', (select json_agg(json_build_object('gss', p.gss_code, 'name', p.official_name) order by p.gss_code)
-             from council_succession cs join council p on p.id = cs.predecessor_id where cs.successor_id = (select id from c)),
-          'memberships', (select json_agg(x) from (select m.role, m.cost_share_percent, p.id, p.name, p.status
+          'council', (select json_build_object('id', id, 'gss', gss_code, 'name', official_name) from c),
+          'memberships', (select json_agg(x) from (select m.id, m.role, m.cost_share_percent, p.id as partnership_id, p.name, p.status
              from membership m join partnership p on p.id = m.partnership_id where m.council_id = (select id from c)
              order by p.name, m.id limit 20) x),
           'membershipCount', (select count(*) from membership where council_id = (select id from c)),
-          'hosted', (select json_agg(x) from (select s.id, s.name, s.status, p.name as partnership
+          'hosted', (select json_agg(x) from (select s.id, s.name, s.status, p.id as partnership_id, p.name as partnership
              from service s join partnership p on p.id = s.partnership_id where s.host_council_id = (select id from c)
              order by s.name, s.id limit 20) x),
-          'hostedCount', (select count(*) from service where host_council_id = (select id from c)),
-          'seats', (select json_agg(json_build_object('seats', gs.seats, 'body', b.name) order by b.name, gs.id)
-             from governance_seat gs join governance_body b on b.id = gs.body_id where gs.council_id = (select id from c)),
-          'savings', (select json_agg(x) from (select l.*, s.name from (${LATEST("f.council_id = (select id from c) and f.financial_year = 2015", 20)}) l
-             join service s on s.id = l.service_id) x),
-          'savingsCount', (select count(*) from (select distinct f.service_id, f.measure, f.cashable from savings_figure f
-             where f.council_id = (select id from c) and f.financial_year = 2015) t))`,
+          'hostedCount', (select count(*) from service where host_council_id = (select id from c)))`,
+      floorParams: [ids.councilCode],
+    },
+    {
+      name: "council savings",
+      hub: {
+        graphql: `query ($code: String!) { council(code: $code) { id
+          savings(first: 50) { edges { cursor node { id financialYear measure cashable reportingPeriod
+            amount { amount } movement { amount } } } }
+        } }`,
+        variables: { code: ids.councilCode },
+      },
+      postgraphile: {
+        graphql: `query ($code: String!) { councilByGssCode(gssCode: $code) { id
+          latestSavings(first: 50) { edges { cursor node { id financialYear measure cashable reportingPeriod
+            amount movement } } }
+        } }`,
+        variables: { code: ids.councilCode },
+      },
+      floorSql: `select json_agg(x) from (${LATEST("f.council_id = (select id from council where gss_code = $1)", 50)}) x`,
       floorParams: [ids.councilCode],
     },
     {
       name: "partnership page",
-      graphql: `query ($id: ID!) { partnership(id: $id) { id name status description
+      hub: {
+        graphql: `query ($id: ID!) { partnership(id: $id) { id name status description
         members { role costSharePercent council { gssCode shortName } }
         services(first: 20) { totalCount edges { node { id name status category
           hostCouncil { shortName } governingBody { name } } } }
@@ -72,7 +156,12 @@ export function benchQueries(ids: {
         savingsSummary { financialYear measures { measure cashable { amount } nonCashable { amount } total { amount }
           byCouncil { council { shortName } total { amount } } } }
       } }`,
-      variables: { id: ids.partnershipGlobalId },
+        variables: { id: toGlobalId("Partnership", ids.partnershipId) },
+      },
+      postgraphile: {
+        cannot:
+          "savingsSummary sums the latest report of each figure per year, measure and council; PostGraphile would need that whole query written as a SQL function (the floor itself), and members are ordered by the council's name, a related column its orderBy cannot name",
+      },
       floorSql: `with p as (select * from partnership where id = $1),
         latest as (select distinct on (f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0))
             f.service_id, f.council_id, f.financial_year, f.measure, f.cashable, f.amount
@@ -104,10 +193,16 @@ export function benchQueries(ids: {
     },
     {
       name: "national savings summary",
-      graphql: `{ savingsSummary(financialYear: "2015/16") { financialYear measures { measure
+      hub: {
+        graphql: `{ savingsSummary(financialYear: "2015/16") { financialYear measures { measure
         cashable { amount } nonCashable { amount } total { amount }
         byCouncil { council { gssCode shortName } cashable { amount } nonCashable { amount } total { amount } } } } }`,
-      variables: {},
+        variables: {},
+      },
+      postgraphile: {
+        cannot:
+          "exact sums of the latest report of each figure, with partnership totals counted instead of their councils' shares: an aggregate PostGraphile has no field for short of writing the floor as a SQL function",
+      },
       floorSql: `with latest as (select distinct on (f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0))
             f.service_id, f.council_id, f.financial_year, f.measure, f.cashable, f.amount
           from savings_figure f where f.financial_year = 2015
@@ -120,27 +215,6 @@ export function benchQueries(ids: {
           'byCouncil', (select json_agg(x) from (select l.measure, c.gss_code, c.short_name,
              sum(l.amount) filter (where l.cashable) as cashable, sum(l.amount) filter (where not l.cashable) as non_cashable,
              sum(l.amount) as total from latest l join council c on c.id = l.council_id group by 1, 2, 3 order by 1, 3) x))`,
-      floorParams: [],
-    },
-    {
-      name: "deep nested list",
-      graphql: `{ partnerships(first: 100) { totalCount edges { cursor node { id name
-        services(first: 10) { totalCount edges { node { id name
-          hostCouncil { gssCode shortName
-            savings(first: 5) { totalCount edges { node { id amount { amount } movement { amount } reportingPeriod } } } }
-        } } }
-      } } } }`,
-      variables: {},
-      floorSql: `select json_build_object('total', (select count(*) from partnership), 'partnerships', (select json_agg(x) from (
-          select p.id, p.name, (select count(*) from service where partnership_id = p.id) as service_count,
-            (select json_agg(y) from (select s.id, s.name,
-               (select json_build_object('gss', c.gss_code, 'name', c.short_name,
-                  'count', (select count(*) from (select distinct f.service_id, f.financial_year, f.measure, f.cashable
-                            from savings_figure f where f.council_id = c.id) t),
-                  'savings', (select json_agg(z) from (${LATEST("f.council_id = c.id", 5)}) z))
-                from council c where c.id = s.host_council_id) as host
-             from service s where s.partnership_id = p.id order by s.name, s.id limit 10) y) as services
-          from partnership p order by p.name, p.id limit 100) x))`,
       floorParams: [],
     },
   ];

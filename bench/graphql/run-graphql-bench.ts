@@ -1,145 +1,407 @@
-import "reflect-metadata";
-import pg from "pg";
-import { performance } from "node:perf_hooks";
-import { ensureDatabase, openDatabase } from "../../db/database-url.js";
-import { loadCouncilRegister } from "../../db/load-council-register.js";
-import { migrate, openOrm } from "../../db/open-orm.js";
-import { CouncilRegister } from "../../register/resolve-council.js";
-import { toGlobalId } from "../../schema/global-id.js";
-import { Role } from "../../schema/role.js";
-import { createToken } from "../../server/auth/token-service.js";
-import { operatorCaller } from "../../server/caller.js";
-import { startHub } from "../../server/start-hub.js";
-import { benchQueries, type BenchQuery } from "./bench-queries.js";
-import { generateNationalDataset } from "./generate-national-dataset.js";
+import autocannon from "autocannon";
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findProjectRoot } from "../../db/project-root.js";
+import { fromGlobalId } from "../../schema/global-id.js";
+import { SSHUB_NODE_FLAGS } from "../sshub-node-flags.js";
+import type { ChildReady, ChildStats } from "./bench-child.js";
+import {
+  benchQueries,
+  type BenchQuery,
+  type GraphqlRequest,
+} from "./bench-queries.js";
+import { prepareBenchDatabase } from "./prepare-bench-database.js";
 
-// `npm run bench:graphql`: a national-scale hub in its own database (sshub_bench, on the embedded
-// cluster or DATABASE_URL's server), the API on 127.0.0.1, and a fixed query set measured per query.
+// `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --profile]`: the hub, PostGraphile 5
+// and the hand-written SQL floors, each in its own process on one national-scale database, measured
+// in alternation (hub, PostGraphile, floor for a request, then the next request; three rounds) with
+// autocannon at 16 connections. --profile writes the hub's CPU profile to bench/out/profiles/.
 
-const SEQUENTIAL_RUNS = 30;
-const WARM_UP_RUNS = 3;
-const CLIENTS = 16;
-/** Each concurrent client stops after this many requests or this many milliseconds, whichever first. */
-const REQUESTS_PER_CLIENT = 25;
-const CONCURRENT_MS = 5_000;
-const FLOOR_RUNS = 15;
+const args = process.argv.slice(2);
+const QUICK = args.includes("--quick");
+const PROFILE = args.includes("--profile");
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const ROUNDS = QUICK ? 1 : 3;
+const CONNECTIONS = 16;
+/**
+ * About how long each request, server and round is loaded for: as many requests as the server's
+ * last throughput gives in that time (twice the connections at least), each waited for to the end,
+ * so that slow servers are measured on whole requests too. A warm-up of one request per connection
+ * comes first.
+ */
+const SECONDS = 4;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-}
-
-/** The bench's API token (national, finance: every query of the set is allowed). */
-let authorization = "";
-
-async function post(url: string, query: BenchQuery): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization },
-    body: JSON.stringify({ query: query.graphql, variables: query.variables }),
-  });
-  const body = (await response.json()) as { errors?: unknown[] };
-  if (!response.ok || body.errors)
-    throw new Error(`${query.name}: ${JSON.stringify(body).slice(0, 500)}`);
-  return performance.now() - started;
-}
-
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(findProjectRoot(here), "bench", "out");
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const handle = await openDatabase({ log });
-const url = await ensureDatabase(handle.url, "sshub_bench");
-let statements = 0;
-const orm = await openOrm(url, {
-  debug: ["query"],
-  logger: () => void statements++,
-  pool: { min: 2, max: 20 },
+
+type TargetName = "hub" | "PostGraphile" | "floor";
+
+/** A server under test: its process, URL and how a request of the set is sent to it. */
+interface Target {
+  name: TargetName;
+  child: ChildProcess;
+  url: string;
+  /** The HTTP request for `query`, or null where this server cannot answer it. */
+  request(
+    query: BenchQuery,
+    index: number,
+  ): { url: string; headers: Record<string, string>; body: string } | null;
+}
+
+function startChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  execArgv: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(join(here, script), [], {
+    env,
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      reject(new Error(`${script} exited with ${code} before listening`)),
+    );
+    child.once("message", (message) =>
+      resolve({ child, url: (message as ChildReady).ready }),
+    );
+  });
+}
+
+function statsOf(child: ChildProcess): Promise<ChildStats> {
+  return new Promise((resolve) => {
+    child.once("message", (message) => resolve(message as ChildStats));
+    child.send("stats");
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill(), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.send("stop");
+  });
+}
+
+const graphqlRequest = (
+  url: string,
+  request: GraphqlRequest,
+  headers: Record<string, string> = {},
+) => ({
+  url,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify({
+    query: request.graphql,
+    variables: request.variables,
+  }),
 });
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-try {
-  await migrate(orm);
-  await loadCouncilRegister(orm.em.fork(), CouncilRegister.default().records);
-  log("generating the national dataset…");
-  const t0 = performance.now();
-  const counts = await generateNationalDataset(client);
-  log(
-    `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`,
-  );
-  const { rows: busiest } = await client.query<{ gss_code: string }>(
-    `select c.gss_code from council c join membership m on m.council_id = c.id
-     group by c.id order by count(*) desc, c.gss_code limit 1`,
-  );
-  const { rows: partnership } = await client.query<{ id: number }>(
-    "select id from partnership order by name limit 1 offset 500",
-  );
-  const queries = benchQueries({
-    councilCode: busiest[0]!.gss_code,
-    partnershipId: partnership[0]!.id,
-    partnershipGlobalId: toGlobalId("Partnership", partnership[0]!.id),
+
+async function send(
+  request: NonNullable<ReturnType<Target["request"]>>,
+): Promise<unknown> {
+  const response = await fetch(request.url, {
+    method: "POST",
+    headers: request.headers,
+    body: request.body,
   });
-  const { token } = await createToken(orm.em.fork(), {
-    name: `bench ${Date.now()}`,
-    role: Role.FINANCE,
-    councils: [],
-    expires: "1d",
-    createdBy: operatorCaller(),
-  });
-  authorization = `Bearer ${token}`;
-  // The bench's own hub: no rate limit (the concurrent runs send thousands of requests a minute).
-  process.env.SSHUB_RATE_LIMIT = "0";
-  const hub = await startHub({
-    orm,
-    port: 0,
-    host: "127.0.0.1",
-    production: true,
-    log,
-  });
-  const results = [];
-  try {
-    for (const query of queries) {
-      for (let i = 0; i < WARM_UP_RUNS; i++) await post(hub.url, query);
-      statements = 0;
-      await post(hub.url, query);
-      const perRequest = statements;
-      const latencies: number[] = [];
-      for (let i = 0; i < SEQUENTIAL_RUNS; i++)
-        latencies.push(await post(hub.url, query));
-      latencies.sort((a, b) => a - b);
-      let done = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async () => {
-          for (let i = 0; i < REQUESTS_PER_CLIENT; i++) {
-            if (performance.now() - started > CONCURRENT_MS) break;
-            await post(hub.url, query);
-            done++;
-          }
-        }),
-      );
-      const throughput = done / ((performance.now() - started) / 1000);
-      const floors: number[] = [];
-      for (let i = 0; i < FLOOR_RUNS + 2; i++) {
-        const t = performance.now();
-        await client.query(query.floorSql, query.floorParams);
-        if (i >= 2) floors.push(performance.now() - t);
-      }
-      floors.sort((a, b) => a - b);
-      const row = {
-        query: query.name,
-        statements: perRequest,
-        medianMs: +percentile(latencies, 0.5).toFixed(1),
-        p95Ms: +percentile(latencies, 0.95).toFixed(1),
-        requestsPerSecond16: +throughput.toFixed(1),
-        floorSqlMedianMs: +percentile(floors, 0.5).toFixed(1),
-      };
-      results.push(row);
-      log(JSON.stringify(row));
+  const text = await response.text();
+  const body = JSON.parse(text) as { errors?: unknown };
+  if (!response.ok || (body && typeof body === "object" && body.errors))
+    throw new Error(`${request.url}: ${text.slice(0, 500)}`);
+  return body;
+}
+
+/** The database id of a global id: the hub's (base64url "Type:id") or PostGraphile's (base64 JSON ["types", id]). */
+function databaseId(id: string, server: TargetName): number {
+  if (server === "hub") return fromGlobalId(id).id;
+  const decoded = JSON.parse(Buffer.from(id, "base64").toString("utf8"));
+  return decoded.at(-1) as number;
+}
+
+/**
+ * What must match between the two servers' answers: every object's database id, every count
+ * and every amount (the hub's Money objects and PostGraphile's numeric strings alike), in order.
+ */
+function identity(value: unknown, server: TargetName, out: unknown[] = []) {
+  if (Array.isArray(value))
+    for (const item of value) identity(item, server, out);
+  else if (value && typeof value === "object")
+    for (const [key, field] of Object.entries(value)) {
+      if (key === "id") out.push(databaseId(field as string, server));
+      else if (key === "totalCount") out.push(field);
+      else if (
+        (key === "amount" || key === "movement") &&
+        typeof field !== "object"
+      )
+        out.push(field);
+      else identity(field, server, out);
     }
-  } finally {
-    await hub.stop();
+  return out;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const round = (value: number, digits = 1) => +value.toFixed(digits);
+
+interface Cell {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest: number;
+  errors: number;
+}
+
+async function load(
+  target: Target,
+  request: NonNullable<ReturnType<Target["request"]>>,
+  amount: number,
+): Promise<Cell> {
+  const before = await statsOf(target.child);
+  const result = await autocannon({
+    url: request.url,
+    method: "POST",
+    headers: request.headers,
+    body: request.body,
+    connections: CONNECTIONS,
+    amount,
+    // autocannon's default of 10 s would count a slow server's requests as errors.
+    timeout: 120,
+  });
+  const after = await statsOf(target.child);
+  const done = result.requests.total;
+  return {
+    requestsPerSecond: done / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / done,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const started = performance.now();
+const db = await prepareBenchDatabase(log);
+const queries = benchQueries(db.ids).filter(
+  (query) => !ONLY || query.name === ONLY,
+);
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  GRAPHILE_ENV: "production",
+  SSHUB_RATE_LIMIT: "0",
+  BENCH_DATABASE_URL: db.url,
+  BENCH_IDS: JSON.stringify(db.ids),
+};
+const profileDir = join(outDir, "profiles");
+if (PROFILE) mkdirSync(profileDir, { recursive: true });
+const [hub, peer, floor] = await Promise.all([
+  startChild("serve-hub.js", env, [
+    ...SSHUB_NODE_FLAGS,
+    ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+  ]),
+  startChild("serve-postgraphile.js", env, []),
+  startChild("serve-floor.js", env, []),
+]);
+const allQueries = benchQueries(db.ids);
+const targets: Target[] = [
+  {
+    name: "hub",
+    ...hub,
+    request: (query) =>
+      graphqlRequest(hub.url, query.hub, { authorization: db.authorization }),
+  },
+  {
+    name: "PostGraphile",
+    ...peer,
+    request: (query) =>
+      "cannot" in query.postgraphile
+        ? null
+        : graphqlRequest(peer.url, query.postgraphile),
+  },
+  {
+    name: "floor",
+    ...floor,
+    request: (query) => ({
+      url: `${floor.url}${allQueries.findIndex((q) => q.name === query.name)}`,
+      headers: {},
+      body: "{}",
+    }),
+  },
+];
+const cpu = cpus();
+const machine = `${cpu.length} × ${cpu[0]?.model ?? "?"}, load average ${loadavg()
+  .map((n) => n.toFixed(1))
+  .join(" ")} at the start`;
+log(machine);
+
+try {
+  // 1. Both servers answer with the same data: the same ids, counts and amounts in the same order.
+  for (const query of queries) {
+    const [ours, theirs] = await Promise.all([
+      send(targets[0]!.request(query, 0)!),
+      "cannot" in query.postgraphile
+        ? null
+        : send(targets[1]!.request(query, 0)!),
+    ]);
+    await send(targets[2]!.request(query, 0)!).catch(() => {
+      throw new Error(`${query.name}: the floor SQL failed`);
+    });
+    if (theirs === null) continue;
+    const a = JSON.stringify(identity(ours, "hub"));
+    const b = JSON.stringify(identity(theirs, "PostGraphile"));
+    if (a !== b)
+      throw new Error(
+        `${query.name}: the hub and PostGraphile answer differently:\nhub:          ${a.slice(0, 400)}\nPostGraphile: ${b.slice(0, 400)}`,
+      );
+    log(
+      `${query.name}: the hub and PostGraphile return the same ${identity(ours, "hub").length} ids, counts and amounts`,
+    );
   }
-  console.table(results);
+
+  // 2. Statements per request (one request after a warm-up), from each server's own count.
+  const statements = new Map<string, number>();
+  for (const query of queries)
+    for (const target of targets) {
+      const request = target.request(query, 0);
+      if (!request) continue;
+      await send(request);
+      const before = await statsOf(target.child);
+      await send(request);
+      const after = await statsOf(target.child);
+      statements.set(
+        `${query.name}|${target.name}`,
+        after.statements - before.statements,
+      );
+    }
+
+  // 3. Load, in alternation: for each round, each request, each server in turn.
+  const cells = new Map<string, Cell[]>();
+  const throughput = new Map<string, number>();
+  for (let r = 1; r <= ROUNDS; r++) {
+    for (const query of queries)
+      for (const target of targets) {
+        const request = target.request(query, 0);
+        if (!request) continue;
+        const key = `${query.name}|${target.name}`;
+        if (!throughput.has(key))
+          throughput.set(
+            key,
+            (await load(target, request, CONNECTIONS)).requestsPerSecond,
+          );
+        const cell = await load(
+          target,
+          request,
+          Math.max(2 * CONNECTIONS, Math.round(throughput.get(key)! * SECONDS)),
+        );
+        throughput.set(key, cell.requestsPerSecond);
+        cells.set(key, [...(cells.get(key) ?? []), cell]);
+        log(
+          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request${cell.errors ? `, ${cell.errors} ERRORS` : ""}`,
+        );
+      }
+  }
+  const memory = await Promise.all(targets.map((t) => statsOf(t.child)));
+
+  const rows = [];
+  const ratios = [];
+  for (const query of queries) {
+    const of = (name: TargetName) => cells.get(`${query.name}|${name}`);
+    for (const target of targets) {
+      const runs = of(target.name);
+      if (!runs) continue;
+      rows.push({
+        request: query.name,
+        server: target.name,
+        "req/s": round(median(runs.map((c) => c.requestsPerSecond))),
+        "p50 ms": round(median(runs.map((c) => c.p50Ms))),
+        "p99 ms": round(median(runs.map((c) => c.p99Ms))),
+        "CPU ms/req": round(median(runs.map((c) => c.cpuMsPerRequest)), 2),
+        "SQL/req": statements.get(`${query.name}|${target.name}`),
+        errors: runs.reduce((n, c) => n + c.errors, 0),
+      });
+    }
+    const hubRuns = of("hub")!;
+    const perRound = (name: TargetName) => {
+      const other = of(name);
+      return other
+        ? hubRuns.map(
+            (c, i) => c.requestsPerSecond / other[i]!.requestsPerSecond,
+          )
+        : null;
+    };
+    const vsPeer = perRound("PostGraphile");
+    const vsFloor = perRound("floor")!;
+    const peerRuns = of("PostGraphile");
+    ratios.push({
+      request: query.name,
+      "hub/PostGraphile req/s": vsPeer
+        ? round(median(vsPeer), 2)
+        : "cannot express",
+      "per round": vsPeer ? vsPeer.map((x) => x.toFixed(2)).join(" ") : "",
+      "PostGraphile/hub CPU per req": peerRuns
+        ? round(
+            median(peerRuns.map((c) => c.cpuMsPerRequest)) /
+              median(hubRuns.map((c) => c.cpuMsPerRequest)),
+            2,
+          )
+        : "",
+      "hub/floor req/s": round(median(vsFloor), 2),
+      "per round ": vsFloor.map((x) => x.toFixed(2)).join(" "),
+    });
+  }
+  const memoryRows = targets.map((target, i) => ({
+    server: target.name,
+    "RSS at the end MB": Math.round(memory[i]!.rssBytes / 2 ** 20),
+    "max RSS MB": Math.round(memory[i]!.maxRssBytes / 2 ** 20),
+  }));
+  console.log(
+    `\n${machine}; ${ROUNDS} round(s) of about ${SECONDS} s per request and server, ${CONNECTIONS} connections; medians over the rounds.`,
+  );
+  console.table(rows);
+  console.log(
+    "Ratios (median of the per-round ratios; the servers alternate, so a round's ratio compares like with like on this shared machine):",
+  );
+  console.table(ratios);
+  console.table(memoryRows);
+  for (const query of queries)
+    if ("cannot" in query.postgraphile)
+      console.log(
+        `PostGraphile cannot express "${query.name}": ${query.postgraphile.cannot}.`,
+      );
+  console.log(
+    `Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+  );
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, "graphql-bench.json"),
+    JSON.stringify(
+      {
+        machine,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        rows,
+        ratios,
+        memory: memoryRows,
+        cells: Object.fromEntries(cells),
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
-  await client.end();
-  await orm.close();
-  await handle.release();
+  await Promise.all(targets.map((t) => stopChild(t.child)));
+  await db.release();
 }

@@ -8,6 +8,7 @@ import { ensureDatabase, openDatabase } from "../../db/database-url.js";
 import { loadCouncilRegister } from "../../db/load-council-register.js";
 import { migrate, openOrm } from "../../db/open-orm.js";
 import { CouncilRegister } from "../../register/resolve-council.js";
+import { SSHUB_NODE_FLAGS } from "../sshub-node-flags.js";
 import { writeLongTracker } from "./write-long-tracker.js";
 
 // `npm run bench:import [-- 100000 1000000]`: generates long savings trackers (kept in bench/out/),
@@ -30,8 +31,6 @@ const handle = await openDatabase({
 });
 const phase = join(root, "dist", "bench", "import", "bench-phase.js");
 const RUNS = 3;
-/** The V8 flags bin/sshub.js starts Node with. */
-const SSHUB_NODE_FLAGS = ["--max-semi-space-size=16"];
 
 interface Phase {
   rows: number;
