@@ -14,7 +14,8 @@ import type {
 /**
  * Loads what the reconciliations of `partnerships` need in two SQL statements, however many
  * partnerships, services, councils or figures: the memberships with their councils, and the
- * year's figures of the measure up to `asOf` with their services, councils and import runs.
+ * year's figures of the measure up to `asOf` with their services, councils, reporting councils
+ * and import runs. The order they come in does not matter: the source rule decides.
  */
 export async function loadReconciliationInputs(
   em: EntityManager,
@@ -38,7 +39,7 @@ export async function loadReconciliationInputs(
       ...(query.asOf ? { reportingPeriod: { $lte: query.asOf } } : {}),
     },
     {
-      populate: ["service", "council", "importRun"],
+      populate: ["service", "council", "reportedBy", "importRun"],
       orderBy: { id: "asc" },
     },
   );

@@ -7,7 +7,12 @@ import type { SavingsFigure } from "../schema/savings-figure.js";
 import type { Service } from "../schema/service.js";
 import { toPence } from "../schema/money.js";
 import { allocateShares } from "./allocate-shares.js";
-import { latestFigures } from "./latest-figures.js";
+import {
+  FigureSource,
+  figureSourceOf,
+  latestFigurePerSource,
+  preferredReport,
+} from "../schema/savings-figure-key.js";
 import type {
   KindTotal,
   PartnershipReconciliation,
@@ -69,18 +74,72 @@ function claimStatus(
 interface Group {
   service: Service;
   cashable: boolean;
-  total: SavingsFigure | null;
+  /** Each source's latest report of the partnership's total. */
+  totals: SavingsFigure[];
+  /** Councils' own reports (their claims), by council id. */
   claims: Map<number, SavingsFigure>;
+  /** The host's and the partnership's reports of a council's share, by council id. */
+  shares: Map<number, SavingsFigure[]>;
+}
+
+function groupOf(groups: Map<string, Group>, figure: SavingsFigure): Group {
+  const key = `${figure.service.id}|${figure.cashable}`;
+  let group = groups.get(key);
+  if (!group) {
+    group = {
+      service: figure.service,
+      cashable: figure.cashable,
+      totals: [],
+      claims: new Map(),
+      shares: new Map(),
+    };
+    groups.set(key, group);
+  }
+  return group;
+}
+
+/** Sorts the figures into groups by the source rule (schema/savings-figure-key.ts). */
+function groupFigures(figures: readonly SavingsFigure[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const figure of figures) {
+    const group = groupOf(groups, figure);
+    if (!figure.council) group.totals.push(figure);
+    else if (figureSourceOf(figure) === FigureSource.OWN)
+      group.claims.set(figure.council.id, figure);
+    else {
+      const shares = group.shares.get(figure.council.id) ?? [];
+      shares.push(figure);
+      group.shares.set(figure.council.id, shares);
+    }
+  }
+  return [...groups.values()].sort(
+    (a, b) =>
+      a.service.name.localeCompare(b.service.name, "en") ||
+      a.service.id - b.service.id ||
+      Number(b.cashable) - Number(a.cashable),
+  );
+}
+
+function reportedShareNote(figure: SavingsFigure): string {
+  return figureSourceOf(figure) === FigureSource.PARTNERSHIP
+    ? "Share as the partnership's tracker reports it."
+    : "Share as the host's tracker reports it.";
 }
 
 /**
  * Reconciles one partnership's savings for a year and measure: a pure function of the loaded
- * figures and memberships, so the API, the CLI and the workbook all show the same answer.
+ * figures and memberships, so the API, the CLI and the workbook all show the same answer, whatever
+ * order the figures were imported in.
  *
- * Per service and kind (cashable and non-cashable never mix): members in the year share the
- * partnership's total (council-less figure) by `allocateShares`; each member's claim is set against
- * its share (MATCHED within the tolerance, else OVER_ or UNDER_CLAIMED, MISSING_CLAIM without one);
- * without a total a member's claim is CLAIM_WITHOUT_TOTAL; a claim by any other council is
+ * The source rule (schema/savings-figure-key.ts) decides what each figure is: a council's own report
+ * is its claim; the host's or the partnership's report for a council is the expected share
+ * (REPORTED, beating agreed and equal shares); a council-less figure is the total (the latest
+ * month's; the partnership's own before the host's, the other shown beside it).
+ *
+ * Per service and kind (cashable and non-cashable never mix): members in the year take the
+ * reported share, else their part of the total by `allocateShares`; each member's claim is set
+ * against it (MATCHED within the tolerance, else OVER_ or UNDER_CLAIMED, MISSING_CLAIM without one);
+ * without either a member's claim is CLAIM_WITHOUT_TOTAL; a claim by any other council is
  * NON_MEMBER_CLAIM. Claims exceeding a total are flagged as double counting.
  */
 export function reconcilePartnership(
@@ -89,7 +148,7 @@ export function reconcilePartnership(
 ): PartnershipReconciliation {
   const { partnership } = input;
   const year = query.financialYear;
-  const figures = latestFigures(
+  const figures = latestFigurePerSource(
     input.figures.filter(
       (figure) =>
         figure.financialYear === year && figure.measure === query.measure,
@@ -106,80 +165,64 @@ export function reconcilePartnership(
       .map((m) => [m.council.id, m]),
   );
 
-  const groups = new Map<string, Group>();
-  for (const figure of figures) {
-    const key = `${figure.service.id}|${figure.cashable}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        service: figure.service,
-        cashable: figure.cashable,
-        total: null,
-        claims: new Map(),
-      };
-      groups.set(key, group);
-    }
-    if (figure.council) group.claims.set(figure.council.id, figure);
-    else group.total = figure;
-  }
-  const ordered = [...groups.values()].sort(
-    (a, b) =>
-      a.service.name.localeCompare(b.service.name, "en") ||
-      a.service.id - b.service.id ||
-      Number(b.cashable) - Number(a.cashable),
-  );
-
   const warnings = new Set<string>();
   const lines: ReconciliationLine[] = [];
   const services: ServiceTotal[] = [];
   const equalNote = members.every((m) => m.costSharePercent == null)
     ? "Equal share: no cost share is agreed."
     : "Equal part of what the agreed cost shares leave: no cost share is agreed for this member.";
-  for (const group of ordered) {
+  for (const group of groupFigures(figures)) {
     const base = {
       partnership,
       service: group.service,
       cashable: group.cashable,
     };
-    const totalPence = group.total ? amount(group.total) : null;
-    if (group.total && totalPence !== null) {
-      const { shares, warnings: shareWarnings } = allocateShares(
-        totalPence,
-        members.map((m) => ({
-          key: String(m.council.id),
-          gssCode: m.council.gssCode,
-          percent: m.costSharePercent ?? null,
-        })),
-      );
-      shareWarnings.forEach((warning) => warnings.add(warning));
-      members.forEach((membership, index) => {
-        const share = shares[index]!;
-        const claim = group.claims.get(membership.council.id) ?? null;
-        const claimedPence = claim ? amount(claim) : null;
-        lines.push({
-          ...base,
-          council: membership.council,
-          membership,
-          shareBasis: share.basis,
-          appliedPercent: share.appliedPercent,
-          totalPence,
-          expectedPence: share.pence,
-          claimedPence,
-          variancePence:
-            claimedPence === null ? null : claimedPence - share.pence,
-          status:
-            claimedPence === null
-              ? ReconciliationStatus.MISSING_CLAIM
-              : claimStatus(claimedPence, share.pence, query.tolerancePence),
-          note: share.basis === ShareBasis.EQUAL ? equalNote : null,
-          totalFigure: group.total,
-          claimFigure: claim,
-        });
-      });
-    } else {
-      for (const membership of members) {
-        const claim = group.claims.get(membership.council.id);
-        if (!claim) continue;
+    const { chosen: totalFigure, others: otherTotalFigures } = preferredReport(
+      group.totals,
+    );
+    const totalPence = totalFigure ? amount(totalFigure) : null;
+    const reported = new Map(
+      members.map((m) => [
+        m.council.id,
+        preferredReport(group.shares.get(m.council.id) ?? []).chosen,
+      ]),
+    );
+    const allocated =
+      totalPence === null
+        ? null
+        : allocateShares(
+            totalPence,
+            members.map((m) => ({
+              key: String(m.council.id),
+              gssCode: m.council.gssCode,
+              percent: m.costSharePercent ?? null,
+            })),
+          );
+    // Agreed-share warnings matter only where a member's share came from them.
+    if (allocated && members.some((m) => !reported.get(m.council.id)))
+      allocated.warnings.forEach((warning) => warnings.add(warning));
+    members.forEach((membership, index) => {
+      const claim = group.claims.get(membership.council.id) ?? null;
+      const claimedPence = claim ? amount(claim) : null;
+      const shareFigure = reported.get(membership.council.id) ?? null;
+      const share = allocated?.shares[index] ?? null;
+      const expected = shareFigure
+        ? {
+            pence: amount(shareFigure),
+            basis: ShareBasis.REPORTED,
+            appliedPercent: null,
+            note: reportedShareNote(shareFigure),
+          }
+        : share
+          ? {
+              pence: share.pence,
+              basis: share.basis,
+              appliedPercent: share.appliedPercent,
+              note: share.basis === ShareBasis.EQUAL ? equalNote : null,
+            }
+          : null;
+      if (!expected) {
+        if (!claim) return;
         lines.push({
           ...base,
           council: membership.council,
@@ -188,14 +231,43 @@ export function reconcilePartnership(
           appliedPercent: null,
           totalPence: null,
           expectedPence: null,
-          claimedPence: amount(claim),
+          claimedPence,
           variancePence: null,
           status: ReconciliationStatus.CLAIM_WITHOUT_TOTAL,
           note: `The partnership reports no ${group.cashable ? "cashable" : "non-cashable"} total for this service to share.`,
           totalFigure: null,
           claimFigure: claim,
+          shareFigure: null,
         });
+        return;
       }
+      lines.push({
+        ...base,
+        council: membership.council,
+        membership,
+        shareBasis: expected.basis,
+        appliedPercent: expected.appliedPercent,
+        totalPence,
+        expectedPence: expected.pence,
+        claimedPence,
+        variancePence:
+          claimedPence === null ? null : claimedPence - expected.pence,
+        status:
+          claimedPence === null
+            ? ReconciliationStatus.MISSING_CLAIM
+            : claimStatus(claimedPence, expected.pence, query.tolerancePence),
+        note: expected.note,
+        totalFigure,
+        claimFigure: claim,
+        shareFigure,
+      });
+    });
+    for (const councilId of group.shares.keys()) {
+      if (memberByCouncil.has(councilId)) continue;
+      const council = group.shares.get(councilId)![0]!.council!;
+      warnings.add(
+        `${group.service.name}: a share is reported for ${council.shortName} (${council.gssCode}), which is not a member in ${formatFinancialYear(year)}; it is left out.`,
+      );
     }
     const outsiders = [...group.claims.values()]
       .filter((claim) => !memberByCouncil.has(claim.council!.id))
@@ -219,8 +291,9 @@ export function reconcilePartnership(
         note: former
           ? `Not a member in ${formatFinancialYear(year)} (${[joined && `joined ${joined}`, left && `left ${left}`].filter(Boolean).join(", ")}).`
           : "Not a member of the partnership.",
-        totalFigure: group.total,
+        totalFigure,
         claimFigure: claim,
+        shareFigure: null,
       });
     }
     const claimedPence = [...group.claims.values()].reduce(
@@ -237,7 +310,8 @@ export function reconcilePartnership(
         totalPence !== null &&
         group.claims.size > 0 &&
         claimedPence > totalPence,
-      totalFigure: group.total,
+      totalFigure,
+      otherTotalFigures,
     });
   }
 

@@ -1,6 +1,7 @@
 import { formatFinancialYear } from "../schema/financial-year.js";
 import { fromPence, toPence } from "../schema/money.js";
 import type { SavingsFigure } from "../schema/savings-figure.js";
+import { figureSourceOf } from "../schema/savings-figure-key.js";
 import type { PartnershipReconciliation } from "./reconciliation.js";
 
 function money(pence: bigint | null): string | null {
@@ -15,6 +16,9 @@ function figure(f: SavingsFigure | null) {
     reportingPeriod: f.reportingPeriod,
     sourceSheet: f.sourceSheet ?? null,
     sourceCell: f.sourceCell ?? null,
+    // The tracker's submitter (null: the partnership's own), which decides whose figure it is.
+    reportedBy: f.reportedBy?.gssCode ?? null,
+    source: figureSourceOf(f),
     importRun: f.importRun ? f.importRun.id : null,
   };
 }
@@ -51,6 +55,7 @@ export function reconciliationToJson(r: PartnershipReconciliation) {
       note: line.note,
       totalFigure: figure(line.totalFigure),
       claimFigure: figure(line.claimFigure),
+      shareFigure: figure(line.shareFigure),
     })),
     services: r.services.map((s) => ({
       service: s.service.name,
@@ -59,6 +64,8 @@ export function reconciliationToJson(r: PartnershipReconciliation) {
       claimed: fromPence(s.claimedPence),
       difference: money(s.differencePence),
       doubleCounting: s.doubleCounting,
+      totalFigure: figure(s.totalFigure),
+      otherTotals: s.otherTotalFigures.map(figure),
     })),
     totals: r.totals.map((t) => ({
       cashable: t.cashable,

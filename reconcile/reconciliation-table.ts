@@ -1,4 +1,5 @@
 import { fromPence } from "../schema/money.js";
+import { ShareBasis } from "./share-basis.js";
 import type { PartnershipReconciliation } from "./reconciliation.js";
 import { describeQuery } from "./reconciliation-options.js";
 
@@ -65,9 +66,11 @@ export function formatReconciliationTable(
         line.cashable ? "cashable" : "non-cashable",
         plain(line.council.shortName),
         line.council.gssCode,
-        line.appliedPercent === null
-          ? "—"
-          : `${line.appliedPercent}${line.shareBasis === "EQUAL" ? " (equal)" : ""}`,
+        line.shareBasis === ShareBasis.REPORTED
+          ? "reported"
+          : line.appliedPercent === null
+            ? "—"
+            : `${line.appliedPercent}${line.shareBasis === ShareBasis.EQUAL ? " (equal)" : ""}`,
         formatPounds(line.totalPence),
         formatPounds(line.expectedPence),
         formatPounds(line.claimedPence),

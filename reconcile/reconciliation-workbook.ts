@@ -1,7 +1,8 @@
 import ExcelJS from "exceljs";
 import { formatFinancialYear } from "../schema/financial-year.js";
 import type { ImportRun } from "../schema/import-run.js";
-import { fromPence } from "../schema/money.js";
+import { fromPence, toPence } from "../schema/money.js";
+import { FigureSource, figureSourceOf } from "../schema/savings-figure-key.js";
 import type { SavingsFigure } from "../schema/savings-figure.js";
 import { formulaSafeText } from "./formula-safe-text.js";
 import { CURRENCY_FORMAT, moneyCellValue } from "./money-cell.js";
@@ -29,6 +30,7 @@ export const LINE_HEADERS = [
   "Note",
   "Total from",
   "Claim from",
+  "Share from",
 ] as const;
 
 /** The columns of the summary sheet, in order. */
@@ -46,6 +48,7 @@ export const SUMMARY_HEADERS = [
   "Missing claims",
   "Claims without total",
   "Non-member claims",
+  "Other reported totals",
 ] as const;
 
 const FILLS: Record<ReconciliationStatus, string> = {
@@ -79,7 +82,26 @@ function source(figure: SavingsFigure | null): string | null {
     .join("!");
   const run = figure.importRun;
   const from = run ? ` in ${run.fileName} (import run ${run.id})` : "";
-  return `${where || "no cell recorded"}${from}, ${figure.reportingPeriod}`;
+  return `${where || "no cell recorded"}${from}, ${figure.reportingPeriod}, ${reporter(figure)}`;
+}
+
+/** Whose report a figure is, in words: the source rule's answer (schema/savings-figure-key.ts). */
+function reporter(figure: SavingsFigure): string {
+  switch (figureSourceOf(figure)) {
+    case FigureSource.OWN:
+      return "the council's own report";
+    case FigureSource.PARTNERSHIP:
+      return "the partnership's report";
+    case FigureSource.HOST:
+      return `reported by ${figure.reportedBy?.shortName ?? "another council"}`;
+  }
+}
+
+function otherTotals(figures: readonly SavingsFigure[]): string | null {
+  if (figures.length === 0) return null;
+  return figures
+    .map((f) => `£${fromPence(toPence(String(f.amount)))} (${source(f)})`)
+    .join("; ");
 }
 
 function describeRuns(runs: readonly ImportRun[]): string {
@@ -144,7 +166,7 @@ function partnershipSheet(
       "Shares are rounded by largest remainder on pence (ties to the lower GSS code), so they add up to each total exactly.",
   ]);
   header(sheet, LINE_HEADERS);
-  const widths = [34, 13, 28, 11, 9, 11, 9, 16, 16, 16, 16, 20, 40, 40, 40];
+  const widths = [34, 13, 28, 11, 9, 11, 9, 16, 16, 16, 16, 20, 40, 40, 40, 40];
   widths.forEach((width, index) => (sheet.getColumn(index + 1).width = width));
   for (const column of [8, 9, 10, 11])
     sheet.getColumn(column).numFmt = CURRENCY_FORMAT;
@@ -170,6 +192,7 @@ function partnershipSheet(
       text(line.note),
       text(source(line.totalFigure)),
       text(source(line.claimFigure)),
+      text(source(line.shareFigure)),
     ];
     if (line.status !== ReconciliationStatus.MATCHED) {
       fill(row.getCell(11), FILLS[line.status]);
@@ -226,7 +249,7 @@ function summarySheet(
     `Generated ${generatedAt.toISOString()} by Shared Services Hub. Amounts exact to the penny; one sheet per partnership follows.`,
   ]);
   header(sheet, SUMMARY_HEADERS);
-  [34, 34, 13, 16, 16, 16, 16, 9, 12, 13, 14, 19, 18].forEach(
+  [34, 34, 13, 16, 16, 16, 16, 9, 12, 13, 14, 19, 18, 40].forEach(
     (width, index) => (sheet.getColumn(index + 1).width = width),
   );
   for (const column of [4, 5, 6])
@@ -257,6 +280,7 @@ function summarySheet(
           ...Object.values(ReconciliationStatus).map((status) =>
             count(s.service.id, s.cashable, status),
           ),
+          text(otherTotals(s.otherTotalFigures)),
         ],
         flag: s.doubleCounting,
       })),

@@ -16,7 +16,7 @@ export interface ReconciliationLine {
   cashable: boolean;
   /** The council's membership in force in the year; null for a non-member. */
   membership: Membership | null;
-  /** AGREED or EQUAL for members sharing a total; null where no share was worked out. */
+  /** REPORTED where the host's breakdown gives the share, else AGREED or EQUAL for members sharing a total; null without a share. */
   shareBasis: ShareBasis | null;
   /** The percentage of the total applied (four decimals); null where no share was worked out. */
   appliedPercent: string | null;
@@ -30,7 +30,10 @@ export interface ReconciliationLine {
   /** Why the line reads as it does ("Equal share: no cost share agreed"), or null. */
   note: string | null;
   totalFigure: SavingsFigure | null;
+  /** The council's own report (source OWN): its claim. */
   claimFigure: SavingsFigure | null;
+  /** The host's or partnership's report of the council's share, where one gave the expected share. */
+  shareFigure: SavingsFigure | null;
 }
 
 /** A service's total against the sum of the claims on it, for one kind (cashable or not). */
@@ -46,7 +49,10 @@ export interface ServiceTotal {
   differencePence: bigint | null;
   /** There are claims and they add up to more than the total: some saving is counted twice. */
   doubleCounting: boolean;
+  /** The total used: the latest month's, the partnership's own before the host's. */
   totalFigure: SavingsFigure | null;
+  /** Other sources' reports of the total, not used but shown beside it (preferred first). */
+  otherTotalFigures: SavingsFigure[];
 }
 
 /** A partnership's totals for one kind (cashable or not), across its services. */

@@ -4,4 +4,9 @@ export enum ShareBasis {
   AGREED = "AGREED",
   /** No cost share is agreed: the member takes an equal part (of what agreed shares leave). */
   EQUAL = "EQUAL",
+  /**
+   * The host's (or the partnership's) tracker gives the member's share: it beats the agreed
+   * percentage and equal shares (see schema/savings-figure-key.ts).
+   */
+  REPORTED = "REPORTED",
 }

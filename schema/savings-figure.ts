@@ -14,6 +14,45 @@ import { Service } from "./service.js";
 import { Sourced } from "./sourced.js";
 import { Node } from "./node.js";
 import { SavingsMeasure } from "./savings-measure.js";
+import { FigureSource, SavingsSourceFilter } from "./savings-figure-key.js";
+
+const SOURCE_DESCRIPTIONS = {
+  OWN: "Reported by the council the figure is for (its own tracker, claim or return): that council's claim.",
+  HOST: "Reported by another council, the host's (or lead council's) tracker: its view of the council's share, or the partnership's total; never the council's claim.",
+  PARTNERSHIP:
+    "Reported by the partnership's own tracker (no council submitted it): the partnership's total, or its view of a council's share; never the council's claim.",
+};
+
+registerEnumType(FigureSource, {
+  name: "FigureSource",
+  description:
+    "Whose report a savings figure is, relative to the council it is for (see reportedBy).",
+  valuesConfig: {
+    OWN: { description: SOURCE_DESCRIPTIONS.OWN },
+    HOST: { description: SOURCE_DESCRIPTIONS.HOST },
+    PARTNERSHIP: { description: SOURCE_DESCRIPTIONS.PARTNERSHIP },
+  },
+});
+
+registerEnumType(SavingsSourceFilter, {
+  name: "SavingsSourceFilter",
+  description: "Which sources' reports a savings list holds.",
+  valuesConfig: {
+    OWN: {
+      description: `Only councils' own claims. ${SOURCE_DESCRIPTIONS.OWN}`,
+    },
+    HOST: {
+      description: `Only other councils' reports. ${SOURCE_DESCRIPTIONS.HOST}`,
+    },
+    PARTNERSHIP: {
+      description: `Only the partnership's reports. ${SOURCE_DESCRIPTIONS.PARTNERSHIP}`,
+    },
+    ANY: {
+      description:
+        "Every source: each source's latest report of a figure is its own item, so a council's claim and the host's breakdown of the same figure both show.",
+    },
+  },
+});
 
 registerEnumType(SavingsMeasure, {
   name: "SavingsMeasure",

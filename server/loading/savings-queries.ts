@@ -1,6 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AccessScope } from "../auth/access-scope.js";
 import type { SavingsMeasure } from "../../schema/savings-measure.js";
+import {
+  figureKeyAndSourceSql,
+  figureKeySql,
+  latestFigurePerSourceSql,
+  ownClaimFirstSql,
+  preferredReportOrderSql,
+  sameFigureAndSourceSql,
+  SavingsSourceFilter,
+  sourceConditionSql,
+} from "../../schema/savings-figure-key.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
 import { runSql, SqlConditions, type Row } from "./sql-rows.js";
 
@@ -16,17 +26,20 @@ export interface SavingsFilter {
   cashable?: boolean | null;
   /** The latest reporting period (YYYY-MM) to consider; unset: the latest there is. */
   asOf?: string | null;
+  /** Whose reports: a council's own claims, the host's, the partnership's; unset: every source. */
+  source?: SavingsSourceFilter | null;
 }
 
 /** The objects a nested savings list hangs off. */
 export type SavingsParent = "partnership" | "service" | "council";
 
 /**
- * The identity of a reported figure across months: the same service, council, year, measure and
- * cashability reported again in a later month replaces the earlier one. Also the list order.
+ * The identity of a report across months (figure key and source, see savings-figure-key.ts): the
+ * same figure reported again by the same source in a later month replaces the earlier one; other
+ * sources' reports stay beside it. Also the list order.
  */
-const GROUP_KEY =
-  "f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0)";
+const GROUP_KEY = figureKeyAndSourceSql("f");
+const LATEST = latestFigurePerSourceSql("f");
 
 function filterConditions(
   filter: Partial<SavingsFilter> & Pick<SavingsFilter, "scope">,
@@ -46,6 +59,8 @@ function filterConditions(
   if (filter.measure != null) where.add("f.measure = ?", filter.measure);
   if (filter.cashable != null) where.add("f.cashable = ?", filter.cashable);
   if (filter.asOf != null) where.add("f.reporting_period <= ?", filter.asOf);
+  const source = filter.source ? sourceConditionSql("f", filter.source) : null;
+  if (source) where.add(source);
   return where;
 }
 
@@ -66,7 +81,7 @@ function parentCondition(parent: SavingsParent): string {
  * flattening the subquery): scanning the service-ordered index instead and filtering on the
  * council reads most of the table for councils whose services come late in that order.
  */
-function latestFiguresSql(
+function latestReportsSql(
   filter: SavingsFilter,
   after: SavingsKey | null,
   limit: number,
@@ -79,14 +94,14 @@ function latestFiguresSql(
     councilId: null,
   });
   if (parent && !councilParent) where.clauses.unshift(parentCondition(parent));
-  if (after) where.add(`(${GROUP_KEY}) > (?, ?, ?, ?, ?)`, ...after);
+  if (after) where.add(`(${GROUP_KEY}) > (?, ?, ?, ?, ?, ?)`, ...after);
   const source =
     councilParent || councilFilter
       ? `(select * from savings_figure c where c.council_id = ${councilParent ? "p._parent_id" : "?"} offset 0) f`
       : "savings_figure f";
   return {
-    sql: `select distinct on (${GROUP_KEY}) f.* from ${source} ${where.where}
-      order by ${GROUP_KEY}, f.reporting_period desc, f.id desc limit ?`,
+    sql: `select distinct on (${LATEST.distinctOn}) f.* from ${source} ${where.where}
+      order by ${LATEST.orderBy} limit ?`,
     params: [
       ...(councilFilter ? [filter.councilId] : []),
       ...where.params,
@@ -102,7 +117,7 @@ export function savingsPageRows(
   after: SavingsKey | null,
   limit: number,
 ): Promise<Row[]> {
-  const { sql, params } = latestFiguresSql(filter, after, limit);
+  const { sql, params } = latestReportsSql(filter, after, limit);
   return runSql(em, sql, params);
 }
 
@@ -115,7 +130,7 @@ export function nestedSavingsPageRows(
   after: SavingsKey | null,
   limit: number,
 ): Promise<Row[]> {
-  const inner = latestFiguresSql(filter, after, limit, parent);
+  const inner = latestReportsSql(filter, after, limit, parent);
   return runSql(
     em,
     `select p._parent_id, x.* from unnest(array[?]::int[]) as p(_parent_id)
@@ -124,7 +139,7 @@ export function nestedSavingsPageRows(
   );
 }
 
-/** How many figures (one per group) match `filter`, for the whole list. */
+/** How many figures (one per key and source) match `filter`, for the whole list. */
 export async function countSavings(
   em: EntityManager,
   filter: SavingsFilter,
@@ -156,8 +171,8 @@ export function countNestedSavings(
 }
 
 /**
- * For each figure, the change from the same group's figure in the previous reporting period
- * (exact numeric subtraction in SQL), or null when it is the first report.
+ * For each figure, the change from the same figure's report by the same source in the previous
+ * reporting period (exact numeric subtraction in SQL), or null when it is that source's first report.
  */
 export function savingsMovements(
   em: EntityManager,
@@ -166,9 +181,7 @@ export function savingsMovements(
   return runSql(
     em,
     `select f.id, f.amount - (select prev.amount from savings_figure prev
-        where prev.service_id = f.service_id and prev.financial_year = f.financial_year
-          and prev.measure = f.measure and prev.cashable = f.cashable
-          and prev.council_id is not distinct from f.council_id
+        where ${sameFigureAndSourceSql("prev", "f")}
           and prev.reporting_period < f.reporting_period
         order by prev.reporting_period desc limit 1) as movement
      from savings_figure f where f.id in (?)`,
@@ -189,9 +202,11 @@ export interface SummaryRow extends Row {
 
 /**
  * Sums the latest figures per financial year and measure, cashable and non-cashable, exactly
- * (numeric in SQL). Where a service reports a partnership total (no council) that total counts;
- * otherwise the sum of its councils' figures does, so nothing is counted twice. Per-council lines
- * sum the councils' own figures. `partnershipIds` null: one national summary (scope 0).
+ * (numeric in SQL). Each figure key counts once: a council's own claim where it made one, else the
+ * host's (or partnership's) view of its share; a total by the partnership's own report, else the
+ * host's (`preferredReportOrderSql`). Where a service reports a partnership total that total
+ * counts; otherwise the sum of its councils' figures does, so nothing is counted twice. Per-council
+ * lines sum the councils' figures. `partnershipIds` null: one national summary (scope 0).
  */
 export function savingsSummaryRows(
   em: EntityManager,
@@ -206,11 +221,14 @@ export function savingsSummaryRows(
   }
   return runSql<SummaryRow>(
     em,
-    `with latest as (
-       select distinct on (${GROUP_KEY}) ${scope} as scope, f.service_id, f.council_id,
-         f.financial_year, f.measure, f.cashable, f.amount
+    `with reports as (
+       select distinct on (${LATEST.distinctOn}) ${scope} as scope, f.service_id, f.council_id,
+         f.reported_by_id, f.financial_year, f.measure, f.cashable, f.amount, f.reporting_period
        from savings_figure f ${partnershipIds ? "join service s on s.id = f.service_id" : ""} ${where.where}
-       order by ${GROUP_KEY}, f.reporting_period desc, f.id desc
+       order by ${LATEST.orderBy}
+     ), latest as (
+       select distinct on (r.scope, ${figureKeySql("r")}) r.* from reports r
+       order by r.scope, ${figureKeySql("r")}, ${ownClaimFirstSql("r")}, ${preferredReportOrderSql("r")}
      ), per_service as (
        select scope, service_id, financial_year, measure, cashable,
          coalesce(sum(amount) filter (where council_id is null), sum(amount)) as amount

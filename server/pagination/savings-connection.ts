@@ -10,6 +10,7 @@ export function savingsKeyOf(figure: SavingsFigure): SavingsKey {
     figure.measure,
     figure.cashable,
     figure.council?.id ?? 0,
+    figure.reportedBy?.id ?? 0,
   ];
 }
 

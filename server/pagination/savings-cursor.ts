@@ -3,7 +3,8 @@ import { SavingsMeasure } from "../../schema/savings-measure.js";
 
 /**
  * Where a savings figure sits in the savings order: service, financial year, measure, cashable,
- * council (0 for the partnership's total). The order is the one the savings queries sort by, so a
+ * council (0 for the partnership's total), then source (the reporting council, 0 for the
+ * partnership: see savings-figure-key.ts). The order is the one the savings queries sort by, so a
  * cursor is a keyset position: a deep page costs what the first page costs.
  */
 export type SavingsKey = [
@@ -12,6 +13,7 @@ export type SavingsKey = [
   measure: SavingsMeasure,
   cashable: boolean,
   councilKey: number,
+  reportedByKey: number,
 ];
 
 const PREFIX = "savings:";
@@ -40,13 +42,14 @@ export function decodeSavingsCursor(cursor: string): SavingsKey {
   }
   if (
     !Array.isArray(value) ||
-    value.length !== 5 ||
+    value.length !== 6 ||
     !Number.isSafeInteger(value[0]) ||
     !Number.isSafeInteger(value[1]) ||
     typeof value[2] !== "string" ||
     !MEASURES.has(value[2]) ||
     typeof value[3] !== "boolean" ||
-    !Number.isSafeInteger(value[4])
+    !Number.isSafeInteger(value[4]) ||
+    !Number.isSafeInteger(value[5])
   )
     throw refuse();
   return value as SavingsKey;

@@ -7,6 +7,7 @@ import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { fromGlobalId } from "../../schema/global-id.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
+import { SavingsSourceFilter } from "../../schema/savings-figure-key.js";
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "../pagination/connection.js";
 import type { SavingsFilter } from "../loading/savings-queries.js";
 
@@ -54,6 +55,14 @@ export class SavingsFilterArgs extends PageArgs {
       'Reporting period (YYYY-MM): each figure as last reported in or before that month. Default: as last reported. Figures first reported later are left out. E.g. "2015-03".',
   })
   asOf?: string | null;
+
+  @Field(() => SavingsSourceFilter, {
+    nullable: true,
+    defaultValue: SavingsSourceFilter.ANY,
+    description:
+      "Whose reports: OWN (councils' own claims), HOST (another council's, the host's, report of a council's share or the total), PARTNERSHIP (the partnership's own tracker), or ANY. Default ANY: each source's latest report of a figure is its own item (see `reportedBy` and `source`), so a claim and the host's breakdown for the same council both show, and a list holding one source per figure reads as before.",
+  })
+  source?: SavingsSourceFilter | null;
 }
 
 /** Reads a reporting period argument (YYYY-MM), refusing anything else with BAD_USER_INPUT. */
@@ -81,6 +90,7 @@ export function savingsFilterOf(
     measure: args.measure ?? null,
     cashable: args.cashable ?? null,
     asOf: parseReportingPeriod(args.asOf),
+    source: args.source ?? SavingsSourceFilter.ANY,
   };
 }
 

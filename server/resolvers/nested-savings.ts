@@ -26,4 +26,4 @@ export async function nestedSavings(
 
 /** Description shared by the nested savings lists. */
 export const SAVINGS_ORDER =
-  "the latest report (as of `asOf`) of each service, council, financial year, measure and cashability, sorted by service, financial year, measure, non-cashable before cashable, then council (partnership totals first)";
+  "the latest report (as of `asOf`) of each service, council, financial year, measure and cashability by each source (`source`), sorted by service, financial year, measure, non-cashable before cashable, council (partnership totals first), then source (the partnership's own first, then by reporting council)";

@@ -41,6 +41,10 @@ registerEnumType(ShareBasis, {
       description:
         "No cost share is agreed: an equal part (of what agreed shares leave).",
     },
+    REPORTED: {
+      description:
+        "The host's (or the partnership's) tracker reports the member's share (see shareFigure); it beats agreed and equal shares.",
+    },
   },
 });
 
@@ -83,7 +87,7 @@ export class ReconciliationLineResult {
   @Field(() => ShareBasis, {
     nullable: true,
     description:
-      "AGREED or EQUAL where a share of a total was worked out; null otherwise.",
+      "REPORTED where the host's or partnership's tracker gives the share, AGREED or EQUAL where a share of the total was worked out; null otherwise.",
   })
   shareBasis!: ShareBasis | null;
 
@@ -141,9 +145,16 @@ export class ReconciliationLineResult {
   @Field(() => SavingsFigure, {
     nullable: true,
     description:
-      "The council's claimed figure used, with its sheet and cell; null without one.",
+      "The council's claimed figure used (its own report, source OWN), with its sheet and cell; null without one.",
   })
   claimFigure!: SavingsFigure | null;
+
+  @Field(() => SavingsFigure, {
+    nullable: true,
+    description:
+      "The host's or partnership's report of the council's share that gave the expected share (shareBasis REPORTED); null otherwise.",
+  })
+  shareFigure!: SavingsFigure | null;
 
   /** The GraphQL view of an engine line. */
   static from(line: ReconciliationLine): ReconciliationLineResult {
@@ -164,6 +175,7 @@ export class ReconciliationLineResult {
       note: line.note,
       totalFigure: line.totalFigure,
       claimFigure: line.claimFigure,
+      shareFigure: line.shareFigure,
     });
   }
 }
@@ -205,9 +217,16 @@ export class ServiceReconciliationTotal {
 
   @Field(() => SavingsFigure, {
     nullable: true,
-    description: "The total's figure, with its sheet and cell.",
+    description:
+      "The total's figure used, with its sheet and cell: the latest month's, the partnership's own before the host's.",
   })
   totalFigure!: SavingsFigure | null;
+
+  @Field(() => [SavingsFigure], {
+    description:
+      "Other sources' reports of the total (e.g. the host's beside the partnership's own), not used, shown beside it.",
+  })
+  otherTotals!: SavingsFigure[];
 
   /** The GraphQL view of an engine service total. */
   static from(total: ServiceTotal): ServiceReconciliationTotal {
@@ -219,6 +238,7 @@ export class ServiceReconciliationTotal {
       difference: money(total.differencePence),
       doubleCounting: total.doubleCounting,
       totalFigure: total.totalFigure,
+      otherTotals: total.otherTotalFigures,
     });
   }
 }

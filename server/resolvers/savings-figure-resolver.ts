@@ -17,6 +17,10 @@ import { ImportRun } from "../../schema/import-run.js";
 import { Money } from "../../schema/money.js";
 import { Partnership } from "../../schema/partnership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
+import {
+  FigureSource,
+  figureSourceOf,
+} from "../../schema/savings-figure-key.js";
 import { SavingsSummary } from "../../schema/savings-summary.js";
 import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
@@ -143,7 +147,7 @@ export class SavingsFigureResolver {
   @FieldResolver(() => Money, {
     nullable: true,
     description:
-      "The change from the same figure (same service, council, year, measure and cashability) in the previous reporting period; null when this is its first report.",
+      "The change from the same figure (same service, council, year, measure and cashability) reported by the same source in the previous reporting period; null when this is that source's first report.",
   })
   async movement(
     @Root() figure: SavingsFigure,
@@ -171,6 +175,28 @@ export class SavingsFigureResolver {
     @Ctx() { loaders }: Context,
   ): Promise<Council | null> | null {
     return figure.council ? loaders.council.load(figure.council.id) : null;
+  }
+
+  @FieldResolver(() => Council, {
+    nullable: true,
+    description:
+      "The council whose tracker reported the figure; null for the partnership's own tracker. With `council` it decides `source`.",
+  })
+  reportedBy(
+    @Root() figure: SavingsFigure,
+    @Ctx() { loaders }: Context,
+  ): Promise<Council | null> | null {
+    return figure.reportedBy
+      ? loaders.council.load(figure.reportedBy.id)
+      : null;
+  }
+
+  @FieldResolver(() => FigureSource, {
+    description:
+      "Whose report the figure is: OWN (the council's claim), HOST (another council's report) or PARTNERSHIP (the partnership's own).",
+  })
+  source(@Root() figure: SavingsFigure): FigureSource {
+    return figureSourceOf(figure);
   }
 
   @FieldResolver(() => Partnership, {

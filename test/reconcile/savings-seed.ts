@@ -34,6 +34,11 @@ export interface SeedFigure {
   period?: string;
   sheet?: string;
   cell?: string;
+  /**
+   * The GSS code of the council whose tracker reported it; null for the partnership's own. Default:
+   * the figure's own council (its claim), or the partnership for a total.
+   */
+  reportedBy?: string | null;
 }
 
 /** Writes a partnership, its members, services and figures with the EntityManager, as an importer would. */
@@ -96,6 +101,14 @@ export async function seedSavings(
       Object.assign(new SavingsFigure(), {
         service,
         council: f.gss ? await council(f.gss) : null,
+        reportedBy:
+          f.reportedBy === undefined
+            ? f.gss
+              ? await council(f.gss)
+              : null
+            : f.reportedBy === null
+              ? null
+              : await council(f.reportedBy),
         financialYear: f.year ?? 2009,
         measure: f.measure ?? SavingsMeasure.ACHIEVED,
         cashable: f.cashable ?? true,
