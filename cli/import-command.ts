@@ -38,7 +38,7 @@ function pad(text: string | number, width: number, right = false): string {
 export function formatImportReport(report: ImportReport): string {
   const lines: string[] = [];
   const period = report.reportingPeriod
-    ? `, period ${report.reportingPeriod}`
+    ? `, period ${report.reportingPeriod}${report.reportingPeriodSource ? ` (from ${report.reportingPeriodSource})` : ""}`
     : "";
   const same = report.sameFileAs
     ? ` (same file as import run #${report.sameFileAs})`

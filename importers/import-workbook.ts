@@ -25,6 +25,11 @@ import {
   type WorkbookReader,
 } from "./read-workbook-events.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
+import {
+  decideReportingPeriod,
+  type PeriodSource,
+  type SheetPeriod,
+} from "./decide-reporting-period.js";
 import { ReferencedKeys } from "./referenced-keys.js";
 import { SavingsRows } from "./savings-rows.js";
 import { SavingsStream } from "./stream-savings-figures.js";
@@ -89,6 +94,10 @@ export interface SheetSummary {
   /** Figures of this sheet's source no longer in the tracker (deleted by the monthly rule). */
   removed: number;
   problems: number;
+  /** The sheet's reporting period "YYYY-MM", when one was found. */
+  period: string | null;
+  /** Where it was read: "--period", 'the period written in Tracker!B2', 'the file name "…"'. */
+  periodSource: string | null;
 }
 
 /** Everything an import did or would do: the report `sshub import --json` prints. */
@@ -100,6 +109,8 @@ export interface ImportReport {
   status: ImportStatus;
   dryRun: boolean;
   reportingPeriod: string | null;
+  /** Where the reporting period was read (see SheetSummary.periodSource). */
+  reportingPeriodSource: string | null;
   sheets: SheetSummary[];
   created: CreatedRecord[];
   problems: ImportProblem[];
@@ -230,6 +241,7 @@ async function importChecked(
   let skippedRows = 0;
   let status = ImportStatus.REFUSED;
   let workbookPeriod: string | null = options.period ?? null;
+  let periodSource: string | null = options.period ? "--period" : null;
 
   if (guarded) {
     // Streaming figures while reading is the fast path; when its decisions turn out to differ from
@@ -255,7 +267,8 @@ async function importChecked(
           totalBytes: guarded.bytes,
           streaming,
         });
-        ({ created, skippedRows, status, workbookPeriod } = outcome);
+        ({ created, skippedRows, status, workbookPeriod, periodSource } =
+          outcome);
       } catch (error) {
         if (error instanceof SpeculationFailed) continue;
         if (error instanceof SheetTooLarge) status = ImportStatus.REFUSED;
@@ -303,6 +316,7 @@ async function importChecked(
     status,
     dryRun: options.dryRun ?? false,
     reportingPeriod: workbookPeriod,
+    reportingPeriodSource: periodSource,
     sheets,
     created,
     problems: problems.problems,
@@ -335,6 +349,7 @@ interface SheetsOutcome {
   skippedRows: number;
   status: ImportStatus;
   workbookPeriod: string | null;
+  periodSource: string | null;
 }
 
 function emptySummary(
@@ -351,6 +366,8 @@ function emptySummary(
     unchanged: 0,
     removed: 0,
     problems: 0,
+    period: null,
+    periodSource: null,
   };
 }
 
@@ -370,6 +387,7 @@ async function importSheets(
     skippedRows: 0,
     status: ImportStatus.REFUSED,
     workbookPeriod: options.period ?? null,
+    periodSource: options.period ? "--period" : null,
   };
   try {
     await orm.em.fork().transactional(async (em) => {
@@ -402,8 +420,16 @@ async function importSheets(
       let before = 0;
       let rowsSeen = 0;
       let stagedAny = false;
+      // The first period a sheet read from its own title or name stands for the sheets naming none.
+      let workbookSource: PeriodSource | null = null;
       const periodOf = (sheet: SheetReading) =>
-        options.period ?? sheet.title.period ?? outcome.workbookPeriod;
+        decideReportingPeriod({
+          option: options.period ?? null,
+          title: sheet.title,
+          sheetName: sheet.name,
+          fileName: input.file,
+          workbook: workbookSource,
+        });
       try {
         for await (const { event, problems: found } of reader.events()) {
           for (const problem of found) problems.add(problem);
@@ -437,7 +463,7 @@ async function importSheets(
               break;
             case "header": {
               reading = { ...event.reading, savings: new SavingsRows() };
-              const period = periodOf(reading);
+              const period = periodOf(reading).period;
               if (
                 !period ||
                 (reading.kind !== "savings-long" &&
@@ -480,16 +506,24 @@ async function importSheets(
                   kind: sheet.kind,
                   rowsRead: sheet.rowsRead,
                 });
-                if (sheet.title.period && !outcome.workbookPeriod)
-                  outcome.workbookPeriod = sheet.title.period;
+                const decided = periodOf(sheet);
+                if (decided.source) {
+                  summary.period = decided.period;
+                  summary.periodSource = decided.source.place;
+                  if (
+                    !workbookSource &&
+                    (decided.source.kind === "title" ||
+                      decided.source.kind === "sheet-name")
+                  )
+                    workbookSource = { ...decided.source, kind: "workbook" };
+                  if (!outcome.workbookPeriod) {
+                    outcome.workbookPeriod = decided.period;
+                    outcome.periodSource = decided.source.place;
+                  }
+                }
                 stagedAny =
-                  (await writeSheet(
-                    sheet,
-                    context,
-                    counts,
-                    periodOf(sheet),
-                    stream,
-                  )) || stagedAny;
+                  (await writeSheet(sheet, context, counts, decided, stream)) ||
+                  stagedAny;
                 await em.flush();
               }
               Object.assign(summary, {
@@ -594,9 +628,10 @@ async function writeSheet(
   reading: SheetReading,
   context: SheetWriteContext,
   counts: RecordCounts,
-  period: string | null,
+  decided: SheetPeriod,
   stream: SavingsStream | null,
 ): Promise<boolean> {
+  const period = decided.period;
   switch (reading.kind) {
     case "services":
       writeServiceSheet(reading, context, counts);
@@ -608,17 +643,21 @@ async function writeSheet(
       await writeFundingSheet(reading, context, counts);
       return false;
   }
+  reportPeriodProblems(reading, decided, context.problems);
   if (!period) {
+    const written = reading.title.badPeriod ?? decided.needsYear;
     context.problems.add({
       code: "bad-period",
       sheet: reading.name,
       ...(reading.title.cells.period
         ? { cell: reading.title.cells.period }
         : {}),
-      ...(reading.title.badPeriod ? { value: reading.title.badPeriod } : {}),
-      message: reading.title.badPeriod
-        ? `"${reading.title.badPeriod}" is not a reporting month: write "Period: June 2010" above the table, or import with --period 2010-06.`
-        : `Savings tracker "${reading.name}" does not say which month it reports: add "Period: June 2010" above the table, or import with --period 2010-06.`,
+      ...(written ? { value: written } : {}),
+      message: decided.needsYear
+        ? `"${decided.needsYear}" does not say which financial year it is a period of, and neither do the title, the sheet name or the file name: write "P3 2010/11", or import with --period 2010-06.`
+        : reading.title.badPeriod
+          ? `"${reading.title.badPeriod}" is not a reporting month: write "Period: June 2010" above the table, or import with --period 2010-06.`
+          : `Savings tracker "${reading.name}" does not say which month it reports (not in its title lines, its sheet name or the file name): add "Period: June 2010" above the table, or import with --period 2010-06.`,
     });
     return false;
   }
@@ -630,6 +669,31 @@ async function writeSheet(
     stream ?? undefined,
   );
   return true;
+}
+
+/** Reports every place of a sheet naming another month than the one its period was taken from. */
+function reportPeriodProblems(
+  reading: SheetReading,
+  decided: SheetPeriod,
+  problems: ProblemCollector,
+): void {
+  const source = decided.source;
+  if (!source) return;
+  for (const other of decided.disagreements)
+    problems.add({
+      code: "bad-period",
+      // --period settles it; the workbook's own places disagreeing is for the analyst to correct.
+      severity: source.kind === "option" ? "warning" : "error",
+      sheet: reading.name,
+      ...(reading.title.cells.period
+        ? { cell: reading.title.cells.period }
+        : {}),
+      value: other.period,
+      message:
+        source.kind === "option"
+          ? `--period ${source.period} was used, but ${other.place} says ${other.period}.`
+          : `${source.place} says the period is ${source.period}, but ${other.place} says ${other.period}: correct one of them, or import with --period.`,
+    });
 }
 
 /** Whether a figure written while streaming belongs to a row found invalid afterwards. */

@@ -1,4 +1,5 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
+import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { HEADER_SYNONYMS, headerKey } from "./header-synonyms.js";
 import type { MappingProfile } from "./mapping-profile.js";
@@ -10,10 +11,17 @@ export const HEADER_SEARCH_ROWS = 20;
 /** What the lines above a table say: title, reporting period, partnership, partners, submitter, scale. */
 export interface TitleFacts {
   title: string | null;
-  /** "YYYY-MM", from "Period: June 2010", "Reporting period: 2010-06", "Month: Jun-10". */
+  /**
+   * "YYYY-MM", from "Period: June 2010", "Reporting period: 2010-06", "Month 3 (June 2010)", a line
+   * "P3 2010/11" or "Quarter 1 2010/11", or a title ending "– June 2010".
+   */
   period: string | null;
+  /** The period as written ("Period 3"), kept when it still needs a year from elsewhere. */
+  periodText: string | null;
   /** The text after "Period:" when it is not a month. */
   badPeriod: string | null;
+  /** Every line above the header that is not a labelled fact (the title first). */
+  lines: string[];
   partnership: string | null;
   partners: string | null;
   submittedBy: string | null;
@@ -39,41 +47,12 @@ export function cellText(value: CellValue | undefined): string {
   return String(value).trim();
 }
 
-/** The month "YYYY-MM" a period text or date names ("June 2010", "2010-06", "06/2010", "Jun-10"), or null. */
+/** The month "YYYY-MM" a period text or date names ("June 2010", "2010-06", "P3 2010/11"), or null. */
 export function readPeriod(value: CellValue | string): string | null {
-  if (value instanceof Date) return value.toISOString().slice(0, 7);
-  const text = String(value ?? "")
-    .trim()
-    .toLowerCase();
-  let m = /^(\d{4})-(\d{1,2})$/.exec(text);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12)
-    return `${m[1]}-${m[2]!.padStart(2, "0")}`;
-  m = /^(\d{1,2})[/-](\d{4})$/.exec(text);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12)
-    return `${m[2]}-${m[1]!.padStart(2, "0")}`;
-  m = /^([a-z]{3,9})\.?[\s,-]+(\d{4}|\d{2})$/.exec(text);
-  if (m) {
-    const months = [
-      "jan",
-      "feb",
-      "mar",
-      "apr",
-      "may",
-      "jun",
-      "jul",
-      "aug",
-      "sep",
-      "oct",
-      "nov",
-      "dec",
-    ];
-    const month = months.indexOf(m[1]!.slice(0, 3));
-    if (month >= 0) {
-      const year = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
-      return `${year}-${String(month + 1).padStart(2, "0")}`;
-    }
-  }
-  return null;
+  const phrase = readPeriodPhrase(
+    value instanceof Date ? value : String(value ?? ""),
+  );
+  return phrase.status === "month" ? phrase.period : null;
 }
 
 function columnLetter(index: number): string {
@@ -117,7 +96,9 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
   const facts: TitleFacts = {
     title: null,
     period: null,
+    periodText: null,
     badPeriod: null,
+    lines: [],
     partnership: null,
     partners: null,
     submittedBy: null,
@@ -139,28 +120,57 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
       // "Period:" alone in one cell with the value in the next, or "Period: June 2010" in one cell.
       const rest = first.text.slice(match[0].length).trim();
       const valueCell = rest === "" ? filled[1] : first;
-      const value: CellValue | string =
+      let value: CellValue | string =
         rest === "" ? (filled[1]?.value ?? "") : rest;
-      if (
-        fact === "period" &&
-        !/[:\-–]/.test(match[0]) &&
-        rest !== "" &&
-        readPeriod(rest) === null
-      )
-        continue; // "Period ending..." prose, not a label
+      if (fact === "period") {
+        const colon = /[:\-–]/.test(match[0]);
+        // "Period 3 2010/11" and "Month 3 (June 2010)" are read whole; other unlabelled text is prose.
+        if (!colon && rest !== "") {
+          if (readPeriodPhrase(first.text).status !== "none")
+            value = first.text;
+          else if (readPeriod(rest) === null) continue;
+        }
+        // "Period: 3" is period 3.
+        if (
+          (typeof value === "string" || typeof value === "number") &&
+          readPeriodPhrase(String(value)).status === "none" &&
+          /^\d{1,2}\b/.test(String(value))
+        )
+          value = `period ${value}`;
+      }
       labelled = true;
       const cell = valueCell
         ? `${columnLetter(valueCell.index)}${row.number}`
         : undefined;
       if (fact === "period") {
-        const period = readPeriod(value);
-        if (period) facts.period = period;
+        const phrase = readPeriodPhrase(
+          value instanceof Date ? value : cellText(value as CellValue),
+        );
+        if (phrase.status === "month") facts.period = phrase.period;
+        else if (phrase.status === "needs-year") facts.periodText = phrase.text;
         else facts.badPeriod = cellText(value as CellValue);
       } else facts[fact] = cellText(value as CellValue) || null;
       if (cell) facts.cells[fact] = cell;
       break;
     }
-    if (!labelled && facts.title === null) facts.title = joined;
+    if (labelled) continue;
+    if (facts.title === null) facts.title = joined;
+    facts.lines.push(joined);
+    if (facts.period === null && facts.periodText === null) {
+      // A line that is a period ("P3 2010/11") or a title ending in one ("Savings tracker – June 2010").
+      for (const c of filled) {
+        const tail = /[–—:-]\s*([^–—:-]+)$/.exec(c.text)?.[1];
+        let phrase = readPeriodPhrase(
+          c.value instanceof Date ? c.value : c.text,
+        );
+        if (phrase.status === "none" && tail) phrase = readPeriodPhrase(tail);
+        if (phrase.status === "none") continue;
+        if (phrase.status === "month") facts.period = phrase.period;
+        else facts.periodText = phrase.text;
+        facts.cells.period = `${columnLetter(c.index)}${row.number}`;
+        break;
+      }
+    }
   }
   return facts;
 }

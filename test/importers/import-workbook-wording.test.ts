@@ -4,6 +4,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
@@ -116,6 +117,66 @@ describe("council lists in one cell", () => {
         value: "Cheshire East & Gotham City Council",
         message: expect.stringContaining('"Gotham City Council" in B3'),
       },
+    ]);
+  });
+});
+
+describe("the reporting period", () => {
+  it('reads "P3 2010/11" in the title and says where the period came from', async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("p3-tracker.xlsx", null, figures(2), [["P3 2010/11"]]),
+    );
+    const report = await importWorkbook(db.orm, path);
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({
+      status: "IMPORTED",
+      reportingPeriod: "2010-06",
+      reportingPeriodSource: "the period written in Tracker!A4",
+    });
+    expect(report.sheets[0]).toMatchObject({
+      period: "2010-06",
+      periodSource: "the period written in Tracker!A4",
+    });
+  });
+
+  it("takes the period from the file name when the workbook says none", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("tracker-2010-07.xlsx", null, figures(2)),
+    );
+    const report = await importWorkbook(db.orm, path);
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({
+      status: "IMPORTED",
+      reportingPeriod: "2010-07",
+      reportingPeriodSource: 'the file name "tracker-2010-07.xlsx"',
+    });
+  });
+
+  it("refuses a workbook whose title and file name name different months, naming both", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("tracker-2010-08.xlsx", "September 2010", figures(2)),
+    );
+    const report = await importWorkbook(db.orm, path);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toMatchObject([
+      {
+        code: "bad-period",
+        severity: "error",
+        sheet: "Tracker",
+        cell: "B2",
+        message:
+          'the period written in Tracker!B2 says the period is 2010-09, but the file name "tracker-2010-08.xlsx" says 2010-08: correct one of them, or import with --period.',
+      },
+    ]);
+    const overridden = await importWorkbook(db.orm, path, {
+      period: "2010-09",
+    });
+    expect(overridden.status).toBe("IMPORTED");
+    expect(overridden.problems).toMatchObject([
+      { code: "bad-period", severity: "warning" },
     ]);
   });
 });
