@@ -9,7 +9,16 @@ export enum ErrorCode {
   Unauthenticated = "UNAUTHENTICATED",
   DatabaseUnavailable = "DATABASE_UNAVAILABLE",
   ConfigurationError = "CONFIGURATION_ERROR",
-  ImportRefused = "IMPORT_REFUSED",
+  /** Too many requests (or failed authentications) from one token or address: HTTP 429. */
+  RateLimited = "RATE_LIMITED",
+  /** A request body or upload over the hub's size limit: HTTP 413. */
+  TooLarge = "TOO_LARGE",
+  /** A GraphQL operation nested deeper than SSHUB_MAX_QUERY_DEPTH. */
+  QueryTooDeep = "QUERY_TOO_DEEP",
+  /** A GraphQL operation whose estimated cost is over SSHUB_MAX_QUERY_COST. */
+  QueryTooCostly = "QUERY_TOO_COSTLY",
+  /** A statement or a request ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS, SSHUB_REQUEST_TIMEOUT_MS). */
+  TimedOut = "TIMED_OUT",
 }
 
 /** The one base class for errors a user caused or can fix: it carries a stable code. */

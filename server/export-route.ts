@@ -1,10 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BadInputError, ErrorCode } from "../errors/hub-error.js";
+import { ApolloServerErrorCode } from "@apollo/server/errors";
+import { BadInputError } from "../errors/hub-error.js";
 import { Role } from "../schema/role.js";
 import { AccessScope } from "./auth/access-scope.js";
 import { assertRole } from "./auth/auth-checker.js";
-import { sendHubError, sendJson } from "./json-response.js";
+import { sendError, sendHubError } from "./json-response.js";
 import { findVisiblePartnership } from "./auth/find-visible-partnership.js";
 import { loadReconciliations } from "../reconcile/load-reconciliations.js";
 import { parseReconciliationQuery } from "../reconcile/reconciliation-options.js";
@@ -28,7 +29,7 @@ export const XLSX_CONTENT_TYPE =
  * `GET /exports/reconciliation.xlsx?partnership=…&year=2009/10[&measure=achieved][&asOf=2010-03]
  * [&tolerance=0.50]`: the same workbook as `sshub reconcile --xlsx`. `partnership` (repeatable: one
  * sheet each) takes a global id, a database id or a name. Bad parameters answer 400 and an unknown
- * partnership 404, each with a JSON `{ error, code }` that says what to fix.
+ * partnership 404, each with the hub's JSON error (`errors[0].message`, `errors[0].extensions.code`) saying what to fix.
  */
 export async function serveReconciliationExport(
   req: IncomingMessage,
@@ -40,10 +41,12 @@ export async function serveReconciliationExport(
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
-      sendJson(res, 405, {
-        error: `${RECONCILIATION_EXPORT_PATH} answers GET only.`,
-        code: ErrorCode.BadUserInput,
-      });
+      sendError(
+        res,
+        405,
+        ApolloServerErrorCode.BAD_REQUEST,
+        `${RECONCILIATION_EXPORT_PATH} answers GET only.`,
+      );
       return;
     }
     // Refuses (401, 403) before any work: exporting needs the finance role, and a council-bound

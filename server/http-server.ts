@@ -1,10 +1,18 @@
 import { HeaderMap, type ApolloServer } from "@apollo/server";
+import { ApolloServerErrorCode } from "@apollo/server/errors";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { HubError } from "../errors/hub-error.js";
-import { IMPORTS_PATH, serveImportUpload } from "./import-route.js";
-import { sendJson } from "./json-response.js";
+import { ErrorCode, HubError } from "../errors/hub-error.js";
+import { closeWhenAnswered } from "./close-when-answered.js";
+import {
+  defaultUploadOptions,
+  IMPORTS_PATH,
+  serveImportUpload,
+  type UploadOptions,
+} from "./import-route.js";
+import { sendError, sendInternalError, sendJson } from "./json-response.js";
+import { RequestScope } from "./request-scope.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
@@ -25,19 +33,35 @@ export interface HttpOptions {
   /** Requests per minute per token (or per client address without one). */
   rateLimiter: RateLimiter;
   log: (line: string) => void;
+  /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
+  uploads?: UploadOptions;
 }
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+/** The client went away before its body was read: nobody is left to answer. */
+class ClientGoneError extends Error {}
+
+// Listens instead of iterating: leaving a `for await` destroys the socket, and with it the 413.
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off("data", onData);
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("close", () => {
+      if (!req.complete) reject(new ClientGoneError());
+    });
+  });
 }
 
 /** Creates the hub's HTTP server: `/graphql` (Apollo) and `/healthz` (checks the database). */
@@ -47,11 +71,13 @@ export function createHttpServer({
   callerFor,
   rateLimiter,
   log,
+  uploads = defaultUploadOptions(),
 }: HttpOptions): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
+    const scope = new RequestScope(requestId, res);
     const handle = async () => {
       if (url.pathname === "/healthz") {
         try {
@@ -71,11 +97,8 @@ export function createHttpServer({
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
         res.setHeader("www-authenticate", 'Bearer realm="sshub"');
-        sendJson(res, 401, {
-          errors: [
-            { message: error.message, extensions: { code: error.code } },
-          ],
-        });
+        closeWhenAnswered(req, res);
+        sendError(res, 401, error.code, error.message);
         return;
       }
       const wait = rateLimiter.take(
@@ -85,18 +108,17 @@ export function createHttpServer({
       );
       if (wait > 0) {
         res.setHeader("retry-after", String(wait));
-        sendJson(res, 429, {
-          errors: [
-            {
-              message: `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
-              extensions: { code: "RATE_LIMITED" },
-            },
-          ],
-        });
+        closeWhenAnswered(req, res);
+        sendError(
+          res,
+          429,
+          ErrorCode.RateLimited,
+          `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
+        );
         return;
       }
       if (url.pathname === IMPORTS_PATH) {
-        await serveImportUpload(req, res, orm, caller);
+        await serveImportUpload(req, res, orm, caller, uploads);
         return;
       }
       if (url.pathname === RECONCILIATION_EXPORT_PATH) {
@@ -110,27 +132,31 @@ export function createHttpServer({
         return;
       }
       if (url.pathname !== "/graphql") {
-        sendJson(res, 404, {
-          error: "Not found. The GraphQL API is at /graphql.",
-        });
+        closeWhenAnswered(req, res);
+        sendError(
+          res,
+          404,
+          ErrorCode.NotFound,
+          "Not found. The GraphQL API is at /graphql.",
+        );
         return;
       }
       let body: unknown;
       if (req.method === "POST") {
+        if (Number(req.headers["content-length"]) > MAX_BODY_BYTES)
+          throw new BodyTooLargeError();
         const text = await readBody(req);
         const type = req.headers["content-type"] ?? "";
         if (type.includes("application/json")) {
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {
-            sendJson(res, 400, {
-              errors: [
-                {
-                  message: "The request body is not valid JSON.",
-                  extensions: { code: "BAD_REQUEST" },
-                },
-              ],
-            });
+            sendError(
+              res,
+              400,
+              ApolloServerErrorCode.BAD_REQUEST,
+              "The request body is not valid JSON.",
+            );
             return;
           }
         } else {
@@ -160,31 +186,22 @@ export function createHttpServer({
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     };
-    handle().catch((error: unknown) => {
+    scope.run(handle).catch((error: unknown) => {
+      if (error instanceof ClientGoneError) return;
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, {
-          errors: [
-            {
-              message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-              extensions: { code: "BAD_REQUEST" },
-            },
-          ],
-        });
+        closeWhenAnswered(req, res);
+        sendError(
+          res,
+          413,
+          ErrorCode.TooLarge,
+          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        );
         return;
       }
       log(
         `request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [
-            {
-              message: "Internal server error",
-              extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-            },
-          ],
-        });
-      else res.end();
+      if (!res.writableEnded) sendInternalError(res, requestId);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from "@apollo/server/errors";
 import busboy from "busboy";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { createWriteStream } from "node:fs";
@@ -6,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { ErrorCode } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import {
   importWorkbook,
@@ -15,147 +17,313 @@ import { AuditAction } from "../schema/audit-event.js";
 import { Role } from "../schema/role.js";
 import { assertRole } from "./auth/auth-checker.js";
 import { importAuditDetails } from "./auth/import-audit-details.js";
-import { sendHubError, sendJson } from "./json-response.js";
+import { closeWhenAnswered } from "./close-when-answered.js";
+import {
+  clientErrorStatus,
+  sendError,
+  sendHubError,
+  sendJson,
+  type ResponseErrorCode,
+} from "./json-response.js";
 import { recordAudit } from "./auth/record-audit.js";
 import type { Caller } from "./caller.js";
 
 /** Where workbooks are uploaded. */
 export const IMPORTS_PATH = "/imports";
 
-function refuse(
-  res: ServerResponse,
+/** Where uploads are received and how big they may be. */
+export interface UploadOptions {
+  /** The largest workbook accepted, in bytes (default: the importer's own limit). */
+  maxFileBytes: number;
+  /** The folder in which each upload gets a temporary folder of its own, removed when done (default: the OS's). */
+  folder: string;
+}
+
+/** The importer's file limit, in the OS's temporary folder. */
+export function defaultUploadOptions(): UploadOptions {
+  return { maxFileBytes: DEFAULT_IMPORT_LIMITS.maxFileBytes, folder: tmpdir() };
+}
+
+/** What a form may carry beside the workbook: boundaries, part headers and the few short fields. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/** Why an upload is refused before anything is imported. */
+interface Refusal {
+  kind: "refused";
+  status: number;
+  code: ResponseErrorCode;
+  message: string;
+}
+
+/** A workbook received whole, with the form's other fields. */
+interface Received {
+  kind: "received";
+  path: string;
+  name: string;
+  fields: Record<string, string>;
+}
+
+const refusal = (
   status: number,
-  code: string,
+  code: ResponseErrorCode,
   message: string,
-): void {
-  sendJson(res, status, { error: message, code });
+): Refusal => ({ kind: "refused", status, code, message });
+
+const tooLarge = (limits: UploadOptions, name = "The upload") =>
+  refusal(
+    413,
+    ErrorCode.TooLarge,
+    `${name}: larger than ${limits.maxFileBytes} bytes; the hub refuses bigger workbooks.`,
+  );
+
+/**
+ * Reads the form into `folder`. Settles once, with the workbook or with the first reason to refuse
+ * it: a form cut short, a second file, a body over the limit. It never rejects, so no write to the
+ * temporary file is left failing with nobody listening.
+ */
+function receiveUpload(
+  req: IncomingMessage,
+  folder: string,
+  limits: UploadOptions,
+): Promise<Received | Refusal> {
+  return new Promise((resolve) => {
+    let parser: busboy.Busboy | undefined;
+    let written: Promise<Error | undefined> = Promise.resolve(undefined);
+    let settled = false;
+    const settle = (outcome: Received | Refusal) => {
+      if (settled) return;
+      settled = true;
+      if (outcome.kind === "received") return resolve(outcome);
+      // Stops reading and writing, and waits for the temporary file to be closed, so the caller can remove it.
+      req.unpipe();
+      parser?.destroy();
+      void written.then(() => resolve(outcome));
+    };
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: {
+          files: 1,
+          fileSize: limits.maxFileBytes,
+          fields: 10,
+          fieldSize: 1000,
+        },
+      });
+    } catch (error) {
+      // busboy throws at once on a content-type it cannot split ("Multipart: Boundary not found").
+      settle(
+        refusal(
+          400,
+          ApolloServerErrorCode.BAD_REQUEST,
+          `The upload's content-type cannot be read as a form (${(error as Error).message}): send multipart/form-data with its boundary, as a browser or curl -F does.`,
+        ),
+      );
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let upload: { path: string; name: string } | undefined;
+    let bytes = 0;
+    req.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      // A chunked body has no Content-Length to refuse on: stop at the limit instead of reading on.
+      if (bytes > limits.maxFileBytes + FORM_OVERHEAD_BYTES)
+        settle(tooLarge(limits));
+    });
+    req.on("close", () => {
+      if (!req.complete)
+        settle(
+          refusal(
+            400,
+            ApolloServerErrorCode.BAD_REQUEST,
+            "The upload was cut off before its end.",
+          ),
+        );
+    });
+    parser.on("field", (name, value) => void (fields[name] = value));
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file") {
+        stream.resume();
+        settle(
+          refusal(
+            400,
+            ErrorCode.BadUserInput,
+            `The form sends a file in the field "${name}": send the workbook in the field "file".`,
+          ),
+        );
+        return;
+      }
+      const file = {
+        path: join(folder, "upload.xlsx"),
+        name: basename(info.filename || "upload.xlsx"),
+      };
+      upload = file;
+      stream.on("limit", () => settle(tooLarge(limits, file.name)));
+      // Settled with the write's error instead of rejecting: a form cut short fails this write too.
+      written = pipeline(stream, createWriteStream(file.path)).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+    });
+    parser.on("filesLimit", () =>
+      settle(
+        refusal(
+          400,
+          ErrorCode.BadUserInput,
+          'The form sends more than one file: send one workbook per request, each in the field "file".',
+        ),
+      ),
+    );
+    parser.on("error", (error: Error) =>
+      settle(
+        refusal(
+          400,
+          ApolloServerErrorCode.BAD_REQUEST,
+          `The upload is not a complete multipart/form-data body (${error.message}): nothing was imported; send it again.`,
+        ),
+      ),
+    );
+    parser.on("close", () => {
+      void written.then((error) => {
+        if (error)
+          settle(
+            refusal(
+              400,
+              ApolloServerErrorCode.BAD_REQUEST,
+              `The upload could not be received (${error.message}): nothing was imported; send it again.`,
+            ),
+          );
+        else if (!upload)
+          settle(
+            refusal(
+              400,
+              ErrorCode.BadUserInput,
+              'The form has no "file" field with a workbook.',
+            ),
+          );
+        else settle({ kind: "received", ...upload, fields });
+      });
+    });
+    req.pipe(parser);
+  });
 }
 
 /**
  * `POST /imports` (multipart/form-data, analyst role): the field `file` is a workbook; optional fields
  * `period`, `partnership`, `dryRun`, `skipInvalidRows` mean what `sshub import`'s options do. The
- * upload is streamed to a temporary file under the importer's size limit, then goes through the same
- * pipeline and report as `sshub import`: 200 with the report when imported, 422 when refused.
+ * upload is streamed to a temporary file under the size limit (refused on its Content-Length before
+ * any of it is read, or as soon as a chunked body passes the limit), then goes through the same
+ * pipeline and report as `sshub import`: 200 with the report when imported, 422 when refused. One
+ * workbook per request: a second file is refused, since one upload is one import, one transaction
+ * and one report.
  */
 export async function serveImportUpload(
   req: IncomingMessage,
   res: ServerResponse,
   orm: MikroORM,
   caller: Caller,
+  limits: UploadOptions = defaultUploadOptions(),
 ): Promise<void> {
+  const refuse = (outcome: Refusal) => {
+    closeWhenAnswered(req, res);
+    sendError(res, outcome.status, outcome.code, outcome.message);
+  };
   if (req.method !== "POST") {
     res.setHeader("allow", "POST");
     refuse(
-      res,
-      405,
-      "BAD_REQUEST",
-      `${IMPORTS_PATH} answers POST (multipart/form-data with a "file" field) only.`,
+      refusal(
+        405,
+        ApolloServerErrorCode.BAD_REQUEST,
+        `${IMPORTS_PATH} answers POST (multipart/form-data with a "file" field) only.`,
+      ),
     );
     return;
   }
   try {
     assertRole(caller, Role.ANALYST);
   } catch (error) {
+    closeWhenAnswered(req, res);
     if (!sendHubError(res, error)) throw error;
     return;
   }
   // A council-bound token could otherwise write figures for partnerships outside its scope.
   if (caller.councilGssCodes !== null) {
     refuse(
-      res,
-      403,
-      "FORBIDDEN",
-      "Importing over HTTP needs a national token (one not bound to councils).",
+      refusal(
+        403,
+        ErrorCode.Forbidden,
+        "Importing over HTTP needs a national token (one not bound to councils).",
+      ),
     );
     return;
   }
   if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
     refuse(
-      res,
-      415,
-      "BAD_REQUEST",
-      'Send the workbook as multipart/form-data with the field "file".',
+      refusal(
+        415,
+        ApolloServerErrorCode.BAD_REQUEST,
+        'Send the workbook as multipart/form-data with the field "file".',
+      ),
     );
     return;
   }
-  const folder = await mkdtemp(join(tmpdir(), "sshub-upload-"));
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limits.maxFileBytes + FORM_OVERHEAD_BYTES) {
+    refuse(tooLarge(limits));
+    return;
+  }
+  const folder = await mkdtemp(join(limits.folder, "sshub-upload-"));
+  let answer: () => void;
   try {
-    const fields: Record<string, string> = {};
-    let upload: { path: string; name: string; truncated: boolean } | undefined;
-    const parser = busboy({
-      headers: req.headers,
-      limits: {
-        files: 1,
-        fileSize: DEFAULT_IMPORT_LIMITS.maxFileBytes,
-        fields: 10,
-        fieldSize: 1000,
-      },
-    });
-    const written: Promise<void>[] = [];
-    parser.on("field", (name, value) => void (fields[name] = value));
-    parser.on("file", (name, stream, info) => {
-      if (name !== "file" || upload) {
-        stream.resume();
-        return;
-      }
-      const file = {
-        path: join(folder, "upload.xlsx"),
-        name: basename(info.filename || "upload.xlsx"),
-        truncated: false,
-      };
-      upload = file;
-      stream.on("limit", () => void (file.truncated = true));
-      written.push(pipeline(stream, createWriteStream(file.path)));
-    });
-    await pipeline(req, parser);
-    await Promise.all(written);
-    if (!upload) {
-      refuse(
-        res,
-        400,
-        "BAD_REQUEST",
-        'The form has no "file" field with a workbook.',
-      );
-      return;
-    }
-    if (upload.truncated) {
-      refuse(
-        res,
-        413,
-        "TOO_LARGE",
-        `${upload.name}: larger than ${DEFAULT_IMPORT_LIMITS.maxFileBytes} bytes; the hub refuses bigger workbooks.`,
-      );
-      return;
-    }
-    const options: ImportOptions = {
-      runBy: caller.name,
-      displayName: upload.name,
-    };
-    if (fields.period) options.period = fields.period;
-    if (fields.partnership) options.partnership = fields.partnership;
-    if (fields.dryRun === "true") options.dryRun = true;
-    if (fields.skipInvalidRows === "true") options.skipInvalidRows = true;
-    let report;
-    try {
-      report = await importWorkbook(orm, upload.path, options);
-    } catch (error) {
-      // A bad form field (a period not written YYYY-MM) is the caller's to fix: 400, nothing written.
-      if (sendHubError(res, error)) return;
-      throw error;
-    }
-    const em = orm.em.fork();
-    recordAudit(
-      em,
-      caller,
-      AuditAction.IMPORT,
-      importAuditDetails(report, "http"),
-    );
-    await em.flush();
+    answer = await importUpload(req, res, orm, caller, folder, limits);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  // Answered once the temporary folder is gone: nothing of the upload outlives its answer.
+  answer();
+}
+
+/** Receives and imports the upload in `folder`; returns how to answer, once the folder is removed. */
+async function importUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  orm: MikroORM,
+  caller: Caller,
+  folder: string,
+  limits: UploadOptions,
+): Promise<() => void> {
+  const upload = await receiveUpload(req, folder, limits);
+  if (upload.kind === "refused") {
+    closeWhenAnswered(req, res);
+    return () => sendError(res, upload.status, upload.code, upload.message);
+  }
+  const { fields } = upload;
+  const options: ImportOptions = {
+    runBy: caller.name,
+    displayName: upload.name,
+  };
+  if (fields.period) options.period = fields.period;
+  if (fields.partnership) options.partnership = fields.partnership;
+  if (fields.dryRun === "true") options.dryRun = true;
+  if (fields.skipInvalidRows === "true") options.skipInvalidRows = true;
+  let report;
+  try {
+    report = await importWorkbook(orm, upload.path, options);
+  } catch (error) {
+    // A bad form field (a period not written YYYY-MM) is the caller's to fix: 400, nothing written.
+    if (clientErrorStatus(error)) return () => sendHubError(res, error);
+    throw error;
+  }
+  const em = orm.em.fork();
+  recordAudit(
+    em,
+    caller,
+    AuditAction.IMPORT,
+    importAuditDetails(report, "http"),
+  );
+  await em.flush();
+  return () =>
     sendJson(res, report.status === "REFUSED" ? 422 : 200, {
       ...report,
       path: undefined,
     });
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
 }

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from "@apollo/server/errors";
 import type { ServerResponse } from "node:http";
 import { ErrorCode, HubError } from "../errors/hub-error.js";
 
@@ -12,20 +13,65 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
+/** A code an HTTP error answer may carry: the hub's own, or Apollo's for malformed requests and bugs. */
+export type ResponseErrorCode = ErrorCode | ApolloServerErrorCode;
+
+/**
+ * Answers an error in the one shape every route of the hub uses, GraphQL's own:
+ * `{ "errors": [{ "message": "…", "extensions": { "code": "…" } }] }`, so a client reads
+ * `/graphql`, `/imports` and `/exports` refusals alike.
+ */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ResponseErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
+  sendJson(res, status, {
+    errors: [{ message, extensions: { code, ...extensions } }],
+  });
+}
+
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.BadUserInput]: 400,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.Forbidden]: 403,
+  [ErrorCode.TooLarge]: 413,
+  [ErrorCode.RateLimited]: 429,
 };
 
+/** The HTTP status of a client's HubError; undefined for anything else (a bug, or a fault of the hub's own). */
+export function clientErrorStatus(error: unknown): number | undefined {
+  return error instanceof HubError ? STATUS_OF[error.code] : undefined;
+}
+
 /**
- * Answers a client's HubError as `{ error, code }` with its HTTP status. Returns false for anything
- * else (a bug), which the caller rethrows so it is logged and masked.
+ * Answers a client's HubError with its HTTP status. Returns false for anything else (a bug), which
+ * the caller rethrows so it is logged and masked.
  */
 export function sendHubError(res: ServerResponse, error: unknown): boolean {
-  const status = error instanceof HubError ? STATUS_OF[error.code] : undefined;
+  const status = clientErrorStatus(error);
   if (!(error instanceof HubError) || !status) return false;
-  sendJson(res, status, { error: error.message, code: error.code });
+  sendError(res, status, error.code, error.message);
   return true;
+}
+
+/** Answers 500 with the request id the log line carries; a response already under way is cut off instead. */
+export function sendInternalError(
+  res: ServerResponse,
+  requestId: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendError(
+    res,
+    500,
+    ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
+    "Internal server error",
+    { requestId },
+  );
 }

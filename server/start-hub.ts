@@ -5,6 +5,7 @@ import { ConfigurationError } from "../errors/hub-error.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
 import { RateLimiter, rateLimitFromEnv } from "./auth/rate-limiter.js";
 import { buildHubSchema } from "./build-schema.js";
+import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
 
@@ -44,6 +45,7 @@ export async function startHub({
     rateLimiter: new RateLimiter(rateLimitFromEnv()),
     log,
   });
+  const stopCatching = catchRequestFailures(log);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -53,6 +55,7 @@ export async function startHub({
       });
     });
   } catch (error) {
+    stopCatching();
     await apollo.stop();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw ConfigurationError.portInUse(port, "PORT");
@@ -74,6 +77,7 @@ export async function startHub({
         server.closeIdleConnections();
       });
       await apollo.stop();
+      stopCatching();
     },
   };
 }

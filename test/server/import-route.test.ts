@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImportRun } from "../../schema/import-run.js";
 import { Role } from "../../schema/role.js";
@@ -11,6 +14,10 @@ import {
 
 let db: TestDatabase;
 let http: TestHttp;
+// Uploads land in a folder of this file's own, so a test can see that nothing is left there.
+const uploads = mkdtempSync(join(tmpdir(), "sshub-test-uploads-"));
+/** The upload limit here: small, so that a test can pass it quickly. */
+const MAX_FILE_BYTES = 256 * 1024;
 const workbook = readFileSync(
   new URL(
     "../../fixtures/samples/02-derbyshire-rce-workstreams.xlsx",
@@ -22,12 +29,23 @@ beforeAll(async () => {
   db = await createTestDatabase();
   http = await startTestHttp(db.orm, {
     callerFor: async () => callerWith(Role.ANALYST),
+    uploads: { maxFileBytes: MAX_FILE_BYTES, folder: uploads },
   });
 });
 afterAll(async () => {
   await http.close();
   await db.drop();
+  rmSync(uploads, { recursive: true, force: true });
 });
+
+/** The one error of a refusal, in the hub's one JSON error shape. */
+async function errorOf(response: Response) {
+  const body = (await response.json()) as {
+    errors: { message: string; extensions: { code: string } }[];
+  };
+  expect(body.errors).toHaveLength(1);
+  return body.errors[0]!;
+}
 
 function post(body: FormData | string, headers: Record<string, string> = {}) {
   return fetch(`${http.base}/imports`, { method: "POST", body, headers });
@@ -43,8 +61,8 @@ describe("POST /imports refuses bad requests with a clear message and writes not
   it("answers 415 when the body is not multipart/form-data", async () => {
     const response = await post("not a form", { "content-type": "text/plain" });
     expect(response.status).toBe(415);
-    expect(await response.json()).toMatchObject({
-      error: expect.stringContaining('"file"'),
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining('"file"'),
     });
   });
 
@@ -53,8 +71,8 @@ describe("POST /imports refuses bad requests with a clear message and writes not
     form.set("period", "2010-06");
     const response = await post(form);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      error: expect.stringContaining('no "file" field'),
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining('no "file" field'),
     });
   });
 
@@ -65,9 +83,9 @@ describe("POST /imports refuses bad requests with a clear message and writes not
     form.set("period", "June");
     const response = await post(form);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      code: "BAD_USER_INPUT",
-      error: expect.stringContaining('"June"'),
+    expect(await errorOf(response)).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+      message: expect.stringContaining('"June"'),
     });
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
   });
@@ -85,6 +103,157 @@ describe("POST /imports refuses bad requests with a clear message and writes not
     expect(report.problems[0]).toMatchObject({
       code: "unreadable-file",
       message: expect.stringContaining("notes.xlsx"),
+    });
+  });
+});
+
+/** What is left in the uploads folder: nothing once every answer is sent. */
+const leftOver = () => readdirSync(uploads);
+
+/**
+ * Posts to /imports with `headers`, writing `first` and then, until the hub answers or closes the
+ * connection, as much more as `more` gives (nothing by default). Resolves with the answer and how
+ * many bytes were written.
+ */
+function postRaw(
+  headers: Record<string, string>,
+  first: Buffer | string,
+  more?: () => Buffer,
+): Promise<{ status: number; body: string; sent: number; closed: boolean }> {
+  const url = new URL(`${http.base}/imports`);
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers,
+      },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.on("data", (chunk: Buffer) => void (body += chunk));
+        res.on("end", () => {
+          const socket = req.socket!;
+          const done = () =>
+            resolve({ status: res.statusCode!, body, sent, closed: true });
+          if (socket.destroyed) done();
+          else socket.once("close", done);
+        });
+      },
+    );
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    const write = (chunk: Buffer | string) => {
+      sent += chunk.length;
+      return req.write(chunk);
+    };
+    write(first);
+    if (!more) return;
+    const pump = () => {
+      while (!answered && !req.destroyed && write(more())) {
+        // keep writing until the socket's buffer is full
+      }
+    };
+    req.on("drain", pump);
+    pump();
+  });
+}
+
+describe("POST /imports refuses hostile uploads early and leaves nothing behind", () => {
+  it("answers 400 to multipart/form-data without a boundary", async () => {
+    const response = await post("--XX\r\n", {
+      "content-type": "multipart/form-data",
+    });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining("boundary"),
+      extensions: { code: "BAD_REQUEST" },
+    });
+    expect(leftOver()).toEqual([]);
+  });
+
+  it("answers 400 to a form cut short, with nothing imported", async () => {
+    const before = await db.orm.em.fork().count(ImportRun);
+    const response = await post(
+      '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK',
+      { "content-type": "multipart/form-data; boundary=XX" },
+    );
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining("not a complete multipart"),
+    });
+    expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
+    expect(leftOver()).toEqual([]);
+  });
+
+  it("refuses on a Content-Length over the limit with 413 before reading the body", async () => {
+    // 2 GB announced, 1 KB sent: only an answer that does not wait for the body arrives.
+    const answer = await postRaw(
+      {
+        "content-type": "multipart/form-data; boundary=XX",
+        "content-length": String(2 * 1024 ** 3),
+      },
+      Buffer.alloc(1024, "x"),
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      errors: [{ extensions: { code: "TOO_LARGE" } }],
+    });
+    expect(answer.closed).toBe(true);
+    expect(leftOver()).toEqual([]);
+  });
+
+  it("stops reading a chunked upload at the limit: 413, the connection closed, no file left", async () => {
+    // A body without end: before the fix the hub read it for ever.
+    const chunk = Buffer.alloc(16 * 1024, "x");
+    const answer = await postRaw(
+      {
+        "content-type": "multipart/form-data; boundary=XX",
+        "transfer-encoding": "chunked",
+      },
+      '--XX\r\nContent-Disposition: form-data; name="file"; filename="big.xlsx"\r\n\r\n',
+      () => chunk,
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      errors: [
+        {
+          message: expect.stringContaining(`larger than ${MAX_FILE_BYTES}`),
+          extensions: { code: "TOO_LARGE" },
+        },
+      ],
+    });
+    expect(answer.closed).toBe(true);
+    expect(leftOver()).toEqual([]);
+  });
+
+  it("refuses a form with a second workbook instead of ignoring it, importing neither", async () => {
+    const before = await db.orm.em.fork().count(ImportRun);
+    const form = new FormData();
+    form.append("file", new Blob([workbook]), "first.xlsx");
+    form.append("file", new Blob([workbook]), "second.xlsx");
+    const response = await post(form);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining("more than one file"),
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+    expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
+    expect(leftOver()).toEqual([]);
+  });
+
+  it('refuses a workbook sent in a field other than "file", naming the field', async () => {
+    const form = new FormData();
+    form.append("workbook", new Blob([workbook]), "tracker.xlsx");
+    const response = await post(form);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      message: expect.stringContaining('"workbook"'),
     });
   });
 });

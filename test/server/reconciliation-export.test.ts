@@ -98,9 +98,11 @@ describe("GET /exports/reconciliation.xlsx", () => {
         `${base}/exports/reconciliation.xlsx?${search}`,
       );
       expect(response.status, search).toBe(400);
-      const body = (await response.json()) as { error: string; code: string };
-      expect(body.code).toBe("BAD_USER_INPUT");
-      expect(body.error, search).toMatch(message);
+      const body = (await response.json()) as {
+        errors: { message: string; extensions: { code: string } }[];
+      };
+      expect(body.errors[0]!.extensions.code).toBe("BAD_USER_INPUT");
+      expect(body.errors[0]!.message, search).toMatch(message);
     }
   });
 
@@ -110,8 +112,12 @@ describe("GET /exports/reconciliation.xlsx", () => {
     );
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({
-      error: 'No partnership has the name or id "Nowhere".',
-      code: "NOT_FOUND",
+      errors: [
+        {
+          message: 'No partnership has the name or id "Nowhere".',
+          extensions: { code: "NOT_FOUND" },
+        },
+      ],
     });
     const post = await fetch(
       `${base}/exports/reconciliation.xlsx?partnership=1&year=2009/10`,

@@ -23,6 +23,7 @@ export async function startTestHttp(
     production?: boolean;
     callerFor?: HttpOptions["callerFor"];
     rateLimiter?: RateLimiter;
+    uploads?: HttpOptions["uploads"];
   } = {},
 ): Promise<TestHttp> {
   const apollo = createApollo({
@@ -37,6 +38,7 @@ export async function startTestHttp(
     callerFor: options.callerFor ?? (async () => anonymousDevelopmentViewer),
     rateLimiter: options.rateLimiter ?? new RateLimiter(0),
     log: () => undefined,
+    ...(options.uploads ? { uploads: options.uploads } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {

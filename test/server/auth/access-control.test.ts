@@ -442,7 +442,9 @@ describe("over HTTP, with real tokens", () => {
     for (const other of [hub.cheshire.name, "No Such Partnership"]) {
       const refused = await exportAs(tokens["finance-a"]!, other);
       expect(refused.status, other).toBe(403);
-      expect(await refused.json()).toMatchObject({ code: "FORBIDDEN" });
+      expect(await refused.json()).toMatchObject({
+        errors: [{ extensions: { code: "FORBIDDEN" } }],
+      });
     }
     const ok = await exportAs(tokens["finance-a"]!, hub.derbyshire.name);
     expect(ok.status).toBe(200);
