@@ -25,15 +25,30 @@ function isClientError(error: GraphQLError): boolean {
   return typeof code === "string" && CLIENT_CODES.has(code);
 }
 
+// GraphQL's "Did you mean "council" or "councils"?" names fields, arguments, types and enum values:
+// the schema production does not tell. Apollo's hideSchemaDetailsFromClientErrors strips it from
+// validation errors only; variables of the wrong value ("$measure" got "ACHIEVD") carry it too.
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+function withoutSuggestions(
+  formatted: GraphQLFormattedError,
+): GraphQLFormattedError {
+  return SUGGESTION.test(formatted.message)
+    ? { ...formatted, message: formatted.message.replace(SUGGESTION, "") }
+    : formatted;
+}
+
 /**
  * Shapes every error sent to clients: a HubError keeps its message and code; GraphQL's own client
  * errors pass; anything else is a bug: masked outside development, with the request id to find the log line.
+ * Production leaves out GraphQL's suggestions of names, as it leaves out introspection.
  */
 export function makeFormatError(production: boolean) {
   return (
-    formatted: GraphQLFormattedError,
+    shown: GraphQLFormattedError,
     error: unknown,
   ): GraphQLFormattedError => {
+    const formatted = production ? withoutSuggestions(shown) : shown;
     const original = unwrapResolverError(error);
     if (original instanceof HubError) {
       return {

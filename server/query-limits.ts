@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { ConfigurationError } from "../errors/hub-error.js";
+import { checkStringArguments } from "./string-arguments.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination/connection.js";
 
 /** How deep and how costly one operation may be. */
@@ -25,12 +26,15 @@ export interface QueryLimits {
   maxDepth: number;
   /** The most objects an operation may ask for, as estimated before it runs (see `operationCost`). */
   maxCost: number;
+  /** The longest string argument, in characters (a name, a search, an id: none is near it). */
+  maxStringLength: number;
 }
 
 /** The limits when the environment sets none: the deepest and widest pages of the documented queries fit. */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 15,
   maxCost: 200_000,
+  maxStringLength: 1_000,
 };
 
 /** Error codes of refused operations (HTTP 400). */
@@ -40,7 +44,7 @@ export const QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY";
 /** An unknown list's size for the cost estimate: lists that are not connections are short by nature. */
 const ASSUMED_LIST_SIZE = 10;
 
-/** Reads `SSHUB_MAX_QUERY_DEPTH` and `SSHUB_MAX_QUERY_COST`; a value that is not a positive integer is a configuration error. */
+/** Reads `SSHUB_MAX_QUERY_DEPTH`, `SSHUB_MAX_QUERY_COST` and `SSHUB_MAX_STRING_LENGTH`; a value that is not a positive integer is a configuration error. */
 export function queryLimitsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): QueryLimits {
@@ -58,6 +62,10 @@ export function queryLimitsFromEnv(
   return {
     maxDepth: read("SSHUB_MAX_QUERY_DEPTH", DEFAULT_QUERY_LIMITS.maxDepth),
     maxCost: read("SSHUB_MAX_QUERY_COST", DEFAULT_QUERY_LIMITS.maxCost),
+    maxStringLength: read(
+      "SSHUB_MAX_STRING_LENGTH",
+      DEFAULT_QUERY_LIMITS.maxStringLength,
+    ),
   };
 }
 
@@ -216,7 +224,10 @@ function refuse(code: string, message: string, details: object) {
   });
 }
 
-/** Refuses, before anything runs, operations deeper or costlier than the limits, with a code saying which. */
+/**
+ * Refuses, before anything runs, operations deeper or costlier than the limits, and string arguments
+ * too long or holding NUL, with a code saying which.
+ */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -227,6 +238,11 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           request,
           schema,
         }) {
+          checkStringArguments(
+            document,
+            request.variables ?? {},
+            limits.maxStringLength,
+          );
           const depth = operationDepth(document, operationName);
           if (depth > limits.maxDepth)
             throw refuse(

@@ -167,7 +167,7 @@ describe("query limits", () => {
         SSHUB_MAX_QUERY_DEPTH: "4",
         SSHUB_MAX_QUERY_COST: "50",
       }),
-    ).toEqual({ maxDepth: 4, maxCost: 50 });
+    ).toEqual({ maxDepth: 4, maxCost: 50, maxStringLength: 1000 });
     expect(() => queryLimitsFromEnv({ SSHUB_MAX_QUERY_COST: "lots" })).toThrow(
       /SSHUB_MAX_QUERY_COST/,
     );
@@ -178,7 +178,7 @@ describe("query limits", () => {
       schema: await buildHubSchema(),
       production: false,
       log: () => undefined,
-      limits: { maxDepth: 2, maxCost: 1000 },
+      limits: { maxDepth: 2, maxCost: 1000, maxStringLength: 1000 },
     });
     const { createContext } = await import("../../server/context.js");
     const response = await strict.executeOperation(
