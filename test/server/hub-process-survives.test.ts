@@ -62,6 +62,14 @@ async function startProcess(
   return { child, stderr: () => stderr };
 }
 
+/** Waits (up to 10 s) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error("waited 10 s in vain");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function stop(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((resolve) =>
@@ -183,7 +191,8 @@ describe("the hub process survives one bad request", () => {
             },
           ],
         });
-        expect(hub.stderr()).toContain(`request ${requestId}: `);
+        // The log line is written before the answer, but reaches this process through a pipe.
+        await until(() => hub.stderr().includes(`request ${requestId}: `));
       }
       expect(hub.stderr()).toContain("thrown in a timer");
       expect(hub.stderr()).toContain("rejected, never awaited");
