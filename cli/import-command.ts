@@ -135,7 +135,10 @@ export function importCommand(): Command {
       "Import councils' workbooks (service lists, savings trackers, governance and funding lists). " +
         "Each file is one transaction: any problem and nothing is written. Exit 0 imported, 1 refused, 2 usage.",
     )
-    .argument("<files...>", ".xlsx workbooks to import")
+    .argument(
+      "<files...>",
+      "workbooks to import: .xlsx, .xls (Excel 97-2003), .ods or .csv (the content decides, not the name)",
+    )
     .option(
       "--dry-run",
       "report what would be created, changed or left unchanged; write nothing",

@@ -4,10 +4,19 @@ import { open, stat } from "node:fs/promises";
 import { crc32, createInflateRaw } from "node:zlib";
 import type { ImportLimits } from "./import-limits.js";
 import type { ProblemCollector } from "./import-problem.js";
+import { guardCsvFile, guardXlsFile } from "./guard-xls-csv-file.js";
+import {
+  detectWorkbookFormat,
+  FORMAT_NAMES,
+  formatOfName,
+  type WorkbookFormat,
+} from "./workbook-format.js";
 
 /** What the guard learnt about a file it let through. */
 export interface GuardedFile {
   path: string;
+  /** The format the file's content says it is (its name may say otherwise: a warning). */
+  format: WorkbookFormat;
   bytes: number;
   sha256: string;
   zipEntries: number;
@@ -31,7 +40,11 @@ const ENCRYPTION_INFO = Buffer.from("EncryptionInfo", "utf16le");
 class Refusal extends Error {
   constructor(
     readonly code:
-      "unreadable-file" | "encrypted-file" | "empty-file" | "too-large",
+      | "unreadable-file"
+      | "encrypted-file"
+      | "empty-file"
+      | "too-large"
+      | "bad-encoding",
     message: string,
   ) {
     super(message);
@@ -43,8 +56,10 @@ function mb(bytes: number): string {
 }
 
 /**
- * Guards the door: refuses, with one clear line, anything that is not a readable .xlsx within the
- * limits (empty, not a zip, an encrypted or old-format Excel file, a damaged zip, too many entries,
+ * Guards the door: refuses, with one clear line, anything that is not a readable workbook within the
+ * limits. The content decides the format (detectWorkbookFormat; a name that says otherwise is a
+ * warning): a .xls must be a sound compound file (guardXlsFile), a CSV one text encoding
+ * (guardCsvFile); an .xlsx or .ods is a zip, refused when empty, encrypted, damaged, with too many entries,
  * declared or actual inflated size too large, a compression ratio only a zip bomb has). It inflates
  * every entry once as a stream, counting and discarding the bytes, so a bomb is stopped after at
  * most `maxInflatedBytes` (usually after `ratioFloorBytes`) and never held in memory or on disk.
@@ -57,7 +72,14 @@ export async function guardWorkbookFile(
 ): Promise<GuardedFile | null> {
   try {
     // Messages name the file as the analyst knows it (an HTTP upload is stored under another name).
-    return await guard(path, problems.file, limits);
+    const guarded = await guard(path, problems.file, limits);
+    const named = formatOfName(problems.file);
+    if (named && named !== guarded.format)
+      problems.add({
+        code: "misnamed-file",
+        message: `${problems.file} is named as ${FORMAT_NAMES[named]} but is ${FORMAT_NAMES[guarded.format]}: it was read as what it is. Rename it so that its name says what it is.`,
+      });
+    return guarded;
   } catch (error) {
     if (error instanceof Refusal) {
       problems.add({ code: error.code, message: error.message });
@@ -108,24 +130,39 @@ async function guard(
           "encrypted-file",
           `${name} is protected with a password: save a copy without the password (File > Info > Protect Workbook) and import that.`,
         );
-      throw new Refusal(
-        "unreadable-file",
-        `${name} is an old Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx.`,
-      );
+      const xls = await guardXlsFile(path, name);
+      if ("code" in xls) throw new Refusal(xls.code, xls.message);
+      return unzipped(path, size, "xls", xls.workbookBytes);
     }
-    if (head.readUInt32LE(0) !== 0x04034b50)
-      throw new Refusal(
-        "unreadable-file",
-        `${name} is not an Excel workbook (.xlsx): it does not start like one. CSV and other formats must be saved as .xlsx first.`,
-      );
+    if (head.readUInt32LE(0) !== 0x04034b50) {
+      const detected = await detectWorkbookFormat(path);
+      if (detected.kind === "other")
+        throw new Refusal(
+          "unreadable-file",
+          `${name} is ${detected.what}, not a workbook the importer reads (.xlsx, .xls, .ods or CSV): open it in Excel and save it as .xlsx.`,
+        );
+      const refusal = await guardCsvFile(path, name);
+      if (refusal) throw new Refusal(refusal.code, refusal.message);
+      return unzipped(path, size, "csv", 0);
+    }
     entries = await readCentralDirectory(handle, size, name, limits);
   } finally {
     await handle.close();
   }
-  if (!entries.some((e) => e.name === "xl/workbook.xml"))
+  const detected = await detectWorkbookFormat(path);
+  if (detected.kind === "other")
     throw new Refusal(
       "unreadable-file",
-      `${name} is a zip file but not an Excel workbook (it has no xl/workbook.xml).`,
+      `${name} is ${detected.what}, not a workbook the importer reads (.xlsx, .xls, .ods or CSV).`,
+    );
+  const format = detected.format;
+  const content = format === "ods" ? "content.xml" : "xl/workbook.xml";
+  if (!entries.some((e) => e.name === content))
+    throw new Refusal(
+      "unreadable-file",
+      format === "ods"
+        ? `${name} is an OpenDocument spreadsheet without its content.xml: it is damaged.`
+        : `${name} is a zip file but not an Excel workbook (it has no xl/workbook.xml).`,
     );
   // The hash is taken on this thread while zlib inflates on the thread pool.
   const sha256 = sha256File(path);
@@ -144,10 +181,28 @@ async function guard(
   }
   return {
     path,
+    format,
     bytes: size,
     sha256: await sha256,
     zipEntries: entries.length,
     inflatedBytes,
+  };
+}
+
+/** What the guard learnt about a file that is not a zip (.xls or CSV), once it has been checked. */
+async function unzipped(
+  path: string,
+  size: number,
+  format: WorkbookFormat,
+  contentBytes: number,
+): Promise<GuardedFile> {
+  return {
+    path,
+    format,
+    bytes: size,
+    sha256: await sha256File(path),
+    zipEntries: 0,
+    inflatedBytes: contentBytes,
   };
 }
 

@@ -19,6 +19,11 @@ export interface ImportLimits {
   /** Most columns one sheet may have. */
   maxColumns: number;
   /**
+   * Most characters one CSV record (a line, or several when a quoted field spans lines) may have:
+   * a quote never closed would otherwise make the rest of the file one field held in memory.
+   */
+  maxCsvRecordChars: number;
+  /**
    * Most memory, in MB, the worker reading the workbook may hold (its V8 old generation): a workbook
    * whose shared strings alone need more is refused instead of taking the hub's memory.
    */
@@ -44,6 +49,7 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   ratioFloorBytes: 1024 * 1024,
   maxRows: 1_048_576,
   maxColumns: 500,
+  maxCsvRecordChars: 1024 * 1024,
   maxReaderHeapMb: 64,
   workerFromBytes: 1024 * 1024,
 };

@@ -6,6 +6,8 @@ export type ProblemCode =
   | "unreadable-file"
   | "encrypted-file"
   | "empty-file"
+  | "bad-encoding"
+  | "misnamed-file"
   | "too-large"
   | "hidden-sheet"
   | "unknown-sheet"
@@ -51,6 +53,7 @@ export type ProblemInput = Omit<ImportProblem, "file" | "severity"> & {
 
 const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "hidden-sheet",
+  "misnamed-file",
   "unknown-column",
   "similar-name",
 ]);

@@ -7,7 +7,7 @@ import {
   SheetTooLarge,
   type SheetReading,
 } from "./read-sheet-records.js";
-import { readWorkbookSheets } from "./read-workbook-sheets.js";
+import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 import type { SavingsBatch } from "./savings-rows.js";
 
 /** What the reader of a workbook is given. */
@@ -84,9 +84,14 @@ export async function readWorkbookEvents(
   let bytesRead = 0;
   let rows = 0;
   try {
-    for await (const sheet of readWorkbookSheets(input.path, (bytes) => {
-      bytesRead = bytes;
-    })) {
+    for await (const sheet of readWorkbookFileSheets(
+      input.path,
+      input.file,
+      input.limits,
+      (bytes) => {
+        bytesRead = bytes;
+      },
+    )) {
       await report({ type: "sheet", name: sheet.name, hidden: sheet.hidden });
       if (sheet.hidden) continue;
       const reading = await readSheetRecords(

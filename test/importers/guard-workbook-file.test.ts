@@ -103,9 +103,9 @@ describe("guarding the door against hostile and broken files", () => {
       ["empty.xlsx", Buffer.alloc(0), "empty-file", /empty/],
       [
         "notes.xlsx",
-        Buffer.from("Service,Host\nAudit,CBC\n"),
+        Buffer.from("<html><body>Service</body></html>"),
         "unreadable-file",
-        /not an Excel workbook/,
+        /is a web page \(HTML\), not a workbook/,
       ],
       [
         "old.xls",

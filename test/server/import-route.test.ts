@@ -92,7 +92,11 @@ describe("POST /imports refuses bad requests with a clear message and writes not
 
   it("answers 422 with the report when the workbook is refused, naming the file", async () => {
     const form = new FormData();
-    form.set("file", new Blob(["not a workbook"]), "notes.xlsx");
+    form.set(
+      "file",
+      new Blob(["<html><body>not a workbook</body></html>"]),
+      "notes.xlsx",
+    );
     const response = await post(form);
     expect(response.status).toBe(422);
     const report = (await response.json()) as {
@@ -255,5 +259,32 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
     expect(await errorOf(response)).toMatchObject({
       message: expect.stringContaining('"workbook"'),
     });
+  });
+});
+
+describe("POST /imports takes every format the importer reads", () => {
+  it("imports a CSV upload, its one sheet named after the uploaded file", async () => {
+    const form = new FormData();
+    form.set(
+      "file",
+      new Blob([
+        "Savings tracker\r\nPeriod:,June 2008\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
+          'Workstream,Financial year,Measure,Amount (£)\r\nProcurement,2007/08,Achieved,"£357,000"\r\n',
+      ]),
+      "host-tracker-2008-06.csv",
+    );
+    form.set("dryRun", "true");
+    const response = await post(form);
+    const report = (await response.json()) as {
+      status: string;
+      problems: unknown[];
+      sheets: { sheet: string; rowsRead: number }[];
+    };
+    expect(report.problems).toEqual([]);
+    expect(response.status).toBe(200);
+    expect(report.status).toBe("DRY_RUN");
+    expect(report.sheets).toMatchObject([
+      { sheet: "host-tracker-2008-06", rowsRead: 1 },
+    ]);
   });
 });

@@ -1,0 +1,39 @@
+import type { ImportLimits } from "./import-limits.js";
+import { readCsvSheets } from "./read-csv-sheets.js";
+import { readOdsSheets } from "./read-ods-sheets.js";
+import {
+  readWorkbookSheets,
+  type WorkbookSheet,
+} from "./read-workbook-sheets.js";
+import { readXlsSheets } from "./read-xls-sheets.js";
+import { detectWorkbookFormat } from "./workbook-format.js";
+
+/**
+ * Streams the sheets of a workbook in any format the importer reads, chosen by the file's content
+ * (detectWorkbookFormat), never by its name: .xlsx with exceljs, .xls, .ods and CSV with their own
+ * readers, all in the one WorkbookSheet shape, so that every stage after reading is the same.
+ * `file` is the name the analyst knows the file by: a CSV's one sheet is named after it.
+ */
+export async function* readWorkbookFileSheets(
+  path: string,
+  file: string,
+  limits: ImportLimits,
+  onBytes?: (bytesRead: number) => void,
+): AsyncGenerator<WorkbookSheet> {
+  const detected = await detectWorkbookFormat(path);
+  // The guard has refused what is not a workbook; anything else is tried as .xlsx, which says why not.
+  const format = detected.kind === "workbook" ? detected.format : "xlsx";
+  switch (format) {
+    case "csv":
+      yield* readCsvSheets(path, file, limits, onBytes);
+      return;
+    case "xls":
+      yield* readXlsSheets(path, limits, onBytes);
+      return;
+    case "ods":
+      yield* readOdsSheets(path, limits, onBytes);
+      return;
+    case "xlsx":
+      yield* readWorkbookSheets(path, onBytes);
+  }
+}
