@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { ensureDatabase, openDatabase } from "../db/database-url.js";
 import { migrate, openOrm } from "../db/open-orm.js";
 import { loadCouncilRegister } from "../db/load-council-register.js";
+import { markInterruptedRuns } from "../importers/import-run-lease.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 
 /** An open database for one command: the ORM, migrated, with the council register loaded. */
@@ -33,6 +34,11 @@ export async function openHubSession(options: {
       : handle.url;
     orm = await openOrm(url);
     const migrationsApplied = await migrate(orm);
+    const interrupted = await markInterruptedRuns(orm.em.fork());
+    if (interrupted.length)
+      options.log(
+        `sshub: marked ${interrupted.length === 1 ? "import run" : "import runs"} ${interrupted.map((id) => `#${id}`).join(", ")} INTERRUPTED: ${interrupted.length === 1 ? "its process" : "their processes"} stopped before finishing, and nothing of ${interrupted.length === 1 ? "it" : "them"} was written.`,
+      );
     if (!options.migrateOnly)
       await loadCouncilRegister(
         orm.em.fork(),

@@ -204,17 +204,16 @@ export function importCommand(): Command {
                 : {}),
               ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
               ...(bar ? { onProgress: bar } : {}),
+              audit: (em, done) =>
+                void recordAudit(
+                  em,
+                  operatorCaller(),
+                  AuditAction.IMPORT,
+                  importAuditDetails(done, "cli"),
+                ),
             });
             bar?.done();
             reports.push(report);
-            const auditEm = session.orm.em.fork();
-            recordAudit(
-              auditEm,
-              operatorCaller(),
-              AuditAction.IMPORT,
-              importAuditDetails(report, "cli"),
-            );
-            await auditEm.flush();
             if (options.problemsXlsx && report.problems.length) {
               const out = problemsPath(
                 options.problemsXlsx,

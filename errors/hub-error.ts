@@ -100,6 +100,18 @@ export class DatabaseUnavailableError extends HubError {
     super(ErrorCode.DatabaseUnavailable, message, details);
   }
 
+  /** The connection to PostgreSQL was lost while `file` was being imported; nothing of it was written. */
+  static lostDuringImport(
+    file: string,
+    error: unknown,
+  ): DatabaseUnavailableError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new DatabaseUnavailableError(
+      `Lost the connection to PostgreSQL while importing ${file} (${reason.split("\n")[0]}): nothing of this import was written; import the file again once the database is back.`,
+      { file, reason },
+    );
+  }
+
   /** The embedded PostgreSQL did not start; logTail holds the last lines it logged. */
   static embeddedStartFailed(
     logPath: string,

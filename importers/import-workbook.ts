@@ -1,13 +1,23 @@
-import type { MikroORM } from "@mikro-orm/postgresql";
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { isReportingPeriod } from "../schema/reporting-period.js";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
-import { BadInputError } from "../errors/hub-error.js";
+import { isConnectionLoss } from "../db/connection-loss.js";
+import {
+  BadInputError,
+  DatabaseUnavailableError,
+} from "../errors/hub-error.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
 import { CouncilLookup } from "./council-lookup.js";
+import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
 import { guardWorkbookFile } from "./guard-workbook-file.js";
+import {
+  ImportRunLease,
+  INTERRUPTED_REASON,
+  markInterruptedRuns,
+} from "./import-run-lease.js";
 import type { SheetKind } from "./header-synonyms.js";
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
@@ -73,6 +83,11 @@ export interface ImportOptions {
   runBy?: string;
   /** The name problems and the run show for the file; its base name by default. */
   displayName?: string;
+  /**
+   * Queues the audit event of this import on `em`, the transaction that writes the run's result
+   * (and the figures), so that the event exists exactly when the result does.
+   */
+  audit?: (em: EntityManager, report: ImportReport) => void;
   /** Told how far reading has got, for a progress bar. */
   onProgress?: (progress: {
     bytesRead: number;
@@ -207,20 +222,67 @@ async function importChecked(
   started: number,
   readers: Readers,
 ): Promise<ImportReport> {
-  let problems = new ProblemCollector(file);
+  const problems = new ProblemCollector(file);
   const guarded = await guardWorkbookFile(path, limits, problems);
-
-  const runEm = orm.em.fork();
-  const run = runEm.create(ImportRun, {
+  await markInterruptedRuns(orm.em.fork());
+  const lease = await ImportRunLease.take(orm, {
     fileName: file,
     sha256: guarded?.sha256 ?? "",
     kind: "",
     reportingPeriod: options.period ?? null,
     runBy: options.runBy ?? operator(),
-  } as never) as ImportRun;
-  await runEm.flush();
+  });
+  try {
+    return await importLeased(orm, lease.run, {
+      path,
+      options,
+      limits,
+      file,
+      started,
+      readers,
+      problems,
+      guarded,
+    });
+  } catch (error) {
+    // Nothing of the run was written; say so on its row now rather than at the next start.
+    await lease.interrupt(
+      `${INTERRUPTED_REASON} (${error instanceof Error ? error.message : String(error)})`,
+    );
+    if (isConnectionLoss(error))
+      throw DatabaseUnavailableError.lostDuringImport(file, error);
+    throw error;
+  } finally {
+    await lease.release();
+  }
+}
+
+/** What importLeased is given besides the run. */
+interface LeasedInput {
+  path: string;
+  options: ImportOptions;
+  limits: ImportLimits;
+  file: string;
+  started: number;
+  readers: Readers;
+  problems: ProblemCollector;
+  guarded: Awaited<ReturnType<typeof guardWorkbookFile>>;
+}
+
+/**
+ * The passes over the workbook for a RUNNING run. The run's result (status, counts, problems) and
+ * the caller's audit event are written in the transaction that writes the figures, so a crash
+ * leaves either all of them or none; refused files and dry runs write them once the import's
+ * transaction has rolled back.
+ */
+async function importLeased(
+  orm: MikroORM,
+  run: ImportRun,
+  input: LeasedInput,
+): Promise<ImportReport> {
+  const { path, options, file, started, readers, guarded } = input;
+  let problems = input.problems;
   const previous = guarded
-    ? await runEm.findOne(
+    ? await orm.em.fork().findOne(
         ImportRun,
         {
           sha256: guarded.sha256,
@@ -237,11 +299,51 @@ async function importChecked(
     : null;
 
   let sheets: SheetSummary[] = [];
-  let created: CreatedRecord[] = [];
-  let skippedRows = 0;
-  let status = ImportStatus.REFUSED;
-  let workbookPeriod: string | null = options.period ?? null;
-  let periodSource: string | null = options.period ? "--period" : null;
+  let pass: PassResult = {
+    created: [],
+    skippedRows: 0,
+    status: ImportStatus.REFUSED,
+    workbookPeriod: options.period ?? null,
+    periodSource: options.period ? "--period" : null,
+  };
+  const report = (result: PassResult): ImportReport => {
+    if (result.status === ImportStatus.REFUSED)
+      for (const summary of sheets)
+        Object.assign(summary, {
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          removed: 0,
+        });
+    const created =
+      result.status === ImportStatus.REFUSED ? [] : result.created;
+    return {
+      importRunId: run.id,
+      file,
+      path,
+      sha256: guarded?.sha256 ?? null,
+      status: result.status,
+      dryRun: options.dryRun ?? false,
+      reportingPeriod: result.workbookPeriod,
+      reportingPeriodSource: result.periodSource,
+      sheets,
+      created,
+      problems: problems.problems,
+      errorCount: problems.errorCount,
+      warningCount: problems.warningCount,
+      omittedProblems: problems.omitted,
+      skippedRows: result.skippedRows,
+      sameFileAs: previous?.id ?? null,
+      durationMs: Date.now() - started,
+    };
+  };
+  let written: ImportReport | null = null;
+  const finish = async (em: EntityManager, result: PassResult) => {
+    const done = report(result);
+    await recordRunResult(em, done);
+    options.audit?.(em, done);
+    written = done;
+  };
 
   if (guarded) {
     // Streaming figures while reading is the fast path; when its decisions turn out to differ from
@@ -250,83 +352,84 @@ async function importChecked(
       ? [false]
       : [true, false]) {
       sheets = [];
-      created = [];
-      skippedRows = 0;
-      workbookPeriod = options.period ?? null;
+      written = null;
+      pass = {
+        created: [],
+        skippedRows: 0,
+        status: ImportStatus.REFUSED,
+        workbookPeriod: options.period ?? null,
+        periodSource: options.period ? "--period" : null,
+      };
       if (!streaming) problems = new ProblemCollector(file);
       try {
         const reader = readers.first ?? startReader(readers.input);
         readers.first = null;
-        const outcome = await importSheets(orm, reader, {
+        pass = await importSheets(orm, reader, {
           options,
-          limits,
+          limits: input.limits,
           file,
           run,
           problems,
           sheets,
           totalBytes: guarded.bytes,
           streaming,
+          finish,
         });
-        ({ created, skippedRows, status, workbookPeriod, periodSource } =
-          outcome);
       } catch (error) {
         if (error instanceof SpeculationFailed) continue;
-        if (error instanceof SheetTooLarge) status = ImportStatus.REFUSED;
-        else if (error instanceof BadInputError) throw error;
+        if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
+        else if (error instanceof BadInputError || isConnectionLoss(error))
+          throw error;
         else {
           problems.add({
             code: "unreadable-file",
             message: `${file} could not be read as a workbook (${error instanceof Error ? error.message : String(error)}): open it in Excel, save it as .xlsx and import it again.`,
           });
-          status = ImportStatus.REFUSED;
+          pass.status = ImportStatus.REFUSED;
         }
       }
       break;
     }
   }
-  if (status === ImportStatus.REFUSED) {
-    for (const summary of sheets)
-      Object.assign(summary, {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        removed: 0,
-      });
-    created = [];
-  }
-  run.status = status;
-  run.kind = [...new Set(sheets.map((s) => s.kind).filter(Boolean))].join(",");
-  run.reportingPeriod = workbookPeriod;
-  run.rowCounts = {
-    sheets,
-    created,
-    skippedRows,
-    sameFileAs: previous?.id ?? null,
-    errors: problems.errorCount,
-    warnings: problems.warningCount,
-  };
-  run.problems = problems.problems;
-  run.finishedAt = new Date();
-  await runEm.flush();
-  return {
-    importRunId: run.id,
-    file,
-    path,
-    sha256: guarded?.sha256 ?? null,
-    status,
-    dryRun: options.dryRun ?? false,
-    reportingPeriod: workbookPeriod,
-    reportingPeriodSource: periodSource,
-    sheets,
-    created,
-    problems: problems.problems,
-    errorCount: problems.errorCount,
-    warningCount: problems.warningCount,
-    omittedProblems: problems.omitted,
-    skippedRows,
-    sameFileAs: previous?.id ?? null,
-    durationMs: Date.now() - started,
-  };
+  if (written) return written;
+  // Refused, or a dry run: its transaction rolled back, and only the run's result is left to write.
+  const result = pass;
+  return orm.em.fork().transactional(async (em) => {
+    await finish(em, result);
+    return written!;
+  });
+}
+
+/** Writes a run's result onto its RUNNING row; throws when someone marked it INTERRUPTED meanwhile. */
+async function recordRunResult(
+  em: EntityManager,
+  report: ImportReport,
+): Promise<void> {
+  const updated = await em.nativeUpdate(
+    ImportRun,
+    { id: report.importRunId, status: ImportStatus.RUNNING },
+    {
+      status: report.status,
+      kind: [...new Set(report.sheets.map((s) => s.kind).filter(Boolean))].join(
+        ",",
+      ),
+      reportingPeriod: report.reportingPeriod,
+      rowCounts: {
+        sheets: report.sheets,
+        created: report.created,
+        skippedRows: report.skippedRows,
+        sameFileAs: report.sameFileAs,
+        errors: report.errorCount,
+        warnings: report.warningCount,
+      },
+      problems: report.problems,
+      finishedAt: new Date(),
+    },
+  );
+  if (updated !== 1)
+    throw new Error(
+      `import run #${report.importRunId} is no longer RUNNING: it was marked INTERRUPTED while it ran (its lease was lost)`,
+    );
 }
 
 /** What importSheets is given. */
@@ -341,10 +444,12 @@ interface SheetsInput {
   totalBytes: number;
   /** Write savings figures while the sheet is read (see SavingsStream). */
   streaming: boolean;
+  /** Writes the run's result in the transaction, just before it commits (not for dry runs). */
+  finish: (em: EntityManager, result: PassResult) => Promise<void>;
 }
 
 /** What one pass over the workbook decided. */
-interface SheetsOutcome {
+interface PassResult {
   created: CreatedRecord[];
   skippedRows: number;
   status: ImportStatus;
@@ -380,9 +485,10 @@ async function importSheets(
   orm: MikroORM,
   reader: WorkbookReader,
   input: SheetsInput,
-): Promise<SheetsOutcome> {
+): Promise<PassResult> {
   const { options, problems, sheets, run } = input;
-  const outcome: SheetsOutcome = {
+  const pauseFraction = crashTestPauseFraction();
+  const outcome: PassResult = {
     created: [],
     skippedRows: 0,
     status: ImportStatus.REFUSED,
@@ -436,6 +542,11 @@ async function importSheets(
           switch (event.type) {
             case "progress":
               rowsSeen = event.rows;
+              if (
+                pauseFraction !== null &&
+                event.bytesRead >= pauseFraction * input.totalBytes
+              )
+                await crashTestPause(pauseFraction === 0.3 ? "30%" : "70%");
               options.onProgress?.({
                 bytesRead: event.bytesRead,
                 totalBytes: input.totalBytes,
@@ -616,7 +727,10 @@ async function importSheets(
           ? ImportStatus.IMPORTED_WITH_SKIPPED_ROWS
           : ImportStatus.IMPORTED;
       if (options.dryRun) throw new Rollback();
+      await input.finish(em, outcome);
+      await crashTestPause("commit");
     });
+    if (!options.dryRun) await crashTestPause("committed");
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
   }

@@ -16,6 +16,7 @@ export enum ImportStatus {
   IMPORTED_WITH_SKIPPED_ROWS = "IMPORTED_WITH_SKIPPED_ROWS",
   REFUSED = "REFUSED",
   DRY_RUN = "DRY_RUN",
+  INTERRUPTED = "INTERRUPTED",
 }
 registerEnumType(ImportStatus, {
   name: "ImportStatus",
@@ -30,6 +31,10 @@ registerEnumType(ImportStatus, {
     REFUSED: { description: "Nothing was written because of problems." },
     DRY_RUN: {
       description: "Reported what would happen; nothing was written.",
+    },
+    INTERRUPTED: {
+      description:
+        "Its process stopped before the run finished (killed, crashed, or lost its database); nothing of it was written. `reason` says what was found.",
     },
   },
 });
@@ -100,4 +105,12 @@ export class ImportRun {
   })
   @Property({ type: "text" })
   runBy!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the run did not finish, for an INTERRUPTED run; null otherwise.",
+  })
+  @Property({ type: "text", nullable: true })
+  reason?: string | null;
 }

@@ -300,6 +300,14 @@ async function importUpload(
   const options: ImportOptions = {
     runBy: caller.name,
     displayName: upload.name,
+    // Written in the transaction that writes the run's result.
+    audit: (em, done) =>
+      void recordAudit(
+        em,
+        caller,
+        AuditAction.IMPORT,
+        importAuditDetails(done, "http"),
+      ),
   };
   if (fields.period) options.period = fields.period;
   if (fields.partnership) options.partnership = fields.partnership;
@@ -313,14 +321,6 @@ async function importUpload(
     if (clientErrorStatus(error)) return () => sendHubError(res, error);
     throw error;
   }
-  const em = orm.em.fork();
-  recordAudit(
-    em,
-    caller,
-    AuditAction.IMPORT,
-    importAuditDetails(report, "http"),
-  );
-  await em.flush();
   return () =>
     sendJson(res, report.status === "REFUSED" ? 422 : 200, {
       ...report,

@@ -1,0 +1,147 @@
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeLongTracker } from "../../bench/import/write-long-tracker.js";
+import { AuditEvent } from "../../schema/audit-event.js";
+import { ImportRun } from "../../schema/import-run.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import {
+  figures,
+  longTracker,
+} from "../importers/support/tracker-workbooks.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "../importers/support/write-test-workbook.js";
+
+// kill -9 of `sshub import` (the built CLI) at known points, through the SSHUB_TEST_PAUSE_AT hook
+// (importers/crash-test-pause.ts), then a check that nothing half-written is left.
+const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+/** Enough rows that the reader reports progress several times and streams figures before 30%. */
+const ROWS = 60_000;
+
+let db: TestDatabase;
+let big: string;
+let small: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const dir = workbookDir();
+  big = join(dir, "crash-tracker.xlsx");
+  await writeLongTracker(big, ROWS);
+  small = await writeTestWorkbook(
+    dir,
+    longTracker("after-crash.xlsx", "July 2008", figures(3)),
+  );
+});
+afterAll(() => db.drop());
+
+/** Starts `sshub import big` paused at `point`, kills it with SIGKILL there, and waits for it to end. */
+async function killImportAt(point: string): Promise<void> {
+  const child = spawn(process.execPath, [bin, "import", big], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      SSHUB_TEST_PAUSE_AT: point,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  const exited = new Promise<void>((resolve) =>
+    child.on("exit", () => resolve()),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes(`sshub-test: paused at ${point}`)) resolve();
+    });
+    child.on("exit", (code) =>
+      reject(
+        new Error(`sshub import ended (${code}) before ${point}: ${stderr}`),
+      ),
+    );
+  });
+  child.kill("SIGKILL");
+  await exited;
+}
+
+function sshub(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, DATABASE_URL: db.url },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+async function lastRun(): Promise<ImportRun> {
+  const [run] = await db.orm.em
+    .fork()
+    .find(
+      ImportRun,
+      { fileName: "crash-tracker.xlsx" },
+      { orderBy: { id: "desc" }, limit: 1 },
+    );
+  return run!;
+}
+
+async function figuresOf(run: ImportRun): Promise<number> {
+  return db.orm.em.fork().count(SavingsFigure, { importRun: run.id });
+}
+
+async function auditsOf(run: ImportRun): Promise<number> {
+  const events = await db.orm.em.fork().find(AuditEvent, {});
+  return events.filter(
+    (e) => (e.details as { importRunId?: number }).importRunId === run.id,
+  ).length;
+}
+
+describe("kill -9 of sshub import", () => {
+  it("at 30%, at 70% and just before COMMIT leaves no figure of its run; the next command marks the run INTERRUPTED and works", async () => {
+    // Each import after a kill is the "next command" of the one before it.
+    let killed: ImportRun | null = null;
+    for (const point of ["30%", "70%", "commit", "done"]) {
+      if (point !== "done") await killImportAt(point);
+      const next = point === "done" ? sshub(["import", small]) : null;
+      if (killed) {
+        const after = await db.orm.em
+          .fork()
+          .findOneOrFail(ImportRun, killed.id);
+        expect(after.status).toBe("INTERRUPTED");
+        expect(after.reason).toMatch(/stopped before the import finished/);
+        expect(after.finishedAt).toBeInstanceOf(Date);
+        expect(await figuresOf(after)).toBe(0);
+      }
+      if (next) {
+        expect(next.stderr).toMatch(
+          new RegExp(`marked import run #${killed!.id} INTERRUPTED`),
+        );
+        expect(next.stdout).toMatch(/after-crash.xlsx: IMPORTED/);
+        expect(next.status).toBe(0);
+        break;
+      }
+      killed = await lastRun();
+      expect(killed.status).toBe("RUNNING");
+      expect(await figuresOf(killed)).toBe(0);
+      expect(await auditsOf(killed)).toBe(0);
+    }
+    expect(await db.orm.em.fork().count(SavingsFigure, {})).toBe(3);
+  });
+
+  it("once its transaction has committed, leaves the figures with the run's counts and audit event", async () => {
+    await killImportAt("committed");
+    const run = await lastRun();
+    expect(run.status).toBe("IMPORTED");
+    expect(await figuresOf(run)).toBe(ROWS);
+    expect(
+      (run.rowCounts as { sheets: { rowsRead: number }[] }).sheets[0]!.rowsRead,
+    ).toBe(ROWS);
+    expect(await auditsOf(run)).toBe(1);
+    const next = sshub(["import", small]);
+    expect(next.status).toBe(0);
+    expect(next.stderr).not.toMatch(/INTERRUPTED/);
+  });
+});
