@@ -112,6 +112,14 @@ export class DatabaseUnavailableError extends HubError {
     );
   }
 
+  /** Another import has held the import lock for longer than this one may wait. */
+  static importBusy(minutes: number): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(
+      `Another import has been writing for over ${minutes} minutes, and imports run one at a time: try again once it has finished.`,
+      { minutes },
+    );
+  }
+
   /** The embedded PostgreSQL did not start; logTail holds the last lines it logged. */
   static embeddedStartFailed(
     logPath: string,

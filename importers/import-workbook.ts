@@ -13,6 +13,7 @@ import { ImportRun, ImportStatus } from "../schema/import-run.js";
 import { CouncilLookup } from "./council-lookup.js";
 import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
 import { guardWorkbookFile } from "./guard-workbook-file.js";
+import { takeImportLock } from "./import-lock.js";
 import {
   ImportRunLease,
   INTERRUPTED_REASON,
@@ -497,6 +498,8 @@ async function importSheets(
   };
   try {
     await orm.em.fork().transactional(async (em) => {
+      // Before anything is read from the database: what follows decides against what it holds.
+      await takeImportLock(em);
       await createSavingsStaging(em);
       const directory = await PartnershipDirectory.load(em, run, problems);
       const context: SheetWriteContext = {
