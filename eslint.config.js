@@ -4,7 +4,16 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 import { config, configs as tsConfigs } from "typescript-eslint";
 
 export default config(
-  { ignores: ["dist/", "node_modules/", ".sshub/", "coverage/", "bin/"] },
+  {
+    ignores: [
+      "dist/",
+      "web/dist/",
+      "node_modules/",
+      ".sshub/",
+      "coverage/",
+      "bin/",
+    ],
+  },
   js.configs.recommended,
   ...tsConfigs.recommended,
   importX.recommended,
@@ -27,7 +36,7 @@ export default config(
     },
   },
   {
-    files: ["eslint.config.js", "vitest.config.ts"],
+    files: ["eslint.config.js", "vitest.config.ts", "web/vite.config.ts"],
     rules: { "import-x/no-default-export": "off" },
   },
 );

@@ -68,6 +68,9 @@ export function startCommand(): Command {
           logLine(
             "sshub: development mode: anonymous requests read as a national viewer.",
           );
+        logLine(
+          `sshub: web page at ${running.pageUrl}; GraphQL IDE at ${running.url} in a browser`,
+        );
         process.stdout.write(`Shared Services Hub ready at ${running.url}\n`);
         await new Promise<never>(() => undefined);
       }),

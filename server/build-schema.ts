@@ -14,6 +14,7 @@ import { PartnershipResolver } from "./resolvers/partnership-resolver.js";
 import { ReconciliationResolver } from "./resolvers/reconciliation-resolver.js";
 import { SavingsFigureResolver } from "./resolvers/savings-figure-resolver.js";
 import { ServiceResolver } from "./resolvers/service-resolver.js";
+import { ViewerResolver } from "./resolvers/viewer-resolver.js";
 
 /** Every resolver class of the API: one per line, so that adding one is a one-line change. */
 export const resolvers = [
@@ -30,6 +31,7 @@ export const resolvers = [
   ReconciliationResolver,
   SavingsFigureResolver,
   ServiceResolver,
+  ViewerResolver,
 ] as const;
 
 /** Builds the executable GraphQL schema from the type-graphql classes (the one source of truth). */

@@ -1,6 +1,5 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
@@ -13,7 +12,7 @@ import {
 /** Options of the Apollo server. */
 export interface ApolloOptions {
   schema: GraphQLSchema;
-  /** `NODE_ENV=production`: no introspection, no landing page, internal errors masked. */
+  /** `NODE_ENV=production`: no introspection, internal errors masked. */
   production: boolean;
   log: (line: string) => void;
   /** Depth and cost limits; default: from SSHUB_MAX_QUERY_DEPTH and SSHUB_MAX_QUERY_COST. */
@@ -37,10 +36,9 @@ export function createApollo({
     plugins: [
       errorLoggingPlugin(log),
       queryLimitsPlugin(limits),
-      // Production serves no page at all on GET /graphql: nothing to explore without introspection.
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      // Apollo's landing page loads its scripts from Apollo's CDN; browsers get the hub's own
+      // GraphiQL at /graphql instead (server/web-site.ts).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

@@ -13,6 +13,7 @@ import {
 } from "./import-route.js";
 import { sendError, sendInternalError, sendJson } from "./json-response.js";
 import { RequestScope } from "./request-scope.js";
+import type { WebSite } from "./web-site.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
@@ -35,6 +36,8 @@ export interface HttpOptions {
   log: (line: string) => void;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
   uploads?: UploadOptions;
+  /** The web page and GraphQL IDE; without it only the API answers. */
+  webSite?: WebSite;
 }
 
 class BodyTooLargeError extends Error {}
@@ -64,7 +67,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Creates the hub's HTTP server: `/graphql` (Apollo) and `/healthz` (checks the database). */
+/**
+ * Creates the hub's HTTP server: `/graphql` (Apollo), `/healthz` (checks the database) and, with a
+ * `webSite`, the web page at `/` and the GraphQL IDE for browsers at `/graphql`.
+ */
 export function createHttpServer({
   apollo,
   orm,
@@ -72,12 +78,27 @@ export function createHttpServer({
   rateLimiter,
   log,
   uploads = defaultUploadOptions(),
+  webSite,
 }: HttpOptions): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
     const scope = new RequestScope(requestId, res);
+    /** Takes one request from `key`'s allowance; when it is spent, answers 429 and returns true. */
+    const rateLimited = (key: string): boolean => {
+      const wait = rateLimiter.take(key);
+      if (wait <= 0) return false;
+      res.setHeader("retry-after", String(wait));
+      closeWhenAnswered(req, res);
+      sendError(
+        res,
+        429,
+        ErrorCode.RateLimited,
+        `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
+      );
+      return true;
+    };
     const handle = async () => {
       if (url.pathname === "/healthz") {
         try {
@@ -91,6 +112,15 @@ export function createHttpServer({
         }
         return;
       }
+      // The page's files hold no data, so they need no token (a browser navigation cannot send one);
+      // they are rate limited per client address like anonymous API requests.
+      const webFile = webSite?.fileFor(req, url);
+      if (webSite && webFile) {
+        if (rateLimited(`address:${req.socket.remoteAddress ?? "unknown"}`))
+          return;
+        webSite.send(req, res, webFile);
+        return;
+      }
       let caller: Caller;
       try {
         caller = await callerFor(req);
@@ -101,22 +131,14 @@ export function createHttpServer({
         sendError(res, 401, error.code, error.message);
         return;
       }
-      const wait = rateLimiter.take(
-        caller === anonymousDevelopmentViewer
-          ? `address:${req.socket.remoteAddress ?? "unknown"}`
-          : `token:${caller.name}`,
-      );
-      if (wait > 0) {
-        res.setHeader("retry-after", String(wait));
-        closeWhenAnswered(req, res);
-        sendError(
-          res,
-          429,
-          ErrorCode.RateLimited,
-          `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
-        );
+      if (
+        rateLimited(
+          caller === anonymousDevelopmentViewer
+            ? `address:${req.socket.remoteAddress ?? "unknown"}`
+            : `token:${caller.name}`,
+        )
+      )
         return;
-      }
       if (url.pathname === IMPORTS_PATH) {
         await serveImportUpload(req, res, orm, caller, uploads);
         return;

@@ -14,7 +14,7 @@ import {
   type ImportOptions,
 } from "../importers/import-workbook.js";
 import { AuditAction } from "../schema/audit-event.js";
-import { Role } from "../schema/role.js";
+import { Role, roleIncludes } from "../schema/role.js";
 import { assertRole } from "./auth/auth-checker.js";
 import { importAuditDetails } from "./auth/import-audit-details.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
@@ -30,6 +30,13 @@ import type { Caller } from "./caller.js";
 
 /** Where workbooks are uploaded. */
 export const IMPORTS_PATH = "/imports";
+
+/** What `serveImportUpload` requires: the analyst role and a national token (the page hides its import controls otherwise). */
+export function mayImportOverHttp(caller: Caller): boolean {
+  return (
+    roleIncludes(caller.role, Role.ANALYST) && caller.councilGssCodes === null
+  );
+}
 
 /** Where uploads are received and how big they may be. */
 export interface UploadOptions {

@@ -8,6 +8,7 @@ import { buildHubSchema } from "./build-schema.js";
 import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
+import { WebSite } from "./web-site.js";
 
 /** What the running hub needs from its caller: a migrated, loaded database. */
 export interface HubOptions {
@@ -20,13 +21,16 @@ export interface HubOptions {
 
 /** A running hub. */
 export interface RunningHub {
+  /** The GraphQL API (and, in a browser, the GraphQL IDE). */
   url: string;
+  /** The web page for analysts and finance officers. */
+  pageUrl: string;
   server: Server;
   /** Stops accepting requests and waits for those under way. Does not close the ORM. */
   stop(): Promise<void>;
 }
 
-/** Starts the GraphQL API over HTTP; resolves once it listens, with the URL to print. */
+/** Starts the GraphQL API and the web page over HTTP; resolves once it listens, with the URLs to print. */
 export async function startHub({
   orm,
   port,
@@ -44,6 +48,7 @@ export async function startHub({
       authenticateRequest(orm.em.fork(), req.headers, production),
     rateLimiter: new RateLimiter(rateLimitFromEnv()),
     log,
+    webSite: await WebSite.load(),
   });
   const stopCatching = catchRequestFailures(log);
   try {
@@ -70,6 +75,7 @@ export async function startHub({
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   return {
     url: `http://${shownHost}:${address.port}/graphql`,
+    pageUrl: `http://${shownHost}:${address.port}/`,
     server,
     async stop() {
       await new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import {
   createHttpServer,
   type HttpOptions,
 } from "../../server/http-server.js";
+import type { WebSite } from "../../server/web-site.js";
 
 /** The hub's HTTP server on a free loopback port, for tests that go through HTTP. */
 export interface TestHttp {
@@ -24,6 +25,7 @@ export async function startTestHttp(
     callerFor?: HttpOptions["callerFor"];
     rateLimiter?: RateLimiter;
     uploads?: HttpOptions["uploads"];
+    webSite?: WebSite;
   } = {},
 ): Promise<TestHttp> {
   const apollo = createApollo({
@@ -39,6 +41,7 @@ export async function startTestHttp(
     rateLimiter: options.rateLimiter ?? new RateLimiter(0),
     log: () => undefined,
     ...(options.uploads ? { uploads: options.uploads } : {}),
+    webSite: options.webSite,
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {

@@ -1,0 +1,302 @@
+import ExcelJS from "exceljs";
+import { readFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  HEADER_ROW,
+  LINE_HEADERS,
+} from "../../reconcile/reconciliation-workbook.js";
+import { openWorkbook } from "../reconcile/open-workbook.js";
+import { signIn, startBrowserHub, type BrowserHub } from "./browser-hub.js";
+
+// One hub (production mode: tokens required), one database with the sample data and one Chromium
+// for every test of the page; each test gets its own browser context (its own session storage).
+let env: BrowserHub;
+let folder: string;
+beforeAll(async () => {
+  env = await startBrowserHub();
+  folder = await mkdtemp(join(tmpdir(), "sshub-web-test-"));
+});
+afterAll(async () => {
+  await env?.close();
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+/** Set SSHUB_SCREENSHOTS=1 to rewrite docs/screenshots/ (committed) from these tests. */
+async function screenshot(page: Page, name: string, fullPage = false) {
+  if (process.env.SSHUB_SCREENSHOTS !== "1") return;
+  await page.screenshot({
+    path: join(import.meta.dirname, "../../docs/screenshots", `${name}.png`),
+    fullPage,
+  });
+}
+
+/** Writes a claim tracker like the sample councils send (fixtures/samples/13-bolsover-claim-*). */
+async function claimWorkbook(
+  name: string,
+  rows: [string, string, string, string, string][],
+): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Claims");
+  sheet.addRow(["Bolsover District Council – savings from joint working"]);
+  sheet.addRow(["Reporting period: 2008-07"]);
+  sheet.addRow(["Council", "Service area", "Financial year", "Type", "Saving"]);
+  for (const row of rows) sheet.addRow(row);
+  const path = join(folder, name);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+describe("the web page", () => {
+  it("signs in with a token, shows who you are, and browses councils, partnerships, services and governance both ways", async () => {
+    const { page, foreignRequests } = await env.newPage();
+    await page.goto(`${env.base}/`);
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Sign in" }).count())
+      .toBe(1);
+    await screenshot(page, "sign-in");
+    await page.getByLabel("API token").fill("sshub_1_not-a-real-secret");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toMatch(
+      /not a Shared Services Hub token.*Sign in again/,
+    );
+
+    await signIn(page, env.base, env.tokens.viewer);
+    expect(await page.getByTestId("viewer-name").textContent()).toBe(
+      "browser viewer",
+    );
+    expect(await page.getByTestId("viewer-role").textContent()).toBe("viewer");
+
+    await page
+      .getByRole("link", { name: "Councils", exact: true })
+      .first()
+      .click();
+    await page.getByLabel("Search councils").fill("Bolsover");
+    await page.waitForURL(/#\/councils\?q=Bolsover/);
+    await page.getByRole("link", { name: "Bolsover District Council" }).click();
+    await page.waitForURL(/#\/councils\/E07000033/);
+    await page
+      .getByRole("heading", { name: "Bolsover District Council" })
+      .waitFor();
+    await screenshot(page, "council", true);
+
+    // Council → partnership → its member council (back the other way) and a service → its host.
+    await page
+      .getByRole("link", { name: "Derbyshire RCE Shared Services" })
+      .click();
+    await page
+      .getByRole("heading", { name: "Derbyshire RCE Shared Services" })
+      .waitFor();
+    const partnershipUrl = page.url();
+    expect(await page.getByRole("link", { name: "Bolsover" }).count()).toBe(1);
+    await page.getByRole("link", { name: "Procurement" }).first().click();
+    await page.getByRole("heading", { name: "Procurement" }).waitFor();
+    expect(
+      await page
+        .getByRole("link", { name: "Derbyshire RCE Shared Services" })
+        .count(),
+    ).toBe(1);
+
+    // Every page has an address: a new tab opened on it shows the same page.
+    const second = await env.newPage();
+    await signIn(second.page, env.base, env.tokens.viewer);
+    await second.page.goto(partnershipUrl);
+    await second.page
+      .getByRole("heading", { name: "Derbyshire RCE Shared Services" })
+      .waitFor();
+
+    await page.goto(`${env.base}/#/governance`);
+    await page.getByLabel("Search governance bodies").fill("Joint Committee");
+    await page
+      .getByRole("link", { name: /Joint Committee/ })
+      .first()
+      .click();
+    await page.getByRole("heading", { name: "Seats" }).waitFor();
+    await page.getByRole("link", { name: "Cheshire East" }).click();
+    await page
+      .getByRole("heading", { name: "Cheshire East Council" })
+      .waitFor();
+    expect([...foreignRequests, ...second.foreignRequests]).toEqual([]);
+  });
+
+  it("loads GraphiQL from the hub alone, with the committed schema's docs and the README's examples, and runs a query with the token", async () => {
+    const { page, foreignRequests } = await env.newPage();
+    const hosts = new Set<string>();
+    page.on("request", (request) => hosts.add(new URL(request.url()).host));
+    await signIn(page, env.base, env.tokens.viewer);
+    await page.goto(`${env.base}/graphql`);
+    await page.getByRole("tab", { name: /CouncilPage/ }).waitFor();
+    await page.locator(".monaco-editor").first().waitFor();
+    // The docs come from the committed schema: production has introspection off.
+    await page.getByRole("button", { name: /documentation explorer/i }).click();
+    await page
+      .locator(".graphiql-doc-explorer")
+      .getByText("Viewer", { exact: true })
+      .click();
+    await page
+      .getByText("Who is calling: the token's name and role", { exact: false })
+      .first()
+      .waitFor();
+    await page.getByRole("button", { name: /execute query/i }).click();
+    await page
+      .locator(".graphiql-response")
+      .getByText('"officialName"')
+      .first()
+      .waitFor();
+    await screenshot(page, "graphiql");
+    expect(foreignRequests).toEqual([]);
+    expect([...hosts].filter((h) => h !== new URL(env.base).host)).toEqual([]);
+  });
+
+  it("shows finance the sample over-claim with its source, and downloads the same figures as a workbook", async () => {
+    const { page, foreignRequests } = await env.newPage();
+    await signIn(page, env.base, env.tokens.finance);
+    await page.getByRole("link", { name: "Reconciliation" }).first().click();
+    await page
+      .getByLabel("Partnership")
+      .selectOption({ label: "Derbyshire RCE Shared Services" });
+    await page.getByLabel("Financial year").selectOption("2007/08");
+    const table = page.getByTestId("reconciliation-lines");
+    const over = table
+      .locator("tr", { hasText: "Bolsover" })
+      .filter({ hasText: "Procurement" });
+    await over.first().waitFor();
+    const text = (await over.first().innerText()).replace(/\s+/g, " ");
+    expect(text).toContain("£357,000.00");
+    expect(text).toContain("33.3333% equal");
+    expect(text).toContain("£119,000.00");
+    expect(text).toContain("£150,000.00");
+    expect(text).toContain("£31,000.00");
+    expect(text).toContain("Over claimed");
+    expect(await over.first().locator("td.over").count()).toBe(1);
+    const source = over.first().getByRole("link", {
+      name: /13-bolsover-claim-2008-06\.xlsx · Claims!E5/,
+    });
+    expect(await source.count(), text).toBe(1);
+    await screenshot(page, "reconciliation");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: /Download the workbook/ }).click(),
+    ]);
+    const saved = join(folder, "reconciliation.xlsx");
+    await download.saveAs(saved);
+    const workbook = await openWorkbook(await readFile(saved));
+    const sheet = workbook.getWorksheet("Derbyshire RCE Shared Services")!;
+    const col = (title: (typeof LINE_HEADERS)[number]) =>
+      LINE_HEADERS.indexOf(title) + 1;
+    const found = [];
+    for (let r = HEADER_ROW + 1; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r);
+      if (
+        row.getCell(col("GSS code")).value === "E07000033" &&
+        row.getCell(col("Service")).value === "Procurement" &&
+        row.getCell(col("Kind")).value === "Cashable"
+      )
+        found.push([
+          row.getCell(col("Expected share")).value,
+          row.getCell(col("Claimed")).value,
+          row.getCell(col("Status")).value,
+        ]);
+    }
+    expect(found).toEqual([[119000, 150000, "OVER_CLAIMED"]]);
+
+    await source.click();
+    await page
+      .getByRole("heading", { name: "13-bolsover-claim-2008-06.xlsx" })
+      .waitFor();
+    expect(foreignRequests).toEqual([]);
+  });
+
+  it("shows a viewer no import or reconciliation controls, and the server refuses the viewer's import anyway", async () => {
+    const { page } = await env.newPage();
+    await signIn(page, env.base, env.tokens.viewer);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "Import" }).count()).toBe(0);
+    expect(
+      await nav.getByRole("link", { name: "Reconciliation" }).count(),
+    ).toBe(0);
+    await page.goto(`${env.base}/#/import`);
+    await page.getByRole("alert").waitFor();
+    expect(await page.locator("input[type=file]").count()).toBe(0);
+    const answer = await page.evaluate(async () => {
+      const form = new FormData();
+      form.set("dryRun", "true");
+      form.set("file", new Blob(["not a workbook"]), "claims.xlsx");
+      const response = await fetch("/imports", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${sessionStorage.getItem("sshub.token")}`,
+        },
+        body: form,
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { code: string },
+      };
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe("FORBIDDEN");
+  });
+
+  it("checks an analyst's workbooks with a dry run, shows a refused one's problems by cell, imports the clean one and lists it in the history", async () => {
+    const good = await claimWorkbook("bolsover-claim-2008-07.xlsx", [
+      ["Bolsover DC", "Procurement", "2008/09", "Actual", "£50,000"],
+      ["Bolsover DC", "Internal Audit", "2008/09", "Actual", "£12,000"],
+    ]);
+    const bad = await claimWorkbook("bolsover-claim-broken.xlsx", [
+      ["Bolsover DC", "Procurement", "2008/09", "Actual", "fifty thousand"],
+    ]);
+    const { page, foreignRequests } = await env.newPage();
+    await signIn(page, env.base, env.tokens.analyst);
+    await page.getByRole("link", { name: "Import" }).first().click();
+    await page.getByLabel(/Workbooks/).setInputFiles([good, bad]);
+    await page.getByRole("button", { name: "Check (dry run)" }).click();
+
+    const goodCard = page.getByRole("article", {
+      name: "bolsover-claim-2008-07.xlsx",
+    });
+    const badCard = page.getByRole("article", {
+      name: "bolsover-claim-broken.xlsx",
+    });
+    await goodCard.getByText("Dry run: nothing was written").waitFor();
+    expect(
+      await goodCard.getByRole("row", { name: /Claims/ }).innerText(),
+    ).toMatch(/2/);
+    await badCard
+      .getByText(/Refused|errors?\b/)
+      .first()
+      .waitFor();
+    const problem = badCard.locator("table.problems tr.error").first();
+    await problem.waitFor();
+    expect(await problem.innerText()).toMatch(/E4/);
+    expect(await badCard.getByRole("button", { name: /^Import/ }).count()).toBe(
+      0,
+    );
+    await screenshot(page, "import-dry-run");
+
+    await goodCard
+      .getByRole("button", { name: "Import bolsover-claim-2008-07.xlsx" })
+      .click();
+    await goodCard.getByText("Imported", { exact: true }).waitFor();
+    await goodCard.getByRole("link", { name: /Import run \d+/ }).click();
+    await page
+      .getByRole("heading", { name: "bolsover-claim-2008-07.xlsx" })
+      .waitFor();
+
+    await page.getByRole("link", { name: "History" }).first().click();
+    const history = page.getByTestId("import-history");
+    const row = history
+      .locator("tr", { hasText: "bolsover-claim-2008-07.xlsx" })
+      .filter({ hasText: "Imported" });
+    await row.first().waitFor();
+    expect(await row.first().innerText()).toContain("July 2008");
+    expect(await row.first().innerText()).toContain("browser analyst");
+    await screenshot(page, "history");
+    expect(foreignRequests).toEqual([]);
+  });
+});

@@ -1,0 +1,188 @@
+import { useId } from "react";
+import type { ImportProblem } from "../api/import-report";
+import { useGraphql } from "../api/use-graphql";
+import { Loaded } from "../app/status-message";
+import { href, type Route } from "../app/use-hash-route";
+import { formatDateTime, formatPeriod } from "../format/format-date";
+import { enumWords } from "../format/format-words";
+import { ProblemTable } from "./import-report-view";
+
+const RUNS = `query ImportHistory($status: ImportStatus) { imports(first: 100, status: $status) {
+  totalCount edges { node { id fileName kind status reportingPeriod runBy startedAt } } } }`;
+
+const RUN = `query ImportRun($id: ID!) { import(id: $id) {
+  id fileName kind status reportingPeriod runBy startedAt finishedAt sha256 rowCounts problems } }`;
+
+interface Run {
+  id: string;
+  fileName: string;
+  kind: string;
+  status: string;
+  reportingPeriod: string | null;
+  runBy: string;
+  startedAt: string;
+  finishedAt?: string | null;
+  sha256?: string;
+  rowCounts?: Record<string, unknown>;
+  problems?: ImportProblem[];
+}
+
+const STATUSES = [
+  "IMPORTED",
+  "IMPORTED_WITH_SKIPPED_ROWS",
+  "DRY_RUN",
+  "REFUSED",
+  "RUNNING",
+];
+
+/** Every import run, newest first, or one run with its counts and problems. */
+export function HistoryPage({ route }: { route: Route }) {
+  const runId = route.segments[1];
+  return runId ? (
+    <RunDetail id={runId} />
+  ) : (
+    <RunList status={route.params.get("status")} />
+  );
+}
+
+function RunList({ status }: { status: string | null }) {
+  const id = useId();
+  const state = useGraphql<{
+    imports: { totalCount: number; edges: { node: Run }[] };
+  }>(RUNS, {
+    status: status || null,
+  });
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>Import history</h1>
+      <div className="filters">
+        <div>
+          <label htmlFor={`${id}-status`}>Show</label>
+          <select
+            id={`${id}-status`}
+            value={status ?? ""}
+            onChange={(e) =>
+              (window.location.hash = href("history", {
+                status: e.target.value,
+              }))
+            }
+          >
+            <option value="">Every run</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {enumWords(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <Loaded state={state}>
+        {({ imports }) => (
+          <div className="table-wrap">
+            <table data-testid="import-history">
+              <caption>
+                {imports.totalCount} run(s)
+                {imports.totalCount > 100 ? "; the latest 100 are shown" : ""}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Reporting month</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Run by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {imports.edges.map(({ node }) => (
+                  <tr key={node.id}>
+                    <td>{formatDateTime(node.startedAt)}</td>
+                    <td>
+                      <a href={href("history", node.id)}>{node.fileName}</a>
+                    </td>
+                    <td>{formatPeriod(node.reportingPeriod)}</td>
+                    <td>{enumWords(node.status)}</td>
+                    <td>{node.runBy}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function RunDetail({ id }: { id: string }) {
+  const state = useGraphql<{ import: Run }>(RUN, { id });
+  return (
+    <Loaded state={state}>
+      {({ import: run }) => (
+        <article aria-labelledby="run-title">
+          <p className="crumbs">
+            <a href={href("history")}>Import history</a>
+          </p>
+          <h1 id="run-title">{run.fileName}</h1>
+          <dl className="facts">
+            <div>
+              <dt>Outcome</dt>
+              <dd>{enumWords(run.status)}</dd>
+            </div>
+            <div>
+              <dt>Reporting month</dt>
+              <dd>{formatPeriod(run.reportingPeriod)}</dd>
+            </div>
+            <div>
+              <dt>Run by</dt>
+              <dd>{run.runBy}</dd>
+            </div>
+            <div>
+              <dt>Started</dt>
+              <dd>{formatDateTime(run.startedAt)}</dd>
+            </div>
+            <div>
+              <dt>Finished</dt>
+              <dd>{formatDateTime(run.finishedAt)}</dd>
+            </div>
+            <div>
+              <dt>SHA-256</dt>
+              <dd>
+                <code>{run.sha256}</code>
+              </dd>
+            </div>
+          </dl>
+          <h2>Rows per sheet</h2>
+          <RowCounts counts={run.rowCounts ?? {}} />
+          <h2>Problems</h2>
+          <ProblemTable
+            problems={run.problems ?? []}
+            caption="Problems, by sheet and cell"
+          />
+        </article>
+      )}
+    </Loaded>
+  );
+}
+
+function RowCounts({ counts }: { counts: Record<string, unknown> }) {
+  const entries = Object.entries(counts);
+  if (entries.length === 0)
+    return <p className="muted">No rows were counted.</p>;
+  return (
+    <ul className="list">
+      {entries.map(([sheet, value]) => (
+        <li key={sheet}>
+          <strong>{sheet}</strong>{" "}
+          <span className="muted">
+            {typeof value === "object" && value !== null
+              ? Object.entries(value as Record<string, unknown>)
+                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .join(", ")
+              : String(value)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,155 @@
+import { globalId } from "../api/global-id";
+import type { ImportProblem, ImportReport } from "../api/import-report";
+import { href } from "../app/use-hash-route";
+import { formatPeriod } from "../format/format-date";
+import { enumWords } from "../format/format-words";
+
+/** The problems of a run, each with its sheet, cell and message. */
+export function ProblemTable({
+  problems,
+  caption,
+}: {
+  problems: ImportProblem[];
+  caption: string;
+}) {
+  if (problems.length === 0) return <p className="good-text">No problems.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="problems">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Sheet</th>
+            <th scope="col">Cell</th>
+            <th scope="col">Severity</th>
+            <th scope="col">Problem</th>
+            <th scope="col">Value as written</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((p, index) => (
+            <tr key={index} className={p.severity}>
+              <td>{p.sheet ?? "—"}</td>
+              <td>
+                <code>{p.cell ?? "—"}</code>
+              </td>
+              <td>
+                <span
+                  className={`badge ${p.severity === "error" ? "bad" : "warn"}`}
+                >
+                  {p.severity}
+                </span>
+              </td>
+              <td>{p.message}</td>
+              <td>{p.value ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const STATUS_WORDS: Record<ImportReport["status"], string> = {
+  RUNNING: "Running",
+  DRY_RUN: "Dry run: nothing was written",
+  IMPORTED: "Imported",
+  IMPORTED_WITH_SKIPPED_ROWS: "Imported; invalid rows were skipped",
+  REFUSED: "Refused: nothing was written",
+};
+
+/** What an import did or would do, per sheet, with its problems. */
+export function ImportReportView({ report }: { report: ImportReport }) {
+  return (
+    <div className="report" data-testid="import-report">
+      <p>
+        <span
+          className={`badge ${report.status === "REFUSED" ? "bad" : "good"}`}
+        >
+          {STATUS_WORDS[report.status]}
+        </span>{" "}
+        {report.reportingPeriod &&
+          `Reporting period ${formatPeriod(report.reportingPeriod)}. `}
+        {report.errorCount} error(s), {report.warningCount} warning(s).{" "}
+        <a href={href("history", globalId("ImportRun", report.importRunId))}>
+          Import run {report.importRunId}
+        </a>
+        {report.sameFileAs !== null &&
+          ` These very bytes were imported before (run ${report.sameFileAs}).`}
+      </p>
+      <div className="table-wrap">
+        <table>
+          <caption>Sheets</caption>
+          <thead>
+            <tr>
+              <th scope="col">Sheet</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Read</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+              <th scope="col" className="num">
+                {report.dryRun ? "Would create" : "Created"}
+              </th>
+              <th scope="col" className="num">
+                {report.dryRun ? "Would change" : "Changed"}
+              </th>
+              <th scope="col" className="num">
+                Left alone
+              </th>
+              <th scope="col" className="num">
+                {report.dryRun ? "Would remove" : "Removed"}
+              </th>
+              <th scope="col" className="num">
+                Problems
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.sheets.map((s) => (
+              <tr key={s.sheet}>
+                <th scope="row">{s.sheet}</th>
+                <td>{enumWords(s.kind)}</td>
+                <td>
+                  {s.status === "read" ? "read" : `skipped (${s.status})`}
+                </td>
+                <td className="num">{s.rowsRead}</td>
+                <td className="num">{s.created}</td>
+                <td className="num">{s.updated}</td>
+                <td className="num">{s.unchanged}</td>
+                <td className="num">{s.removed}</td>
+                <td className="num">{s.problems}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {report.created.length > 0 && (
+        <details>
+          <summary>
+            {report.dryRun ? "Would create" : "Created"} {report.created.length}{" "}
+            record(s)
+          </summary>
+          <ul>
+            {report.created.map((c, index) => (
+              <li key={index}>
+                {c.type} <strong>{c.name}</strong>
+                {c.partnership ? ` in ${c.partnership}` : ""} ({c.sheet}!
+                {c.cell})
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <ProblemTable
+        problems={report.problems}
+        caption="Problems, by sheet and cell"
+      />
+      {report.omittedProblems > 0 && (
+        <p className="muted">
+          {report.omittedProblems} more problem(s) were counted but not listed.
+        </p>
+      )}
+    </div>
+  );
+}
