@@ -85,17 +85,16 @@ export async function startBrowserHub(): Promise<BrowserHub> {
       contexts.push(context);
       const foreignRequests: string[] = [];
       // Every request is checked: one for any other origin fails the test (and is not sent).
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (
-          url.startsWith(`${base}/`) ||
-          url.startsWith("blob:") ||
-          url.startsWith("data:")
-        )
-          return route.continue();
-        foreignRequests.push(url);
-        return route.abort();
+      const foreign = (url: string) =>
+        !url.startsWith(`${base}/`) &&
+        !url.startsWith("blob:") &&
+        !url.startsWith("data:");
+      context.on("request", (request) => {
+        if (foreign(request.url())) foreignRequests.push(request.url());
       });
+      await context.route("**/*", (route) =>
+        foreign(route.request().url()) ? route.abort() : route.continue(),
+      );
       const page = await context.newPage();
       return { context, page, foreignRequests };
     },
