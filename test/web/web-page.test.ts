@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import ExcelJS from "exceljs";
 import { readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -10,6 +11,10 @@ import {
   LINE_HEADERS,
 } from "../../reconcile/reconciliation-workbook.js";
 import { openWorkbook } from "../reconcile/open-workbook.js";
+import { createToken } from "../../server/auth/token-service.js";
+import { operatorCaller } from "../../server/caller.js";
+import { ApiToken } from "../../schema/api-token.js";
+import { Role } from "../../schema/role.js";
 import { signIn, startBrowserHub, type BrowserHub } from "./browser-hub.js";
 
 // One hub (production mode: tokens required), one database with the sample data and one Chromium
@@ -82,7 +87,7 @@ describe("the web page", () => {
     await page
       .getByRole("heading", { name: "Bolsover District Council" })
       .waitFor();
-    await screenshot(page, "council", true);
+    await screenshot(page, "council");
 
     // Council → partnership → its member council (back the other way) and a service → its host.
     await page
@@ -121,6 +126,34 @@ describe("the web page", () => {
       .getByRole("heading", { name: "Cheshire East Council" })
       .waitFor();
     expect([...foreignRequests, ...second.foreignRequests]).toEqual([]);
+  });
+
+  it("sends a signed-in person whose token expires back to sign-in, saying what happened and what to do", async () => {
+    const { token } = await createToken(env.db.orm.em.fork(), {
+      name: "browser expiring",
+      role: Role.VIEWER,
+      councils: [],
+      expires: "1h",
+      createdBy: operatorCaller(),
+    });
+    const { page } = await env.newPage();
+    await signIn(page, env.base, token);
+    await env.db.orm.em
+      .fork()
+      .nativeUpdate(
+        ApiToken,
+        { name: "browser expiring" },
+        { expiresAt: new Date(Date.now() - 60_000) },
+      );
+    await page
+      .getByRole("link", { name: "Councils", exact: true })
+      .first()
+      .click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.getByRole("alert").textContent()).toMatch(
+      /The token "browser expiring" expired on .*Sign in again with a valid token/,
+    );
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it("loads GraphiQL from the hub alone, with the committed schema's docs and the README's examples, and runs a query with the token", async () => {
@@ -209,6 +242,41 @@ describe("the web page", () => {
     await page
       .getByRole("heading", { name: "13-bolsover-claim-2008-06.xlsx" })
       .waitFor();
+    expect(foreignRequests).toEqual([]);
+  });
+
+  it("works from the keyboard at a phone's width: skip link first, sign-in with Enter, wide tables scroll in their own box", async () => {
+    const { page, foreignRequests } = await env.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${env.base}/`);
+    await page.getByLabel("API token").waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Skip to content",
+    );
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+      await page.getByLabel("API token").getAttribute("id"),
+    );
+    await page.keyboard.type(env.tokens.finance);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("viewer-role").waitFor();
+    await page.getByRole("link", { name: "Reconciliation" }).first().click();
+    await page
+      .getByLabel("Partnership")
+      .selectOption({ label: "Derbyshire RCE Shared Services" });
+    await page.getByLabel("Financial year").selectOption("2007/08");
+    await page.getByTestId("reconciliation-lines").waitFor();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      table: document.querySelector("[data-testid=reconciliation-lines]")!
+        .scrollWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(390);
+    expect(widths.table).toBeGreaterThan(390);
+    await screenshot(page, "phone-reconciliation");
     expect(foreignRequests).toEqual([]);
   });
 

@@ -11,6 +11,16 @@ export class HubRequestError extends Error {
   }
 }
 
+/** Sent on `window` when the hub refuses the tab's token (expired, revoked): the page asks for a new one. */
+export const TOKEN_REFUSED_EVENT = "sshub:token-refused";
+
+function refused(status: number, message: string): void {
+  if (status === 401)
+    window.dispatchEvent(
+      new CustomEvent(TOKEN_REFUSED_EVENT, { detail: message }),
+    );
+}
+
 const UNREACHABLE =
   "The hub cannot be reached. Check your connection and that the hub is running, then try again.";
 
@@ -69,6 +79,10 @@ export async function graphql<T>(
   const first = body.errors?.[0];
   if (first) {
     const code = first.extensions?.code ?? "";
+    refused(
+      response.status,
+      explainError(response.status, code, first.message),
+    );
     throw new HubRequestError(
       explainError(response.status, code, first.message),
       code,
@@ -104,6 +118,7 @@ export async function hubFetch(
   } catch {
     // Not JSON: the status says enough.
   }
+  refused(response.status, explainError(response.status, code, message));
   throw new HubRequestError(
     explainError(response.status, code, message),
     code,

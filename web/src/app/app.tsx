@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
-import { graphql, HubRequestError } from "../api/hub-request";
+import {
+  graphql,
+  HubRequestError,
+  TOKEN_REFUSED_EVENT,
+} from "../api/hub-request";
 import { sessionToken, setSessionToken } from "../api/session-token";
 import { BrowsePage } from "../browse/browse-page";
 import { HistoryPage } from "../pages/history-page";
@@ -26,20 +30,20 @@ export function App() {
   // Asks the hub who the tab's token (or no token, in development) is; a refused token signs out.
   const check = useCallback(async () => {
     setSignIn({ kind: "checking" });
+    const sent = sessionToken();
     try {
       const { viewer } = await graphql<{ viewer: Viewer }>(VIEWER_QUERY);
       setSignIn({ kind: "signed-in", viewer });
     } catch (error) {
       const unauthenticated =
         error instanceof HubRequestError && error.status === 401;
-      if (unauthenticated && sessionToken()) setSessionToken(null);
+      if (unauthenticated) setSessionToken(null);
+      // Production without a token: just the sign-in form, no error to read.
       setSignIn({
         kind: "signed-out",
         error:
-          unauthenticated && !sessionToken()
-            ? error.message.includes("Send an API token")
-              ? null
-              : error.message
+          unauthenticated && !sent
+            ? null
             : error instanceof Error
               ? error.message
               : String(error),
@@ -47,6 +51,19 @@ export function App() {
     }
   }, []);
   useEffect(() => void check(), [check]);
+  // A token that expires or is revoked while the page is open: back to sign-in, saying why.
+  useEffect(() => {
+    const onRefused = (event: Event) => {
+      if (!sessionToken()) return;
+      setSessionToken(null);
+      setSignIn({
+        kind: "signed-out",
+        error: String((event as CustomEvent<string>).detail),
+      });
+    };
+    window.addEventListener(TOKEN_REFUSED_EVENT, onRefused);
+    return () => window.removeEventListener(TOKEN_REFUSED_EVENT, onRefused);
+  }, []);
 
   const signInWith = (token: string) => {
     setSessionToken(token);
