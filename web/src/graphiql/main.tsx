@@ -1,7 +1,7 @@
 import "graphiql/setup-workers/vite";
 import "graphiql/style.css";
 import { GraphiQL } from "graphiql";
-import { buildSchema } from "graphql";
+import { buildSchema, GraphQLError, type ExecutionResult } from "graphql";
 import { StrictMode, useState, type FormEvent } from "react";
 import { createRoot } from "react-dom/client";
 import sdl from "../../../schema/schema.graphql?raw";
@@ -27,7 +27,7 @@ type FetcherParams = {
 async function fetcher(
   params: FetcherParams,
   options?: { headers?: Record<string, unknown> },
-) {
+): Promise<ExecutionResult> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     ...authorizationHeader(),
@@ -44,20 +44,24 @@ async function fetcher(
   } catch {
     return {
       errors: [
-        {
-          message:
-            "The hub cannot be reached. Check that it is running, then run the query again.",
-        },
+        new GraphQLError(
+          "The hub cannot be reached. Check that it is running, then run the query again.",
+        ),
       ],
     };
   }
-  const body = (await response.json()) as { errors?: { message: string }[] };
-  if (response.status === 401)
-    body.errors = (body.errors ?? []).map((e) => ({
-      ...e,
-      message: `${e.message} Paste a valid token in the field above the editor.`,
-    }));
-  return body;
+  const body = (await response.json()) as ExecutionResult;
+  if (response.status !== 401) return body;
+  return {
+    ...body,
+    errors: (body.errors ?? []).map(
+      (e) =>
+        new GraphQLError(
+          `${e.message} Paste a valid token in the field above the editor.`,
+          { extensions: e.extensions },
+        ),
+    ),
+  };
 }
 
 function TokenBar() {
