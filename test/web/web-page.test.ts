@@ -304,11 +304,13 @@ describe("the web page", () => {
       });
       return {
         status: response.status,
-        body: (await response.json()) as { code: string },
+        body: (await response.json()) as {
+          errors: { extensions: { code: string } }[];
+        },
       };
     });
     expect(answer.status).toBe(403);
-    expect(answer.body.code).toBe("FORBIDDEN");
+    expect(answer.body.errors[0]!.extensions.code).toBe("FORBIDDEN");
   });
 
   it("checks an analyst's workbooks with a dry run, shows a refused one's problems by cell, imports the clean one and lists it in the history", async () => {
