@@ -1,3 +1,4 @@
+import { CouncilRegister } from "../register/resolve-council.js";
 import { amountScale } from "./coerce-amount.js";
 import {
   HEADER_SYNONYMS,
@@ -33,6 +34,8 @@ export interface ColumnMap {
   scales: Map<number, bigint>;
   /** The measure an amount header names ("Achieved saving £"), if any. */
   amountMeasure: SavingsMeasure | null;
+  /** A governance list's columns headed by a council ("Cheshire East"), holding its seats on each body. */
+  councilColumns: { index: number; header: string }[];
 }
 
 function synonymIndex(
@@ -115,6 +118,7 @@ export function mapColumns(
     headers: [...headers],
     scales: new Map(),
     amountMeasure: null,
+    councilColumns: [],
   };
   headers.forEach((header, index) => {
     const key = headerKey(header);
@@ -165,5 +169,12 @@ export function mapColumns(
     }
     if (header !== "") map.extra.push({ index, header });
   });
+  if (kind === "governance") {
+    const register = CouncilRegister.default();
+    map.councilColumns = map.extra.filter(
+      (column) => register.resolveCouncil(column.header).status !== "unknown",
+    );
+    map.extra = map.extra.filter((c) => !map.councilColumns.includes(c));
+  }
   return map;
 }

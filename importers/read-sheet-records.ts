@@ -51,6 +51,8 @@ export interface GovernanceRecord {
   typeText: string | null;
   partnership: string | null;
   membership: { text: string; cell: string } | null;
+  /** The filled cells under council-headed columns (see ColumnMap.councilColumns). */
+  councilSeats: { council: string; cell: string; value: CellValue }[];
   representation: string | null;
   chair: string | null;
   notes: string | null;
@@ -467,6 +469,13 @@ class RowReader {
         membership && membershipIndex !== undefined
           ? { text: membership, cell: this.cell(membershipIndex, row.number) }
           : null,
+      councilSeats: this.map.councilColumns
+        .filter(({ index }) => isFilled(row.cells[index]))
+        .map(({ index, header }) => ({
+          council: header,
+          cell: this.cell(index, row.number),
+          value: row.cells[index] ?? null,
+        })),
       representation: text(this.value(row, "representation")),
       chair: text(this.value(row, "chair")),
       notes: text(this.value(row, "notes")),

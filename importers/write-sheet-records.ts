@@ -18,6 +18,7 @@ import {
   type RecordCounts,
 } from "./partnership-directory.js";
 import type { SheetReading } from "./read-sheet-records.js";
+import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
 
 /** What every sheet writer needs: the transaction, the directory, problems and options. */
@@ -299,12 +300,17 @@ export function writeServiceSheet(
   }
 }
 
-const SEAT_PART =
-  /^(.*?)[\s:–-]*\(?\s*(\d{1,3})\s*(?:seats?|members?|councillors?)?\s*\)?$/i;
-const SEAT_LEADING =
-  /^(\d{1,3})\s*(?:seats?|members?|councillors?)?\s*(?:from|for|:)?\s+(.+)$/i;
+/** One council's seats on a body, and the cell that says so. */
+interface SeatEntry {
+  gss: string;
+  seats: number | null;
+  cell: string;
+}
 
-/** Writes a governance list: bodies (kind from the type column or the name) and their seats. */
+/**
+ * Writes a governance list: bodies (kind from the type column or the name) and their seats, read
+ * from a membership cell in any common wording (readSeats) or from columns headed by councils.
+ */
 export async function writeGovernanceSheet(
   reading: SheetReading,
   context: SheetWriteContext,
@@ -314,21 +320,15 @@ export async function writeGovernanceSheet(
   const sheet = reading.name;
   const membershipHeader =
     reading.map.headers[reading.map.roles.get("membership") ?? -1] ?? "";
-  const parts = (text: string) =>
-    text.split(/\s*[;\n]\s*|,\s*(?=[^,]*\d)/).map((part) => {
-      const trailing = SEAT_PART.exec(part.trim());
-      if (trailing && trailing[1])
-        return { text: trailing[1].trim(), seats: Number(trailing[2]) };
-      const leading = SEAT_LEADING.exec(part.trim());
-      if (leading)
-        return { text: leading[2]!.trim(), seats: Number(leading[1]) };
-      return { text: part.trim(), seats: null as number | null };
-    });
+  const seatReadings = reading.governance.map((r) =>
+    r.membership ? readSeats(r.membership.text) : null,
+  );
   const contextCodes = sheetContextCodes(context.lookup, [
     ...(reading.title.partners ? [reading.title.partners] : []),
-    ...reading.governance.flatMap((r) =>
-      r.membership ? parts(r.membership.text).map((p) => p.text) : [],
+    ...seatReadings.flatMap((r) =>
+      r?.kind === "listed" ? r.groups.map((g) => g.councils) : [],
     ),
+    ...reading.map.councilColumns.map((c) => c.header),
   ]);
   const named = context.partnership ?? reading.title.partnership;
   const namedPartnership = named ? directory.findPartnership(named) : null;
@@ -336,24 +336,44 @@ export async function writeGovernanceSheet(
     ...contextCodes,
     ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
   ]);
-  const rows = reading.governance.map((record) => ({
-    record,
-    seats: record.membership
-      ? parts(record.membership.text).flatMap((part) =>
-          councilCodes(
-            lookup.list(part.text),
-            {
-              sheet,
-              cell: record.membership!.cell,
-              row: record.row,
-              header: membershipHeader,
-              value: record.membership!.text,
-            },
-            problems,
-          ).map((gss) => ({ gss, seats: part.seats })),
-        )
-      : [],
-  }));
+  const titlePartners = reading.title.partners
+    ? sheetContextCodes(lookup, [reading.title.partners])
+    : [];
+  const rows = reading.governance.map((record, i) => {
+    const read = seatReadings[i] ?? null;
+    const where = {
+      sheet,
+      cell: record.membership?.cell ?? record.cell,
+      row: record.row,
+      header: membershipHeader,
+      value: record.membership?.text ?? "",
+    };
+    const listed: SeatEntry[] =
+      read?.kind === "listed"
+        ? read.groups.flatMap((group) =>
+            councilCodes(lookup.list(group.councils), where, problems).map(
+              (gss) => ({ gss, seats: group.seats, cell: where.cell }),
+            ),
+          )
+        : [];
+    const columns = record.councilSeats.flatMap((c): SeatEntry[] => {
+      const held = seatCellCount(c.value instanceof Date ? null : c.value);
+      if (!held) return [];
+      return councilCodes(
+        lookup.list(c.council),
+        {
+          sheet,
+          cell: c.cell,
+          row: record.row,
+          header: c.council,
+          value: String(c.value),
+        },
+        problems,
+      ).map((gss) => ({ gss, seats: held.seats, cell: c.cell }));
+    });
+    const everyCouncil = read?.kind === "listed" ? null : read;
+    return { record, seats: [...listed, ...columns], everyCouncil };
+  });
   const listed = new Set(rows.flatMap((r) => r.seats.map((s) => s.gss)));
   const rowsNameOne =
     reading.governance.length > 0 &&
@@ -371,31 +391,59 @@ export async function writeGovernanceSheet(
     {},
     { populate: ["council"] },
   );
-  for (const { record, seats } of rows) {
+  for (const { record, seats, everyCouncil } of rows) {
     if (problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
     const partnership = record.partnership
       ? directory.partnership(record.partnership, source, counts)
       : fallback!;
+    if (everyCouncil) {
+      // "3 members from each council", "equal numbers": the partnership's councils, as known so far.
+      const cell = record.membership!.cell;
+      const codes = [
+        ...new Set([...directory.memberCodes(partnership), ...titlePartners]),
+      ];
+      if (codes.length === 0)
+        problems.add({
+          code: "missing-value",
+          sheet,
+          row: record.row,
+          cell,
+          header: membershipHeader,
+          value: record.membership!.text,
+          message: `"${record.membership!.text}" in ${cell} means every council of ${partnership.name}, but it has none yet: name the councils ("Cheshire East: 3; Cheshire West and Chester: 3"), add a "Partners:" line, or import the service list first.`,
+        });
+      for (const gss of codes)
+        seats.push({
+          gss,
+          seats: everyCouncil.kind === "each" ? everyCouncil.seats : null,
+          cell,
+        });
+    }
+    if (problems.rowIsInvalid(sheet, record.row)) continue;
     const { body, created } = directory.body(
       partnership,
       record.name,
       source,
       counts,
     );
+    const extra =
+      everyCouncil?.kind === "unstated"
+        ? { ...record.extra, "Membership (as written)": everyCouncil.text }
+        : record.extra;
     directory.update(
       body,
       {
         kind: governanceKind(record.typeText ?? record.name),
         chair: record.chair,
         notes: record.notes,
-        extra: record.extra,
+        extra,
       },
       source,
       counts,
       created,
     );
-    for (const { gss, seats: count } of seats) {
+    for (const { gss, seats: count, cell } of seats) {
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
       let seat = existingSeats.find(
         (s) => s.body === body && s.council.gssCode === gss,
@@ -406,14 +454,14 @@ export async function writeGovernanceSheet(
           body,
           council: directory.council(gss),
         } as never) as GovernanceSeat;
-        directory.stamp(seat, { sheet, cell: record.membership!.cell });
+        directory.stamp(seat, { sheet, cell });
         existingSeats.push(seat);
         counts.created++;
       }
       directory.update(
         seat,
         { seats: count, role: record.representation },
-        { sheet, cell: record.membership!.cell },
+        { sheet, cell },
         counts,
         isNew,
       );

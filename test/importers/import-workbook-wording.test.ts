@@ -180,3 +180,80 @@ describe("the reporting period", () => {
     ]);
   });
 });
+
+describe("governance seats in any common wording", () => {
+  it("reads counts after names, in brackets, from each council, equal numbers and council columns", async () => {
+    const path = await writeTestWorkbook(dir, {
+      file: "seats.xlsx",
+      sheets: [
+        {
+          name: "Governance",
+          title: [
+            ["Partnership:", "Seats Partnership"],
+            ["Partners:", "Cheshire East; Cheshire West and Chester"],
+          ],
+          header: ["Body", "Type", "Membership"],
+          rows: [
+            [
+              "Joint Committee",
+              "Joint committee",
+              "Cheshire East: 3 elected members; Cheshire West and Chester: 3",
+            ],
+            ["Scrutiny Panel", "Panel", "Cheshire East (2), CWaC (1)"],
+            ["Programme Board", "Board", "3 members from each council"],
+            ["Officer Group", "Steering group", "equal numbers"],
+          ],
+        },
+        {
+          name: "Seats by council",
+          title: [["Partnership:", "Seats Partnership"]],
+          header: ["Body", "Chair", "Cheshire East", "CWaC"],
+          rows: [["Audit Forum", "Cllr Smith", 4, "two"]],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, path);
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe("IMPORTED");
+    expect(await seats("Seats Partnership")).toEqual([
+      { body: "Audit Forum", gss_code: CHESHIRE_EAST, seats: 4 },
+      { body: "Audit Forum", gss_code: CWAC, seats: 2 },
+      { body: "Joint Committee", gss_code: CHESHIRE_EAST, seats: 3 },
+      { body: "Joint Committee", gss_code: CWAC, seats: 3 },
+      { body: "Officer Group", gss_code: CHESHIRE_EAST, seats: null },
+      { body: "Officer Group", gss_code: CWAC, seats: null },
+      { body: "Programme Board", gss_code: CHESHIRE_EAST, seats: 3 },
+      { body: "Programme Board", gss_code: CWAC, seats: 3 },
+      { body: "Scrutiny Panel", gss_code: CHESHIRE_EAST, seats: 2 },
+      { body: "Scrutiny Panel", gss_code: CWAC, seats: 1 },
+    ]);
+    const [officers] = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ extra: Record<string, unknown> }[]>(
+        "select extra from governance_body where name = 'Officer Group'",
+      );
+    expect(officers!.extra).toEqual({
+      "Membership (as written)": "equal numbers",
+    });
+  });
+
+  it('says "from each council" needs councils when the partnership has none', async () => {
+    const path = await writeTestWorkbook(dir, {
+      file: "seats-no-councils.xlsx",
+      sheets: [
+        {
+          name: "Governance",
+          title: [["Partnership:", "Empty Seats Partnership"]],
+          header: ["Body", "Membership"],
+          rows: [["Joint Board", "2 members from each council"]],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, path);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toMatchObject([
+      { code: "missing-value", cell: "B3", row: 3 },
+    ]);
+  });
+});
