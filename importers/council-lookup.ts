@@ -1,5 +1,6 @@
 import type { CouncilRecord } from "../register/council-record.js";
 import type { CouncilRegister } from "../register/resolve-council.js";
+import { findCouncilNames } from "../register/find-council-names.js";
 import { splitCouncilList } from "../register/split-council-list.js";
 
 /** One council named in a cell, or why the text names none. */
@@ -25,6 +26,7 @@ type SegmentReading = Exclude<CouncilReading, { status: "ambiguous-list" }>;
 export class CouncilLookup {
   private readonly cache = new Map<string, SegmentReading>();
   private readonly lists = new Map<string, CouncilReading[]>();
+  private readonly prose = new Map<string, CouncilRecord[]>();
 
   constructor(
     private readonly register: CouncilRegister,
@@ -72,6 +74,19 @@ export class CouncilLookup {
           : { status: "unknown", text: trimmed };
     this.cache.set(trimmed, reading);
     return reading;
+  }
+
+  /** The councils a line of prose names in full (see findCouncilNames), as of the lookup's date. */
+  namedIn(text: string): CouncilRecord[] {
+    let named = this.prose.get(text);
+    if (!named) {
+      const date = this.date ? { date: this.date } : {};
+      named = findCouncilNames(text, (name) =>
+        this.register.resolveCouncil(name, date),
+      );
+      this.prose.set(text, named);
+    }
+    return named;
   }
 
   /** Every council a cell lists (see splitCouncilList). */

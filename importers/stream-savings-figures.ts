@@ -18,6 +18,7 @@ import {
 } from "./write-savings-figures.js";
 import {
   sheetContextCodes,
+  titleContextCodes,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
 
@@ -100,6 +101,7 @@ export class SavingsStream implements SavingsSpeculation {
         lookup,
         titleTexts.filter((t): t is string => !!t),
       ),
+      ...titleContextCodes(lookup, reading.title),
       ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
     ];
     const sheetLevel = named

@@ -16,6 +16,7 @@ import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
   councilCodes,
   sheetContextCodes,
+  titleContextCodes,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
 
@@ -76,6 +77,7 @@ export async function stageSavingsSheet(
   ]);
   const lookup = context.lookup.withContext([
     ...contextCodes,
+    ...titleContextCodes(context.lookup, reading.title),
     ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
   ]);
   const councilOf = new Map<number, string | null>(); // text index → GSS, null when unresolved

@@ -17,6 +17,7 @@ import {
   type PartnershipDirectory,
   type RecordCounts,
 } from "./partnership-directory.js";
+import type { TitleFacts } from "./locate-header.js";
 import type { SheetReading } from "./read-sheet-records.js";
 import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
@@ -111,6 +112,22 @@ export function sheetContextCodes(
 }
 
 /**
+ * The councils the lines above a sheet's table name in full ("Cambridge City, Huntingdonshire and
+ * South Cambridgeshire Shared Services"): context for the short forms in its rows ("CCC", "HDC"),
+ * as the partnership's own councils are.
+ */
+export function titleContextCodes(
+  lookup: CouncilLookup,
+  title: TitleFacts,
+): string[] {
+  return [
+    ...new Set(
+      title.lines.flatMap((line) => lookup.namedIn(line).map((c) => c.gssCode)),
+    ),
+  ];
+}
+
+/**
  * The partnership a sheet belongs to when its rows name none: `--partnership`, the title's
  * "Partnership:" line, or the partnership whose members are the councils the sheet lists. Null
  * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
@@ -162,6 +179,7 @@ export function writeServiceSheet(
   ]);
   const lookup = base.withContext([
     ...contextCodes,
+    ...titleContextCodes(base, reading.title),
     ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
   ]);
   const titlePartners = reading.title.partners
@@ -334,6 +352,7 @@ export async function writeGovernanceSheet(
   const namedPartnership = named ? directory.findPartnership(named) : null;
   const lookup = context.lookup.withContext([
     ...contextCodes,
+    ...titleContextCodes(context.lookup, reading.title),
     ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
   ]);
   const titlePartners = reading.title.partners

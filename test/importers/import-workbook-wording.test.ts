@@ -257,3 +257,47 @@ describe("governance seats in any common wording", () => {
     ]);
   });
 });
+
+describe("short forms decided by the workbook", () => {
+  it("reads CCC, HDC and SCDC among the councils the title names in full", async () => {
+    const path = await writeTestWorkbook(dir, {
+      file: "cambridge-short-forms.xlsx",
+      sheets: [
+        {
+          name: "Services",
+          title: [
+            [
+              "Cambridge City, Huntingdonshire and South Cambridgeshire shared services",
+            ],
+            ["Partnership:", "Cambridge Shared Services"],
+          ],
+          header: ["Service", "Host authority", "Partner councils"],
+          rows: [
+            ["Building Control", "CCC", "CCC, HDC & SCDC"],
+            ["ICT", "HDC", "CCC / HDC / SCDC"],
+            ["Legal", "SCDC", "CCC; SCDC"],
+          ],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, path);
+    expect(report.problems).toEqual([]);
+    expect(await members("Cambridge Shared Services")).toEqual([
+      "E07000008",
+      "E07000011",
+      "E07000012",
+    ]);
+    const hosts = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ name: string; gss_code: string }[]>(
+        `select s.name, c.gss_code from service s join council c on c.id = s.host_council_id
+         join partnership p on p.id = s.partnership_id where p.name = 'Cambridge Shared Services' order by s.name`,
+      );
+    expect(hosts).toEqual([
+      { name: "Building Control", gss_code: "E07000008" },
+      { name: "ICT", gss_code: "E07000011" },
+      { name: "Legal", gss_code: "E07000012" },
+    ]);
+  });
+});
