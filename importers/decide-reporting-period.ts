@@ -101,3 +101,17 @@ export function decideReportingPeriod(input: PeriodInput): SheetPeriod {
     needsYear: source ? null : needsYear,
   };
 }
+
+/**
+ * The date a sheet's councils are read as of: the first day of its reporting period, else the
+ * 1 April starting the financial year its title names ("Shared services 2015/16"), else none
+ * (today's councils). "Buckinghamshire" in a June 2015 tracker is the county council.
+ */
+export function councilsAsOf(
+  period: string | null,
+  title: TitleFacts,
+): string | null {
+  if (period) return `${period}-01`;
+  const year = financialYearIn(title.lines.join(" "));
+  return year === null ? null : `${year}-04-01`;
+}

@@ -37,6 +37,7 @@ import {
 } from "./read-workbook-events.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
 import {
+  councilsAsOf,
   decideReportingPeriod,
   type PeriodSource,
   type SheetPeriod,
@@ -578,6 +579,7 @@ async function importSheets(
             case "header": {
               reading = { ...event.reading, savings: new SavingsRows() };
               const period = periodOf(reading).period;
+              const sheetContext = datedContext(context, period, reading);
               if (
                 !period ||
                 (reading.kind !== "savings-long" &&
@@ -592,7 +594,7 @@ async function importSheets(
               if (input.streaming) {
                 stream = SavingsStream.start(
                   reading,
-                  context,
+                  sheetContext,
                   period,
                   run.id,
                   counts,
@@ -636,8 +638,13 @@ async function importSheets(
                   }
                 }
                 stagedAny =
-                  (await writeSheet(sheet, context, counts, decided, stream)) ||
-                  stagedAny;
+                  (await writeSheet(
+                    sheet,
+                    datedContext(context, decided.period, sheet),
+                    counts,
+                    decided,
+                    stream,
+                  )) || stagedAny;
                 await em.flush();
               }
               Object.assign(summary, {
@@ -776,6 +783,8 @@ async function writeSheet(
           ? `"${reading.title.badPeriod}" is not a reporting month: write "Period: June 2010" above the table, or import with --period 2010-06.`
           : `Savings tracker "${reading.name}" does not say which month it reports (not in its title lines, its sheet name or the file name): add "Period: June 2010" above the table, or import with --period 2010-06.`,
     });
+    // Its councils and services are still checked: one pass reports everything.
+    await stageSavingsSheet(reading, context, null, counts);
     return false;
   }
   await stageSavingsSheet(
@@ -786,6 +795,16 @@ async function writeSheet(
     stream ?? undefined,
   );
   return true;
+}
+
+/** The write context with councils read as of the sheet's date (see councilsAsOf). */
+function datedContext(
+  context: SheetWriteContext,
+  period: string | null,
+  reading: SheetReading,
+): SheetWriteContext {
+  const lookup = context.lookup.asOf(councilsAsOf(period, reading.title));
+  return lookup === context.lookup ? context : { ...context, lookup };
 }
 
 /** Reports every place of a sheet naming another month than the one its period was taken from. */

@@ -39,12 +39,14 @@ export async function createSavingsStaging(em: EntityManager): Promise<void> {
  * of look-ups: the row's partnership, else the sheet's (`--partnership`, "Partnership:" line),
  * else the service found by name among the council's partnerships; a row with no council is the
  * partnership's total. The sheet's submitter ("Submitted by:" line, else the one council all its
- * rows name, else none: the partnership's own tracker) is the figures' `reportedBy`.
+ * rows name, else none: the partnership's own tracker) is the figures' `reportedBy`. A sheet with
+ * no period (refused for that) is resolved all the same, so that its row problems are reported in
+ * the same pass, and nothing is staged.
  */
 export async function stageSavingsSheet(
   reading: SheetReading,
   context: SheetWriteContext,
-  period: string,
+  period: string | null,
   counts: RecordCounts,
   speculation?: SavingsSpeculation,
 ): Promise<number> {
@@ -231,6 +233,8 @@ export async function stageSavingsSheet(
   // Flush new partnerships and services so that they have ids to stage with.
   for (let i = 0; i < rows.length; i++) resolveService(i);
   await em.flush();
+  // With no period the file is refused, but its councils and services are still checked above.
+  if (period === null) return 0;
 
   if (speculation) speculation.verify(councilOf, submitter);
   const reportedBy = submitter ? directory.councilIds.get(submitter)! : null;

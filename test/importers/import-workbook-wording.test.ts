@@ -301,3 +301,67 @@ describe("short forms decided by the workbook", () => {
     ]);
   });
 });
+
+describe("councils as of the sheet's date", () => {
+  const tracker = (file: string, period: string) => ({
+    file,
+    sheets: [
+      {
+        name: "Tracker",
+        title: [
+          ["Bucks shared services savings"],
+          ["Period:", period],
+          ["Partnership:", "Bucks Shared Services"],
+        ],
+        header: ["Council", "Service", "Financial year", "Measure", "Amount"],
+        rows: [["Buckinghamshire", "Waste", "2015/16", "Achieved", 1000]],
+      },
+    ],
+  });
+  const councilOf = async (period: string) => {
+    const [row] = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ gss_code: string }[]>(
+        `select c.gss_code from savings_figure f join council c on c.id = f.council_id
+         where f.reporting_period = ?`,
+        [period],
+      );
+    return row?.gss_code;
+  };
+
+  it('reads "Buckinghamshire" in a 2015 tracker as the county council, and in 2021 as the unitary', async () => {
+    const old = await importWorkbook(
+      db.orm,
+      await writeTestWorkbook(dir, tracker("bucks-2015.xlsx", "June 2015")),
+    );
+    expect(old.problems).toEqual([]);
+    expect(await councilOf("2015-06")).toBe("E10000002");
+    const now = await importWorkbook(
+      db.orm,
+      await writeTestWorkbook(dir, tracker("bucks-2021.xlsx", "June 2021")),
+    );
+    expect(now.problems).toEqual([]);
+    expect(await councilOf("2021-06")).toBe("E06000060");
+  });
+});
+
+describe("one pass reports everything", () => {
+  it("reports a tracker's missing period and its unknown council together", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("no-period-tracker.xlsx", null, [
+        ["Gotham City Council", "Workstream 1", "2007/08", "Achieved", 1000],
+        ["Bolsover", "Workstream 2", "2007/08", "Achieved", 2000],
+      ]),
+    );
+    const report = await importWorkbook(db.orm, path);
+    expect(report.status).toBe("REFUSED");
+    expect(
+      report.problems.map((p) => [p.code, p.cell ?? null, p.value ?? null]),
+    ).toEqual([
+      ["bad-period", null, null],
+      ["unknown-council", "A5", "Gotham City Council"],
+    ]);
+  });
+});
