@@ -1,5 +1,5 @@
 import { AuditAction } from "../schema/audit-event.js";
-import { isReportingPeriod } from "../schema/reporting-period.js";
+import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { operatorCaller } from "../server/caller.js";
@@ -169,13 +169,11 @@ export function importCommand(): Command {
     )
     .action((files: string[], options: ImportCommandOptions) =>
       runCommand(async () => {
-        if (
-          options.period !== undefined &&
-          !isReportingPeriod(options.period)
-        ) {
-          logLine(
-            `sshub: --period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
-          );
+        try {
+          parseReportingPeriodArgument(options.period, "--period");
+        } catch (error) {
+          if (!(error instanceof BadInputError)) throw error;
+          logLine(`sshub: ${error.message}`);
           return ExitCode.Usage;
         }
         let profile: MappingProfile | undefined;

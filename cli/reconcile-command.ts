@@ -63,7 +63,10 @@ export function reconcileCommand(): Command {
     .action((options: ReconcileOptions) =>
       runCommand(async () => {
         // Checked before the database opens, so a typo costs nothing.
-        const query = parseReconciliationQuery(options);
+        const query = parseReconciliationQuery(options, {
+          year: "--year",
+          asOf: "--as-of",
+        });
         await withHubSession({ log: logLine }, async (session) => {
           const em = session.orm.em.fork();
           const partnerships = [];

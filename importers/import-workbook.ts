@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { isReportingPeriod } from "../schema/reporting-period.js";
+import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
@@ -166,10 +166,7 @@ export async function importWorkbook(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const started = Date.now();
-  if (options.period !== undefined && !isReportingPeriod(options.period))
-    throw new BadInputError(
-      `--period must be a month written YYYY-MM, e.g. 2010-06; it was "${options.period}".`,
-    );
+  parseReportingPeriodArgument(options.period, "--period");
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const file = options.displayName ?? basename(path);
   const readerInput: ReadWorkerInput = {

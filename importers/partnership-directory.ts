@@ -6,6 +6,7 @@ import { Membership, MembershipRole } from "../schema/membership.js";
 import { Partnership } from "../schema/partnership.js";
 import { Service } from "../schema/service.js";
 import type { ProblemCollector } from "./import-problem.js";
+import { matchPartnershipName } from "../schema/partnership-name.js";
 import { isSimilarName, nameKey } from "./record-names.js";
 
 /** A record an import created, for the report ("the report lists everything created"). */
@@ -109,16 +110,13 @@ export class PartnershipDirectory {
     return this.em.getReference(Council, this.councilIds.get(gss)!);
   }
 
-  /** The partnership with this name or alternative name (case and punctuation ignored). */
+  /**
+   * The partnership with this name or alternative name (`matchPartnershipName`); an alternative
+   * name several partnerships share names the oldest of them, as it always has here.
+   */
   findPartnership(name: string): Partnership | null {
-    const key = nameKey(name);
-    return (
-      this.partnerships.find(
-        (p) =>
-          nameKey(p.name) === key ||
-          p.alternativeNames.some((alt) => nameKey(alt) === key),
-      ) ?? null
-    );
+    const { match, candidates } = matchPartnershipName(this.partnerships, name);
+    return match ?? candidates[0] ?? null;
   }
 
   /** Partnerships whose members are exactly these councils; failing that, the one partnership holding them all. */

@@ -1,4 +1,5 @@
 import { memoise } from "./memoise.js";
+import { nameKey as plainNameKey } from "../schema/partnership-name.js";
 
 /** A name with its footnote mark taken off: "Youth Offending Team*" → name and mark "*". */
 export interface MarkedName {
@@ -28,19 +29,10 @@ export function readFootnote(
 }
 
 /**
- * The key names are matched by: case, punctuation, "&"/"and" and spacing ignored, so "Shared
- * back-office" and "Shared Back Office" are the same record. Remembered: each new service's name is
+ * The key names are matched by (schema/partnership-name.ts), remembered: each new service's name is
  * compared with every name of its partnership.
  */
-export const nameKey = memoise(
-  (text: string): string =>
-    text
-      .toLowerCase()
-      .replace(/&/g, " and ")
-      .replace(/[^a-z0-9]+/g, " ")
-      .trim(),
-  50_000,
-);
+export const nameKey = memoise(plainNameKey, 50_000);
 
 function editDistance(a: string, b: string, cap: number): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { BadInputError, NotFoundError } from "../errors/hub-error.js";
 import { fromGlobalId } from "../schema/global-id.js";
 import { Partnership } from "../schema/partnership.js";
+import { matchPartnershipName } from "../schema/partnership-name.js";
 
 /**
  * The database id in a Relay global id of a partnership ("Partnership:<id>" in base64url), or null
@@ -18,7 +19,7 @@ export function partnershipIdFromGlobalId(text: string): number | null {
 /**
  * Finds a partnership by whatever a person or client has to hand: its Relay global id
  * ("UGFydG5lcnNoaXA6Nw" for "Partnership:7"), its database id ("7"), or its name or one of its
- * alternative names in any case. The CLI, the API and the export all use this one lookup.
+ * alternative names (`matchPartnershipName`: case, punctuation, "&" = "and"). The CLI, the API and the export all use this one lookup.
  */
 export async function findPartnership(
   em: EntityManager,
@@ -37,26 +38,31 @@ export async function findPartnership(
     if (byId) return byId;
     if (globalId !== null) throw NotFoundError.entity("partnership", text);
   }
-  const lowered = text.toLowerCase();
-  const matches = await em.getConnection().execute<Record<string, unknown>[]>(
-    `select * from partnership
-        where lower(name) = ? or ? = any (select lower(n) from unnest(alternative_names) n)
-        order by (lower(name) = ?) desc, id`,
-    [lowered, lowered, lowered],
+  // Partnerships are few (hundreds): their names are matched here, by the one matcher.
+  const names = await em
+    .getConnection()
+    .execute<
+      { id: number; name: string; alternative_names: string[] | null }[]
+    >("select id, name, alternative_names from partnership order by id");
+  const { match, candidates } = matchPartnershipName(
+    names.map((row) => ({
+      id: row.id,
+      name: row.name,
+      alternativeNames: row.alternative_names ?? [],
+    })),
+    text,
   );
-  const first = matches[0];
-  if (!first) {
+  if (candidates.length === 0) {
     throw new NotFoundError(`No partnership has the name or id "${text}".`, {
       partnership: text,
     });
   }
   // Names are unique; alternative names need not be, and an ambiguous one is refused, not guessed.
-  const exactName = String(first.name).toLowerCase() === lowered;
-  if (!exactName && matches.length > 1) {
+  if (!match) {
     throw new BadInputError(
-      `"${text}" names more than one partnership (${matches.map((m) => String(m.name)).join(", ")}): use its full name or id.`,
+      `"${text}" names more than one partnership (${candidates.map((m) => m.name).join(", ")}): use its full name or id.`,
       { partnership: text },
     );
   }
-  return em.map(Partnership, first);
+  return em.findOneOrFail(Partnership, { id: match.id });
 }

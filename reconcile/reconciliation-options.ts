@@ -1,26 +1,12 @@
 import { BadInputError } from "../errors/hub-error.js";
-import { isReportingPeriod } from "../schema/reporting-period.js";
+import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import {
   formatFinancialYear,
-  parseFinancialYear,
+  parseFinancialYearArgument,
 } from "../schema/financial-year.js";
 import { toPence } from "../schema/money.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
 import type { ReconciliationQuery } from "./reconciliation.js";
-
-/** Checks a reporting period is written YYYY-MM; null and empty mean "the latest". */
-export function parseReportingPeriod(
-  text: string | null | undefined,
-): string | null {
-  if (text === null || text === undefined || text.trim() === "") return null;
-  const period = text.trim();
-  if (!isReportingPeriod(period))
-    throw new BadInputError(
-      `The reporting period must be written YYYY-MM, e.g. 2010-03; got "${text}".`,
-      { asOf: text },
-    );
-  return period;
-}
 
 /** Reads a tolerance in pounds ("0.50"); null and empty mean £0. Negative amounts are refused. */
 export function parseTolerance(text: string | null | undefined): bigint {
@@ -57,28 +43,26 @@ export function parseMeasure(text: string | null | undefined): SavingsMeasure {
   return measure;
 }
 
-/** Reads a financial year as councils write it ("2009/10", "2009-10", "FY09/10"). */
-export function parseYear(text: string | null | undefined): number {
-  const year = text ? parseFinancialYear(text) : null;
-  if (year === null)
-    throw new BadInputError(
-      `The financial year must be written like 2009/10${text ? `; got "${text}"` : " and is required"}.`,
-      { year: text ?? null },
-    );
-  return year;
+/** How a transport spells the options' names, for the errors: `--as-of` on the CLI, `asOf` over HTTP. */
+export interface OptionNames {
+  year: string;
+  asOf: string;
 }
 
 /** The options of a reconciliation as text (CLI flags, URL parameters), checked in one place. */
-export function parseReconciliationQuery(options: {
-  year: string | null | undefined;
-  measure?: string | null | undefined;
-  asOf?: string | null | undefined;
-  tolerance?: string | null | undefined;
-}): ReconciliationQuery {
+export function parseReconciliationQuery(
+  options: {
+    year: string | null | undefined;
+    measure?: string | null | undefined;
+    asOf?: string | null | undefined;
+    tolerance?: string | null | undefined;
+  },
+  names: OptionNames = { year: "year", asOf: "asOf" },
+): ReconciliationQuery {
   return {
-    financialYear: parseYear(options.year),
+    financialYear: parseFinancialYearArgument(options.year, names.year),
     measure: parseMeasure(options.measure),
-    asOf: parseReportingPeriod(options.asOf),
+    asOf: parseReportingPeriodArgument(options.asOf, names.asOf),
     tolerancePence: parseTolerance(options.tolerance),
   };
 }

@@ -1,4 +1,5 @@
 import { GraphQLScalarType, Kind } from "graphql";
+import { BadInputError } from "../errors/hub-error.js";
 
 /**
  * Reads a financial year as councils write it: "2010/11", "2010-11", "FY2010/11", "2010/2011",
@@ -28,30 +29,43 @@ export function formatFinancialYear(startYear: number): string {
   return `${startYear}/${String((startYear + 1) % 100).padStart(2, "0")}`;
 }
 
-function parseOrThrow(value: unknown): number {
+/**
+ * Reads a financial year a person or client gave (GraphQL `financialYear`, `--year`, `?year=`): as
+ * councils write it (`parseFinancialYear`), and required. The one parser of years typed by users,
+ * so the same bad input gets the same BAD_USER_INPUT error, naming `argument`, everywhere.
+ */
+export function parseFinancialYearArgument(
+  value: unknown,
+  argument: string,
+): number {
   const year = typeof value === "string" ? parseFinancialYear(value) : null;
-  if (
-    year === null ||
-    typeof value !== "string" ||
-    formatFinancialYear(year) !== value.trim()
-  ) {
-    throw new TypeError(
-      `FinancialYear must be written "YYYY/YY" with consecutive years, e.g. "2010/11"; got ${JSON.stringify(value)}.`,
-    );
-  }
-  return year;
+  if (year !== null) return year;
+  const absent =
+    value === null ||
+    value === undefined ||
+    (typeof value === "string" && value.trim() === "");
+  throw new BadInputError(
+    absent
+      ? `${argument} must be a financial year written like "2009/10" and is required.`
+      : `${argument} must be a financial year written like "2009/10" (consecutive years); got ${JSON.stringify(value)}.`,
+    { [argument]: value ?? null },
+  );
+}
+
+function parseOrThrow(value: unknown): number {
+  return parseFinancialYearArgument(value, "FinancialYear");
 }
 
 /** The FinancialYear GraphQL scalar: "2010/11" on the wire, 2010 in resolvers. */
 export const FinancialYearScalar = new GraphQLScalarType<number, string>({
   name: "FinancialYear",
   description:
-    'A UK public-sector financial year, April to March, written "YYYY/YY" with consecutive years: "2010/11" is 1 April 2010 to 31 March 2011.',
+    'A UK public-sector financial year, April to March, written "YYYY/YY" with consecutive years: "2010/11" is 1 April 2010 to 31 March 2011. Always answered in that form; also read as councils write it ("2010-11", "FY2010/11", "2010/2011", "10/11").',
   serialize: (value) => formatFinancialYear(value as number),
   parseValue: parseOrThrow,
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING)
-      throw new TypeError('FinancialYear must be a string such as "2010/11".');
+      return parseFinancialYearArgument(null, "FinancialYear");
     return parseOrThrow(ast.value);
   },
 });

@@ -146,15 +146,26 @@ export function figureSourceOf(figure: KeyedFigure): FigureSource {
     : FigureSource.HOST;
 }
 
-/** A figure's key (without its source) as text, for maps. */
-export function figureKeyOf(figure: KeyedFigure): string {
+/**
+ * A figure's key and source as values, in the order of `figureKeyAndSourceSql` (council 0: the
+ * partnership's total; source 0: the partnership's own report).
+ */
+export function figureKeyAndSourceOf<T extends KeyedFigure>(
+  figure: T,
+): [number, number, T["measure"], boolean, number, number] {
   return [
     figure.service.id,
     figure.financialYear,
     figure.measure,
     figure.cashable,
     figure.council?.id ?? 0,
-  ].join("|");
+    figure.reportedBy?.id ?? 0,
+  ];
+}
+
+/** A figure's key (without its source) as text, for maps. */
+export function figureKeyOf(figure: KeyedFigure): string {
+  return figureKeyAndSourceOf(figure).slice(0, 5).join("|");
 }
 
 /**
@@ -171,7 +182,7 @@ export function latestFigurePerSource<T extends KeyedFigure>(
   const latest = new Map<string, T>();
   for (const figure of figures) {
     if (asOf !== null && figure.reportingPeriod > asOf) continue;
-    const key = `${figureKeyOf(figure)}|${figure.reportedBy?.id ?? 0}`;
+    const key = figureKeyAndSourceOf(figure).join("|");
     const kept = latest.get(key);
     if (
       !kept ||

@@ -1,17 +1,11 @@
 import type { SavingsFigure } from "../../schema/savings-figure.js";
+import { figureKeyAndSourceOf } from "../../schema/savings-figure-key.js";
 import type { ConnectionShape, TotalCount } from "./connection.js";
 import { encodeSavingsCursor, type SavingsKey } from "./savings-cursor.js";
 
 /** A figure's position in the savings order. */
 export function savingsKeyOf(figure: SavingsFigure): SavingsKey {
-  return [
-    figure.service.id,
-    figure.financialYear,
-    figure.measure,
-    figure.cashable,
-    figure.council?.id ?? 0,
-    figure.reportedBy?.id ?? 0,
-  ];
+  return figureKeyAndSourceOf(figure);
 }
 
 /** Builds a keyset-paged savings connection from up to `limit + 1` rows fetched after `after`. */

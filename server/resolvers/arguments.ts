@@ -1,8 +1,8 @@
 import type { AccessScope } from "../auth/access-scope.js";
-import { isReportingPeriod } from "../../schema/reporting-period.js";
+import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ArgsType, Field, Int } from "type-graphql";
-import { BadInputError, NotFoundError } from "../../errors/hub-error.js";
+import { NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { fromGlobalId } from "../../schema/global-id.js";
@@ -65,20 +65,6 @@ export class SavingsFilterArgs extends PageArgs {
   source?: SavingsSourceFilter | null;
 }
 
-/** Reads a reporting period argument (YYYY-MM), refusing anything else with BAD_USER_INPUT. */
-export function parseReportingPeriod(
-  value: string | null | undefined,
-  name = "asOf",
-): string | null {
-  if (value == null) return null;
-  if (!isReportingPeriod(value))
-    throw new BadInputError(
-      `"${name}" must be a month written YYYY-MM, e.g. "2015-03"; got "${value}".`,
-      { [name]: value },
-    );
-  return value;
-}
-
 /** The savings filter of the shared savings arguments. */
 export function savingsFilterOf(
   args: SavingsFilterArgs,
@@ -89,7 +75,7 @@ export function savingsFilterOf(
     financialYear: args.financialYear ?? null,
     measure: args.measure ?? null,
     cashable: args.cashable ?? null,
-    asOf: parseReportingPeriod(args.asOf),
+    asOf: parseReportingPeriodArgument(args.asOf, "asOf"),
     source: args.source ?? SavingsSourceFilter.ANY,
   };
 }

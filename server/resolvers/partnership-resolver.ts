@@ -35,10 +35,10 @@ import {
   COUNCIL_CODE_ARGUMENT,
   councilIdByCode,
   PageArgs,
-  parseReportingPeriod,
   SavingsFilterArgs,
 } from "./arguments.js";
 import { nestedSavings, SAVINGS_ORDER } from "./nested-savings.js";
+import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
 import { IMPORT_RUN_LINK, importRunOf } from "./import-run-of.js";
 import { toSavingsSummaries } from "./savings-summaries.js";
 
@@ -198,7 +198,7 @@ export class PartnershipResolver {
       .savingsSummary({
         scope,
         financialYear: financialYear ?? null,
-        asOf: parseReportingPeriod(asOf),
+        asOf: parseReportingPeriodArgument(asOf, "asOf"),
       })
       .load(partnership.id);
     return toSavingsSummaries(rows);

@@ -10,10 +10,8 @@ import {
 } from "type-graphql";
 import { loadCouncilSavingsPosition } from "../../reconcile/load-council-savings-position.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
-import {
-  parseReportingPeriod,
-  parseTolerance,
-} from "../../reconcile/reconciliation-options.js";
+import { parseTolerance } from "../../reconcile/reconciliation-options.js";
+import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
 import { Council } from "../../schema/council.js";
 import { Role } from "../../schema/role.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
@@ -65,7 +63,7 @@ export class ReconciliationResolver {
     const query = {
       financialYear,
       measure,
-      asOf: parseReportingPeriod(asOf),
+      asOf: parseReportingPeriodArgument(asOf, "asOf"),
       tolerancePence: parseTolerance(tolerance),
     };
     const found = await findVisiblePartnership(em, partnership, scope);
@@ -109,7 +107,7 @@ export class ReconciliationResolver {
       {
         financialYear,
         measure,
-        asOf: parseReportingPeriod(asOf),
+        asOf: parseReportingPeriodArgument(asOf, "asOf"),
         tolerancePence: parseTolerance(tolerance),
       },
       (id) => scope.allows(id),

@@ -39,10 +39,10 @@ import {
   COUNCIL_CODE_ARGUMENT,
   councilIdByCode,
   idArgument,
-  parseReportingPeriod,
   SavingsFilterArgs,
   savingsFilterOf,
 } from "./arguments.js";
+import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
 import { IMPORT_RUN_LINK, importRunOf } from "./import-run-of.js";
 import { SAVINGS_ORDER } from "./nested-savings.js";
 import { toSavingsSummaries } from "./savings-summaries.js";
@@ -127,7 +127,7 @@ export class SavingsFigureResolver {
     const rows = await savingsSummaryRows(em, null, {
       scope,
       financialYear: financialYear ?? null,
-      asOf: parseReportingPeriod(asOf),
+      asOf: parseReportingPeriodArgument(asOf, "asOf"),
     });
     return toSavingsSummaries(rows);
   }

@@ -167,7 +167,20 @@ describe("sshub reconcile", () => {
     ]);
     expect(badYear.status).toBe(1);
     expect(badYear.stderr.trim()).toBe(
-      'sshub: The financial year must be written like 2009/10; got "2009". [BAD_USER_INPUT]',
+      'sshub: --year must be a financial year written like "2009/10" (consecutive years); got "2009". [BAD_USER_INPUT]',
+    );
+    // The same parser as GraphQL and HTTP: an empty month is refused, not read as "the latest".
+    const emptyAsOf = sshub([
+      "--partnership",
+      "CLI Partnership",
+      "--year",
+      "2009/10",
+      "--as-of",
+      "",
+    ]);
+    expect(emptyAsOf.status).toBe(1);
+    expect(emptyAsOf.stderr.trim()).toBe(
+      'sshub: --as-of must be a month written YYYY-MM, e.g. "2010-03"; got "". [BAD_USER_INPUT]',
     );
     const unknown = sshub(["--partnership", "Nowhere", "--year", "2009/10"]);
     expect(unknown.status).toBe(1);

@@ -119,7 +119,7 @@ describe("BAD_USER_INPUT", () => {
   it("refuses financial years and reporting periods that are not written as documented", async () => {
     const variable = await gql.run(
       `query ($year: FinancialYear) { savings(financialYear: $year) { totalCount } }`,
-      { year: "2014-2015" },
+      { year: "2014-2016" },
     );
     expect(variable.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
     expect(
