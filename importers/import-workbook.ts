@@ -166,7 +166,9 @@ export async function importWorkbook(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const started = Date.now();
-  parseReportingPeriodArgument(options.period, "--period");
+  // The one reader of typed periods: refuses anything but YYYY-MM, and takes the spaces off.
+  const period = parseReportingPeriodArgument(options.period, "--period");
+  if (period !== null) options = { ...options, period };
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const file = options.displayName ?? basename(path);
   const readerInput: ReadWorkerInput = {

@@ -48,8 +48,15 @@ async function graphqlError(query: string, variables: Record<string, unknown>) {
 
 async function exportError(params: string) {
   const response = await fetch(`${base}/exports/reconciliation.xlsx?${params}`);
-  const body = (await response.json()) as { error: string; code: string };
-  return { status: response.status, code: body.code, message: body.error };
+  const body = (await response.json()) as {
+    errors: { message: string; extensions: { code: string } }[];
+  };
+  const [error] = body.errors;
+  return {
+    status: response.status,
+    code: error?.extensions.code,
+    message: error?.message,
+  };
 }
 
 describe("user input", () => {
