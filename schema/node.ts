@@ -19,6 +19,7 @@ export abstract class Node {
     description:
       'Opaque global id (base64url of "Type:id"): stable, unique across types; pass it to `node(id:)` or to the root field of its type.',
   })
+  // buildHubSchema resolves this field straight from `id` (type-graphql would first copy the object).
   globalId(@Info() info: GraphQLResolveInfo): string {
     return toGlobalId(info.parentType.name, this.id);
   }

@@ -1,5 +1,8 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
@@ -33,7 +36,21 @@ export function createApollo({
     // The CLI owns shutdown: it stops HTTP, Apollo, the ORM and the embedded database in order.
     stopOnTerminationSignals: false,
     formatError: makeFormatError(production),
+    // Apollo indents its answers by default: a deep list's JSON was twice as long, and as costly to make.
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
+      // Apollo's cache-control plugin wraps every field's resolver to collect cache hints, which
+      // the hub never gives: every answer is per caller, so it is sent as no-store instead.
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              response.http.headers.set("cache-control", "no-store");
+            },
+          };
+        },
+      },
       errorLoggingPlugin(log),
       queryLimitsPlugin(limits),
       // Apollo's landing page loads its scripts from Apollo's CDN; browsers get the hub's own

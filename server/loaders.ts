@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { EntityClass, FilterQuery } from "@mikro-orm/core";
+import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Council } from "../schema/council.js";
 import { FundingAward } from "../schema/funding-award.js";
@@ -289,16 +289,19 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   };
 }
 
-/** Objects of one entity by database id, in one statement per batch. */
+/** Objects of one entity by database id, in one statement per batch, read as plain rows (see mapEntity). */
 function byId<T extends { id: number }>(
   em: EntityManager,
   entity: EntityClass<T>,
 ): DataLoader<number, T | null> {
+  const table = em.getMetadata().get(entity).tableName;
   return new DataLoader(async (ids) => {
-    const found = await em.find(entity, {
-      id: { $in: [...ids] },
-    } as unknown as FilterQuery<T>);
-    const map = new Map(found.map((item) => [item.id, item]));
+    const rows = await runSql(em, `select * from ${table} where id in (?)`, [
+      ids,
+    ]);
+    const map = new Map(
+      rows.map((row) => [row.id as number, mapEntity(em, entity, row)]),
+    );
     return ids.map((id) => map.get(id) ?? null);
   });
 }

@@ -1,4 +1,4 @@
-import type { EntityClass } from "@mikro-orm/core";
+import { ReferenceKind, type EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 
 /** A row as PostgreSQL returns it: snake_case columns; numeric and bigint come back as strings. */
@@ -13,20 +13,80 @@ export function runSql<T extends Row = Row>(
   return em.getConnection().execute<T[]>(sql, params);
 }
 
+type RowReader = (row: Row) => object;
+const readers = new WeakMap<EntityClass<object>, RowReader>();
+
 /**
- * Maps a row of an entity's table into the request's identity map. Columns prefixed with an
- * underscore (the parent key, positions, counts added by the loaders) are not the entity's and
- * are left out.
+ * Reads a row of an entity's table into an instance of the entity's class, for reading only: no
+ * identity map, no change tracking, no references to other managed objects (those are the work
+ * the ORM's hydration spends most of a read request on, and a read request throws it away). Each
+ * column becomes its property with the ORM's own type conversion; a many-to-one column becomes
+ * `{ id }`, which is all a resolver needs to reach the object through its loader. Collections are
+ * left out (resolvers read them through loaders). Columns prefixed with an underscore (the parent
+ * key, positions, counts added by the loaders) are not the entity's and are left out. Never pass
+ * these objects to `em.persist` or `em.flush`.
  */
 export function mapEntity<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   row: Row,
 ): T {
-  const columns: Row = {};
-  for (const [key, value] of Object.entries(row))
-    if (!key.startsWith("_")) columns[key] = value;
-  return em.map(entity, columns as never) as T;
+  let read = readers.get(entity);
+  if (!read) {
+    read = rowReader(em, entity);
+    readers.set(entity, read);
+  }
+  return read(row) as T;
+}
+
+function rowReader(em: EntityManager, entity: EntityClass<object>): RowReader {
+  const platform = em.getPlatform();
+  const steps: {
+    property: string;
+    column: string;
+    convert: (v: unknown) => unknown;
+  }[] = [];
+  for (const prop of em.getMetadata().get(entity).props) {
+    const column = prop.fieldNames?.[0];
+    if (!column || prop.persist === false) continue;
+    if (prop.kind === ReferenceKind.SCALAR) {
+      const type = prop.customType;
+      steps.push({
+        property: prop.name,
+        column,
+        convert: type
+          ? (value) => type.convertToJSValue(value, platform)
+          : prop.type === "datetime" || prop.runtimeType === "Date"
+            ? (value) =>
+                value instanceof Date ? value : new Date(value as string)
+            : (value) => value,
+      });
+    } else if (
+      prop.kind === ReferenceKind.MANY_TO_ONE ||
+      (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)
+    ) {
+      steps.push({ property: prop.name, column, convert: (id) => ({ id }) });
+    }
+  }
+  // MikroORM puts setters for its change tracking on the entity's prototype; a prototype in
+  // between with plain data properties shadows them, so assigning makes ordinary own properties.
+  // The entity's getters (Council.current) and `instanceof` still work through the chain.
+  const prototype = Object.create(entity.prototype as object) as object;
+  for (const { property } of steps)
+    Object.defineProperty(prototype, property, {
+      value: undefined,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+  return (row) => {
+    const target = Object.create(prototype) as Record<string, unknown>;
+    for (const { property, column, convert } of steps) {
+      const value = row[column];
+      target[property] = value == null ? null : convert(value);
+    }
+    return target;
+  };
 }
 
 /** Groups values under the keys DataLoader asked for, in that order, with an empty list for a key without rows. */

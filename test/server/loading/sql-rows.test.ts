@@ -1,0 +1,82 @@
+import { ReferenceKind, type EntityClass } from "@mikro-orm/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Council } from "../../../schema/council.js";
+import { entities } from "../../../schema/entities.js";
+import { Role } from "../../../schema/role.js";
+import { createToken } from "../../../server/auth/token-service.js";
+import { operatorCaller } from "../../../server/caller.js";
+import { mapEntity, runSql } from "../../../server/loading/sql-rows.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../../support/test-database.js";
+import { seedHub } from "../seed-hub.js";
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedHub(db.orm.em.fork());
+  // A token and its audit event: the tables with timestamps.
+  await createToken(db.orm.em.fork(), {
+    name: "reader",
+    role: Role.VIEWER,
+    councils: [],
+    expires: "1d",
+    createdBy: operatorCaller(),
+  });
+});
+afterAll(() => db.drop());
+
+it("reads every entity's rows to the same values as the ORM's own hydration, relations as { id }", async () => {
+  const em = db.orm.em.fork();
+  let compared = 0;
+  for (const entity of entities as EntityClass<object>[]) {
+    const meta = em.getMetadata().find(entity);
+    if (!meta || meta.abstract) continue;
+    const rows = await runSql(
+      em,
+      `select * from ${meta.tableName} order by id`,
+    );
+    const managed = (await em
+      .fork()
+      .find(entity, {}, { orderBy: { id: "asc" } } as never)) as Record<
+      string,
+      unknown
+    >[];
+    expect(rows.length, meta.className).toBe(managed.length);
+    expect(rows.length, meta.className).toBeGreaterThan(0);
+    rows.forEach((row, i) => {
+      const read = mapEntity(em, entity, row) as Record<string, unknown>;
+      const expected = managed[i]!;
+      expect(read).toBeInstanceOf(entity);
+      for (const prop of meta.props) {
+        const where = `${meta.className}.${prop.name}`;
+        if (prop.kind === ReferenceKind.SCALAR)
+          expect(read[prop.name] ?? null, where).toEqual(
+            expected[prop.name] ?? null,
+          );
+        else if (prop.kind === ReferenceKind.MANY_TO_ONE)
+          expect(read[prop.name] ?? null, where).toEqual(
+            expected[prop.name]
+              ? { id: (expected[prop.name] as { id: number }).id }
+              : null,
+          );
+      }
+      compared++;
+    });
+  }
+  expect(compared).toBeGreaterThan(400);
+});
+
+it("keeps the entity's getters and leaves the ORM out: nothing read is managed or tracked", async () => {
+  const em = db.orm.em.fork();
+  const [row] = await runSql(
+    em,
+    "select * from council where end_date is not null limit 1",
+  );
+  const council = mapEntity(em, Council, row!);
+  expect(council.current).toBe(false);
+  expect(Object.keys(council)).toContain("gssCode");
+  expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+});
