@@ -180,6 +180,9 @@ async function load(
     amount,
     // autocannon's default of 10 s would count a slow server's requests as errors.
     timeout: 120,
+    // autocannon notices that the last request is done only when it samples (every second by
+    // default), which rounded every run up to whole seconds: fast servers looked slow.
+    sampleInt: 10,
   });
   const after = await statsOf(target.child);
   const done = result.requests.total;
