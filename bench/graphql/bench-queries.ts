@@ -1,4 +1,8 @@
 import { toGlobalId } from "../../schema/global-id.js";
+import {
+  latestFigurePerSourceSql,
+  sameFigureAndSourceSql,
+} from "../../schema/savings-figure-key.js";
 
 /** A GraphQL operation and its variables. */
 export interface GraphqlRequest {
@@ -31,27 +35,23 @@ export interface BenchIds {
 /** The most PostgreSQL connections each server (hub, PostGraphile, floor) may hold. */
 export const BENCH_POOL_SIZE = 20;
 
-/** The latest figure per group, with its movement, for the floors (the same rules and plan as the API). */
+/** The latest report of each figure and source, with its movement, for the floors (the API's rule, from savings-figure-key.ts). */
 const LATEST = (
   where: string,
   limit?: number,
   columns = `f.id, f.amount, f.reporting_period, f.measure, f.cashable, f.financial_year, f.service_id,
     ${MOVEMENT("f")} as movement`,
 ) => `
-  select distinct on (f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0))
-    ${columns}
+  select distinct on (${latestFigurePerSourceSql("f").distinctOn}) ${columns}
   from (select * from savings_figure f where ${where} offset 0) f
-  order by f.service_id, f.financial_year, f.measure, f.cashable, coalesce(f.council_id, 0),
-    f.reporting_period desc, f.id desc
+  order by ${latestFigurePerSourceSql("f").orderBy}
   ${limit === undefined ? "" : `limit ${limit}`}`;
 
-/** A figure's change from the same group's previous report (exact numeric), as the API defines movement. */
+/** A figure's change from the same figure and source's previous report (exact numeric), as the API defines movement. */
 const MOVEMENT = (
   f: string,
 ) => `${f}.amount - (select prev.amount from savings_figure prev
-      where prev.service_id = ${f}.service_id and prev.financial_year = ${f}.financial_year
-        and prev.measure = ${f}.measure and prev.cashable = ${f}.cashable
-        and prev.council_id is not distinct from ${f}.council_id and prev.reporting_period < ${f}.reporting_period
+      where ${sameFigureAndSourceSql("prev", f)} and prev.reporting_period < ${f}.reporting_period
       order by prev.reporting_period desc limit 1)`;
 
 /**
