@@ -128,20 +128,33 @@ export function offsetConnection<T>(
   totalCount: TotalCount,
 ): ConnectionShape<T> {
   const items = rows.slice(0, limit);
-  const edges = items.map((node, i) => ({
-    node,
-    cursor: offsetCursor(offset + i),
-  }));
+  const edges = items.map((node, i) => new OffsetEdge(node, offset + i));
   return {
     edges,
     totalCount,
     pageInfo: {
       hasNextPage: rows.length > limit,
       hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
+}
+
+/** An edge of an offset-paged list; its cursor is made only when a client asks for it (nested lists rarely do). */
+class OffsetEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly position: number,
+  ) {}
+
+  get cursor(): string {
+    return offsetCursor(this.position);
+  }
 }
 
 /** Builds a connection from one page of items fetched at `offset`, plus the total count. */

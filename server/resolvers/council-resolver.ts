@@ -28,6 +28,7 @@ import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { Membership } from "../../schema/membership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
+import { mapEntity, runSql } from "../loading/sql-rows.js";
 import { PageArgs, SavingsFilterArgs } from "./arguments.js";
 import { nestedSavings, SAVINGS_ORDER } from "./nested-savings.js";
 
@@ -46,11 +47,13 @@ export class CouncilResolver {
     @Ctx() { em }: Context,
   ): Promise<Council> {
     const wanted = code.trim().toUpperCase();
-    const council = await em.findOne(Council, {
-      $or: [{ gssCode: wanted }, { registerCode: wanted }],
-    });
-    if (!council) throw NotFoundError.councilCode(code);
-    return council;
+    const [row] = await runSql(
+      em,
+      "select * from council where gss_code = ? or register_code = ? limit 1",
+      [wanted, wanted],
+    );
+    if (!row) throw NotFoundError.councilCode(code);
+    return mapEntity(em, Council, row);
   }
 
   @Query(() => CouncilConnection, {
