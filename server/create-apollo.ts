@@ -4,6 +4,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
+import { compiledExecution } from "./compiled-execution.js";
 import type { Context } from "./context.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
 import {
@@ -30,7 +31,7 @@ export function createApollo({
   limits = queryLimitsFromEnv(),
 }: ApolloOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     // The CLI owns shutdown: it stops HTTP, Apollo, the ORM and the embedded database in order.
