@@ -1,3 +1,4 @@
+import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
 import type { CellValue } from "./read-workbook-sheets.js";
 
 /** What an amount cell holds: exact pence, deliberately no figure ("-", "n/a", "nil", blank), or unreadable text. */
@@ -73,11 +74,27 @@ export function decimalToPence(
   return negative ? -pence : pence;
 }
 
+/** Text longer than this is no amount anyone writes ("£10,000,000,000.00 per annum" is 28 characters). */
+const MAX_AMOUNT_TEXT_LENGTH = 64;
+
+/** Pence beyond the bound are refused, never stored (and never wrapped into a 64-bit column). */
+function bounded(pence: bigint): AmountReading {
+  return pence > MAX_AMOUNT_PENCE || pence < -MAX_AMOUNT_PENCE
+    ? {
+        kind: "bad",
+        reason: `it is more than ${MAX_AMOUNT_TEXT}, the most one figure may be`,
+      }
+    : { kind: "amount", pence };
+}
+
 /**
  * Reads an amount as councils write it: a number, "£357,000", "£30k", "£0.5M", "246" under a "£000"
  * header (scale 1000), accounting negatives "(25,000)", "-£25", and "-", "n/a", "nil" or blank for
  * no figure. Words such as "around", "approx." and "per annum" around the figure are allowed.
- * Exact to the penny: never a binary float.
+ * Strict: digits, thousands separators every three digits, one decimal point, a known unit; nothing
+ * that JavaScript's number parsing would also accept ("0x1F", "1_000", "1e5", "Infinity"). Exact to
+ * the penny (never a binary float) and at most MAX_AMOUNT_PENCE either way. A number from a cell is
+ * rounded to the penny (its binary form can carry noise such as 0.30000000000000004).
  */
 export function readAmount(
   value: CellValue,
@@ -87,23 +104,30 @@ export function readAmount(
   if (typeof value === "number") {
     if (!Number.isFinite(value))
       return { kind: "bad", reason: "it is not a finite number" };
+    // Checked as a float first, so that 1e308 never becomes a 310-digit BigInt.
+    if (Math.abs(value) * Number(scale) * 100 > Number(MAX_AMOUNT_PENCE))
+      return bounded(MAX_AMOUNT_PENCE + 1n);
     // The usual cell, pounds with at most two decimals: below £10bn every such amount is its own
     // double, so value === r / 100 means the decimal route below would give r pence too.
     const r = Math.round(value * 100);
-    if (Math.abs(value) < 1e10 && r / 100 === value) {
+    if (r / 100 === value) {
       const scaled = r * Number(scale);
-      if (Number.isSafeInteger(scaled))
-        return { kind: "amount", pence: BigInt(scaled) };
+      if (Number.isSafeInteger(scaled)) return bounded(BigInt(scaled));
     }
     const pence = decimalToPence(String(value), scale, true);
     return pence === null
       ? { kind: "bad", reason: "it is not a number" }
-      : { kind: "amount", pence };
+      : bounded(pence);
   }
   if (typeof value !== "string")
     return {
       kind: "bad",
       reason: value instanceof Date ? "it is a date" : "it is not an amount",
+    };
+  if (value.length > MAX_AMOUNT_TEXT_LENGTH)
+    return {
+      kind: "bad",
+      reason: `it is ${value.length} characters long, too long to be an amount`,
     };
   let text = value.trim().toLowerCase();
   if (NO_FIGURE.has(text)) return { kind: "none" };
@@ -113,7 +137,7 @@ export function readAmount(
       "",
     )
     .replace(/\s*(?:per annum|p\.?a\.?|a year|per year|pa)$/, "")
-    .replace(/\s*gbp\s*/, "")
+    .replace(/^gbp\s*|\s*gbp$/, "")
     .trim();
   let negative = false;
   const accounting = /^\((.*)\)$/.exec(text);
@@ -121,15 +145,12 @@ export function readAmount(
     negative = true;
     text = accounting[1]!.trim();
   }
-  if (text.startsWith("-") || text.startsWith("−")) {
-    negative = !negative;
-    text = text.slice(1).trim();
-  }
-  text = text.replace(/^£\s*/, "");
-  if (text.startsWith("-")) {
-    negative = !negative;
-    text = text.slice(1).trim();
-  }
+  // One minus sign, before or after the pound sign, and not inside brackets that already mean minus.
+  const signed = /^([-−])?\s*(?:£\s*)?([-−])?\s*/.exec(text)!;
+  if ((signed[1] && signed[2]) || (accounting && (signed[1] || signed[2])))
+    return { kind: "bad", reason: "it has more than one minus sign" };
+  if (signed[1] || signed[2]) negative = true;
+  text = text.slice(signed[0].length);
   const match = /^(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?\s*([a-z]+)?$/.exec(text);
   if (!match || (match[1] === undefined && match[2] === undefined))
     return { kind: "bad", reason: "it is not an amount of money" };
@@ -148,5 +169,5 @@ export function readAmount(
   const pence = decimalToPence(digits, factor, false);
   if (pence === null)
     return { kind: "bad", reason: "it has a fraction of a penny" };
-  return { kind: "amount", pence: negative ? -pence : pence };
+  return bounded(negative ? -pence : pence);
 }

@@ -53,3 +53,14 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxReaderHeapMb: 64,
   workerFromBytes: 1024 * 1024,
 };
+
+/**
+ * The largest amount, in pence, one figure may be: £10bn. No shared service saves more in a year
+ * (the largest council budgets are a few £bn), so a bigger figure is a typing or export error, and
+ * the bound keeps every amount, and the sum of a million of them, far inside the database's
+ * numeric(15,2) and a 64-bit integer of pence.
+ */
+export const MAX_AMOUNT_PENCE = 1_000_000_000_000n;
+
+/** The same bound as written for an analyst. */
+export const MAX_AMOUNT_TEXT = "£10,000,000,000";

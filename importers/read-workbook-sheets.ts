@@ -1,15 +1,9 @@
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
+import type { SheetRow } from "./cell-value.js";
+import { readSheetXml, type SheetXmlContext } from "./read-sheet-xml.js";
 
-/** A cell's value reduced to what the importer reads: text, number, boolean, date or nothing. */
-export type CellValue = string | number | boolean | Date | null;
-
-/** One worksheet row: `cells[0]` is column A. */
-export interface SheetRow {
-  /** The worksheet row number (1-based), for A1 references. */
-  number: number;
-  cells: CellValue[];
-}
+export type { CellValue, SheetRow } from "./cell-value.js";
 
 /** One worksheet as it streams past: its rows can be read once, in order. */
 export interface WorkbookSheet {
@@ -28,51 +22,35 @@ export const STREAM_READER_OPTIONS = {
   worksheets: "emit",
 } as const;
 
-type RawCell =
-  | null
-  | undefined
-  | string
-  | number
-  | boolean
-  | Date
-  | {
-      richText?: { text: string }[];
-      result?: unknown;
-      formula?: string;
-      sharedFormula?: string;
-      error?: string;
-      text?: unknown;
-      hyperlink?: string;
-    };
-
-/** Reduces an exceljs cell value (rich text, formula, hyperlink, error) to a plain value. */
-export function plainCellValue(raw: unknown): CellValue {
-  const value = raw as RawCell;
-  if (value === null || value === undefined) return null;
-  if (
-    typeof value === "string" ||
-    typeof value === "number" ||
-    typeof value === "boolean" ||
-    value instanceof Date
-  )
-    return value;
-  if (Array.isArray(value.richText))
-    return value.richText.map((run) => run.text).join("");
-  if ("formula" in value || "sharedFormula" in value)
-    return plainCellValue(value.result);
-  if (typeof value.error === "string") return value.error;
-  if ("text" in value) return plainCellValue(value.text);
-  return null;
+/** The rule exceljs applies: a number format with y, m, d, h, s or b outside quotes and brackets shows a date. */
+function isDateFormat(format: unknown): boolean {
+  if (typeof format !== "string") return false;
+  return /[ymdhMsb]/.test(
+    format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""),
+  );
 }
 
-function toSheetRow(row: ExcelJS.Row): SheetRow {
-  const values = row.values as unknown[];
-  const cells: CellValue[] = new Array<CellValue>(
-    Math.max(values.length - 1, 0),
-  );
-  for (let c = 1; c < values.length; c++)
-    cells[c - 1] = plainCellValue(values[c]);
-  return { number: row.number, cells };
+/** What readSheetXml needs of the exceljs reader once it has read the workbook's own parts. */
+interface ReaderParts {
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel?(id: number): { numFmt?: unknown } | null };
+  properties?: { model?: { date1904?: boolean } };
+}
+
+function sheetContext(reader: ReaderParts): SheetXmlContext {
+  const dateStyles = new Map<number, boolean>();
+  return {
+    sharedStrings: reader.sharedStrings,
+    date1904: reader.properties?.model?.date1904 === true,
+    isDateStyle(style) {
+      let date = dateStyles.get(style);
+      if (date === undefined) {
+        date = isDateFormat(reader.styles?.getStyleModel?.(style)?.numFmt);
+        dateStyles.set(style, date);
+      }
+      return date;
+    },
+  };
 }
 
 /**
@@ -96,31 +74,25 @@ export async function* readWorkbookSheets(
   });
   try {
     for await (const worksheet of reader) {
+      // exceljs finds the sheets, shared strings and styles; the cells are read by readSheetXml,
+      // which keeps what Excel saved (formula results and errors, numbers only when written as numbers).
       const sheet = worksheet as unknown as {
         name?: string;
         id?: number;
         state?: string;
-      } & AsyncIterable<ExcelJS.Row>;
-      // A plain iterator that converts each exceljs row, lighter than an async generator per row.
-      const inner = sheet[Symbol.asyncIterator]();
-      const rows: AsyncIterator<SheetRow> & AsyncIterable<SheetRow> = {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        async next() {
-          const next = await inner.next();
-          if (next.done) return { done: true, value: undefined };
-          return { done: false, value: toSheetRow(next.value) };
-        },
+        iterator: AsyncIterable<Buffer>;
       };
+      const rows = readSheetXml(
+        sheet.iterator,
+        sheetContext(reader as unknown as ReaderParts),
+      );
       yield {
         name: sheet.name ?? `Sheet${sheet.id ?? ""}`,
         hidden: sheet.state === "hidden" || sheet.state === "veryHidden",
         rows,
       };
       // Rows not read are drained so that the next sheet can be reached.
-      for (let next = await inner.next(); !next.done;)
-        next = await inner.next();
+      for (let next = await rows.next(); !next.done;) next = await rows.next();
     }
   } finally {
     input.destroy();

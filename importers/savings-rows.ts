@@ -1,3 +1,5 @@
+import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
+
 /**
  * Figures handed from the reading worker to the writer: their own column arrays (transferred, not
  * copied) and the texts interned since the previous batch, so that each text crosses once.
@@ -176,6 +178,11 @@ export class SavingsRows {
     rag: string | null;
     extra: string | null;
   }): void {
+    // BigInt64Array would silently wrap a larger figure; readAmount never lets one through.
+    if (figure.pence > MAX_AMOUNT_PENCE || figure.pence < -MAX_AMOUNT_PENCE)
+      throw new RangeError(
+        `${figure.pence} pence is beyond the ${MAX_AMOUNT_TEXT} bound of one figure`,
+      );
     const i = this.length++;
     if (i >= this.row.length) this.grow();
     this.row[i] = figure.row;

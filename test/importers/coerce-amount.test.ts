@@ -48,4 +48,55 @@ describe("reading amounts exactly to the penny", () => {
     expect(pence("12 apples")).toBe("bad");
     expect(pence(new Date())).toBe("bad");
   });
+
+  it("refuses absurd amounts instead of wrapping them into small wrong figures", () => {
+    expect(readAmount("£184,467,440,737,107,861.83")).toMatchObject({
+      kind: "bad",
+      reason: expect.stringMatching(/more than £10,000,000,000/),
+    });
+    expect(pence(1e308)).toBe("bad");
+    expect(pence(1e13)).toBe("bad");
+    expect(pence(Number("9007199254740993"))).toBe("bad");
+    expect(pence(-1e13)).toBe("bad");
+    expect(pence("£" + "9".repeat(100_000))).toBe("bad");
+    expect(pence("£10,000,000,001")).toBe("bad");
+    expect(pence("£10.5bn")).toBe("bad");
+    expect(pence(20_000_000, 1000n)).toBe("bad");
+    expect(pence(Number.NaN)).toBe("bad");
+    expect(pence(Number.POSITIVE_INFINITY)).toBe("bad");
+    expect(pence(Number.NEGATIVE_INFINITY)).toBe("bad");
+  });
+
+  it("accepts amounts up to the £10bn bound", () => {
+    expect(pence("£10,000,000,000")).toBe(1_000_000_000_000n);
+    expect(pence(-10_000_000_000)).toBe(-1_000_000_000_000n);
+    expect(pence("£10bn")).toBe(1_000_000_000_000n);
+    expect(pence(10_000_000, 1000n)).toBe(1_000_000_000_000n);
+  });
+
+  it("accepts only what a person writes, not what JavaScript's number parsing happens to take", () => {
+    for (const text of [
+      "0x1F",
+      "1_000",
+      "30\uFFFD000",
+      "30\u0000000",
+      "1e5",
+      "1E+3",
+      "Infinity",
+      "NaN",
+      "0b101",
+      "0o17",
+      "1,00",
+      "10,0000",
+      "1.2.3",
+      "12gbp34",
+      "£",
+      "--5",
+      "+-5",
+      "５００",
+    ])
+      expect([text, pence(text)]).toEqual([text, "bad"]);
+    expect(pence("GBP 1,000")).toBe(100_000n);
+    expect(pence("1,000 GBP")).toBe(100_000n);
+  });
 });

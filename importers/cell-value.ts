@@ -1,0 +1,25 @@
+/**
+ * A formula cell saved without its result (written by a program, not by Excel, or with calculation
+ * off): the importer cannot know what it shows, so it asks for the file to be opened and saved.
+ */
+export class FormulaWithoutValue {
+  constructor(readonly formula: string) {}
+
+  toString(): string {
+    return `=${this.formula}`;
+  }
+}
+
+/**
+ * A cell's value reduced to what the importer reads: text (a formula's error value, "#DIV/0!", is
+ * text), number, boolean, date, a formula saved without its result, or nothing.
+ */
+export type CellValue =
+  string | number | boolean | Date | FormulaWithoutValue | null;
+
+/** One worksheet row: `cells[0]` is column A. */
+export interface SheetRow {
+  /** The worksheet row number (1-based), for A1 references. */
+  number: number;
+  cells: CellValue[];
+}
