@@ -1,11 +1,39 @@
 import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
-import type { CellValue } from "./read-workbook-sheets.js";
+import { FormulaWithoutValue, type CellValue } from "./cell-value.js";
 
-/** What an amount cell holds: exact pence, deliberately no figure ("-", "n/a", "nil", blank), or unreadable text. */
+/**
+ * What an amount cell holds: exact pence; deliberately no figure ("-", "n/a", "nil", blank); a
+ * figure still to come ("tbc", "to follow"), reported as a warning; a formula saved without its
+ * result; or unreadable text.
+ */
 export type AmountReading =
   | { kind: "amount"; pence: bigint }
   | { kind: "none" }
+  | { kind: "pending"; text: string }
+  | { kind: "uncalculated"; formula: string }
   | { kind: "bad"; reason: string };
+
+/** The error values a formula can show in Excel. */
+const FORMULA_ERROR =
+  /^#(?:NULL!|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|N\/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/i;
+
+/** Words for a figure not known yet: no figure now, but not one to drop silently. */
+const TO_FOLLOW = new Set([
+  "tbc",
+  "tba",
+  "tbd",
+  "tbc.",
+  "to follow",
+  "to be confirmed",
+  "to be advised",
+  "to be agreed",
+  "to be determined",
+  "awaited",
+  "pending",
+  "not yet known",
+  "not known yet",
+  "unknown",
+]);
 
 const NO_FIGURE = new Set([
   "",
@@ -17,8 +45,6 @@ const NO_FIGURE = new Set([
   "n.a.",
   "nil",
   "none",
-  "tbc",
-  "tba",
 ]);
 const SUFFIX_SCALE: Record<string, bigint> = {
   k: 1_000n,
@@ -90,7 +116,7 @@ function bounded(pence: bigint): AmountReading {
 /**
  * Reads an amount as councils write it: a number, "£357,000", "£30k", "£0.5M", "246" under a "£000"
  * header (scale 1000), accounting negatives "(25,000)", "-£25", and "-", "n/a", "nil" or blank for
- * no figure. Words such as "around", "approx." and "per annum" around the figure are allowed.
+ * no figure; "tbc", "tba", "to follow" for a figure to come; a formula error ("#DIV/0!") is bad. Words such as "around", "approx." and "per annum" around the figure are allowed.
  * Strict: digits, thousands separators every three digits, one decimal point, a known unit; nothing
  * that JavaScript's number parsing would also accept ("0x1F", "1_000", "1e5", "Infinity"). Exact to
  * the penny (never a binary float) and at most MAX_AMOUNT_PENCE either way. A number from a cell is
@@ -119,10 +145,17 @@ export function readAmount(
       ? { kind: "bad", reason: "it is not a number" }
       : bounded(pence);
   }
+  if (value instanceof FormulaWithoutValue)
+    return { kind: "uncalculated", formula: value.formula };
   if (typeof value !== "string")
     return {
       kind: "bad",
       reason: value instanceof Date ? "it is a date" : "it is not an amount",
+    };
+  if (FORMULA_ERROR.test(value.trim()))
+    return {
+      kind: "bad",
+      reason: `its formula gives the error ${value.trim().toUpperCase()}: correct the formula or the cells it uses`,
     };
   if (value.length > MAX_AMOUNT_TEXT_LENGTH)
     return {
@@ -131,6 +164,8 @@ export function readAmount(
     };
   let text = value.trim().toLowerCase();
   if (NO_FIGURE.has(text)) return { kind: "none" };
+  if (TO_FOLLOW.has(text.replace(/\s+/g, " ")))
+    return { kind: "pending", text: value.trim() };
   text = text
     .replace(
       /^(?:around|approx\.?|approximately|about|circa|c\.|est\.?|estimated)\s+/,

@@ -1,4 +1,4 @@
-import type { CellValue } from "./read-workbook-sheets.js";
+import type { CellValue } from "./cell-value.js";
 
 /**
  * What a date cell says: an exact day; a period ("April 2007", "mid 2007", "Summer 2007") kept as
@@ -9,6 +9,10 @@ export type DateReading =
   | { kind: "period"; text: string; from: string; to: string }
   | { kind: "none" }
   | { kind: "bad" };
+
+/** The years a date may fall in: Excel's range, 1900 to 9999. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 9999;
 
 const MONTHS = [
   "january",
@@ -105,7 +109,9 @@ function period(
 export function readDate(value: CellValue): DateReading {
   if (value === null) return { kind: "none" };
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return { kind: "bad" };
+    const year = value.getUTCFullYear();
+    // Excel's own range; outside it (or an invalid Date) the database could not take the day either.
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return { kind: "bad" };
     // exceljs builds dates at UTC midnight; keep the calendar day as written.
     return { kind: "day", date: value.toISOString().slice(0, 10) };
   }

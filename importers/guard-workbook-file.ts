@@ -134,7 +134,7 @@ async function guard(
       if ("code" in xls) throw new Refusal(xls.code, xls.message);
       return unzipped(path, size, "xls", xls.workbookBytes);
     }
-    if (head.readUInt32LE(0) !== 0x04034b50) {
+    if (head.length < 4 || head.readUInt32LE(0) !== 0x04034b50) {
       const detected = await detectWorkbookFormat(path);
       if (detected.kind === "other")
         throw new Refusal(

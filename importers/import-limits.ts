@@ -34,6 +34,15 @@ export interface ImportLimits {
    * starts sooner and whose heap they barely touch.
    */
   workerFromBytes: number;
+  /**
+   * Longest name (of a service, partnership, council, body, funder, and every other short field) in
+   * characters: names are indexed, and PostgreSQL cannot index a value of more than about 2,700 bytes.
+   */
+  maxNameChars: number;
+  /** Longest text in any other cell (notes, purposes, unknown columns): Excel's own cell limit. */
+  maxTextChars: number;
+  /** Longest a read of the workbook (checking it, then reading it) may take, in milliseconds. */
+  maxReadMs: number;
 }
 
 /**
@@ -52,6 +61,9 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxCsvRecordChars: 1024 * 1024,
   maxReaderHeapMb: 64,
   workerFromBytes: 1024 * 1024,
+  maxNameChars: 500,
+  maxTextChars: 32_767,
+  maxReadMs: 10 * 60 * 1000,
 };
 
 /**

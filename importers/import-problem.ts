@@ -23,7 +23,10 @@ export type ProblemCode =
   | "bad-period"
   | "missing-value"
   | "duplicate-row"
-  | "similar-name";
+  | "similar-name"
+  | "formula-without-value"
+  | "figure-to-follow"
+  | "text-too-long";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
 export type ProblemSeverity = "error" | "warning";
@@ -56,6 +59,7 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "misnamed-file",
   "unknown-column",
   "similar-name",
+  "figure-to-follow",
 ]);
 
 /**

@@ -43,7 +43,10 @@ export interface LocatedHeader {
 /** The text a cell shows, for headers and labels. */
 export function cellText(value: CellValue | undefined): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime())
+      ? "(not a date)"
+      : value.toISOString().slice(0, 10);
   return String(value).trim();
 }
 

@@ -24,6 +24,7 @@ import type {
 import { memoise } from "./memoise.js";
 import { readFootnote, splitFootnoteMark } from "./record-names.js";
 import { SavingsRows } from "./savings-rows.js";
+import { FormulaWithoutValue } from "./cell-value.js";
 
 /** A service-list row, read and coerced; councils are still text (resolved with the partnership's context). */
 export interface ServiceRecord {
@@ -115,6 +116,18 @@ export const MEASURES: readonly SavingsMeasure[] = [
   SavingsMeasure.ACHIEVED,
 ];
 
+/** Columns of free text, not names: held to `maxTextChars`. */
+const LONG_TEXT_ROLES = [
+  "notes",
+  "purpose",
+  "representation",
+  "partners",
+  "membership",
+] as const;
+
+/** Columns read by readAmount. */
+const AMOUNT_ROLES = ["amount", "annualSaving", "award"] as const;
+
 const TOTAL = /^(?:grand\s+|sub[\s-]?)?totals?\b/i;
 
 function text(value: CellValue | undefined): string | null {
@@ -200,6 +213,19 @@ export async function readSheetRecords(
   }
   const map = mapColumns(header.headers, kind, options.profile);
   const title = readTitleFacts(top.slice(0, header.rowIndex));
+  for (const fact of ["partnership", "partners", "submittedBy"] as const) {
+    const written = title[fact];
+    if (written === null || written.length <= options.limits.maxNameChars)
+      continue;
+    problems.add({
+      code: "text-too-long",
+      sheet: sheet.name,
+      ...(title.cells[fact] ? { cell: title.cells[fact] } : {}),
+      value: `${written.slice(0, 100)}…`,
+      message: `The ${fact === "submittedBy" ? "submitter" : fact} named above the table${title.cells[fact] ? ` in ${title.cells[fact]}` : ""} is ${written.length.toLocaleString("en-GB")} characters long, more than the ${options.limits.maxNameChars} a name may have: shorten it.`,
+    });
+    title[fact] = null;
+  }
   const reading: SheetReading = {
     name: sheet.name,
     kind,
@@ -280,6 +306,9 @@ class RowReader {
   private readonly map: ColumnMap;
   private readonly keyColumn: number;
   private readonly titleMeasure: ReturnType<typeof readMeasure>;
+  /** Columns held to `maxTextChars` rather than `maxNameChars`. */
+  private readonly longTextColumns: Set<number>;
+  private readonly amountColumns: Set<number>;
 
   constructor(
     private readonly reading: SheetReading,
@@ -296,6 +325,14 @@ class RowReader {
       funding: "funder",
     } as const;
     this.keyColumn = this.map.roles.get(keyRole[reading.kind])!;
+    this.longTextColumns = new Set([
+      ...this.map.extra.map((column) => column.index),
+      ...LONG_TEXT_ROLES.flatMap((role) => this.map.roles.get(role) ?? []),
+    ]);
+    this.amountColumns = new Set([
+      ...this.map.yearColumns.map((column) => column.index),
+      ...AMOUNT_ROLES.flatMap((role) => this.map.roles.get(role) ?? []),
+    ]);
     this.titleMeasure = reading.title.title
       ? readMeasure(reading.title.title)
       : null;
@@ -341,9 +378,54 @@ class RowReader {
       const value = row.cells[index];
       if (value === null || value === undefined || value === "") continue;
       (extra ??= {})[header] =
-        value instanceof Date ? value.toISOString().slice(0, 10) : value;
+        value instanceof Date || value instanceof FormulaWithoutValue
+          ? cellText(value)
+          : value;
     }
     return extra;
+  }
+
+  /**
+   * Reports the cells no record may take: a formula saved without its result, a text longer than
+   * its field allows. True when there were any (the row is then not read further, so that nothing
+   * of it reaches the database).
+   */
+  private refusedCells(row: SheetRow): boolean {
+    let refused = false;
+    const { maxNameChars, maxTextChars } = this.options.limits;
+    row.cells.forEach((value, index) => {
+      if (value instanceof FormulaWithoutValue) {
+        refused = true;
+        this.problem(
+          "formula-without-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} holds a formula (=${value.formula}) saved without its result: open the file in Excel, let it calculate, save it and import it again.`,
+        );
+        return;
+      }
+      if (
+        typeof value !== "string" ||
+        value.length <= maxNameChars ||
+        this.amountColumns.has(index) // readAmount bounds its own text
+      )
+        return;
+      const limit = this.longTextColumns.has(index)
+        ? maxTextChars
+        : maxNameChars;
+      if (value.length <= limit) return;
+      refused = true;
+      this.problems.add({
+        code: "text-too-long",
+        sheet: this.sheet,
+        row: row.number,
+        cell: this.cell(index, row.number),
+        header: this.map.headers[index] ?? "",
+        value: `${value.slice(0, 100)}…`,
+        message: `${this.cell(index, row.number)} holds ${value.length.toLocaleString("en-GB")} characters, more than the ${limit.toLocaleString("en-GB")} ${this.map.headers[index] || "this column"} may have: shorten it.`,
+      });
+    });
+    return refused;
   }
 
   read(row: SheetRow): void {
@@ -371,6 +453,7 @@ class RowReader {
       }
     }
     if (TOTAL.test(key!)) return;
+    if (this.refusedCells(row)) return;
     this.reading.rowsRead++;
     switch (this.reading.kind) {
       case "services":
@@ -398,6 +481,24 @@ class RowReader {
     );
     if (reading.kind === "amount") return reading.pence;
     if (reading.kind === "none") return null;
+    if (reading.kind === "pending") {
+      this.problem(
+        "figure-to-follow",
+        row,
+        index,
+        `"${reading.text}" in ${this.cell(index, row.number)} is no figure yet: nothing was imported for it. Import the file again once the figure is known.`,
+      );
+      return null;
+    }
+    if (reading.kind === "uncalculated") {
+      this.problem(
+        "formula-without-value",
+        row,
+        index,
+        `${this.cell(index, row.number)} holds a formula (=${reading.formula}) saved without its result: open the file in Excel, let it calculate, save it and import it again.`,
+      );
+      return undefined;
+    }
     this.problem(
       "bad-amount",
       row,

@@ -7,14 +7,19 @@ export interface MarkedName {
   mark: string | null;
 }
 
-const MARK = /\s*(\*+|[†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d{1,2}\)|\[\d{1,2}\])$/;
+// A bracketed number is a mark only after a space: "Team (1)" is marked, "@SUM(1)" or "Phase(2)"
+// is a name that ends in brackets.
+const MARK = /(?:\s*(\*+|[†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)|\s+(\(\d{1,2}\)|\[\d{1,2}\]))$/;
 
-/** Splits a trailing footnote mark ("*", "**", "†", "¹", "(1)", "[2]") off a name. */
+/** Splits a trailing footnote mark ("*", "**", "†", "¹", " (1)", " [2]") off a name. */
 export function splitFootnoteMark(text: string): MarkedName {
   const trimmed = text.trim().replace(/\s+/g, " ");
   const match = MARK.exec(trimmed);
   if (!match || match.index === 0) return { name: trimmed, mark: null };
-  return { name: trimmed.slice(0, match.index).trim(), mark: match[1]! };
+  return {
+    name: trimmed.slice(0, match.index).trim(),
+    mark: (match[1] ?? match[2])!,
+  };
 }
 
 /** If a line under a table is a footnote ("* Hosted by ...", "(1) Subject to ..."), its mark and text. */

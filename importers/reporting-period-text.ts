@@ -85,8 +85,11 @@ export function readPeriodPhrase(
   value: Date | string,
   financialYear: number | null = null,
 ): PeriodPhrase {
-  if (value instanceof Date)
-    return { status: "month", period: value.toISOString().slice(0, 7) };
+  if (value instanceof Date) {
+    // An impossible date (a serial past Excel's range) names no month.
+    if (Number.isNaN(value.getTime())) value = "";
+    else return { status: "month", period: value.toISOString().slice(0, 7) };
+  }
   const text = value
     .trim()
     .toLowerCase()

@@ -1,7 +1,9 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
+import { Service } from "../../schema/service.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -30,8 +32,13 @@ async function importAmounts(amounts: RawCell[], services?: string[]) {
   return importWorkbook(db.orm, path);
 }
 
-async function storedAmounts(): Promise<Record<string, string>> {
-  const figures = await db.orm.em.fork().find(SavingsFigure, {});
+/** The figures an import run stored, by cell. */
+async function storedAmounts(report: {
+  importRunId: number;
+}): Promise<Record<string, string>> {
+  const figures = await db.orm.em
+    .fork()
+    .find(SavingsFigure, { importRun: report.importRunId });
   return Object.fromEntries(figures.map((f) => [f.sourceCell, f.amount]));
 }
 
@@ -66,7 +73,7 @@ describe("absurd amounts are refused, never stored as small wrong figures", () =
       }),
     ]);
     expect(report.problems[0]!.message).toMatch(/E6/);
-    expect(await storedAmounts()).toEqual({});
+    expect(await storedAmounts(report)).toEqual({});
   });
 
   it("stores amounts up to £10bn exactly", async () => {
@@ -75,11 +82,175 @@ describe("absurd amounts are refused, never stored as small wrong figures", () =
       ["Top", "Almost", "Exponent", "Negative"],
     );
     expect(report.status).toBe("IMPORTED");
-    expect(await storedAmounts()).toEqual({
+    expect(await storedAmounts(report)).toEqual({
       E6: "10000000000.00",
       E7: "9999999999.99",
       E8: "1000.00",
       E9: "-25.50",
     });
+  });
+});
+
+/** A service list (Derbyshire) with go-live cells `goLive` in C3, C4, ... */
+function serviceList(names: RawCell[], goLive: RawCell[] = []): RawCell[][] {
+  return [
+    ["Partnership:", "Derbyshire RCE Shared Services"],
+    ["Service", "Host authority", "Go live"],
+    ...names.map((name, i) => [name, "Chesterfield", goLive[i] ?? null]),
+  ];
+}
+
+async function importSheet(rows: RawCell[][], options = {}) {
+  const path = await writeRawXlsx(
+    join(dir, `hostile-${++files}.xlsx`),
+    [{ name: "Sheet", rows }],
+    options,
+  );
+  return importWorkbook(db.orm, path);
+}
+
+async function storedServices(): Promise<
+  { name: string; goLiveDate?: string | null }[]
+> {
+  const services = await db.orm.em
+    .fork()
+    .find(Service, {}, { orderBy: { id: "asc" } });
+  return services.map((s) => ({ name: s.name, goLiveDate: s.goLiveDate }));
+}
+
+describe("bad cells are problems with their own code, checked before the database sees them", () => {
+  it("refuses a 1,000,000-character service name (an index row too big for PostgreSQL)", async () => {
+    const before = await storedServices();
+    const report = await importAmounts([{ v: "100" }], ["x".repeat(1_000_000)]);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: "text-too-long", cell: "B6" }),
+    ]);
+    expect(report.problems[0]!.message).toMatch(/1,000,000 characters/);
+    expect(await storedServices()).toEqual(before);
+  });
+
+  it("refuses a 1,000,000-character partnership named above the table", async () => {
+    const rows = rawTracker([{ v: "100" }]);
+    rows[2] = ["Partnership:", "P".repeat(1_000_000)];
+    const report = await importSheet(rows);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ code: "text-too-long", cell: "B3" }),
+    );
+    expect(await storedAmounts(report)).toEqual({});
+  });
+
+  it.each<[string, RawCell]>([
+    ["serial 2958466 (the day after 9999-12-31)", { v: "2958466", s: 1 }],
+    ["serial -1", { v: "-1", s: 1 }],
+    ["a NaN serial", { v: "NaN", s: 1 }],
+    ["an ISO date in year 10000", { v: "+010000-01-01", t: "d" }],
+  ])("refuses a go-live date cell holding %s as bad-date", async (_, cell) => {
+    const before = await storedServices();
+    const report = await importSheet(serviceList(["Payroll"], [cell]));
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: "bad-date", cell: "C3" }),
+    ]);
+    expect(await storedServices()).toEqual(before);
+  });
+
+  it("refuses a one-byte file as not a workbook", async () => {
+    const path = join(dir, "one-byte.xlsx");
+    writeFileSync(path, "P");
+    const report = await importWorkbook(db.orm, path);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: "unreadable-file" }),
+    ]);
+    expect(report.problems[0]!.message).toMatch(
+      /one-byte\.xlsx is not an Excel workbook/,
+    );
+  });
+});
+
+describe("cells as Excel keeps them", () => {
+  it("asks for a formula saved without its result to be opened and saved in Excel", async () => {
+    const report = await importAmounts([{ f: "SUM(1,2)" }, { v: "100" }]);
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: "formula-without-value", cell: "E6" }),
+    ]);
+    expect(report.problems[0]!.message).toMatch(
+      /=SUM\(1,2\).*open the file in Excel.*save it/,
+    );
+    expect(await storedAmounts(report)).toEqual({});
+  });
+
+  it.each(["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"])(
+    "refuses a formula whose result is %s as a bad amount naming the cell",
+    async (error) => {
+      const report = await importAmounts([
+        { v: "100" },
+        { f: "A1/0", t: "e", v: error },
+        { t: "e", v: error },
+      ]);
+      expect(report.status).toBe("REFUSED");
+      expect(report.problems).toEqual([
+        expect.objectContaining({ code: "bad-amount", cell: "E7" }),
+        expect.objectContaining({ code: "bad-amount", cell: "E8" }),
+      ]);
+      expect(report.problems[0]!.message).toContain(error);
+      expect(await storedAmounts(report)).toEqual({});
+    },
+  );
+
+  it("uses a formula's cached result", async () => {
+    const report = await importAmounts([
+      { f: "B1*2", v: "1234.5" },
+      { f: "1/3", v: "0.33333333333333331" },
+    ]);
+    expect(report.status).toBe("IMPORTED");
+    expect(await storedAmounts(report)).toMatchObject({
+      E6: "1234.50",
+      E7: "0.33",
+    });
+  });
+
+  it('reports "tbc", "tba" and "to follow" as a warning naming the cell, never silently', async () => {
+    const report = await importAmounts(
+      ["tbc", "TBA", "to follow", { v: "250" }],
+      ["Later 1", "Later 2", "Later 3", "Known"],
+    );
+    expect(report.status).toBe("IMPORTED");
+    expect(report.problems).toEqual(
+      ["E6", "E7", "E8"].map((cell) =>
+        expect.objectContaining({
+          code: "figure-to-follow",
+          severity: "warning",
+          cell,
+        }),
+      ),
+    );
+    const stored = await storedAmounts(report);
+    expect(stored["E9"]).toBe("250.00");
+    expect(stored["E6"]).toBeUndefined();
+  });
+
+  it("honours the 1904 date system", async () => {
+    // Serial 37000 is 2001-04-19 in the 1900 system and 2005-04-20 in the 1904 one.
+    const report = await importSheet(
+      serviceList(["Legal 1904"], [{ v: "37000", s: 1 }]),
+      { date1904: true },
+    );
+    expect(report.status).toBe("IMPORTED");
+    expect(await storedServices()).toContainEqual({
+      name: "Legal 1904",
+      goLiveDate: "2005-04-20",
+    });
+  });
+
+  it('keeps "@SUM(1)" as the service name, not "@SUM" with a footnote mark', async () => {
+    const report = await importSheet(serviceList(["@SUM(1)", "Audit (1)"]));
+    expect(report.status).toBe("IMPORTED");
+    const names = (await storedServices()).map((s) => s.name);
+    expect(names).toContain("@SUM(1)");
+    expect(names).toContain("Audit");
   });
 });
