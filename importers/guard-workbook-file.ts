@@ -325,6 +325,34 @@ function readZip64Extra(extra: Buffer, entry: ZipEntry): void {
   }
 }
 
+/**
+ * Whether an entry's local header says what the directory says: the same method and flags, and the
+ * same checksum and sizes unless they follow the data (flag bit 3, where the local header holds
+ * zeros), or the zip64 extra field holds them (0xffffffff).
+ */
+function localHeaderAgrees(local: Buffer, entry: ZipEntry): boolean {
+  const flags = local.readUInt16LE(6);
+  if (
+    local.readUInt16LE(8) !== entry.method ||
+    (flags & 1) !== (entry.flags & 1)
+  )
+    return false;
+  const deferred = (flags & 8) !== 0;
+  const agrees = (at: number, expected: number) => {
+    const value = local.readUInt32LE(at);
+    return (
+      value === expected >>> 0 ||
+      (deferred && value === 0) ||
+      (value === 0xffffffff && expected >= 0xffffffff)
+    );
+  };
+  return (
+    agrees(14, entry.crc) &&
+    agrees(18, entry.compressedSize) &&
+    agrees(22, entry.uncompressedSize)
+  );
+}
+
 async function inflateAndCount(
   path: string,
   entry: ZipEntry,
@@ -342,6 +370,13 @@ async function inflateAndCount(
       throw damaged(
         name,
         `the entry ${entry.name} is not where the directory says`,
+      );
+    // The workbook reader unzips from the local headers, not the directory: a local header that
+    // gives other sizes would have it wait for bytes that never come (or read past the entry).
+    if (!localHeaderAgrees(local, entry))
+      throw damaged(
+        name,
+        `the local header of ${entry.name} disagrees with the zip directory`,
       );
     dataStart =
       entry.localHeaderOffset +

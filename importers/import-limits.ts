@@ -41,8 +41,16 @@ export interface ImportLimits {
   maxNameChars: number;
   /** Longest text in any other cell (notes, purposes, unknown columns): Excel's own cell limit. */
   maxTextChars: number;
-  /** Longest a read of the workbook (checking it, then reading it) may take, in milliseconds. */
+  /**
+   * Longest reading one workbook may take, in milliseconds: the file check, then the read itself
+   * (each held to it). A million-row tracker takes about 20 s.
+   */
   maxReadMs: number;
+  /**
+   * Longest the importer waits for the reader's next event (it reports every 5,000 rows), in
+   * milliseconds: longer is a reader stuck on a damaged file, refused instead of waited for.
+   */
+  maxReadIdleMs: number;
 }
 
 /**
@@ -64,6 +72,7 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxNameChars: 500,
   maxTextChars: 32_767,
   maxReadMs: 10 * 60 * 1000,
+  maxReadIdleMs: 60 * 1000,
 };
 
 /**

@@ -74,6 +74,7 @@ class ForwardingCollector extends ProblemCollector {
 export async function readWorkbookEvents(
   input: ReadWorkerInput,
   send: (reported: Reported) => Promise<void> | void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const problems = new ForwardingCollector(input.file);
   const report = (event: ReadEvent) => {
@@ -91,6 +92,7 @@ export async function readWorkbookEvents(
       (bytes) => {
         bytesRead = bytes;
       },
+      signal,
     )) {
       await report({ type: "sheet", name: sheet.name, hidden: sheet.hidden });
       if (sheet.hidden) continue;
@@ -131,6 +133,12 @@ export async function readWorkbookEvents(
       message: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+function seconds(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0
+    ? `${ms / 60_000} minute${ms === 60_000 ? "" : "s"}`
+    : `${(ms / 1000).toLocaleString("en-GB", { maximumFractionDigits: 1 })} s`;
 }
 
 /** How many batches of figures the reader may be ahead of the writer. */
@@ -185,25 +193,48 @@ export class ReportQueue {
 
   /**
    * Yields the events up to "done" or "failed" (a "failed" of its own when the reader ended without
-   * either), calling `taken` once the consumer asks for the event after a batch of figures.
+   * either), calling `taken` once the consumer asks for the event after a batch of figures. The
+   * read is held to `limits`: a "failed" when the consumer has waited `maxReadIdleMs` for the next
+   * event (the reader is stuck, say on a zip entry whose bytes never come), or when reading has
+   * taken `maxReadMs` in all.
    */
-  async *drain(taken: () => void): AsyncGenerator<Reported> {
+  async *drain(
+    taken: () => void,
+    limits: Pick<ImportLimits, "maxReadMs" | "maxReadIdleMs">,
+  ): AsyncGenerator<Reported> {
+    const deadline = Date.now() + limits.maxReadMs;
+    const failed = (message: string): Reported => ({
+      event: { type: "failed", tooLarge: false, message },
+      problems: [],
+    });
+    const tooLong = `reading it took more than the ${seconds(limits.maxReadMs)} an import may take`;
     for (;;) {
+      if (Date.now() >= deadline) {
+        yield failed(tooLong);
+        return;
+      }
       const item = this.items.shift();
       if (!item) {
         if (this.closed) {
-          yield {
-            event: {
-              type: "failed",
-              tooLarge: false,
-              message: "the reader stopped unexpectedly",
-            },
-            problems: [],
-          };
+          yield failed("the reader stopped unexpectedly");
           return;
         }
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        const wait = Math.min(limits.maxReadIdleMs, deadline - Date.now());
+        let timer: NodeJS.Timeout | undefined;
+        const woken = await new Promise<boolean>((resolve) => {
+          this.wake = () => resolve(true);
+          timer = setTimeout(() => resolve(false), Math.max(wait, 0));
+        });
+        clearTimeout(timer);
         this.wake = null;
+        if (!woken && this.items.length === 0 && !this.closed) {
+          yield failed(
+            Date.now() >= deadline
+              ? tooLong
+              : `reading it stopped for ${seconds(limits.maxReadIdleMs)} without getting further, as a damaged zip or sheet makes it do`,
+          );
+          return;
+        }
         continue;
       }
       yield item;
@@ -222,32 +253,46 @@ class Stopped extends Error {}
  */
 export class InProcessWorkbookReader implements WorkbookReader {
   private stopped = false;
+  private readonly abort = new AbortController();
 
   constructor(private readonly input: ReadWorkerInput) {}
 
   async *events(): AsyncGenerator<Reported> {
     const queue = new ReportQueue();
     const gate = new BatchGate();
-    const reading = readWorkbookEvents(this.input, async (reported) => {
-      const batch = reported.event.type === "savings";
-      // Once the consumer has gone, the reading stops at its next batch.
-      if (this.stopped) {
-        if (batch) throw new Stopped();
-        return;
-      }
-      queue.push(reported);
-      if (batch) await gate.handedOn();
-    }).finally(() => queue.close());
+    const reading = readWorkbookEvents(
+      this.input,
+      async (reported) => {
+        const batch = reported.event.type === "savings";
+        // Once the consumer has gone, the reading stops at its next batch.
+        if (this.stopped) {
+          if (batch) throw new Stopped();
+          return;
+        }
+        queue.push(reported);
+        if (batch) await gate.handedOn();
+      },
+      this.abort.signal,
+    ).finally(() => queue.close());
     try {
-      yield* queue.drain(() => gate.taken());
+      yield* queue.drain(() => gate.taken(), this.input.limits);
     } finally {
       this.stopped = true;
       gate.release();
-      await reading.catch(() => undefined);
+      this.abort.abort();
+      // A read stuck for good (its zip waits for bytes that never come) is not waited for: its file
+      // is closed by the abort, and nothing of it is used.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        reading.catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
+      ]);
+      clearTimeout(timer);
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
   }
 }

@@ -12,13 +12,15 @@ import { detectWorkbookFormat } from "./workbook-format.js";
  * Streams the sheets of a workbook in any format the importer reads, chosen by the file's content
  * (detectWorkbookFormat), never by its name: .xlsx with exceljs, .xls, .ods and CSV with their own
  * readers, all in the one WorkbookSheet shape, so that every stage after reading is the same.
- * `file` is the name the analyst knows the file by: a CSV's one sheet is named after it.
+ * `file` is the name the analyst knows the file by: a CSV's one sheet is named after it. `signal`
+ * closes an .xlsx given up on (a stalled read).
  */
 export async function* readWorkbookFileSheets(
   path: string,
   file: string,
   limits: ImportLimits,
   onBytes?: (bytesRead: number) => void,
+  signal?: AbortSignal,
 ): AsyncGenerator<WorkbookSheet> {
   const detected = await detectWorkbookFormat(path);
   // The guard has refused what is not a workbook; anything else is tried as .xlsx, which says why not.
@@ -34,6 +36,6 @@ export async function* readWorkbookFileSheets(
       yield* readOdsSheets(path, limits, onBytes);
       return;
     case "xlsx":
-      yield* readWorkbookSheets(path, onBytes);
+      yield* readWorkbookSheets(path, onBytes, signal);
   }
 }

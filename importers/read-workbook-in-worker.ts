@@ -40,7 +40,7 @@ export class WorkbookReaderThread implements WorkbookReader {
   private readonly worker: Worker;
   private readonly queue = new ReportQueue();
 
-  constructor(input: ReadWorkerInput) {
+  constructor(private readonly input: ReadWorkerInput) {
     this.worker = new Worker(workerFile(), {
       workerData: input,
       resourceLimits: {
@@ -72,7 +72,10 @@ export class WorkbookReaderThread implements WorkbookReader {
   async *events(): AsyncGenerator<Reported> {
     this.worker.postMessage("start");
     try {
-      yield* this.queue.drain(() => this.worker.postMessage("ack"));
+      yield* this.queue.drain(
+        () => this.worker.postMessage("ack"),
+        this.input.limits,
+      );
     } finally {
       await this.stop();
     }

@@ -56,13 +56,18 @@ function sheetContext(reader: ReaderParts): SheetXmlContext {
 /**
  * Streams a workbook's sheets with the exceljs streaming reader, so that memory stays flat however
  * many rows a sheet has. Each sheet must be read (or left) before the next one arrives; rows not read
- * are drained. `onBytes` is told how many bytes of the file have been read, for a progress bar.
+ * are drained. `onBytes` is told how many bytes of the file have been read, for a progress bar;
+ * `signal` closes the file (a read given up on).
  */
 export async function* readWorkbookSheets(
   path: string,
   onBytes?: (bytesRead: number) => void,
+  signal?: AbortSignal,
 ): AsyncGenerator<WorkbookSheet> {
-  const input = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const input = createReadStream(path, {
+    highWaterMark: 1024 * 1024,
+    ...(signal ? { signal } : {}),
+  });
   let bytesRead = 0;
   if (onBytes)
     input.on("data", (chunk) => {

@@ -11,6 +11,12 @@ export interface ZipEntrySpec {
   declaredSize?: number;
   /** Set the "encrypted" flag. */
   encrypted?: boolean;
+  /** What the local header (not the directory) says the compressed size is: a lying local header. */
+  localCompressedSize?: number;
+  /** What the local header says the inflated size is. */
+  localSize?: number;
+  /** Extra flags for the local header only (8: sizes follow the data, in a descriptor never written). */
+  localFlags?: number;
 }
 
 async function deflateZeros(
@@ -58,11 +64,11 @@ export async function writeZip(
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(flags | (entry.localFlags ?? 0), 6);
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(declared, 22);
+    local.writeUInt32LE(entry.localCompressedSize ?? compressed.length, 18);
+    local.writeUInt32LE(entry.localSize ?? declared, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
