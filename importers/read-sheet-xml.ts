@@ -10,8 +10,8 @@ const EXCEL_MAX_ROW = 1_048_576;
 const EXCEL_MAX_COLUMN = 16_384;
 
 /**
- * Excel's date serials for 1900-01-01 and 9999-12-31: a date-formatted number outside them is kept
- * as the number, so that it is reported as a bad date instead of becoming an impossible Date.
+ * Excel's date serials for 1900-01-01 and 9999-12-31: a date-formatted number outside them is no
+ * date (and no amount either).
  */
 const FIRST_DATE_SERIAL = 1;
 const LAST_DATE_SERIAL = 2_958_465;
@@ -62,10 +62,14 @@ function cellNumber(text: string): number | string {
   return XML_NUMBER.test(trimmed) ? Number(trimmed) : text;
 }
 
-/** Excel's date serial as a Date at UTC midnight (or the serial itself when out of range). */
-function serialDate(serial: number, date1904: boolean): Date | number {
+/**
+ * Excel's date serial as a Date at UTC midnight; an invalid Date when out of Excel's range (Excel
+ * shows "#####"), which every reader refuses as not a date.
+ */
+function serialDate(serial: number, date1904: boolean): Date {
   const days = serial + (date1904 ? 1462 : 0);
-  if (!(days >= FIRST_DATE_SERIAL && days <= LAST_DATE_SERIAL)) return serial;
+  if (!(days >= FIRST_DATE_SERIAL && days <= LAST_DATE_SERIAL))
+    return new Date(Number.NaN);
   // 25569 is 1970-01-01 in the 1900 system (which counts a 29 February 1900 that never was).
   return new Date(Math.round((days - 25_569) * 86_400_000));
 }
@@ -246,6 +250,13 @@ export async function* readSheetXml(
     failure ??= error;
   });
 
+  const notWellFormed = (error: Error) => {
+    // saxes says "2:415: undefined entity."; an analyst reads a line and column.
+    const where = /^(\d+):(\d+): (.*?)\.?$/.exec(error.message);
+    return new SheetXmlError(
+      `its sheet XML is not well formed (${where ? `line ${where[1]}, column ${where[2]}: ${where[3]}` : error.message})`,
+    );
+  };
   const write = (text: string) => {
     try {
       parser.write(text);
@@ -253,11 +264,7 @@ export async function* readSheetXml(
       failure ??= error as Error;
     }
     if (failure)
-      throw failure instanceof SheetXmlError
-        ? failure
-        : new SheetXmlError(
-            `its sheet XML is not well formed: ${failure.message}`,
-          );
+      throw failure instanceof SheetXmlError ? failure : notWellFormed(failure);
   };
   for await (const chunk of chunks) {
     write(
@@ -275,8 +282,8 @@ export async function* readSheetXml(
     failure ??= error as Error;
   }
   if (failure)
-    throw new SheetXmlError(
-      `its sheet XML is not well formed: ${(failure as Error).message}`,
-    );
+    throw failure instanceof SheetXmlError
+      ? failure
+      : notWellFormed(failure as Error);
   yield* ready;
 }

@@ -42,6 +42,11 @@ export async function writeZip(
   path: string,
   entries: ZipEntrySpec[],
 ): Promise<void> {
+  writeFileSync(path, await zipBytes(entries));
+}
+
+/** The bytes of a zip of `entries` (see writeZip). */
+export async function zipBytes(entries: ZipEntrySpec[]): Promise<Buffer> {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -92,5 +97,5 @@ export async function writeZip(
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  writeFileSync(path, Buffer.concat([...locals, directory, end]));
+  return Buffer.concat([...locals, directory, end]);
 }
