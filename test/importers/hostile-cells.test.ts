@@ -156,18 +156,23 @@ describe("bad cells are problems with their own code, checked before the databas
     expect(await storedServices()).toEqual(before);
   });
 
-  it("refuses a one-byte file as not a workbook", async () => {
-    const path = join(dir, "one-byte.xlsx");
-    writeFileSync(path, "P");
-    const report = await importWorkbook(db.orm, path);
-    expect(report.status).toBe("REFUSED");
-    expect(report.problems).toEqual([
-      expect.objectContaining({ code: "unreadable-file" }),
-    ]);
-    expect(report.problems[0]!.message).toMatch(
-      /one-byte\.xlsx is not an Excel workbook/,
-    );
-  });
+  it.each([
+    ["P", "empty-file"],
+    ["\u0000", "unreadable-file"],
+  ])(
+    "refuses a one-byte file (%j) with a problem of its own, not a buffer error",
+    async (byte, code) => {
+      const path = join(dir, "one-byte.xlsx");
+      writeFileSync(path, byte);
+      const report = await importWorkbook(db.orm, path);
+      expect(report.status).toBe("REFUSED");
+      expect(report.problems).toContainEqual(
+        expect.objectContaining({ code, severity: "error" }),
+      );
+      for (const problem of report.problems)
+        expect(problem.message).not.toMatch(/buffer|Error/);
+    },
+  );
 });
 
 describe("cells as Excel keeps them", () => {
