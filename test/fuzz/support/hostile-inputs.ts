@@ -49,9 +49,10 @@ export interface HostileInput {
   /**
    * The exact amount (pounds, two decimals) each amount cell's text means, by A1 cell; null for a
    * cell whose text means no stored amount. A figure stored from a cell not listed, or with another
-   * amount, differs from the cell's text.
+   * amount, differs from the cell's text. Null when the damage may have changed what the cells say
+   * (a byte flipped in a CSV's digits), so that only the other checks apply.
    */
-  amounts: Map<string, string | null>;
+  amounts: Map<string, string | null> | null;
 }
 
 /**
@@ -448,8 +449,169 @@ export const XLSX_FUZZER: FormatFuzzer = {
   },
 };
 
+/** CSV amounts as people type them, with what they mean (a CSV's cells are all text). */
+const CSV_VALID_AMOUNTS: [string, string][] = [
+  ["1000", "1000.00"],
+  ["1234.5", "1234.50"],
+  ["-25", "-25.00"],
+  ["0", "0.00"],
+  ["9999999999.99", "9999999999.99"],
+  ["£357,000", "357000.00"],
+  ["£30k", "30000.00"],
+  ["(25,000)", "-25000.00"],
+  ["-£25.50", "-25.50"],
+  ["GBP 1,000", "1000.00"],
+];
+
+/** CSV cells no figure may come from. */
+const CSV_HOSTILE_AMOUNTS: [string, () => string | Buffer][] = [
+  ["2^64", () => "£184,467,440,737,107,861.83"],
+  ["1e308", () => "1e308"],
+  ["exponent", () => "1E3"],
+  ["hex", () => "0x1F"],
+  ["underscore", () => "1_000"],
+  ["Infinity", () => "Infinity"],
+  ["NaN", () => "NaN"],
+  ["100,000 nines", () => "£" + "9".repeat(100_000)],
+  ["#DIV/0!", () => "#DIV/0!"],
+  ["formula text", () => "=SUM(A1:A3)"],
+  ["tbc", () => "tbc"],
+  ["to follow", () => "to follow"],
+  ["two minus signs", () => "--5"],
+  ["fraction of a penny", () => "£12.345"],
+  ["NUL byte", () => "30\u0000000"],
+  ["invalid UTF-8", () => Buffer.from([0x33, 0x30, 0xff, 0x30])],
+  ["Windows-1252 pound", () => Buffer.from([0xa3, 0x31, 0x30, 0x30])],
+  ["100,000-character text", () => "x".repeat(100_000)],
+];
+
+/** A CSV field, quoted when it holds a quote, a line break or any of the delimiters. */
+function csvField(value: string | Buffer): Buffer {
+  if (typeof value !== "string") return value;
+  return /["\r\n,;\t]/.test(value)
+    ? Buffer.from(`"${value.replace(/"/g, '""')}"`)
+    : Buffer.from(value);
+}
+
+/** CSV damages: [name, damage, whether the cells still say what was written]. */
+const CSV_DAMAGES: [
+  string,
+  (bytes: Buffer, random: Random) => Buffer,
+  boolean,
+][] = [
+  [
+    "byte flips",
+    (bytes, random) => {
+      const copy = Buffer.from(bytes);
+      for (let i = 1 + random.int(6); i > 0; i--) {
+        const k = random.int(copy.length);
+        copy[k] = copy[k]! ^ (1 + random.int(255));
+      }
+      return copy;
+    },
+    false,
+  ],
+  [
+    "truncated",
+    (bytes, random) => bytes.subarray(0, random.int(bytes.length)),
+    false,
+  ],
+  [
+    "unclosed quote",
+    (bytes) => Buffer.concat([bytes, Buffer.from('"unclosed,1\n')]),
+    true,
+  ],
+  [
+    "UTF-8 byte-order mark",
+    (bytes) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]),
+    true,
+  ],
+  [
+    "UTF-16 mark on UTF-8 text",
+    (bytes) => Buffer.concat([Buffer.from([0xff, 0xfe]), bytes]),
+    false,
+  ],
+  ["NUL bytes", (bytes) => Buffer.concat([bytes, Buffer.alloc(64)]), true],
+  [
+    "carriage returns only",
+    (bytes) =>
+      Buffer.from(bytes.toString("latin1").replace(/\n/g, "\r"), "latin1"),
+    false,
+  ],
+  [
+    "a 2 MB line",
+    (bytes) =>
+      Buffer.concat([bytes, Buffer.from("x".repeat(2 * 1024 * 1024) + "\n")]),
+    true,
+  ],
+];
+
+/** The .csv format: the same tracker as text, one delimiter, then (usually) one damage. */
+export const CSV_FUZZER: FormatFuzzer = {
+  extension: "csv",
+  async generate(random) {
+    const delimiter = random.pick([",", ";", "\t"]);
+    const notes: string[] = [`delimiter ${JSON.stringify(delimiter)}`];
+    const amounts = new Map<string, string | null>();
+    const lines: (string | Buffer)[][] = [
+      ["Savings tracker"],
+      ["Period:", "June 2008"],
+      ["Partnership:", "Derbyshire RCE Shared Services"],
+      [
+        "Partners:",
+        "Chesterfield Borough Council, Bolsover District Council, North East Derbyshire District Council",
+      ],
+      ["Council", "Workstream", "Financial year", "Measure", "Amount (£)"],
+    ];
+    for (let i = 1 + random.int(12); i > 0; i--) {
+      const cell = `E${lines.length + 1}`;
+      let amount: string | Buffer;
+      if (random.chance(0.12)) {
+        const [what, make] = random.pick(CSV_HOSTILE_AMOUNTS);
+        amount = make();
+        amounts.set(cell, null);
+        notes.push(`${cell}: ${what}`);
+      } else {
+        const [written, means] = random.pick(CSV_VALID_AMOUNTS);
+        amount = written;
+        amounts.set(cell, means);
+      }
+      lines.push([
+        "",
+        `Fuzz workstream ${random.seed}-${i}`,
+        "2007/08",
+        "Achieved",
+        amount,
+      ]);
+    }
+    let bytes: Buffer = Buffer.concat(
+      lines.flatMap((line) => [
+        Buffer.concat(
+          line.flatMap((field, k) => [
+            ...(k > 0 ? [Buffer.from(delimiter)] : []),
+            csvField(field),
+          ]),
+        ),
+        Buffer.from("\r\n"),
+      ]),
+    );
+    let faithful = true;
+    if (random.chance(0.5)) {
+      const [what, damage, keeps] = random.pick(CSV_DAMAGES);
+      bytes = damage(bytes, random);
+      faithful = keeps;
+      notes.push(what);
+    }
+    return {
+      description: notes.join("; "),
+      bytes,
+      amounts: faithful ? amounts : null,
+    };
+  },
+};
+
 /** Every format the fuzzer writes. */
-export const FORMATS: readonly FormatFuzzer[] = [XLSX_FUZZER];
+export const FORMATS: readonly FormatFuzzer[] = [XLSX_FUZZER, CSV_FUZZER];
 
 /** The hostile input of one seed (its format chosen by the seed). Deterministic: same seed, same bytes. */
 export async function hostileInput(seed: number): Promise<HostileInput> {
