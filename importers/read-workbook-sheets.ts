@@ -64,10 +64,10 @@ export async function* readWorkbookSheets(
   onBytes?: (bytesRead: number) => void,
   signal?: AbortSignal,
 ): AsyncGenerator<WorkbookSheet> {
-  const input = createReadStream(path, {
-    highWaterMark: 1024 * 1024,
-    ...(signal ? { signal } : {}),
-  });
+  const input = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // Closed without an error (createReadStream's own `signal` would emit one nobody listens for).
+  const close = () => input.destroy();
+  signal?.addEventListener("abort", close, { once: true });
   let bytesRead = 0;
   if (onBytes)
     input.on("data", (chunk) => {
@@ -100,6 +100,7 @@ export async function* readWorkbookSheets(
       for (let next = await rows.next(); !next.done;) next = await rows.next();
     }
   } finally {
+    signal?.removeEventListener("abort", close);
     input.destroy();
   }
 }
