@@ -21,6 +21,7 @@ import type { TitleFacts } from "./locate-header.js";
 import type { SheetReading } from "./read-sheet-records.js";
 import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
+import { FormulaWithoutValue } from "./cell-value.js";
 
 /** What every sheet writer needs: the transaction, the directory, problems and options. */
 export interface SheetWriteContext {
@@ -376,7 +377,11 @@ export async function writeGovernanceSheet(
           )
         : [];
     const columns = record.councilSeats.flatMap((c): SeatEntry[] => {
-      const held = seatCellCount(c.value instanceof Date ? null : c.value);
+      const held = seatCellCount(
+        c.value instanceof Date || c.value instanceof FormulaWithoutValue
+          ? null
+          : c.value,
+      );
       if (!held) return [];
       return councilCodes(
         lookup.list(c.council),
