@@ -1,4 +1,8 @@
 import ExcelJS from "exceljs";
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
@@ -34,6 +38,8 @@ import {
 // by £2,000, North East Derbyshire's claim is missing, and Chesterfield's own line matches.
 
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
+const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+const execFileAsync = promisify(execFile);
 const services = fileURLToPath(
   new URL(
     "../../fixtures/samples/02-derbyshire-rce-workstreams.xlsx",
@@ -331,7 +337,7 @@ describe("the source rule on imported trackers", () => {
     expect(result.data!.savings.totalCount).toBe(0);
   });
 
-  it("exports the same workbook over HTTP in both orders", async () => {
+  it("exports the same workbook over HTTP and from sshub reconcile --xlsx, in both orders", async () => {
     let servers: TestHttp[] = [];
     try {
       servers = await Promise.all(
@@ -339,7 +345,7 @@ describe("the source rule on imported trackers", () => {
           startTestHttp(db.orm, { callerFor: async () => nationalFinance }),
         ),
       );
-      const cells = await Promise.all(
+      const overHttp = await Promise.all(
         servers.map(async ({ base }) => {
           const response = await fetch(
             `${base}/exports/reconciliation.xlsx?partnership=${encodeURIComponent(PARTNERSHIP)}&year=2007/08`,
@@ -348,8 +354,30 @@ describe("the source rule on imported trackers", () => {
           return workbookText(await openWorkbook(await response.arrayBuffer()));
         }),
       );
-      expect(cells[0]).toEqual(cells[1]);
-      expect(cells[0]!.join("\n")).toMatch(
+      const fromCli = await Promise.all(
+        [hostFirst, claimFirst].map(async (db, i) => {
+          const file = join(workbookDir(), `cli-${i}.xlsx`);
+          await execFileAsync(
+            process.execPath,
+            [
+              bin,
+              "reconcile",
+              "--partnership",
+              PARTNERSHIP,
+              "--year",
+              "2007/08",
+              "--xlsx",
+              file,
+            ],
+            { env: { ...process.env, DATABASE_URL: db.url }, timeout: 60_000 },
+          );
+          return workbookText(await openWorkbook(await readFile(file)));
+        }),
+      );
+      expect(overHttp[1]).toEqual(overHttp[0]);
+      expect(fromCli[0]).toEqual(overHttp[0]);
+      expect(fromCli[1]).toEqual(overHttp[0]);
+      expect(overHttp[0]!.join("\n")).toMatch(
         /Internal Audit \| Cashable \| Bolsover \| E07000033 \| .*\| REPORTED \| .*\| 10000 \| 12000 \| 2000 \| OVER_CLAIMED/,
       );
     } finally {
