@@ -245,6 +245,37 @@ describe("the web page", () => {
     expect(foreignRequests).toEqual([]);
   });
 
+  it("shows finance a council's position across its partnerships, and a partnership's savings by year as a chart", async () => {
+    const { page, foreignRequests } = await env.newPage();
+    await signIn(page, env.base, env.tokens.finance);
+    await page.goto(`${env.base}/#/councils/E07000033`);
+    await page.getByLabel("Financial year (achieved)").selectOption("2007/08");
+    const totals = page.getByTestId("council-position");
+    await totals.waitFor();
+    const cashable = (
+      await totals.getByRole("row", { name: /^Cashable/ }).innerText()
+    ).replace(/\s+/g, " ");
+    // Bolsover's share of 2007/08 cashable totals, beside its claims (the £31,000 over-claim among them).
+    expect(cashable).toMatch(/£\d{1,3}(,\d{3})*\.\d\d/);
+    const line = page
+      .locator("tr", { hasText: "Procurement" })
+      .filter({ hasText: "Over claimed" });
+    expect((await line.first().innerText()).replace(/\s+/g, " ")).toContain(
+      "£119,000.00 £150,000.00 £31,000.00",
+    );
+    await page
+      .getByRole("link", { name: "Derbyshire RCE Shared Services" })
+      .first()
+      .click();
+    await page
+      .getByRole("heading", { name: "Savings by financial year" })
+      .waitFor();
+    const chart = page.getByRole("img", { name: /target against achieved/ });
+    expect(await chart.getAttribute("aria-label")).toContain("2007/08: target");
+    await screenshot(page, "partnership", true);
+    expect(foreignRequests).toEqual([]);
+  });
+
   it("works from the keyboard at a phone's width: skip link first, sign-in with Enter, wide tables scroll in their own box", async () => {
     const { page, foreignRequests } = await env.newPage();
     await page.setViewportSize({ width: 390, height: 844 });

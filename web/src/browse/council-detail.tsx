@@ -3,6 +3,8 @@ import { Loaded } from "../app/status-message";
 import { href } from "../app/use-hash-route";
 import { formatDate } from "../format/format-date";
 import { enumWords } from "../format/format-words";
+import { useViewer } from "../app/viewer";
+import { CouncilPosition } from "./council-position";
 import { Facts, LinkList, Part } from "./detail-parts";
 
 const QUERY = `query Council($code: String!) { council(code: $code) {
@@ -48,6 +50,7 @@ interface Council {
 
 /** One council with its partnerships, hosted services and seats, each a link. */
 export function CouncilDetail({ code }: { code: string }) {
+  const viewer = useViewer();
   const state = useGraphql<{ council: Council }>(QUERY, { code });
   return (
     <Loaded state={state}>
@@ -124,6 +127,7 @@ export function CouncilDetail({ code }: { code: string }) {
               />
             </Part>
           )}
+          {viewer?.mayReconcile && <CouncilPosition code={council.gssCode} />}
         </article>
       )}
     </Loaded>

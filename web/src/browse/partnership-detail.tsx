@@ -6,6 +6,7 @@ import { formatDate } from "../format/format-date";
 import { formatMoney } from "../format/format-money";
 import { enumWords } from "../format/format-words";
 import { Facts, LinkList, Part } from "./detail-parts";
+import { SavingsChart } from "./savings-chart";
 
 const QUERY = `query Partnership($id: ID!) { partnership(id: $id) {
   id name status description startDate alternativeNames
@@ -103,6 +104,18 @@ export function PartnershipDetail({ id }: { id: string }) {
           </Part>
           {p.savingsSummary.length > 0 && (
             <Part title="Savings by financial year">
+              <SavingsChart
+                title={`Savings of ${p.name}, target against achieved`}
+                years={p.savingsSummary.map((year) => ({
+                  financialYear: year.financialYear,
+                  target:
+                    year.measures.find((x) => x.measure === "TARGET")?.total
+                      .amount ?? null,
+                  achieved:
+                    year.measures.find((x) => x.measure === "ACHIEVED")?.total
+                      .amount ?? null,
+                }))}
+              />
               <div className="table-wrap">
                 <table>
                   <caption className="sr-only">

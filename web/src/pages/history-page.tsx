@@ -11,7 +11,7 @@ const RUNS = `query ImportHistory($status: ImportStatus) { imports(first: 100, s
   totalCount edges { node { id fileName kind status reportingPeriod runBy startedAt } } } }`;
 
 const RUN = `query ImportRun($id: ID!) { import(id: $id) {
-  id fileName kind status reportingPeriod runBy startedAt finishedAt sha256 rowCounts problems } }`;
+  id fileName kind status reason reportingPeriod runBy startedAt finishedAt sha256 rowCounts problems } }`;
 
 interface Run {
   id: string;
@@ -22,6 +22,7 @@ interface Run {
   runBy: string;
   startedAt: string;
   finishedAt?: string | null;
+  reason?: string | null;
   sha256?: string;
   rowCounts?: Record<string, unknown>;
   problems?: ImportProblem[];
@@ -32,6 +33,7 @@ const STATUSES = [
   "IMPORTED_WITH_SKIPPED_ROWS",
   "DRY_RUN",
   "REFUSED",
+  "INTERRUPTED",
   "RUNNING",
 ];
 
@@ -127,7 +129,10 @@ function RunDetail({ id }: { id: string }) {
           <dl className="facts">
             <div>
               <dt>Outcome</dt>
-              <dd>{enumWords(run.status)}</dd>
+              <dd>
+                {enumWords(run.status)}
+                {run.reason && `: ${run.reason}`}
+              </dd>
             </div>
             <div>
               <dt>Reporting month</dt>

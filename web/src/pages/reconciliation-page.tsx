@@ -5,7 +5,8 @@ import { ErrorMessage, Loaded } from "../app/status-message";
 import { href, type Route } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
 import { formatPeriod } from "../format/format-date";
-import { formatMoney, moneySign } from "../format/format-money";
+import { formatMoney } from "../format/format-money";
+import { varianceClass } from "../format/variance-class";
 import { enumWords } from "../format/format-words";
 
 const PARTNERSHIPS = `query ReconcilablePartnerships { partnerships(first: 100) { edges { node {
@@ -372,11 +373,6 @@ function ReconciliationTable(props: {
       )}
     </Loaded>
   );
-}
-
-function varianceClass(amount: string | null | undefined): string {
-  const sign = moneySign(amount);
-  return sign > 0 ? "over" : sign < 0 ? "under" : "";
 }
 
 function statusClass(status: string): string {
