@@ -1,0 +1,126 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  compareFigures,
+  CORPUS_DIMENSIONS,
+  corpusVariants,
+  writeCorpusVariant,
+  type ExpectedFigure,
+} from "../../fixtures/generate-corpus.js";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { workbookDir } from "./support/write-test-workbook.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+/** Where a failing variant's file is copied for a person to open. */
+const FAILURES_DIR = join(tmpdir(), "sshub-corpus-failures");
+
+async function storedFigures(runId: number): Promise<ExpectedFigure[]> {
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<ExpectedFigure[]>(
+      `select s.name as service, c.gss_code as council, f.financial_year as year, f.measure,
+              f.cashable, f.amount::text as amount
+       from savings_figure f join service s on s.id = f.service_id left join council c on c.id = f.council_id
+       where f.import_run_id = ?`,
+      [runId],
+    );
+  return rows.sort(compareFigures);
+}
+
+describe("the corpus of layout variants", () => {
+  it("has at least 500 variants in all four formats, each expecting figures", () => {
+    const variants = corpusVariants();
+    expect(variants.length).toBeGreaterThanOrEqual(500);
+    expect(new Set(variants.map((v) => v.format))).toEqual(
+      new Set(["xlsx", "xls", "ods", "csv"]),
+    );
+    for (const v of variants)
+      expect(v.expected.length, v.id).toBeGreaterThan(0);
+    // Same seed, same corpus.
+    expect(corpusVariants(20)).toEqual(variants.slice(0, 20));
+  });
+
+  it("imports every variant and stores exactly the figures it must", async () => {
+    const failures: string[] = [];
+    const started = performance.now();
+    let writing = 0;
+    let importing = 0;
+    for (const variant of corpusVariants()) {
+      const t0 = performance.now();
+      const path = await writeCorpusVariant(variant, dir);
+      const t1 = performance.now();
+      const report = await importWorkbook(db.orm, path, {
+        ...variant.options,
+        runBy: "corpus",
+      });
+      writing += t1 - t0;
+      importing += performance.now() - t1;
+      const stored = await storedFigures(report.importRunId);
+      // Each variant stands alone: its figures go before the next one is imported.
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute("delete from savings_figure where import_run_id = ?", [
+          report.importRunId,
+        ]);
+      const errors = report.problems.filter((p) => p.severity === "error");
+      if (
+        report.status === "IMPORTED" &&
+        errors.length === 0 &&
+        JSON.stringify(stored) === JSON.stringify(variant.expected)
+      )
+        continue;
+      mkdirSync(FAILURES_DIR, { recursive: true });
+      const copy = join(FAILURES_DIR, basename(path));
+      copyFileSync(path, copy);
+      const explanation = join(FAILURES_DIR, `${variant.id}.json`);
+      writeFileSync(
+        explanation,
+        JSON.stringify(
+          {
+            layout: variant.layout,
+            options: variant.options,
+            status: report.status,
+            problems: report.problems,
+            expected: variant.expected,
+            stored,
+          },
+          null,
+          2,
+        ),
+      );
+      failures.push(
+        `${variant.id} (${Object.entries(variant.layout)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            ", ",
+          )}): ${report.status}, ${report.problems[0]?.message ?? `${stored.length} figures stored, ${variant.expected.length} expected`}\n  open ${copy}\n  see ${explanation}`,
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `corpus: ${corpusVariants().length} variants written and imported in ${seconds.toFixed(1)} s (writing ${(writing / 1000).toFixed(1)} s, importing ${(importing / 1000).toFixed(1)} s); dimensions not drawn yet: ${Object.values(
+        CORPUS_DIMENSIONS,
+      )
+        .filter((d) => !d.on)
+        .map((d) => d.name)
+        .join("; ")}`,
+    );
+    if (failures.length) console.log(failures.join("\n"));
+    expect(failures).toEqual([]);
+  }, 600_000);
+});
