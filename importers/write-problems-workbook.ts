@@ -1,6 +1,35 @@
 import ExcelJS from "exceljs";
 import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { DEFAULT_IMPORT_LIMITS } from "./import-limits.js";
 import type { ImportProblem } from "./import-problem.js";
+import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
+import { detectWorkbookFormat } from "./workbook-format.js";
+
+/**
+ * A .xls, .ods or CSV file's cells as read by the importer, in a new workbook: the copy the problems
+ * are written onto (an .xlsx is copied with its formatting instead).
+ */
+async function readCellsInto(
+  workbook: ExcelJS.Workbook,
+  path: string,
+  file: string,
+): Promise<void> {
+  for await (const read of readWorkbookFileSheets(
+    path,
+    file,
+    DEFAULT_IMPORT_LIMITS,
+  )) {
+    const sheet = workbook.addWorksheet(
+      read.name,
+      read.hidden ? { state: "hidden" } : {},
+    );
+    for await (const row of read.rows)
+      row.cells.forEach((value, c) => {
+        if (value !== null) sheet.getCell(row.number, c + 1).value = value;
+      });
+  }
+}
 
 /** Files larger than this get only the problems sheet: the full copy would need the whole workbook in memory. */
 export const PROBLEMS_COPY_MAX_BYTES = 20 * 1024 * 1024;
@@ -14,7 +43,8 @@ const FILL: Record<ImportProblem["severity"], string> = {
  * Writes the problems back onto a copy of the workbook so that the analyst can fix them where they
  * are: each problem cell is filled (red for errors, yellow for warnings) and carries a comment with the
  * code and the sentence; a first sheet "Import problems" lists them all, including those that belong to
- * no cell. A workbook that could not be read (or is very large) gets only that sheet.
+ * no cell. A .xls, .ods or CSV file is copied as its cells (readCellsInto). A workbook that could not
+ * be read (or is very large) gets only that sheet.
  */
 export async function writeProblemsWorkbook(
   sourcePath: string,
@@ -25,7 +55,14 @@ export async function writeProblemsWorkbook(
   let copied = false;
   try {
     if ((await stat(sourcePath)).size <= PROBLEMS_COPY_MAX_BYTES) {
-      await workbook.xlsx.readFile(sourcePath);
+      const detected = await detectWorkbookFormat(sourcePath);
+      if (detected.kind === "workbook" && detected.format !== "xlsx")
+        await readCellsInto(
+          workbook,
+          sourcePath,
+          problems[0]?.file ?? basename(sourcePath),
+        );
+      else await workbook.xlsx.readFile(sourcePath);
       copied = true;
     }
   } catch {

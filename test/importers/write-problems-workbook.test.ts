@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { writeProblemsWorkbook } from "../../importers/write-problems-workbook.js";
 import {
@@ -61,6 +62,28 @@ describe("writing the problems back onto a copy of the workbook", () => {
       "Problem",
     ]);
     expect(list.rowCount).toBe(1 + report.problems.length);
+  });
+
+  it("writes the problems onto a copy of a CSV's cells, its sheet named as the problems name it", async () => {
+    const path = await writeSampleAs(
+      longTracker("claim.xlsx", "June 2008", [
+        [null, "Procurement", "2007/08", "Achieved", "lots"],
+      ]),
+      "csv",
+      dir,
+    );
+    const report = await importWorkbook(db.orm, path);
+    const out = join(dir, "claim-problems.xlsx");
+    await writeProblemsWorkbook(path, report.problems, out);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.readFile(out);
+    expect(copy.worksheets.map((s) => s.name)).toEqual([
+      "Import problems",
+      "claim",
+    ]);
+    const amount = copy.getWorksheet("claim")!.getCell("E6");
+    expect(amount.value).toBe("lots");
+    expect(JSON.stringify(amount.note)).toMatch(/bad-amount/);
   });
 
   it("writes only the list for a file that could not be read", async () => {
