@@ -2,7 +2,9 @@ import "reflect-metadata";
 import { createReadStream } from "node:fs";
 
 // One measured phase in its own process, so that its peak RSS is its own: `read FILE` (bare exceljs
-// streaming read) or `import FILE` (the whole pipeline into DATABASE_URL). Prints one JSON line.
+// streaming read), `read-csv FILE` (bare csv-parse stream), `read-xls FILE` (the hub's BIFF8 reader
+// alone, no later stage), `read-xls-sheetjs FILE` (SheetJS reading the whole workbook, for scale) or
+// `import FILE` (the whole pipeline into DATABASE_URL). Prints one JSON line.
 // Each phase loads only its own modules, so that neither's memory includes the other's, and is timed
 // from once they are loaded.
 const [phase, file] = process.argv.slice(2) as [string, string];
@@ -32,6 +34,35 @@ if (phase === "read") {
       void row.values;
       rows++;
     }
+} else if (phase === "read-csv") {
+  const { parse } = await import("csv-parse");
+  started = performance.now();
+  const parser = createReadStream(file).pipe(
+    parse({ relax_column_count: true }),
+  );
+  for await (const record of parser as AsyncIterable<string[]>) {
+    void record;
+    rows++;
+  }
+} else if (phase === "read-xls") {
+  const { readXlsSheets } = await import("../../importers/read-xls-sheets.js");
+  const { DEFAULT_IMPORT_LIMITS } =
+    await import("../../importers/import-limits.js");
+  started = performance.now();
+  for await (const sheet of readXlsSheets(file, DEFAULT_IMPORT_LIMITS))
+    for await (const row of sheet.rows) {
+      void row;
+      rows++;
+    }
+} else if (phase === "read-xls-sheetjs") {
+  const { default: XLSX } = await import("xlsx");
+  const { readFileSync } = await import("node:fs");
+  started = performance.now();
+  const workbook = XLSX.read(readFileSync(file), { type: "buffer" });
+  for (const name of workbook.SheetNames)
+    rows += XLSX.utils.sheet_to_json(workbook.Sheets[name]!, {
+      header: 1,
+    }).length;
 } else {
   const { openOrm } = await import("../../db/open-orm.js");
   const { importWorkbook } = await import("../../importers/import-workbook.js");
