@@ -1,7 +1,10 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { ensureDatabase, openDatabase } from "../db/database-url.js";
 import { migrate, openOrm } from "../db/open-orm.js";
+import { isConnectionLoss } from "../db/connection-loss.js";
 import { loadCouncilRegister } from "../db/load-council-register.js";
+import { settleWithin } from "../db/settle-within.js";
+import { DatabaseUnavailableError } from "../errors/hub-error.js";
 import { markInterruptedRuns } from "../importers/import-run-lease.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 
@@ -69,9 +72,23 @@ export async function withHubSession<T>(
   body: (session: HubSession) => Promise<T>,
 ): Promise<T> {
   const session = await openHubSession(options);
+  openSessions++;
   try {
     return await body(session);
+  } catch (error) {
+    // A pool whose server died may never finish closing: report the failure rather than wait.
+    if (isConnectionLoss(error) || error instanceof DatabaseUnavailableError)
+      await settleWithin(session.close());
+    throw error;
   } finally {
     await session.close();
+    openSessions--;
   }
+}
+
+let openSessions = 0;
+
+/** Whether a withHubSession body is running (so a command that stops waiting was waiting on the database). */
+export function hubSessionOpen(): boolean {
+  return openSessions > 0;
 }

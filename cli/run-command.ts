@@ -1,4 +1,6 @@
-import { HubError } from "../errors/hub-error.js";
+import { isConnectionLoss } from "../db/connection-loss.js";
+import { hubSessionOpen } from "./hub-session.js";
+import { DatabaseUnavailableError, HubError } from "../errors/hub-error.js";
 
 /** Exit codes of every sshub command. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
@@ -15,10 +17,27 @@ export function logLine(line: string): void {
 export async function runCommand(
   body: () => Promise<number | void>,
 ): Promise<never> {
+  // The event loop ran dry while the body still waits: a promise pg will never settle, because its
+  // server died under it (Node would exit 13 without a word).
+  process.once("beforeExit", () => {
+    const error = hubSessionOpen()
+      ? DatabaseUnavailableError.stoppedAnswering()
+      : null;
+    logLine(
+      error
+        ? `sshub: ${error.message} [${error.code}]`
+        : "sshub: unexpected error: the command stopped with work unfinished and nothing left to wait for.",
+    );
+    process.exit(ExitCode.Failed);
+  });
   try {
     const code = await body();
     process.exit(code ?? ExitCode.Ok);
-  } catch (error) {
+  } catch (thrown) {
+    const error =
+      !(thrown instanceof HubError) && isConnectionLoss(thrown)
+        ? DatabaseUnavailableError.connectionLost(thrown)
+        : thrown;
     if (error instanceof HubError) {
       logLine(`sshub: ${error.message} [${error.code}]`);
       process.exit(ExitCode.Failed);

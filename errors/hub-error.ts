@@ -100,6 +100,22 @@ export class DatabaseUnavailableError extends HubError {
     super(ErrorCode.DatabaseUnavailable, message, details);
   }
 
+  /** The connection to PostgreSQL was lost (the server stopped, crashed or was killed). */
+  static connectionLost(error: unknown): DatabaseUnavailableError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new DatabaseUnavailableError(
+      `Lost the connection to PostgreSQL (${reason.split("\n")[0]}): try again once the database is back.`,
+      { reason },
+    );
+  }
+
+  /** A command was left waiting for PostgreSQL, which stopped answering (its server died mid-statement). */
+  static stoppedAnswering(): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(
+      "PostgreSQL stopped answering in the middle of the command (its server stopped or was killed): nothing of an unfinished import was written; try again once the database is back.",
+    );
+  }
+
   /** The connection to PostgreSQL was lost while `file` was being imported; nothing of it was written. */
   static lostDuringImport(
     file: string,

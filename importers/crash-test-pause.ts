@@ -1,6 +1,6 @@
 /**
  * A test hook, for the crash tests only (test/cli/import-crash.test.ts): with SSHUB_TEST_PAUSE_AT set
- * to one of these points, the import stops there for good, after printing `sshub-test: paused at
+ * to one of these points, the import stops there (until SIGUSR2), after printing `sshub-test: paused at
  * <point>` on stderr, so that a test can kill -9 the process (or its database) at a known moment.
  * Unset, as always outside those tests, it costs one comparison.
  */
@@ -14,16 +14,25 @@ export type CrashTestPoint =
   | "committed";
 
 const pauseAt = process.env.SSHUB_TEST_PAUSE_AT;
+/** A point pauses once: after SIGUSR2 the import goes on past it. */
+let paused = false;
 
 /** Whether the crash tests asked to pause at a share of the file read (for the progress check). */
 export function crashTestPauseFraction(): number | null {
   return pauseAt === "30%" ? 0.3 : pauseAt === "70%" ? 0.7 : null;
 }
 
-/** Never resolves when SSHUB_TEST_PAUSE_AT names this point; resolves at once otherwise. */
+/**
+ * When SSHUB_TEST_PAUSE_AT names this point, waits until the process gets SIGUSR2 (a test that has
+ * killed the database meanwhile lets the import go on into it) or is killed; resolves at once
+ * otherwise.
+ */
 export async function crashTestPause(point: CrashTestPoint): Promise<void> {
-  if (pauseAt !== point) return;
+  if (pauseAt !== point || paused) return;
+  paused = true;
   process.stderr.write(`sshub-test: paused at ${point}\n`);
-  // A timer keeps the event loop (and so the process) alive until the test kills it.
-  await new Promise<never>(() => setInterval(() => undefined, 60_000));
+  // The timer keeps the event loop (and so the process) alive while it waits.
+  const timer = setInterval(() => undefined, 60_000);
+  await new Promise<void>((resolve) => process.once("SIGUSR2", resolve));
+  clearInterval(timer);
 }

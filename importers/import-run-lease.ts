@@ -3,6 +3,7 @@ import {
   connectPostgres,
   type PostgresClient,
 } from "../db/connect-postgres.js";
+import { settleWithin } from "../db/settle-within.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
 
 /**
@@ -65,18 +66,18 @@ export class ImportRunLease {
    * that wrote nothing); quietly does nothing when the database is gone (the next command finds it).
    */
   async interrupt(reason: string): Promise<void> {
-    await this.client
-      .query(
+    await settleWithin(
+      this.client.query(
         `update import_run set status = $1, reason = $2, finished_at = now()
           where id = $3 and status = $4`,
         [ImportStatus.INTERRUPTED, reason, this.run.id, ImportStatus.RUNNING],
-      )
-      .catch(() => undefined);
+      ),
+    );
   }
 
   /** Ends the lease (closing its session drops the lock). */
   async release(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+    await settleWithin(this.client.end());
   }
 }
 

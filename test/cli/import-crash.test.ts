@@ -1,8 +1,15 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeLongTracker } from "../../bench/import/write-long-tracker.js";
+import { connectPostgres } from "../../db/connect-postgres.js";
+import {
+  acquireEmbeddedDatabase,
+  stopEmbeddedDatabase,
+} from "../../db/embedded-postgres.js";
 import { AuditEvent } from "../../schema/audit-event.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
@@ -40,22 +47,25 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** Starts `sshub import big` paused at `point`, kills it with SIGKILL there, and waits for it to end. */
-async function killImportAt(point: string): Promise<void> {
+/** Starts `sshub import big` with `env` and waits until it is paused at `point`. */
+async function importPausedAt(
+  point: string,
+  env: NodeJS.ProcessEnv = { DATABASE_URL: db.url },
+): Promise<{
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: () => string;
+}> {
   const child = spawn(process.execPath, [bin, "import", big], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      SSHUB_TEST_PAUSE_AT: point,
-    },
+    env: { ...process.env, ...env, SSHUB_TEST_PAUSE_AT: point },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  const exited = new Promise<void>((resolve) =>
-    child.on("exit", () => resolve()),
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => resolve(code)),
   );
   await new Promise<void>((resolve, reject) => {
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       if (stderr.includes(`sshub-test: paused at ${point}`)) resolve();
     });
@@ -65,6 +75,12 @@ async function killImportAt(point: string): Promise<void> {
       ),
     );
   });
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Starts `sshub import big` paused at `point`, kills it with SIGKILL there, and waits for it to end. */
+async function killImportAt(point: string): Promise<void> {
+  const { child, exited } = await importPausedAt(point);
   child.kill("SIGKILL");
   await exited;
 }
@@ -143,5 +159,54 @@ describe("kill -9 of sshub import", () => {
     const next = sshub(["import", small]);
     expect(next.status).toBe(0);
     expect(next.stderr).not.toMatch(/INTERRUPTED/);
+  });
+});
+
+describe("kill -9 of the embedded PostgreSQL during an import", () => {
+  it("makes sshub import say so in one line and exit 1; the next command restarts it, marks the run INTERRUPTED and works", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sshub-crash-db-"));
+    const env = { SSHUB_DATA_DIR: dataDir, DATABASE_URL: "" };
+    try {
+      const { child, exited, stderr } = await importPausedAt("30%", env);
+      const postmaster = Number(
+        readFileSync(join(dataDir, "pgdata", "postmaster.pid"), "utf8").split(
+          "\n",
+        )[0],
+      );
+      process.kill(postmaster, "SIGKILL");
+      child.kill("SIGUSR2");
+      expect(await exited).toBe(1);
+      const lines = stderr().trim().split("\n");
+      expect(lines.at(-1)).toMatch(/PostgreSQL.*\[DATABASE_UNAVAILABLE\]$/);
+      expect(stderr()).not.toMatch(/^\s+at /m);
+
+      const next = spawnSync(process.execPath, [bin, "import", small], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(next.stderr).toMatch(/marked import run #\d+ INTERRUPTED/);
+      expect(next.stdout).toMatch(/after-crash.xlsx: IMPORTED/);
+      expect(next.status).toBe(0);
+
+      const handle = await acquireEmbeddedDatabase({ dataDir });
+      const client = await connectPostgres(handle.url, { ssl: false });
+      try {
+        const { rows } = await client.query<{
+          status: string;
+          figures: number;
+        }>(
+          `select r.status, (select count(*)::int from savings_figure f where f.import_run_id = r.id) as figures
+             from import_run r where r.file_name = 'crash-tracker.xlsx'`,
+        );
+        expect(rows).toEqual([{ status: "INTERRUPTED", figures: 0 }]);
+      } finally {
+        await client.end();
+        await handle.release();
+      }
+    } finally {
+      await stopEmbeddedDatabase(dataDir).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
