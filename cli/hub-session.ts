@@ -15,6 +15,8 @@ export interface HubSession {
   embedded: boolean;
   dataDir: string | null;
   migrationsApplied: string[];
+  /** Watches the embedded cluster and brings it back if it dies (see DatabaseHandle.supervise); stopped on close. */
+  supervise(log: (line: string) => void): void;
   /** Closes the ORM and releases the embedded database (stopping it if no other sshub uses it). */
   close(): Promise<void>;
 }
@@ -49,12 +51,17 @@ export async function openHubSession(options: {
       );
     const opened = orm;
     let closing: Promise<void> | undefined;
+    let unwatch = () => {};
     return {
       orm: opened,
       embedded: handle.embedded,
       dataDir: handle.dataDir,
       migrationsApplied,
+      supervise(log) {
+        unwatch = handle.supervise?.(log) ?? unwatch;
+      },
       close() {
+        unwatch();
         closing ??= opened.close().finally(() => handle.release());
         return closing;
       },

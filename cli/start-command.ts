@@ -51,6 +51,8 @@ export function startCommand(): Command {
           throw error;
         }
         const running = hub;
+        // Losing the embedded PostgreSQL is noticed and repaired, not answered with 503 for good.
+        session.supervise(logLine);
         onShutdownSignal(async () => {
           logLine("sshub: stopping…");
           await running.stop();

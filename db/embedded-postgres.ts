@@ -51,6 +51,13 @@ export interface DatabaseHandle {
   dataDir: string | null;
   /** Gives the database up; idempotent. The last holder of an embedded cluster stops it. */
   release(): Promise<void>;
+  /**
+   * For a long-running holder (the hub): checks every `intervalMs` that the embedded cluster still
+   * runs, and when it has died starts it again (on the same port, so open pools reconnect) or
+   * attaches to the one another command started, saying so in one line. Returns how to stop
+   * watching. Absent for DATABASE_URL, whose server the hub does not own.
+   */
+  supervise?(log: (line: string) => void, intervalMs?: number): () => void;
 }
 
 /** Where the embedded cluster lives, and where progress lines go. */
@@ -74,6 +81,8 @@ interface Layout {
   credentials: string;
   leases: string;
   lock: string;
+  /** The port the cluster last ran on: a restart takes it again if free, so open pools reconnect. */
+  lastPort: string;
 }
 
 interface Context {
@@ -118,7 +127,55 @@ export async function acquireEmbeddedDatabase(
     embedded: true,
     dataDir: layout.dataDir,
     release: () => (released ??= releaseLease(context)),
+    supervise: (superviseLog, intervalMs = 2_000) =>
+      superviseCluster(context, port, superviseLog, intervalMs),
   };
+}
+
+/** The watch behind DatabaseHandle.supervise. */
+function superviseCluster(
+  context: Context,
+  port: number,
+  log: (line: string) => void,
+  intervalMs: number,
+): () => void {
+  const { layout } = context;
+  let busy = false;
+  let failing = false;
+  const check = async () => {
+    if (busy || readPostmaster(layout)?.live) return;
+    busy = true;
+    try {
+      const password = readPassword(layout) ?? "";
+      const result = await withFileLock(layout.lock, async () => {
+        const running = await runningPort(context, password);
+        if (running !== null) return { port: running, started: false };
+        return {
+          port: await start({ ...context, log: () => {} }),
+          started: true,
+        };
+      });
+      failing = false;
+      const where = `127.0.0.1:${result.port}`;
+      log(
+        result.port === port
+          ? `sshub: the embedded PostgreSQL had stopped; ${result.started ? "restarted it" : "reattached to it"} on ${where}.`
+          : `sshub: the embedded PostgreSQL had stopped and now runs on ${where}, not ${port}: restart sshub to reconnect.`,
+      );
+    } catch (error) {
+      // Said once; the watch keeps trying.
+      if (!failing)
+        log(
+          `sshub: the embedded PostgreSQL has stopped and could not be started again (trying on): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      failing = true;
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void check(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -150,6 +207,7 @@ async function prepare(options: EmbeddedOptions): Promise<Context> {
     credentials: join(dataDir, "credentials.json"),
     leases: join(dataDir, "leases"),
     lock: join(dataDir, "lock"),
+    lastPort: join(dataDir, "last-port"),
   };
   const user = postgresOsUser();
   if (user) {
@@ -280,8 +338,13 @@ async function start(context: Context): Promise<number> {
   }
   const fixedPort = parsePortVariable();
   if (user) ensureOwnedLog(layout.logFile, user);
+  const previous = Number(readOrNull(layout.lastPort)?.trim());
   for (let attempt = 1; ; attempt++) {
-    const port = fixedPort ?? (await freePort());
+    const port =
+      fixedPort ??
+      (attempt === 1 && (await isPortFree(previous))
+        ? previous
+        : await freePort());
     if (fixedPort !== null) await assertPortFree(fixedPort);
     const logStart = sizeOf(layout.logFile);
     const result = await run(context, binaries.pgCtl, [
@@ -298,6 +361,7 @@ async function start(context: Context): Promise<number> {
       `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=''`,
     ]);
     if (result.code === 0) {
+      writeFileSync(layout.lastPort, `${port}\n`, { mode: 0o600 });
       log(
         `Started the embedded PostgreSQL on 127.0.0.1:${port} (data in ${layout.dataDir}).`,
       );
@@ -518,6 +582,17 @@ function freePort(): Promise<number> {
       server.close(() => resolvePromise(port));
     });
   });
+}
+
+/** Whether port is a valid port nothing listens on at 127.0.0.1 right now. */
+async function isPortFree(port: number): Promise<boolean> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return false;
+  try {
+    await assertPortFree(port);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function assertPortFree(port: number): Promise<void> {

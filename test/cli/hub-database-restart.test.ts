@@ -1,0 +1,117 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+import { stopEmbeddedDatabase } from "../../db/embedded-postgres.js";
+import {
+  figures,
+  longTracker,
+} from "../importers/support/tracker-workbooks.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "../importers/support/write-test-workbook.js";
+
+// The running hub (`sshub start`, built CLI) on an embedded cluster of its own, whose postgres is
+// killed with SIGKILL.
+const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === "object" && address ? address.port : 0),
+      );
+    });
+  });
+}
+
+/** pid and port of the cluster's postmaster, from its postmaster.pid. */
+function postmaster(dataDir: string): { pid: number; port: number } {
+  const lines = readFileSync(
+    join(dataDir, "pgdata", "postmaster.pid"),
+    "utf8",
+  ).split("\n");
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+it(
+  "the hub notices its embedded PostgreSQL died, starts it again on the same port, answers again, and the next command attaches to it",
+  { timeout: 180_000 },
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sshub-hub-restart-"));
+    const env = {
+      ...process.env,
+      SSHUB_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PORT: String(await freePort()),
+    };
+    const hub = spawn(process.execPath, [bin, "start", "--no-sample-data"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    hub.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      hub.on("exit", (code) => resolve(code)),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let stdout = "";
+        hub.stdout.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes("ready at")) resolve();
+        });
+        hub.on("exit", () =>
+          reject(new Error(`start exited early: ${stderr}`)),
+        );
+      });
+      const healthz = `http://localhost:${env.PORT}/healthz`;
+      expect((await fetch(healthz)).status).toBe(200);
+
+      const before = postmaster(dataDir);
+      process.kill(before.pid, "SIGKILL");
+      const deadline = Date.now() + 120_000;
+      while (!/had stopped; (restarted|reattached)/.test(stderr)) {
+        if (Date.now() > deadline)
+          throw new Error(`no restart line: ${stderr}`);
+        await sleep(200);
+      }
+      expect(stderr).toMatch(
+        new RegExp(
+          `had stopped; restarted it on 127\\.0\\.0\\.1:${before.port}\\.`,
+        ),
+      );
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = (await fetch(healthz)).status;
+        if (status === 200) break;
+        await sleep(250);
+      }
+      expect(status).toBe(200);
+
+      const small = await writeTestWorkbook(
+        workbookDir(),
+        longTracker("after-restart.xlsx", "July 2008", figures(2)),
+      );
+      const next = spawnSync(process.execPath, [bin, "import", small], {
+        env,
+        encoding: "utf8",
+        timeout: 180_000,
+      });
+      expect(next.stderr).toMatch(/Attached to the embedded PostgreSQL/);
+      expect(next.status).toBe(0);
+      expect(postmaster(dataDir).port).toBe(before.port);
+    } finally {
+      hub.kill("SIGTERM");
+      await exited;
+      await stopEmbeddedDatabase(dataDir).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
