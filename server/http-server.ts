@@ -14,7 +14,7 @@ import {
 import { sendError, sendInternalError, sendJson } from "./json-response.js";
 import { RequestScope } from "./request-scope.js";
 import type { WebSite } from "./web-site.js";
-import type { RateLimiter } from "./auth/rate-limiter.js";
+import { RateLimiter } from "./auth/rate-limiter.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
 import {
@@ -33,6 +33,8 @@ export interface HttpOptions {
   callerFor: (req: IncomingMessage) => Promise<Caller>;
   /** Requests per minute per token (or per client address without one). */
   rateLimiter: RateLimiter;
+  /** Failed authentications per minute per client address (default: none limited). */
+  authFailureLimiter?: RateLimiter;
   log: (line: string) => void;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
   uploads?: UploadOptions;
@@ -76,6 +78,7 @@ export function createHttpServer({
   orm,
   callerFor,
   rateLimiter,
+  authFailureLimiter = new RateLimiter(0),
   log,
   uploads = defaultUploadOptions(),
   webSite,
@@ -85,9 +88,14 @@ export function createHttpServer({
     const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
     const scope = new RequestScope(requestId, res);
+    const address = `address:${req.socket.remoteAddress ?? "unknown"}`;
     /** Takes one request from `key`'s allowance; when it is spent, answers 429 and returns true. */
-    const rateLimited = (key: string): boolean => {
-      const wait = rateLimiter.take(key);
+    const rateLimited = (
+      key: string,
+      limiter = rateLimiter,
+      what = "requests",
+    ): boolean => {
+      const wait = limiter.take(key);
       if (wait <= 0) return false;
       res.setHeader("retry-after", String(wait));
       closeWhenAnswered(req, res);
@@ -95,7 +103,7 @@ export function createHttpServer({
         res,
         429,
         ErrorCode.RateLimited,
-        `Too many requests: at most ${rateLimiter.perMinute} a minute. Try again in ${wait} s.`,
+        `Too many ${what}: at most ${limiter.perMinute} a minute. Try again in ${wait} s.`,
       );
       return true;
     };
@@ -116,14 +124,26 @@ export function createHttpServer({
       // they are rate limited per client address like anonymous API requests.
       const webFile = webSite?.fileFor(req, url);
       if (webSite && webFile) {
-        if (rateLimited(`address:${req.socket.remoteAddress ?? "unknown"}`))
-          return;
+        if (rateLimited(address)) return;
         webSite.send(req, res, webFile);
         return;
       }
+      // A presented token costs a scrypt hash to check: each attempt from an address is taken from
+      // its bucket first (so concurrent guesses count too) and given back when it succeeds.
+      const presentsToken = req.headers.authorization !== undefined;
+      if (
+        presentsToken &&
+        rateLimited(
+          address,
+          authFailureLimiter,
+          "failed authentications from your address",
+        )
+      )
+        return;
       let caller: Caller;
       try {
         caller = await callerFor(req);
+        if (presentsToken) authFailureLimiter.refund(address);
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
         res.setHeader("www-authenticate", 'Bearer realm="sshub"');
@@ -134,7 +154,7 @@ export function createHttpServer({
       if (
         rateLimited(
           caller === anonymousDevelopmentViewer
-            ? `address:${req.socket.remoteAddress ?? "unknown"}`
+            ? address
             : `token:${caller.name}`,
         )
       )

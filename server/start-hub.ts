@@ -3,7 +3,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors/hub-error.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
-import { RateLimiter, rateLimitFromEnv } from "./auth/rate-limiter.js";
+import {
+  authFailureLimitFromEnv,
+  RateLimiter,
+  rateLimitFromEnv,
+} from "./auth/rate-limiter.js";
 import { buildHubSchema } from "./build-schema.js";
 import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
@@ -47,6 +51,7 @@ export async function startHub({
     callerFor: (req) =>
       authenticateRequest(orm.em.fork(), req.headers, production),
     rateLimiter: new RateLimiter(rateLimitFromEnv()),
+    authFailureLimiter: new RateLimiter(authFailureLimitFromEnv()),
     log,
     webSite: await WebSite.load(),
   });

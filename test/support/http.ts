@@ -24,6 +24,7 @@ export async function startTestHttp(
     production?: boolean;
     callerFor?: HttpOptions["callerFor"];
     rateLimiter?: RateLimiter;
+    authFailureLimiter?: RateLimiter;
     uploads?: HttpOptions["uploads"];
     webSite?: WebSite;
   } = {},
@@ -42,6 +43,9 @@ export async function startTestHttp(
     log: () => undefined,
     ...(options.uploads ? { uploads: options.uploads } : {}),
     webSite: options.webSite,
+    ...(options.authFailureLimiter
+      ? { authFailureLimiter: options.authFailureLimiter }
+      : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
