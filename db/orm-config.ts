@@ -1,9 +1,44 @@
 import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
 import { defineConfig, type Options } from "@mikro-orm/postgresql";
+import type { Pool } from "pg";
 import { fileURLToPath } from "node:url";
+import { ConfigurationError } from "../errors/hub-error.js";
 import { migrations } from "../migrations/index.js";
 import { entities } from "../schema/entities.js";
+import { cancelQueriesOnAbort } from "./cancel-on-abort.js";
+
+/** The statement timeout when SSHUB_STATEMENT_TIMEOUT_MS is unset: a million-row import's longest statement takes a few seconds. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/**
+ * PostgreSQL's `statement_timeout` for every connection of the hub, from `SSHUB_STATEMENT_TIMEOUT_MS`
+ * (milliseconds; 0 turns it off): a statement that runs longer is cancelled by PostgreSQL itself.
+ */
+export function statementTimeoutFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const text = env.SSHUB_STATEMENT_TIMEOUT_MS?.trim();
+  if (!text) return DEFAULT_STATEMENT_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw ConfigurationError.notWholeNumber(
+      "SSHUB_STATEMENT_TIMEOUT_MS",
+      text,
+      "milliseconds",
+      0,
+    );
+  return value;
+}
+
+/** Whether `error` is PostgreSQL cancelling a statement that passed `statement_timeout` (SQLSTATE 57014). */
+export function isStatementTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === "57014" &&
+    /statement timeout/.test(error.message)
+  );
+}
 
 /** The TypeScript source folder of the migrations, where `sshub migration:create` writes new ones. */
 export const migrationsSourceDir = fileURLToPath(
@@ -14,6 +49,8 @@ export const migrationsSourceDir = fileURLToPath(
  * The one MikroORM configuration of the hub. Entities and migrations are listed explicitly (no globs),
  * so the same configuration works from TypeScript sources under vitest and from compiled `dist/`.
  * The schema is never synchronised at run time: it changes only through the committed migrations.
+ * Every connection has the statement timeout, and stops its statement when the work it serves is
+ * aborted (`cancelQueriesOnAbort`).
  */
 export function ormConfig(
   clientUrl: string,
@@ -37,6 +74,10 @@ export function ormConfig(
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: 10 },
+    driverOptions: {
+      statement_timeout: statementTimeoutFromEnv() || undefined,
+      onPoolCreated: (pool: Pool) => cancelQueriesOnAbort(pool),
+    },
     ...overrides,
   });
 }

@@ -63,6 +63,19 @@ export class ConfigurationError extends HubError {
     super(ErrorCode.ConfigurationError, message, details);
   }
 
+  /** A setting that must be a whole number (of `unit`, at least `min`) is something else. */
+  static notWholeNumber(
+    name: string,
+    text: string | undefined,
+    unit: string,
+    min: number,
+  ): ConfigurationError {
+    return new ConfigurationError(
+      `${name} must be a whole number of ${unit}${min > 0 ? ` above ${min - 1}` : " (0: off)"}; it is "${text}".`,
+      { [name]: text },
+    );
+  }
+
   /** The port is taken by another program. */
   static portInUse(port: number, variable: string): ConfigurationError {
     return new ConfigurationError(

@@ -1,21 +1,28 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { unwrapResolverError } from "@apollo/server/errors";
+import {
+  ApolloServerErrorCode,
+  unwrapResolverError,
+} from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
-import { HubError } from "../errors/hub-error.js";
+import { isStatementTimeout } from "../db/orm-config.js";
+import { ErrorCode, HubError } from "../errors/hub-error.js";
 import type { Context } from "./context.js";
-import { QUERY_TOO_COSTLY, QUERY_TOO_DEEP } from "./query-limits.js";
+
+/** What a client is told when PostgreSQL cancelled one of its statements for running too long. */
+export const STATEMENT_TIMED_OUT =
+  "A database statement ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS) and was cancelled: ask for less (smaller pages, fewer fields or aliases).";
 
 /** Codes of errors the client caused, before or inside resolvers: shown as they are. */
-const CLIENT_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-  QUERY_TOO_DEEP,
-  QUERY_TOO_COSTLY,
+const CLIENT_CODES = new Set<string>([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.BadUserInput,
+  ErrorCode.QueryTooDeep,
+  ErrorCode.QueryTooCostly,
 ]);
 
 function isClientError(error: GraphQLError): boolean {
@@ -57,16 +64,22 @@ export function makeFormatError(production: boolean) {
         extensions: { code: original.code },
       };
     }
+    if (isStatementTimeout(original))
+      return {
+        ...formatted,
+        message: STATEMENT_TIMED_OUT,
+        extensions: { code: ErrorCode.TimedOut },
+      };
     const code = formatted.extensions?.code;
     // A literal argument of the wrong form ("2014/16" for a FinancialYear) fails validation; it is
     // the same mistake as a bad variable, which GraphQL reports as BAD_USER_INPUT: say so alike.
     if (
-      code === "GRAPHQL_VALIDATION_FAILED" &&
+      code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED &&
       formatted.message.startsWith("Expected value of type")
     )
       return {
         ...formatted,
-        extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" },
+        extensions: { ...formatted.extensions, code: ErrorCode.BadUserInput },
       };
     if (typeof code === "string" && CLIENT_CODES.has(code)) return formatted;
     const requestId = formatted.extensions?.requestId;
@@ -75,7 +88,7 @@ export function makeFormatError(production: boolean) {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: {
-        code: "INTERNAL_SERVER_ERROR",
+        code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
         ...(requestId ? { requestId } : {}),
       },
     };

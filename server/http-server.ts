@@ -14,6 +14,8 @@ import {
 import { sendError, sendInternalError, sendJson } from "./json-response.js";
 import { RequestScope } from "./request-scope.js";
 import type { WebSite } from "./web-site.js";
+import { isStatementTimeout } from "../db/orm-config.js";
+import { STATEMENT_TIMED_OUT } from "./error-handling.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
@@ -36,6 +38,8 @@ export interface HttpOptions {
   /** Failed authentications per minute per client address (default: none limited). */
   authFailureLimiter?: RateLimiter;
   log: (line: string) => void;
+  /** How long a GraphQL or export request may run before it is answered 503 and stopped (0: no limit, the default). */
+  requestTimeoutMs?: number;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
   uploads?: UploadOptions;
   /** The web page and GraphQL IDE; without it only the API answers. */
@@ -80,6 +84,7 @@ export function createHttpServer({
   rateLimiter,
   authFailureLimiter = new RateLimiter(0),
   log,
+  requestTimeoutMs = 0,
   uploads = defaultUploadOptions(),
   webSite,
 }: HttpOptions): Server {
@@ -164,6 +169,7 @@ export function createHttpServer({
         return;
       }
       if (url.pathname === RECONCILIATION_EXPORT_PATH) {
+        scope.stopWhenAnsweredOrAfter(requestTimeoutMs);
         await serveReconciliationExport(
           req,
           res,
@@ -183,6 +189,7 @@ export function createHttpServer({
         );
         return;
       }
+      scope.stopWhenAnsweredOrAfter(requestTimeoutMs);
       let body: unknown;
       if (req.method === "POST") {
         if (Number(req.headers["content-length"]) > MAX_BODY_BYTES)
@@ -219,6 +226,8 @@ export function createHttpServer({
         },
         context: () => createContext(orm.em, caller, requestId),
       });
+      // Past the deadline the 503 went out already: what Apollo made of the stopped work is dropped.
+      if (res.headersSent) return;
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
@@ -230,6 +239,12 @@ export function createHttpServer({
     };
     scope.run(handle).catch((error: unknown) => {
       if (error instanceof ClientGoneError) return;
+      // Work stopped past its deadline, or after its answer: the answer is out already.
+      if (scope.signal.aborted && res.headersSent) return;
+      if (isStatementTimeout(error) && !res.headersSent) {
+        sendError(res, 503, ErrorCode.TimedOut, STATEMENT_TIMED_OUT);
+        return;
+      }
       if (error instanceof BodyTooLargeError) {
         closeWhenAnswered(req, res);
         sendError(

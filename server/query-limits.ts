@@ -16,7 +16,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
-import { ConfigurationError } from "../errors/hub-error.js";
+import { ConfigurationError, ErrorCode } from "../errors/hub-error.js";
 import { checkStringArguments } from "./string-arguments.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination/connection.js";
 
@@ -37,43 +37,80 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxStringLength: 1_000,
 };
 
-/** Error codes of refused operations (HTTP 400). */
-export const QUERY_TOO_DEEP = "QUERY_TOO_DEEP";
-export const QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY";
-
 /** An unknown list's size for the cost estimate: lists that are not connections are short by nature. */
 const ASSUMED_LIST_SIZE = 10;
+
+/**
+ * Lists that are not short: their items' cost counts this many times. A summary has a line per
+ * council, a reconciliation one per council and service.
+ */
+export const LIST_SIZES: Readonly<Record<string, number>> = {
+  "MeasureSavings.byCouncil": 400,
+  "Reconciliation.lines": 200,
+  "CouncilSavingsPosition.lines": 100,
+  "Reconciliation.importRuns": 50,
+  "CouncilSavingsPosition.importRuns": 50,
+  "Query.apiTokens": 100,
+};
+
+/**
+ * Fields that sum or count over many rows cost what their SQL reads, not one object: these add this
+ * many objects each time they are asked for (aliases included). A national summary reads every
+ * latest figure; a count reads the whole list it counts.
+ */
+export const AGGREGATE_COSTS: Readonly<Record<string, number>> = {
+  "Query.savingsSummary": 5_000,
+  "Partnership.savingsSummary": 500,
+  "Query.reconciliation": 1_000,
+  "Council.savingsPosition": 1_000,
+};
+
+/** What `totalCount` on any connection adds: a count over the list's rows. */
+const COUNT_COST = 20;
+
+function aggregateCost(parent: GraphQLNamedType, field: string): number {
+  if (field === "totalCount" && parent.name.endsWith("Connection"))
+    return COUNT_COST;
+  return AGGREGATE_COSTS[`${parent.name}.${field}`] ?? 0;
+}
 
 /** Reads `SSHUB_MAX_QUERY_DEPTH`, `SSHUB_MAX_QUERY_COST` and `SSHUB_MAX_STRING_LENGTH`; a value that is not a positive integer is a configuration error. */
 export function queryLimitsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): QueryLimits {
-  const read = (name: string, fallback: number) => {
+  const read = (name: string, fallback: number, unit: string) => {
     const text = env[name]?.trim();
     if (!text) return fallback;
     const value = Number(text);
     if (!Number.isSafeInteger(value) || value < 1)
-      throw new ConfigurationError(
-        `${name} must be a whole number above 0; it is "${text}".`,
-        { [name]: text },
-      );
+      throw ConfigurationError.notWholeNumber(name, text, unit, 1);
     return value;
   };
   return {
-    maxDepth: read("SSHUB_MAX_QUERY_DEPTH", DEFAULT_QUERY_LIMITS.maxDepth),
-    maxCost: read("SSHUB_MAX_QUERY_COST", DEFAULT_QUERY_LIMITS.maxCost),
+    maxDepth: read(
+      "SSHUB_MAX_QUERY_DEPTH",
+      DEFAULT_QUERY_LIMITS.maxDepth,
+      "levels",
+    ),
+    maxCost: read(
+      "SSHUB_MAX_QUERY_COST",
+      DEFAULT_QUERY_LIMITS.maxCost,
+      "objects",
+    ),
     maxStringLength: read(
       "SSHUB_MAX_STRING_LENGTH",
       DEFAULT_QUERY_LIMITS.maxStringLength,
+      "characters",
     ),
   };
 }
 
 /**
- * The cost estimate: the number of objects an operation may return, before it runs. A connection
- * counts `first` (default 20) times its edges' cost; another list of objects counts ten times its
- * items' cost; an object counts one plus its fields; scalars, objects made only of scalars (Money)
- * and introspection are free.
+ * The cost estimate: the number of objects an operation may return or read, before it runs. A
+ * connection counts `first` (default 20) times its edges' cost; another list of objects counts its
+ * size (`LIST_SIZES`, else ten) times its items' cost; an object counts one plus its fields; an
+ * aggregate (`AGGREGATE_COSTS`, `totalCount`) adds the rows it reads; other scalars, objects made
+ * only of scalars (Money) and introspection are free.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -111,6 +148,7 @@ export function operationCost(
       const name = selection.name.value;
       const field = parent.getFields()[name];
       if (!field || name.startsWith("__")) continue;
+      total += aggregateCost(parent, name);
       const named = getNamedType(field.type);
       if (isLeafType(named) || isValueType(named)) continue;
       const children = selection.selectionSet
@@ -122,7 +160,9 @@ export function operationCost(
         total += children;
       } else {
         total += isList(field.type)
-          ? 1 + ASSUMED_LIST_SIZE * children
+          ? 1 +
+            (LIST_SIZES[`${parent.name}.${name}`] ?? ASSUMED_LIST_SIZE) *
+              children
           : 1 + children;
       }
     }
@@ -218,7 +258,7 @@ export function operationDepth(
   return deepest;
 }
 
-function refuse(code: string, message: string, details: object) {
+function refuse(code: ErrorCode, message: string, details: object) {
   return new GraphQLError(message, {
     extensions: { code, ...details, http: { status: 400 } },
   });
@@ -246,7 +286,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           const depth = operationDepth(document, operationName);
           if (depth > limits.maxDepth)
             throw refuse(
-              QUERY_TOO_DEEP,
+              ErrorCode.QueryTooDeep,
               `The query nests fields ${depth} deep; the most allowed is ${limits.maxDepth} (SSHUB_MAX_QUERY_DEPTH).`,
               { depth, maxDepth: limits.maxDepth },
             );
@@ -258,7 +298,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           );
           if (cost > limits.maxCost)
             throw refuse(
-              QUERY_TOO_COSTLY,
+              ErrorCode.QueryTooCostly,
               `The query may return about ${cost} objects; the most allowed is ${limits.maxCost} (SSHUB_MAX_QUERY_COST). Ask for smaller pages or fewer nested lists.`,
               { cost, maxCost: limits.maxCost },
             );

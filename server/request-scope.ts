@@ -1,7 +1,33 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
+import { setAbortSignalSource } from "../db/cancel-on-abort.js";
+import { ConfigurationError, ErrorCode } from "../errors/hub-error.js";
+import { sendError } from "./json-response.js";
 
 const current = new AsyncLocalStorage<RequestScope>();
+
+// The database's connections stop their statements when the request they serve is aborted.
+setAbortSignalSource(() => current.getStore()?.signal);
+
+/** The request deadline when SSHUB_REQUEST_TIMEOUT_MS is unset: twice the statement timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** The deadline of a GraphQL or export request, from `SSHUB_REQUEST_TIMEOUT_MS` (milliseconds; 0: none). */
+export function requestTimeoutFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const text = env.SSHUB_REQUEST_TIMEOUT_MS?.trim();
+  if (!text) return DEFAULT_REQUEST_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw ConfigurationError.notWholeNumber(
+      "SSHUB_REQUEST_TIMEOUT_MS",
+      text,
+      "milliseconds",
+      0,
+    );
+  return value;
+}
 
 /**
  * One HTTP request as the rest of the process sees it: everything started while handling it
@@ -30,6 +56,29 @@ export class RequestScope {
   /** Stops whatever of the request's work is still running; `reason` says why, for the log. */
   abort(reason: Error): void {
     if (!this.signal.aborted) this.controller.abort(reason);
+  }
+
+  /**
+   * Bounds the request's work: it stops (in PostgreSQL too) once the answer is out or the client has
+   * gone, so a field that fails early leaves no sibling running; and past `timeoutMs` (0: never) the
+   * request is answered 503 TIMED_OUT and stopped.
+   */
+  stopWhenAnsweredOrAfter(timeoutMs: number): void {
+    this.res.once("close", () =>
+      this.abort(new Error("answered, or the client went away")),
+    );
+    if (timeoutMs <= 0) return;
+    const timer = setTimeout(() => {
+      if (!this.res.headersSent)
+        sendError(
+          this.res,
+          503,
+          ErrorCode.TimedOut,
+          `The request took longer than ${timeoutMs} ms (SSHUB_REQUEST_TIMEOUT_MS) and was stopped: ask for less (smaller pages, fewer fields or aliases).`,
+        );
+      this.abort(new Error(`past its deadline of ${timeoutMs} ms`));
+    }, timeoutMs);
+    this.res.once("close", () => clearTimeout(timer));
   }
 
   /** Runs `work` (and everything it starts) in this scope. */

@@ -13,6 +13,7 @@ import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
 import { WebSite } from "./web-site.js";
+import { requestTimeoutFromEnv } from "./request-scope.js";
 
 /** What the running hub needs from its caller: a migrated, loaded database. */
 export interface HubOptions {
@@ -52,6 +53,7 @@ export async function startHub({
       authenticateRequest(orm.em.fork(), req.headers, production),
     rateLimiter: new RateLimiter(rateLimitFromEnv()),
     authFailureLimiter: new RateLimiter(authFailureLimitFromEnv()),
+    requestTimeoutMs: requestTimeoutFromEnv(),
     log,
     webSite: await WebSite.load(),
   });

@@ -56,8 +56,11 @@ function perMinuteFromEnv(
 ): number {
   const value = env[name] === undefined ? fallback : Number(env[name]);
   if (!Number.isInteger(value) || value < 0)
-    throw new ConfigurationError(
-      `${name} must be a whole number of ${what} per minute; it is "${env[name]}".`,
+    throw ConfigurationError.notWholeNumber(
+      name,
+      env[name],
+      `${what} per minute`,
+      0,
     );
   return value;
 }

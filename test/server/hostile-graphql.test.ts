@@ -1,4 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectPostgres,
+  type PostgresClient,
+} from "../../db/connect-postgres.js";
+import { openOrm } from "../../db/open-orm.js";
+import { statementTimeoutFromEnv } from "../../db/orm-config.js";
+import { requestTimeoutFromEnv } from "../../server/request-scope.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import {
   createTestDatabase,
@@ -118,5 +125,116 @@ describe("production tells nothing of the schema", () => {
       const answer = await graphql(development, query);
       expect(answer.body.errors![0]!.message, query).toMatch(/Did you mean/);
     }
+  });
+});
+
+describe("one request cannot hold the hub", () => {
+  it("refuses 1,000 aliases of savingsSummary as QUERY_TOO_COSTLY: an aggregate costs the rows it reads", async () => {
+    const aliases = Array.from(
+      { length: 1000 },
+      (_, i) => `s${i}: savingsSummary { financialYear }`,
+    ).join(" ");
+    const answer = await graphql(development, `{ ${aliases} }`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors![0]!.extensions.code).toBe("QUERY_TOO_COSTLY");
+  });
+
+  /** Runs `body` while another connection holds an exclusive lock on the council table. */
+  async function whileCouncilsLocked<T>(
+    body: (locker: PostgresClient) => Promise<T>,
+  ): Promise<T> {
+    const locker = await connectPostgres(db.url);
+    try {
+      await locker.query("begin");
+      await locker.query("lock table council in access exclusive mode");
+      return await body(locker);
+    } finally {
+      await locker.query("rollback").catch(() => undefined);
+      await locker.end();
+    }
+  }
+
+  /** Waits (up to 10 s) until no statement of this database waits for the lock; false if one still does. */
+  async function noneWaitingOnLock(locker: PostgresClient): Promise<boolean> {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const { rows } = await locker.query<{ waiting: string }>(
+        `select count(*) as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (Number(rows[0]!.waiting) === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  }
+
+  it("cancels a statement that passes SSHUB_STATEMENT_TIMEOUT_MS, answering TIMED_OUT", async () => {
+    process.env.SSHUB_STATEMENT_TIMEOUT_MS = "300";
+    const orm = await openOrm(db.url);
+    delete process.env.SSHUB_STATEMENT_TIMEOUT_MS;
+    const http = await startTestHttp(orm);
+    try {
+      await whileCouncilsLocked(async () => {
+        const answer = await graphql(http, "{ councils { totalCount } }");
+        expect(answer.body.errors).toEqual([
+          expect.objectContaining({
+            message: expect.stringContaining("SSHUB_STATEMENT_TIMEOUT_MS"),
+            extensions: { code: "TIMED_OUT" },
+          }),
+        ]);
+      });
+    } finally {
+      await http.close();
+      await orm.close();
+    }
+  }, 20_000);
+
+  it("answers 503 TIMED_OUT at the request deadline and stops the request's statement in PostgreSQL", async () => {
+    const http = await startTestHttp(db.orm, { requestTimeoutMs: 500 });
+    try {
+      await whileCouncilsLocked(async (locker) => {
+        const answer = await graphql(http, "{ councils { totalCount } }");
+        expect(answer.status).toBe(503);
+        expect(answer.body.errors).toEqual([
+          {
+            message: expect.stringContaining("SSHUB_REQUEST_TIMEOUT_MS"),
+            extensions: { code: "TIMED_OUT" },
+          },
+        ]);
+        expect(await noneWaitingOnLock(locker)).toBe(true);
+      });
+    } finally {
+      await http.close();
+    }
+  }, 20_000);
+
+  it("stops the other fields' statements once a FORBIDDEN field has answered the request", async () => {
+    await whileCouncilsLocked(async (locker) => {
+      const answer = await graphql(
+        development,
+        "{ councils { totalCount } auditEvents { totalCount } }",
+      );
+      expect(answer.body.data).toBeNull();
+      expect(answer.body.errors![0]!.extensions.code).toBe("FORBIDDEN");
+      expect(await noneWaitingOnLock(locker)).toBe(true);
+    });
+  }, 20_000);
+});
+
+describe("the time limits' settings", () => {
+  it("read SSHUB_STATEMENT_TIMEOUT_MS and SSHUB_REQUEST_TIMEOUT_MS, refusing nonsense", () => {
+    expect(statementTimeoutFromEnv({})).toBe(30_000);
+    expect(statementTimeoutFromEnv({ SSHUB_STATEMENT_TIMEOUT_MS: "0" })).toBe(
+      0,
+    );
+    expect(requestTimeoutFromEnv({})).toBe(60_000);
+    expect(requestTimeoutFromEnv({ SSHUB_REQUEST_TIMEOUT_MS: "1500" })).toBe(
+      1500,
+    );
+    expect(() =>
+      statementTimeoutFromEnv({ SSHUB_STATEMENT_TIMEOUT_MS: "30s" }),
+    ).toThrow(/SSHUB_STATEMENT_TIMEOUT_MS must be a whole number/);
+    expect(() =>
+      requestTimeoutFromEnv({ SSHUB_REQUEST_TIMEOUT_MS: "-1" }),
+    ).toThrow(/SSHUB_REQUEST_TIMEOUT_MS/);
   });
 });

@@ -25,6 +25,7 @@ export async function startTestHttp(
     callerFor?: HttpOptions["callerFor"];
     rateLimiter?: RateLimiter;
     authFailureLimiter?: RateLimiter;
+    requestTimeoutMs?: number;
     uploads?: HttpOptions["uploads"];
     webSite?: WebSite;
   } = {},
@@ -43,6 +44,9 @@ export async function startTestHttp(
     log: () => undefined,
     ...(options.uploads ? { uploads: options.uploads } : {}),
     webSite: options.webSite,
+    ...(options.requestTimeoutMs
+      ? { requestTimeoutMs: options.requestTimeoutMs }
+      : {}),
     ...(options.authFailureLimiter
       ? { authFailureLimiter: options.authFailureLimiter }
       : {}),
