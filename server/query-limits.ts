@@ -65,13 +65,17 @@ export const AGGREGATE_COSTS: Readonly<Record<string, number>> = {
   "Council.savingsPosition": 1_000,
 };
 
-/** What `totalCount` on any connection adds: a count over the list's rows. */
+/** What `totalCount` on a connection adds, once per connection (not per item): a count over its rows. */
 const COUNT_COST = 20;
 
-function aggregateCost(parent: GraphQLNamedType, field: string): number {
-  if (field === "totalCount" && parent.name.endsWith("Connection"))
-    return COUNT_COST;
-  return AGGREGATE_COSTS[`${parent.name}.${field}`] ?? 0;
+/** Whether a connection's selection asks for `totalCount` (directly or in an inline fragment). */
+function asksForCount(set: SelectionSetNode | undefined): boolean {
+  return (set?.selections ?? []).some((selection) =>
+    selection.kind === Kind.FIELD
+      ? selection.name.value === "totalCount"
+      : selection.kind === Kind.INLINE_FRAGMENT &&
+        asksForCount(selection.selectionSet),
+  );
 }
 
 /** Reads `SSHUB_MAX_QUERY_DEPTH`, `SSHUB_MAX_QUERY_COST` and `SSHUB_MAX_STRING_LENGTH`; a value that is not a positive integer is a configuration error. */
@@ -148,14 +152,17 @@ export function operationCost(
       const name = selection.name.value;
       const field = parent.getFields()[name];
       if (!field || name.startsWith("__")) continue;
-      total += aggregateCost(parent, name);
+      total += AGGREGATE_COSTS[`${parent.name}.${name}`] ?? 0;
       const named = getNamedType(field.type);
       if (isLeafType(named) || isValueType(named)) continue;
       const children = selection.selectionSet
         ? costOf(named, selection.selectionSet, seen)
         : 0;
       if (field.args.some((arg) => arg.name === "first")) {
-        total += 1 + pageSizeOf(selection, variables) * children;
+        total +=
+          1 +
+          (asksForCount(selection.selectionSet) ? COUNT_COST : 0) +
+          pageSizeOf(selection, variables) * children;
       } else if (name === "edges" && parent.name.endsWith("Connection")) {
         total += children;
       } else {
