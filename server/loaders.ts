@@ -68,6 +68,8 @@ export interface Loaders {
   servicePartnerCouncils: DataLoader<number, Council[]>;
   /** A savings figure's change from the previous reporting period (exact decimal), by figure id. */
   savingsMovement: DataLoader<number, string | null>;
+  /** Hands the movements a savings page's rows carry (`_movement`) to `savingsMovement`. */
+  primeMovements(rows: readonly Row[]): void;
   /** A page of a partnership's services, by partnership id. */
   partnershipServices(
     window: ChildWindow,
@@ -148,7 +150,30 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
         ),
       );
 
+  const partnership = byId(em, Partnership);
+  // A page that joins each row's partnership (`to_jsonb(p) as _partnership`) hands it to the
+  // partnership loader, so the page's `partnership` links cost no statement of their own.
+  const primePartnership = (row: Row) => {
+    const joined = row._partnership as Row;
+    partnership.prime(joined.id as number, mapEntity(em, Partnership, joined));
+  };
+
+  const savingsMovement = new DataLoader<number, string | null>(async (ids) => {
+    const rows = await savingsMovements(em, ids);
+    const byId = new Map(rows.map((row) => [row.id, row.movement]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+  // Savings pages compute each figure's movement in their own statement (`_movement`).
+  const primeMovements = (rows: readonly Row[]) => {
+    for (const row of rows)
+      savingsMovement.prime(
+        row.id as number,
+        (row._movement as string | null) ?? null,
+      );
+  };
+
   return {
+    primeMovements,
     councilSuccessors: list(
       Council,
       `select cs.predecessor_id as _parent_id, c.* from council_succession cs
@@ -160,7 +185,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
        join council c on c.id = cs.predecessor_id where cs.successor_id in (?) order by c.gss_code`,
     ),
     council: byId(em, Council),
-    partnership: byId(em, Partnership),
+    partnership,
     service: byId(em, Service),
     governanceBody: byId(em, GovernanceBody),
     // Import runs are scoped like savings: a council-bound caller sees a run only when every record
@@ -225,20 +250,18 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
        join membership m on m.partnership_id = s.partnership_id join council c on c.id = m.council_id
        where s.id in (?) order by c.short_name, c.gss_code`,
     ),
-    savingsMovement: new DataLoader(async (ids) => {
-      const rows = await savingsMovements(em, ids);
-      const byId = new Map(rows.map((row) => [row.id, row.movement]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    savingsMovement,
     partnershipServices: pages("partnershipServices", Service, (ids) => ({
       sql: `select s.partnership_id as _parent_id, s.* from service s where s.partnership_id in (?)`,
       params: [ids],
       order: "t.name, t.id",
     })),
     councilHostedServices: pages("councilHostedServices", Service, (ids) => ({
-      sql: `select s.host_council_id as _parent_id, s.* from service s where s.host_council_id in (?)`,
+      sql: `select s.host_council_id as _parent_id, to_jsonb(p) as _partnership, s.* from service s
+            join partnership p on p.id = s.partnership_id where s.host_council_id in (?)`,
       params: [ids],
       order: "t.name, t.id",
+      prime: primePartnership,
     })),
     councilServices: pages("councilServices", Service, (ids) => ({
       sql: `select m.council_id as _parent_id, s.* from membership m
@@ -249,10 +272,11 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       order: "t.name, t.id",
     })),
     councilMemberships: pages("councilMemberships", Membership, (ids) => ({
-      sql: `select m.council_id as _parent_id, p.name as _sort, m.* from membership m
-            join partnership p on p.id = m.partnership_id where m.council_id in (?)`,
+      sql: `select m.council_id as _parent_id, p.name as _sort, to_jsonb(p) as _partnership, m.*
+            from membership m join partnership p on p.id = m.partnership_id where m.council_id in (?)`,
       params: [ids],
       order: "t._sort, t.id",
+      prime: primePartnership,
     })),
     savings: (parent, filter, after, limit) =>
       keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {
@@ -264,6 +288,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
           after,
           limit,
         );
+        primeMovements(rows);
         return groupByKey(
           ids,
           rows.map((row) => ({

@@ -1,6 +1,6 @@
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { mapEntity, runSql } from "./sql-rows.js";
+import { mapEntity, runSql, type Row } from "./sql-rows.js";
 
 /** One parent's page of a nested list: up to `limit + 1` items (the extra one says more follow) and the list's total. */
 export interface ChildPage<T> {
@@ -15,6 +15,8 @@ export interface ChildQuery {
   params: unknown[];
   /** The list's stable order over the columns of `sql` (aliased `t`), ending with a unique column. */
   order: string;
+  /** Called with each row of a page: hands objects joined into the row to other loaders. */
+  prime?: (row: Row) => void;
 }
 
 /**
@@ -51,7 +53,9 @@ export async function loadChildPages<T extends object>(
     const page = pages.get(row._parent_id);
     if (!page) continue;
     page.total = row._total;
-    if (row._position >= offset) page.items.push(mapEntity(em, entity, row));
+    if (row._position < offset) continue;
+    page.items.push(mapEntity(em, entity, row));
+    query.prime?.(row);
   }
   return parentIds.map((id) => pages.get(id) ?? { items: [], total: 0 });
 }

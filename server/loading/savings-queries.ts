@@ -110,7 +110,7 @@ function latestReportsSql(
   };
 }
 
-/** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`. */
+/** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`, each with its `_movement`. */
 export function savingsPageRows(
   em: EntityManager,
   filter: SavingsFilter,
@@ -118,10 +118,14 @@ export function savingsPageRows(
   limit: number,
 ): Promise<Row[]> {
   const { sql, params } = latestReportsSql(filter, after, limit);
-  return runSql(em, sql, params);
+  return runSql(
+    em,
+    `select x.*, ${movementSql("x")} as _movement from (${sql}) x`,
+    params,
+  );
 }
 
-/** One page per parent in one statement: a keyset scan per parent (LATERAL), each `limit` rows at most. */
+/** One page per parent in one statement: a keyset scan per parent (LATERAL), each `limit` rows at most, each row with its `_movement`. */
 export function nestedSavingsPageRows(
   em: EntityManager,
   parent: SavingsParent,
@@ -133,7 +137,8 @@ export function nestedSavingsPageRows(
   const inner = latestReportsSql(filter, after, limit, parent);
   return runSql(
     em,
-    `select p._parent_id, x.* from unnest(array[?]::int[]) as p(_parent_id)
+    `select p._parent_id, x.*, ${movementSql("x")} as _movement
+     from unnest(array[?]::int[]) as p(_parent_id)
      cross join lateral (${inner.sql}) x order by p._parent_id`,
     [parentIds, ...inner.params],
   );
@@ -171,20 +176,24 @@ export function countNestedSavings(
 }
 
 /**
- * For each figure, the change from the same figure's report by the same source in the previous
- * reporting period (exact numeric subtraction in SQL), or null when it is that source's first report.
+ * The change of the figure `alias` from the same figure's report by the same source in the
+ * previous reporting period (exact numeric subtraction in SQL), or null when it is that source's
+ * first report.
  */
+function movementSql(alias: string): string {
+  return `${alias}.amount - (select prev.amount from savings_figure prev
+    where ${sameFigureAndSourceSql("prev", alias)} and prev.reporting_period < ${alias}.reporting_period
+    order by prev.reporting_period desc limit 1)`;
+}
+
+/** For each figure, its movement (see movementSql). */
 export function savingsMovements(
   em: EntityManager,
   figureIds: readonly number[],
 ): Promise<{ id: number; movement: string | null }[]> {
   return runSql(
     em,
-    `select f.id, f.amount - (select prev.amount from savings_figure prev
-        where ${sameFigureAndSourceSql("prev", "f")}
-          and prev.reporting_period < f.reporting_period
-        order by prev.reporting_period desc limit 1) as movement
-     from savings_figure f where f.id in (?)`,
+    `select f.id, ${movementSql("f")} as movement from savings_figure f where f.id in (?)`,
     [figureIds],
   );
 }

@@ -1,6 +1,13 @@
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { mapEntity, runSql, type SqlConditions } from "../loading/sql-rows.js";
+import type { GraphQLResolveInfo } from "graphql";
+import {
+  mapEntity,
+  runSql,
+  type Row,
+  type SqlConditions,
+} from "../loading/sql-rows.js";
+import { selectsField } from "./selects-field.js";
 import {
   offsetConnection,
   pageWindow,
@@ -19,7 +26,9 @@ export interface ListQuery {
 
 /**
  * One page of a root list in one statement (one row more than asked, to know whether a next page
- * exists); the total is counted in a second statement only when the client asks for `totalCount`.
+ * exists). When the client asks for `totalCount` (`info`), the same statement counts the whole
+ * list (a window count before the limit); a page past the end, which has no row to carry the
+ * count, counts in a second statement.
  */
 export async function offsetList<T extends object>(
   em: EntityManager,
@@ -27,11 +36,14 @@ export async function offsetList<T extends object>(
   query: ListQuery,
   first: number | null | undefined,
   after: string | null | undefined,
+  info?: GraphQLResolveInfo,
 ): Promise<ConnectionShape<T>> {
   const { offset, limit } = pageWindow(first, after);
-  const rows = await runSql(
+  const withTotal = info !== undefined && selectsField(info, "totalCount");
+  const rows = await runSql<Row & { _total?: number }>(
     em,
-    `select ${query.alias}.* from ${query.from} ${query.where.where}
+    `select ${query.alias}.*${withTotal ? ", (count(*) over ())::int as _total" : ""}
+     from ${query.from} ${query.where.where}
      order by ${query.order} limit ? offset ?`,
     [...query.where.params, limit + 1, offset],
   );
@@ -47,6 +59,6 @@ export async function offsetList<T extends object>(
     rows.map((row) => mapEntity(em, entity, row)),
     offset,
     limit,
-    count,
+    rows[0]?._total ?? count,
   );
 }

@@ -6,10 +6,12 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Query,
   Resolver,
   Root,
 } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { NotFoundError } from "../../errors/hub-error.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { FundingAward } from "../../schema/funding-award.js";
@@ -89,6 +91,7 @@ export class PartnershipResolver {
   async partnerships(
     @Args(() => PartnershipsArgs) args: PartnershipsArgs,
     @Ctx() { em }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Partnership>> {
     const where = new SqlConditions();
     if (args.council != null)
@@ -113,6 +116,7 @@ export class PartnershipResolver {
       { from: "partnership p", alias: "p", where, order: "p.name, p.id" },
       args.first,
       args.after,
+      info,
     );
   }
 

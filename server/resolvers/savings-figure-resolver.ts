@@ -77,7 +77,7 @@ export class SavingsFigureResolver {
   })
   async savings(
     @Args(() => SavingsArgs) args: SavingsArgs,
-    @Ctx() { em, scope }: Context,
+    @Ctx() { em, scope, loaders }: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
     const { limit } = pageWindow(args.first, null);
     const after = args.after ? decodeSavingsCursor(args.after) : null;
@@ -98,6 +98,7 @@ export class SavingsFigureResolver {
       scope.assertPartnership(service.partnership.id);
     }
     const rows = await savingsPageRows(em, filter, after, limit + 1);
+    loaders.primeMovements(rows);
     return savingsConnection(
       rows.map((row) => mapEntity(em, SavingsFigure, row)),
       limit,

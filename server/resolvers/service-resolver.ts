@@ -6,11 +6,13 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Query,
   registerEnumType,
   Resolver,
   Root,
 } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { NotFoundError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { fromGlobalId } from "../../schema/global-id.js";
@@ -118,6 +120,7 @@ export class ServiceResolver {
   async services(
     @Args(() => ServicesArgs) args: ServicesArgs,
     @Ctx() { em }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Service>> {
     const where = new SqlConditions();
     if (args.council != null) {
@@ -164,6 +167,7 @@ export class ServiceResolver {
       },
       args.first,
       args.after,
+      info,
     );
   }
 
