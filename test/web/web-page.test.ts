@@ -365,6 +365,9 @@ describe("the web page", () => {
       name: "bolsover-claim-broken.xlsx",
     });
     await goodCard.getByText("Dry run: nothing was written").waitFor();
+    expect(await goodCard.getByTestId("import-report").innerText()).toMatch(
+      /Reporting period July 2008 \(from [^)]+\)/,
+    );
     expect(
       await goodCard.getByRole("row", { name: /Claims/ }).innerText(),
     ).toMatch(/2/);

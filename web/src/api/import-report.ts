@@ -11,6 +11,8 @@ export interface ImportReport {
     | "REFUSED";
   dryRun: boolean;
   reportingPeriod: string | null;
+  /** Where the period came from ("the title", "the file name", …). */
+  reportingPeriodSource: string | null;
   sheets: {
     sheet: string;
     kind: string | null;

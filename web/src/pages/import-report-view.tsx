@@ -69,7 +69,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           {STATUS_WORDS[report.status]}
         </span>{" "}
         {report.reportingPeriod &&
-          `Reporting period ${formatPeriod(report.reportingPeriod)}. `}
+          `Reporting period ${formatPeriod(report.reportingPeriod)}${report.reportingPeriodSource ? ` (from ${report.reportingPeriodSource})` : ""}. `}
         {report.errorCount} error(s), {report.warningCount} warning(s).{" "}
         <a href={href("history", globalId("ImportRun", report.importRunId))}>
           Import run {report.importRunId}
