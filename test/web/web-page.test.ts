@@ -116,6 +116,7 @@ describe("the web page", () => {
 
     await page.goto(`${env.base}/#/governance`);
     await page.getByLabel("Search governance bodies").fill("Joint Committee");
+    await page.waitForURL(/#\/governance\?q=Joint/);
     await page
       .getByRole("link", { name: /Joint Committee/ })
       .first()

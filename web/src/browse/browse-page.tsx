@@ -27,7 +27,9 @@ function BrowseSearch({ kind, search }: { kind: BrowseKind; search: string }) {
   // The search is part of the address, so a search can be bookmarked and the back button works.
   useEffect(() => {
     const timer = setTimeout(() => {
-      if (text !== search)
+      // Only while the list is still shown: a link clicked meanwhile has moved on to another page.
+      const onList = /^#\/[^/?]*(\?|$)/.test(window.location.hash);
+      if (text !== search && onList)
         window.location.replace(
           `#/${kind}${text ? `?q=${encodeURIComponent(text)}` : ""}`,
         );
