@@ -23,3 +23,12 @@ export interface SheetRow {
   number: number;
   cells: CellValue[];
 }
+
+/** The error values a formula can show in Excel. */
+const FORMULA_ERROR =
+  /^#(?:NULL!|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|N\/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/i;
+
+/** Whether a cell's text is a formula's error value ("#DIV/0!", "#REF!", ...), as Excel shows it. */
+export function isFormulaError(text: string): boolean {
+  return FORMULA_ERROR.test(text.trim());
+}

@@ -1,5 +1,9 @@
 import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
-import { FormulaWithoutValue, type CellValue } from "./cell-value.js";
+import {
+  FormulaWithoutValue,
+  isFormulaError,
+  type CellValue,
+} from "./cell-value.js";
 
 /**
  * What an amount cell holds: exact pence; deliberately no figure ("-", "n/a", "nil", blank); a
@@ -12,10 +16,6 @@ export type AmountReading =
   | { kind: "pending"; text: string }
   | { kind: "uncalculated"; formula: string }
   | { kind: "bad"; reason: string };
-
-/** The error values a formula can show in Excel. */
-const FORMULA_ERROR =
-  /^#(?:NULL!|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|N\/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/i;
 
 /** Words for a figure not known yet: no figure now, but not one to drop silently. */
 const TO_FOLLOW = new Set([
@@ -152,7 +152,7 @@ export function readAmount(
       kind: "bad",
       reason: value instanceof Date ? "it is a date" : "it is not an amount",
     };
-  if (FORMULA_ERROR.test(value.trim()))
+  if (isFormulaError(value))
     return {
       kind: "bad",
       reason: `its formula gives the error ${value.trim().toUpperCase()}: correct the formula or the cells it uses`,

@@ -24,7 +24,7 @@ import type {
 import { memoise } from "./memoise.js";
 import { readFootnote, splitFootnoteMark } from "./record-names.js";
 import { SavingsRows } from "./savings-rows.js";
-import { FormulaWithoutValue } from "./cell-value.js";
+import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
 
 /** A service-list row, read and coerced; councils are still text (resolved with the partnership's context). */
 export interface ServiceRecord {
@@ -386,8 +386,8 @@ class RowReader {
   }
 
   /**
-   * Reports the cells no record may take: a formula saved without its result, a text longer than
-   * its field allows. True when there were any (the row is then not read further, so that nothing
+   * Reports the cells no record may take: a formula saved without its result, a formula error
+   * where a name belongs (a service called "#REF!"), a text longer than its field allows. True when there were any (the row is then not read further, so that nothing
    * of it reaches the database).
    */
   private refusedCells(row: SheetRow): boolean {
@@ -404,12 +404,18 @@ class RowReader {
         );
         return;
       }
-      if (
-        typeof value !== "string" ||
-        value.length <= maxNameChars ||
-        this.amountColumns.has(index) // readAmount bounds its own text
-      )
+      if (typeof value !== "string" || this.amountColumns.has(index)) return; // readAmount reads its own
+      if (isFormulaError(value) && !this.longTextColumns.has(index)) {
+        refused = true;
+        this.problem(
+          "bad-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} shows the formula error ${value.trim().toUpperCase()}, not a name: correct the formula or the cells it uses.`,
+        );
         return;
+      }
+      if (value.length <= maxNameChars) return;
       const limit = this.longTextColumns.has(index)
         ? maxTextChars
         : maxNameChars;

@@ -251,6 +251,19 @@ describe("cells as Excel keeps them", () => {
     });
   });
 
+  it('refuses a formula error where a name belongs: no service called "#REF!"', async () => {
+    const before = await storedServices();
+    const report = await importSheet(
+      serviceList([{ f: "Names!A1", t: "e", v: "#REF!" }, "Payroll 2"]),
+    );
+    expect(report.status).toBe("REFUSED");
+    expect(report.problems).toEqual([
+      expect.objectContaining({ code: "bad-value", cell: "A3" }),
+    ]);
+    expect(report.problems[0]!.message).toMatch(/formula error #REF!/);
+    expect(await storedServices()).toEqual(before);
+  });
+
   it('keeps "@SUM(1)" as the service name, not "@SUM" with a footnote mark', async () => {
     const report = await importSheet(serviceList(["@SUM(1)", "Audit (1)"]));
     expect(report.status).toBe("IMPORTED");
