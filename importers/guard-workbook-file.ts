@@ -99,6 +99,26 @@ export async function guardWorkbookFile(
   }
 }
 
+/**
+ * The names of the entries a zip's central directory lists (the guard has checked it): what a
+ * streaming read of the zip must have met, so that a read that ended early is caught.
+ */
+export async function zipEntryNames(
+  path: string,
+  name: string,
+  limits: ImportLimits,
+): Promise<string[]> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    return (await readCentralDirectory(handle, size, name, limits)).map(
+      (entry) => entry.name,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
 async function guard(
   path: string,
   name: string,

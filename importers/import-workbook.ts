@@ -35,6 +35,7 @@ import {
   type ReadWorkerInput,
   type WorkbookReader,
 } from "./read-workbook-events.js";
+import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
 import {
   councilsAsOf,
@@ -381,7 +382,14 @@ async function importLeased(
         if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
         else if (error instanceof BadInputError || isConnectionLoss(error))
           throw error;
-        else {
+        else if (error instanceof WorkbookReadIncomplete) {
+          // The guard has read every entry of this zip: the file is sound, and its reading failed.
+          problems.add({
+            code: "unreadable-file",
+            message: `${file} was not read completely, twice (${error.message}): the file itself is sound, so import it again, and report it if it happens again.`,
+          });
+          pass.status = ImportStatus.REFUSED;
+        } else {
           problems.add({
             code: "unreadable-file",
             message: `${file} could not be read as a workbook (${error instanceof Error ? error.message : String(error)}): open it in Excel, save it as .xlsx and import it again.`,
@@ -663,6 +671,8 @@ async function importSheets(
                   });
                 throw new SheetTooLarge();
               }
+              if (event.incomplete)
+                throw new WorkbookReadIncomplete(event.message);
               throw new Error(event.message);
             case "done":
               break;

@@ -8,6 +8,7 @@ import {
   type SheetReading,
 } from "./read-sheet-records.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
+import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
 import type { SavingsBatch } from "./savings-rows.js";
 
 /** What the reader of a workbook is given. */
@@ -36,7 +37,13 @@ export type ReadEvent =
   | { type: "end"; reading: SheetHeader | null }
   | { type: "progress"; rows: number; bytesRead: number }
   | { type: "done" }
-  | { type: "failed"; tooLarge: boolean; message: string };
+  /** `incomplete`: the zip was read short twice (WorkbookReadIncomplete), a fault of the reading, not of the file. */
+  | {
+      type: "failed";
+      tooLarge: boolean;
+      message: string;
+      incomplete?: boolean;
+    };
 
 /** Figures per batch: big enough that a statement's overhead is small, small enough to stay a few MB. */
 export const READ_BATCH_ROWS = 16_384;
@@ -130,6 +137,7 @@ export async function readWorkbookEvents(
     await report({
       type: "failed",
       tooLarge: error instanceof SheetTooLarge,
+      ...(error instanceof WorkbookReadIncomplete ? { incomplete: true } : {}),
       message: error instanceof Error ? error.message : String(error),
     });
   }

@@ -36,6 +36,11 @@ export async function* readWorkbookFileSheets(
       yield* readOdsSheets(path, limits, onBytes);
       return;
     case "xlsx":
-      yield* readWorkbookSheets(path, onBytes, signal);
+      yield* readWorkbookSheets(path, {
+        file,
+        limits,
+        ...(onBytes ? { onBytes } : {}),
+        ...(signal ? { signal } : {}),
+      });
   }
 }

@@ -1,5 +1,8 @@
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import { zipEntryNames } from "./guard-workbook-file.js";
+import type { ImportLimits } from "./import-limits.js";
 import type { SheetRow } from "./cell-value.js";
 import { readSheetXml, type SheetXmlContext } from "./read-sheet-xml.js";
 
@@ -53,30 +56,103 @@ function sheetContext(reader: ReaderParts): SheetXmlContext {
   };
 }
 
+/** How exceljs tells a worksheet entry of the zip (the same pattern, so that the counts agree). */
+const WORKSHEET_ENTRY = /xl\/worksheets\/sheet\d+[.]xml/;
+
+/**
+ * A streaming read that ended before it met every part of the zip its central directory lists: the
+ * workbook part (sheet names) or a worksheet. exceljs's zip stream (unzipper's Parse) can end as soon
+ * as the file's last bytes are handed to it, before it has walked the entries still buffered, which
+ * a loaded machine makes more likely; a sound file read again is read whole.
+ */
+export class WorkbookReadIncomplete extends Error {}
+
+/** How readWorkbookSheets reads. */
+export interface WorkbookSheetsOptions {
+  /** The name the analyst knows the file by, for messages. */
+  file: string;
+  limits: ImportLimits;
+  /** Told how many bytes of the file have been read, for a progress bar. */
+  onBytes?: (bytesRead: number) => void;
+  /** Closes the file (a read given up on). */
+  signal?: AbortSignal;
+  /** Opens the file's bytes; each attempt opens it afresh. */
+  open?: (path: string) => Readable;
+}
+
 /**
  * Streams a workbook's sheets with the exceljs streaming reader, so that memory stays flat however
  * many rows a sheet has. Each sheet must be read (or left) before the next one arrives; rows not read
- * are drained. `onBytes` is told how many bytes of the file have been read, for a progress bar;
- * `signal` closes the file (a read given up on).
+ * are drained. The read is checked against the zip's central directory: it must have read the
+ * workbook part and yielded every worksheet. A read that ended early before yielding a sheet (the
+ * usual case: exceljs defers the sheets until the whole zip has been walked) is made once more from
+ * the start; otherwise, or when the second read ends early too, WorkbookReadIncomplete is thrown
+ * rather than a sheet silently left out.
  */
 export async function* readWorkbookSheets(
   path: string,
-  onBytes?: (bytesRead: number) => void,
-  signal?: AbortSignal,
+  options: WorkbookSheetsOptions,
 ): AsyncGenerator<WorkbookSheet> {
-  const input = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const expected = (
+    await zipEntryNames(path, options.file, options.limits)
+  ).filter((name) => WORKSHEET_ENTRY.test(name)).length;
+  for (let attempt = 1; ; attempt++) {
+    const read = { yielded: 0 };
+    try {
+      yield* readOnce(path, options, expected, read);
+      return;
+    } catch (error) {
+      if (
+        error instanceof WorkbookReadIncomplete &&
+        read.yielded === 0 &&
+        attempt === 1 &&
+        !options.signal?.aborted
+      )
+        continue;
+      throw error;
+    }
+  }
+}
+
+/** One read of the workbook from its first byte; `read.yielded` counts the sheets handed on. */
+async function* readOnce(
+  path: string,
+  options: WorkbookSheetsOptions,
+  expected: number,
+  read: { yielded: number },
+): AsyncGenerator<WorkbookSheet> {
+  const { onBytes, signal } = options;
+  const input = options.open
+    ? options.open(path)
+    : createReadStream(path, { highWaterMark: 1024 * 1024 });
   // Closed without an error (createReadStream's own `signal` would emit one nobody listens for).
   const close = () => input.destroy();
   signal?.addEventListener("abort", close, { once: true });
   let bytesRead = 0;
   if (onBytes)
-    input.on("data", (chunk) => {
+    input.on("data", (chunk: Buffer) => {
       bytesRead += chunk.length;
       onBytes(bytesRead);
     });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     ...STREAM_READER_OPTIONS,
   });
+  const incomplete = (what: string) =>
+    new WorkbookReadIncomplete(
+      `the zip stream of ${options.file} ended before ${what}, although its directory lists it`,
+    );
+  // exceljs names a sheet from the workbook part; a sheet met without it would fail inside exceljs
+  // ("reading 'sheets'"), so it is caught here as the early end it is.
+  const parts = reader as unknown as {
+    model?: unknown;
+    _parseWorksheet: (...args: unknown[]) => Generator<unknown>;
+  };
+  const parseWorksheet = parts._parseWorksheet.bind(reader);
+  parts._parseWorksheet = function* (...args: unknown[]) {
+    if (parts.model === undefined)
+      throw incomplete("the workbook part (xl/workbook.xml)");
+    yield* parseWorksheet(...args);
+  };
   try {
     for await (const worksheet of reader) {
       // exceljs finds the sheets, shared strings and styles; the cells are read by readSheetXml,
@@ -91,6 +167,7 @@ export async function* readWorkbookSheets(
         sheet.iterator,
         sheetContext(reader as unknown as ReaderParts),
       );
+      read.yielded++;
       yield {
         name: sheet.name ?? `Sheet${sheet.id ?? ""}`,
         hidden: sheet.state === "hidden" || sheet.state === "veryHidden",
@@ -99,6 +176,12 @@ export async function* readWorkbookSheets(
       // Rows not read are drained so that the next sheet can be reached.
       for (let next = await rows.next(); !next.done;) next = await rows.next();
     }
+    if (parts.model === undefined)
+      throw incomplete("the workbook part (xl/workbook.xml)");
+    if (read.yielded < expected)
+      throw incomplete(
+        `${expected - read.yielded} of its ${expected} worksheets`,
+      );
   } finally {
     signal?.removeEventListener("abort", close);
     input.destroy();
