@@ -26,7 +26,8 @@ export type ProblemCode =
   | "similar-name"
   | "formula-without-value"
   | "figure-to-follow"
-  | "text-too-long";
+  | "text-too-long"
+  | "partnership-from-workbook";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
 export type ProblemSeverity = "error" | "warning";
@@ -60,6 +61,7 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "unknown-column",
   "similar-name",
   "figure-to-follow",
+  "partnership-from-workbook",
 ]);
 
 /**

@@ -22,6 +22,8 @@ export interface TitleFacts {
   badPeriod: string | null;
   /** Every line above the header that is not a labelled fact (the title first). */
   lines: string[];
+  /** The A1 cell each of `lines` starts in. */
+  lineCells: string[];
   partnership: string | null;
   partners: string | null;
   submittedBy: string | null;
@@ -102,6 +104,7 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
     periodText: null,
     badPeriod: null,
     lines: [],
+    lineCells: [],
     partnership: null,
     partners: null,
     submittedBy: null,
@@ -159,6 +162,7 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
     if (labelled) continue;
     if (facts.title === null) facts.title = joined;
     facts.lines.push(joined);
+    facts.lineCells.push(`${columnLetter(first.index)}${row.number}`);
     if (facts.period === null && facts.periodText === null) {
       // A line that is a period ("P3 2010/11") or a title ending in one ("Savings tracker – June 2010").
       for (const c of filled) {

@@ -18,9 +18,9 @@ import {
 } from "./write-savings-figures.js";
 import {
   sheetContextCodes,
-  titleContextCodes,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
+import { titleContextCodes } from "./title-context-codes.js";
 
 /**
  * Writes a savings tracker's figures while the sheet is still being read, batch by batch, so that

@@ -16,9 +16,10 @@ import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
   councilCodes,
   sheetContextCodes,
-  titleContextCodes,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
+import { partnershipFromWorkbook } from "./partnership-from-workbook.js";
+import { titleContextCodes } from "./title-context-codes.js";
 
 /** Rows sent to PostgreSQL in one staging statement. */
 export const STAGING_CHUNK_ROWS = 16_384;
@@ -174,6 +175,24 @@ export async function stageSavingsSheet(
   else if (!rowsNameOne && figures > 0) {
     const byMembers = directory.findByMembers(listed);
     if (byMembers.length === 1) sheetLevel = byMembers[0]!;
+    else {
+      // A new partnership only for a tracker none of whose services any partnership has yet.
+      const serviceKnown = (i: number) => {
+        const name = rows.text(rows.service[i]!)!;
+        return directory.all().some((p) => directory.findService(p, name));
+      };
+      let anyKnown = false;
+      for (let i = 0; i < rows.length && !anyKnown; i++)
+        anyKnown = serviceKnown(i);
+      sheetLevel =
+        partnershipFromWorkbook(
+          reading,
+          context,
+          listed,
+          counts,
+          byMembers.length === 0 && !anyKnown,
+        ) ?? undefined;
+    }
   }
 
   // Services: one resolution per distinct (partnership, service, council) text.

@@ -17,11 +17,12 @@ import {
   type PartnershipDirectory,
   type RecordCounts,
 } from "./partnership-directory.js";
-import type { TitleFacts } from "./locate-header.js";
 import type { SheetReading } from "./read-sheet-records.js";
 import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
 import { FormulaWithoutValue } from "./cell-value.js";
+import { partnershipFromWorkbook } from "./partnership-from-workbook.js";
+import { titleContextCodes } from "./title-context-codes.js";
 
 /** What every sheet writer needs: the transaction, the directory, problems and options. */
 export interface SheetWriteContext {
@@ -113,22 +114,6 @@ export function sheetContextCodes(
 }
 
 /**
- * The councils the lines above a sheet's table name in full ("Cambridge City, Huntingdonshire and
- * South Cambridgeshire Shared Services"): context for the short forms in its rows ("CCC", "HDC"),
- * as the partnership's own councils are.
- */
-export function titleContextCodes(
-  lookup: CouncilLookup,
-  title: TitleFacts,
-): string[] {
-  return [
-    ...new Set(
-      title.lines.flatMap((line) => lookup.namedIn(line).map((c) => c.gssCode)),
-    ),
-  ];
-}
-
-/**
  * The partnership a sheet belongs to when its rows name none: `--partnership`, the title's
  * "Partnership:" line, or the partnership whose members are the councils the sheet lists. Null
  * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
@@ -149,6 +134,14 @@ export function sheetPartnership(
   if (rowsNameOne) return undefined;
   const matches = context.directory.findByMembers(listed);
   if (matches.length === 1) return matches[0]!;
+  const fromWorkbook = partnershipFromWorkbook(
+    reading,
+    context,
+    listed,
+    counts,
+    matches.length === 0,
+  );
+  if (fromWorkbook) return fromWorkbook;
   context.problems.add({
     code: "unknown-partnership",
     sheet: reading.name,

@@ -365,3 +365,119 @@ describe("one pass reports everything", () => {
     ]);
   });
 });
+
+describe("the partnership from the workbook itself", () => {
+  const partnerships = async () =>
+    (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ name: string }[]>("select name from partnership order by id")
+    ).map((r) => r.name);
+
+  it("creates a tracker's partnership from its title, says so, and finds it by that name next time", async () => {
+    const tracker = await writeTestWorkbook(dir, {
+      file: "rce-tracker.xlsx",
+      sheets: [
+        {
+          name: "Tracker",
+          title: [
+            ["RCE FUNDED SHARED SERVICES PROJECT – savings"],
+            ["Period:", "June 2010"],
+            [
+              "Partners:",
+              "Chesterfield Borough Council, Bolsover District Council, North East Derbyshire District Council",
+            ],
+          ],
+          header: [
+            "Council",
+            "Workstream",
+            "Financial year",
+            "Measure",
+            "Amount",
+          ],
+          rows: [
+            ["CBC", "RCE Payroll", "2010/11", "Achieved", 1000],
+            ["BDC", "RCE Payroll", "2010/11", "Achieved", 2000],
+          ],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, tracker);
+    expect(report.status).toBe("IMPORTED");
+    expect(report.problems).toMatchObject([
+      {
+        code: "partnership-from-workbook",
+        severity: "warning",
+        cell: "A1",
+        value: "RCE FUNDED SHARED SERVICES PROJECT",
+      },
+    ]);
+    expect(report.created).toContainEqual(
+      expect.objectContaining({
+        type: "partnership",
+        name: "RCE FUNDED SHARED SERVICES PROJECT",
+      }),
+    );
+    expect(await members("RCE FUNDED SHARED SERVICES PROJECT")).toEqual([
+      "E07000033",
+      "E07000034",
+      "E07000038",
+    ]);
+    const before = await partnerships();
+    const list = await writeTestWorkbook(dir, {
+      file: "rce-services.xlsx",
+      sheets: [
+        {
+          name: "Workstreams",
+          title: [["RCE Funded Shared Services Project: workstreams"]],
+          header: ["Workstream", "Status"],
+          rows: [["RCE Payroll", "Live"]],
+        },
+      ],
+    });
+    const second = await importWorkbook(db.orm, list);
+    expect(second.problems).toEqual([]);
+    expect(await partnerships()).toEqual(before);
+  });
+
+  it("finds the partnership whose members are exactly the councils the title names", async () => {
+    const first = await writeTestWorkbook(dir, {
+      file: "worcestershire.xlsx",
+      sheets: [
+        {
+          name: "Services",
+          title: [
+            ["Partnership:", "Worcestershire Shared"],
+            ["Partners:", "Bromsgrove; Redditch"],
+          ],
+          header: ["Service", "Status"],
+          rows: [["Management team", "Live"]],
+        },
+      ],
+    });
+    expect((await importWorkbook(db.orm, first)).problems).toEqual([]);
+    const before = await partnerships();
+    const second = await writeTestWorkbook(dir, {
+      file: "bromsgrove-redditch.xlsx",
+      sheets: [
+        {
+          name: "Services",
+          title: [["Bromsgrove and Redditch shared services"]],
+          header: ["Service", "Status"],
+          rows: [["Payroll", "Proposed"]],
+        },
+      ],
+    });
+    const report = await importWorkbook(db.orm, second);
+    expect(report.problems).toEqual([]);
+    expect(await partnerships()).toEqual(before);
+    expect(report.created).toMatchObject([
+      {
+        type: "service",
+        name: "Payroll",
+        partnership: "Worcestershire Shared",
+      },
+    ]);
+  });
+});
