@@ -17,6 +17,7 @@ import type { WebSite } from "./web-site.js";
 import { isStatementTimeout } from "../db/orm-config.js";
 import { STATEMENT_TIMED_OUT } from "./error-handling.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
+import { mayCostAHash } from "./auth/authenticate-request.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
 import {
@@ -134,10 +135,11 @@ export function createHttpServer({
         return;
       }
       // A presented token costs a scrypt hash to check: each attempt from an address is taken from
-      // its bucket first (so concurrent guesses count too) and given back when it succeeds.
-      const presentsToken = req.headers.authorization !== undefined;
+      // its bucket first (so concurrent guesses count too) and given back when it succeeds. A token
+      // verified already (or being verified) costs none and is not a guess, so it is not taken.
+      const mayHash = mayCostAHash(req.headers);
       if (
-        presentsToken &&
+        mayHash &&
         rateLimited(
           address,
           authFailureLimiter,
@@ -148,7 +150,7 @@ export function createHttpServer({
       let caller: Caller;
       try {
         caller = await callerFor(req);
-        if (presentsToken) authFailureLimiter.refund(address);
+        if (mayHash) authFailureLimiter.refund(address);
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
         res.setHeader("www-authenticate", 'Bearer realm="sshub"');

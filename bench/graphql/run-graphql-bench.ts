@@ -163,6 +163,8 @@ interface Cell {
   p99Ms: number;
   cpuMsPerRequest: number;
   errors: number;
+  /** What the errors were: "503: 3", "socket errors: 2" (autocannon counts both as errors). */
+  errorKinds: string;
 }
 
 async function load(
@@ -192,6 +194,15 @@ async function load(
     p99Ms: result.latency.p99,
     cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / done,
     errors: result.errors + result.non2xx,
+    errorKinds: [
+      ...Object.entries(result.statusCodeStats ?? {})
+        .filter(([status]) => !status.startsWith("2"))
+        .map(([status, { count }]) => `${status}: ${count}`),
+      ...(result.timeouts ? [`timeouts: ${result.timeouts}`] : []),
+      ...(result.errors - result.timeouts
+        ? [`socket errors: ${result.errors - result.timeouts}`]
+        : []),
+    ].join(", "),
   };
 }
 
@@ -312,7 +323,7 @@ try {
         throughput.set(key, cell.requestsPerSecond);
         cells.set(key, [...(cells.get(key) ?? []), cell]);
         log(
-          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request${cell.errors ? `, ${cell.errors} ERRORS` : ""}`,
+          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request${cell.errors ? `, ${cell.errors} ERRORS (${cell.errorKinds})` : ""}`,
         );
       }
   }

@@ -1,7 +1,25 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { IncomingHttpHeaders } from "node:http";
 import { anonymousDevelopmentViewer, type Caller } from "../caller.js";
-import { authenticateToken, UnauthenticatedError } from "./token-service.js";
+import {
+  authenticateToken,
+  isTokenCheckShared,
+  UnauthenticatedError,
+} from "./token-service.js";
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Whether a request's Authorization header may cost a scrypt hash to check (anything but a token
+ * verified in this process already, or being verified now): those are taken from the client
+ * address's failed-authentication allowance before the check.
+ */
+export function mayCostAHash(headers: IncomingHttpHeaders): boolean {
+  const header = headers.authorization;
+  if (header === undefined) return false;
+  const match = BEARER.exec(header);
+  return !match || !isTokenCheckShared(match[1]!);
+}
 
 /**
  * Works out who sent a request: `Authorization: Bearer <token>`, or, with no token, the anonymous
@@ -20,7 +38,7 @@ export async function authenticateRequest(
       );
     return anonymousDevelopmentViewer;
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (!match)
     throw new UnauthenticatedError(
       'The Authorization header must be "Bearer <token>".',

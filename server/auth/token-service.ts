@@ -128,6 +128,23 @@ export async function revokeToken(
 // Verified secrets, by token id: a sha256 of the presented token, so scrypt runs once per token and
 // process, not once per request. Expiry and revocation are still read from the database every time.
 const verified = new Map<number, string>();
+// Hashes under way, by fingerprint: a client's first burst of concurrent requests shares one.
+const verifying = new Map<string, Promise<boolean>>();
+
+const fingerprintOf = (presented: string) =>
+  createHash("sha256").update(presented.trim()).digest("hex");
+
+/**
+ * Whether checking `presented` starts no scrypt hash: its secret was verified in this process already
+ * or is being verified now. Those checks are not guesses, so they are not taken from the
+ * failed-authentication allowance (which 16 concurrent requests of one good client used to exhaust).
+ */
+export function isTokenCheckShared(presented: string): boolean {
+  const parsed = parseToken(presented);
+  if (!parsed) return false;
+  const fingerprint = fingerprintOf(presented);
+  return verified.get(parsed.id) === fingerprint || verifying.has(fingerprint);
+}
 
 /** Turns a presented bearer token into its caller, or throws UNAUTHENTICATED. */
 export async function authenticateToken(
@@ -141,16 +158,35 @@ export async function authenticateToken(
     );
   // A plain row: this runs on every request, and the ORM's query building and hydration cost
   // more than the rest of a small request.
-  const [row] = await runSql(em, "select * from api_token where id = ?", [
+  const rowRead = runSql(em, "select * from api_token where id = ?", [
     parsed.id,
   ]);
+  const fingerprint = fingerprintOf(presented);
+  const known = verified.get(parsed.id) === fingerprint;
+  // The hash check is registered before anything is awaited, so that a concurrent request with the
+  // same token, arriving next, finds it under way (isTokenCheckShared) and waits for it.
+  let shared = known ? undefined : verifying.get(fingerprint);
+  if (!known && !shared) {
+    shared = rowRead
+      .then(([row]) =>
+        row
+          ? verifySecret(parsed.secret, mapEntity(em, ApiToken, row).secretHash)
+          : false,
+      )
+      .finally(() => verifying.delete(fingerprint));
+    // Awaited below unless the row could not be read, which fails this request anyway.
+    shared.catch(() => undefined);
+    verifying.set(fingerprint, shared);
+  }
+  const [row] = await rowRead;
   const record = row ? mapEntity(em, ApiToken, row) : null;
-  const fingerprint = createHash("sha256")
-    .update(presented.trim())
-    .digest("hex");
   if (!record) throw new UnauthenticatedError("The bearer token is not valid.");
-  if (verified.get(record.id) !== fingerprint) {
-    if (!(await verifySecret(parsed.secret, record.secretHash)))
+  if (shared) {
+    // The request that started a shared check may have been stopped (client gone): check anew.
+    const matches = await shared.catch(() =>
+      verifySecret(parsed.secret, record.secretHash),
+    );
+    if (!matches)
       throw new UnauthenticatedError("The bearer token is not valid.");
     verified.set(record.id, fingerprint);
   }

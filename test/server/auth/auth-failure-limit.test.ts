@@ -106,6 +106,20 @@ describe("failed authentication is limited per client address", () => {
     expect(checks).toBe(before);
   });
 
+  it("answers a good client's burst of concurrent requests, more than the allowance, with one hash", async () => {
+    // The token is not verified yet in this process: the burst's first check hashes, the rest share it.
+    const first = await Promise.all(
+      Array.from({ length: 8 }, () => ask(valid, "127.0.0.4")),
+    );
+    expect(first.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const again = await Promise.all(
+      Array.from({ length: 8 }, () => ask(valid, "127.0.0.4")),
+    );
+    expect(again.map((r) => r.status)).toEqual(Array(8).fill(200));
+    // A guess from that address is still taken from its allowance of 3.
+    expect((await ask(forged, "127.0.0.4")).status).toBe(401);
+  });
+
   it("leaves other addresses alone, and does not count successes", async () => {
     for (let i = 0; i < 5; i++)
       expect((await ask(valid, "127.0.0.3")).status).toBe(200);
