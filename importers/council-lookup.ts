@@ -104,6 +104,70 @@ export class CouncilLookup {
     this.lists.set(text, readings);
     return readings;
   }
+
+  /**
+   * What `list(text)` answers, when no larger context (more councils named further down the sheet)
+   * could change it; null when one could. The answer depends on the context only through the
+   * councils the text's pieces could name and through whether there is a context at all, so every
+   * such larger context is tried (a few at most; more than MAX_OPEN_CANDIDATES councils still
+   * outside it count as "could change").
+   */
+  settledList(text: string): CouncilReading[] | null {
+    const readings = this.list(text);
+    const possible = new Set<string>();
+    splitCouncilList(
+      text,
+      (segment) => {
+        const trimmed = segment.trim().replace(/\s+/g, " ");
+        for (const council of this.register.candidates(trimmed))
+          possible.add(council.gssCode);
+        return this.one(segment);
+      },
+      {
+        councils: this.context,
+        ...(this.date ? { date: this.date } : {}),
+      },
+    );
+    const held = new Set(this.context);
+    const open = [...possible].filter((code) => !held.has(code));
+    if (open.length > MAX_OPEN_CANDIDATES) return null;
+    // With no context yet, a context of councils this text cannot name still changes list splitting.
+    const bases = this.context.length === 0 ? [[], [NO_COUNCIL]] : [[]];
+    const answer = readingsKey(readings);
+    for (const base of bases)
+      for (let mask = 0; mask < 1 << open.length; mask++) {
+        if (base.length === 0 && mask === 0) continue;
+        const more = [...base, ...open.filter((_, i) => mask & (1 << i))];
+        const wider = new CouncilLookup(
+          this.register,
+          [...this.context, ...more],
+          this.date,
+        );
+        if (readingsKey(wider.list(text)) !== answer) return null;
+      }
+    return readings;
+  }
+}
+
+/** Councils still outside the context beyond which settledList does not try every combination. */
+const MAX_OPEN_CANDIDATES = 10;
+
+/** A GSS code of no council: a context that names none of a text's councils. */
+const NO_COUNCIL = "E99999999";
+
+/** What a list of readings names, as text to compare. */
+function readingsKey(readings: readonly CouncilReading[]): string {
+  return readings
+    .map((r) =>
+      r.status === "resolved"
+        ? `${r.text}=${r.council.gssCode}`
+        : r.status === "ambiguous"
+          ? `${r.text}?${r.candidates.map((c) => c.gssCode).join(",")}`
+          : r.status === "unknown"
+            ? `${r.text}!`
+            : `${r.text}:${JSON.stringify(r.splits.map((s) => s.map((x) => [x.text, x.council.gssCode])))}`,
+    )
+    .join("|");
 }
 
 /** "Chesterfield Borough Council or Charnwood Borough Council": the candidates, for a problem message. */

@@ -10,6 +10,7 @@ import {
 } from "../errors/hub-error.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
+import type { Partnership } from "../schema/partnership.js";
 import { CouncilLookup } from "./council-lookup.js";
 import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
 import { guardWorkbookFile } from "./guard-workbook-file.js";
@@ -45,6 +46,7 @@ import {
 } from "./decide-reporting-period.js";
 import { ReferencedKeys } from "./referenced-keys.js";
 import { SavingsRows } from "./savings-rows.js";
+import { SavingsSheetResolver } from "./savings-sheet-resolver.js";
 import { SavingsStream } from "./stream-savings-figures.js";
 import {
   applySavingsFigures,
@@ -53,7 +55,7 @@ import {
   dropStagedRows,
   findDuplicateFigures,
   periodHasFigures,
-  SpeculationFailed,
+  StreamedFigureUndone,
   stageSavingsSheet,
 } from "./write-savings-figures.js";
 import {
@@ -348,8 +350,8 @@ async function importLeased(
   };
 
   if (guarded) {
-    // Streaming figures while reading is the fast path; when its decisions turn out to differ from
-    // the whole-sheet rules (rare), the file is imported once more without it.
+    // Streaming figures while reading is the fast path; when a streamed figure turns out repeated
+    // in the workbook, or on a row skipped afterwards (rare), the file is imported once more without it.
     for (const streaming of options.streaming === false
       ? [false]
       : [true, false]) {
@@ -378,7 +380,7 @@ async function importLeased(
           finish,
         });
       } catch (error) {
-        if (error instanceof SpeculationFailed) continue;
+        if (error instanceof StreamedFigureUndone) continue;
         if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
         else if (error instanceof BadInputError || isConnectionLoss(error))
           throw error;
@@ -487,7 +489,7 @@ function emptySummary(
 
 /**
  * One pass over the workbook in one transaction: the worker reads sheets and hands over records and
- * batches of figures; this thread resolves and writes them. Throws SpeculationFailed when streamed
+ * batches of figures; this thread resolves and writes them. Throws StreamedFigureUndone when streamed
  * figures must be written again the slow way.
  */
 async function importSheets(
@@ -526,6 +528,7 @@ async function importSheets(
         ? await ReferencedKeys.forTransaction(em, run.id)
         : null;
       let stream: SavingsStream | null = null;
+      let resolver: SavingsSheetResolver<Partnership> | null = null;
       let reading: SheetReading | null = null;
       let summary = emptySummary("", "read");
       let counts: RecordCounts = {
@@ -573,6 +576,7 @@ async function importSheets(
               counts = { created: 0, updated: 0, unchanged: 0, removed: 0 };
               sheets.push(summary);
               stream = null;
+              resolver = null;
               reading = null;
               if (event.hidden) {
                 problems.add({
@@ -588,34 +592,47 @@ async function importSheets(
               const period = periodOf(reading).period;
               const sheetContext = datedContext(context, period, reading);
               if (
-                !period ||
-                (reading.kind !== "savings-long" &&
-                  reading.kind !== "savings-wide")
+                reading.kind !== "savings-long" &&
+                reading.kind !== "savings-wide"
               )
                 break;
+              // One resolver per savings sheet, fed as it is read, for the streaming writer and the
+              // sheet's end alike.
+              resolver = new SavingsSheetResolver(
+                sheetContext.lookup,
+                reading.title,
+                context.partnership,
+                directory,
+                reading.savings,
+              );
+              if (!period) break;
               if (!checkedPeriods.has(period)) {
                 checkedPeriods.add(period);
                 if (!(await periodHasFigures(em, period)))
                   freshPeriods.add(period);
               }
               if (input.streaming) {
-                stream = SavingsStream.start(
+                stream = new SavingsStream(
                   reading,
                   sheetContext,
+                  resolver,
                   period,
                   run.id,
                   counts,
                   keys,
                   freshPeriods.has(period),
                 );
-                if (stream) streamed.set(reading.name, stream);
+                streamed.set(reading.name, stream);
               }
               break;
             }
-            case "savings":
+            case "savings": {
+              const from = reading!.savings.length;
               reading!.savings.append(event.batch);
+              resolver?.read(from);
               await stream?.take();
               break;
+            }
             case "end": {
               await stream?.settle();
               if (!event.reading) {
@@ -650,6 +667,7 @@ async function importSheets(
                     datedContext(context, decided.period, sheet),
                     counts,
                     decided,
+                    resolver,
                     stream,
                   )) || stagedAny;
                 await em.flush();
@@ -709,7 +727,7 @@ async function importSheets(
         (!options.skipInvalidRows || problems.fileErrorCount > 0);
       if (blocked) throw new Rollback();
       if (options.skipInvalidRows && streamedRowIsInvalid(streamed, problems))
-        throw new SpeculationFailed(
+        throw new StreamedFigureUndone(
           "a streamed figure's row turned out invalid",
         );
       for (const [, rows] of problems.invalidRows)
@@ -762,6 +780,7 @@ async function writeSheet(
   context: SheetWriteContext,
   counts: RecordCounts,
   decided: SheetPeriod,
+  resolver: SavingsSheetResolver<Partnership> | null,
   stream: SavingsStream | null,
 ): Promise<boolean> {
   const period = decided.period;
@@ -777,6 +796,7 @@ async function writeSheet(
       return false;
   }
   reportPeriodProblems(reading, decided, context.problems);
+  const decisions = resolver!.end();
   if (!period) {
     const written = reading.title.badPeriod ?? decided.needsYear;
     context.problems.add({
@@ -793,7 +813,7 @@ async function writeSheet(
           : `Savings tracker "${reading.name}" does not say which month it reports (not in its title lines, its sheet name or the file name): add "Period: June 2010" above the table, or import with --period 2010-06.`,
     });
     // Its councils and services are still checked: one pass reports everything.
-    await stageSavingsSheet(reading, context, null, counts);
+    await stageSavingsSheet(reading, context, null, counts, decisions);
     return false;
   }
   await stageSavingsSheet(
@@ -801,7 +821,8 @@ async function writeSheet(
     context,
     period,
     counts,
-    stream ?? undefined,
+    decisions,
+    stream?.services,
   );
   return true;
 }

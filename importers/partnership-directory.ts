@@ -263,6 +263,11 @@ export class PartnershipDirectory {
     return byKey.get(nameKey(name)) ?? null;
   }
 
+  /** Whether any partnership has a service of this name. */
+  knowsService(name: string): boolean {
+    return this.partnerships.some((p) => this.findService(p, name) !== null);
+  }
+
   /** Finds a service by name within a partnership, or creates it. */
   service(
     partnership: Partnership,

@@ -15,11 +15,10 @@ import { FigureChunk } from "./figure-chunk.js";
 import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
   councilCodes,
-  sheetContextCodes,
+  decidedPartnership,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
-import { partnershipFromWorkbook } from "./partnership-from-workbook.js";
-import { titleContextCodes } from "./title-context-codes.js";
+import type { SavingsSheetDecisions } from "./savings-sheet-resolver.js";
 
 /** Rows sent to PostgreSQL in one staging statement. */
 export const STAGING_CHUNK_ROWS = 16_384;
@@ -35,21 +34,22 @@ export async function createSavingsStaging(em: EntityManager): Promise<void> {
 }
 
 /**
- * Resolves a savings sheet's figures to services, councils and its source, then stages them. Each
- * distinct (partnership, service, council) text is resolved once, so a million rows cost a handful
- * of look-ups: the row's partnership, else the sheet's (`--partnership`, "Partnership:" line),
- * else the service found by name among the council's partnerships; a row with no council is the
- * partnership's total. The sheet's submitter ("Submitted by:" line, else the one council all its
- * rows name, else none: the partnership's own tracker) is the figures' `reportedBy`. A sheet with
- * no period (refused for that) is resolved all the same, so that its row problems are reported in
- * the same pass, and nothing is staged.
+ * Writes what the sheet's SavingsSheetResolver decided at its end, then stages its figures: reports
+ * every council text that names no single council (on each row using it), resolves each distinct
+ * (partnership, service, council) text to a service once, so that a million rows cost a handful of
+ * look-ups: the row's partnership, else the sheet's, else the service found by name among the
+ * council's partnerships; a row with no council is the partnership's total. The submitter is the
+ * figures' `reportedBy`. Figures already written while streaming are no longer in the rows; their
+ * services are in `streamed`. A sheet with no period (refused for that) is resolved all the same,
+ * so that its row problems are reported in the same pass, and nothing is staged.
  */
 export async function stageSavingsSheet(
   reading: SheetReading,
   context: SheetWriteContext,
   period: string | null,
   counts: RecordCounts,
-  speculation?: SavingsSpeculation,
+  decisions: SavingsSheetDecisions<Partnership>,
+  streamed?: ReadonlyMap<number | string, Service | null>,
 ): Promise<number> {
   const { directory, problems, em } = context;
   const rows = reading.savings;
@@ -57,37 +57,11 @@ export async function stageSavingsSheet(
   const councilHeader =
     reading.map.headers[reading.map.roles.get("council") ?? -1] ?? "Council";
   const councilColumn = reading.map.roles.get("council") ?? 0;
-  const named = context.partnership ?? reading.title.partnership;
-  const namedPartnership = named ? directory.findPartnership(named) : null;
-
-  // Councils: the title's partners and submitter, and every council text, resolved with context.
-  // Figures written while streaming are no longer in `rows`: the stream says which texts they named.
-  const firstRow = new Map<number, number>(); // text index → first worksheet row naming it
-  const note = (key: number, row: number) => {
-    const seen = firstRow.get(key);
-    if (seen === undefined || row < seen) firstRow.set(key, row);
-  };
-  for (let i = 0; i < rows.length; i++)
-    if (rows.council[i]! >= 0) note(rows.council[i]!, rows.row[i]!);
-  for (const [key, row] of speculation?.councilRows ?? []) note(key, row);
-  const councilTexts = new Map([...firstRow].sort((a, b) => a[1] - b[1]));
-  const titleTexts = [reading.title.partners, reading.title.submittedBy].filter(
-    (t): t is string => !!t,
-  );
-  const contextCodes = sheetContextCodes(context.lookup, [
-    ...titleTexts,
-    ...[...councilTexts.keys()].map((k) => rows.text(k)!),
-  ]);
-  const lookup = context.lookup.withContext([
-    ...contextCodes,
-    ...titleContextCodes(context.lookup, reading.title),
-    ...(namedPartnership ? directory.memberCodes(namedPartnership) : []),
-  ]);
-  const councilOf = new Map<number, string | null>(); // text index → GSS, null when unresolved
+  const { councilTexts, councilOf, submitter } = decisions;
   for (const [key, first] of councilTexts) {
     const text = rows.text(key)!;
     const codes = councilCodes(
-      lookup.list(text),
+      decisions.readings.get(key)!,
       {
         sheet,
         cell: `${columnLetter(councilColumn)}${first}`,
@@ -97,7 +71,6 @@ export async function stageSavingsSheet(
       },
       problems,
     );
-    councilOf.set(key, codes.length === 1 ? codes[0]! : null);
     if (codes.length > 1)
       problems.add({
         code: "bad-value",
@@ -127,78 +100,31 @@ export async function stageSavingsSheet(
         message: `"${rows.text(key)}" is not a council the importer could decide (see its first use above).`,
       });
   }
-  let submitter: string | null = null;
-  if (reading.title.submittedBy) {
-    const codes = councilCodes(
-      lookup.list(reading.title.submittedBy),
+  if (decisions.submitterReadings)
+    councilCodes(
+      decisions.submitterReadings,
       {
         sheet,
         cell: reading.title.cells.submittedBy ?? "A1",
         row: 0,
         header: "Submitted by",
-        value: reading.title.submittedBy,
+        value: reading.title.submittedBy!,
       },
       problems,
     );
-    submitter = codes[0] ?? null;
-  } else {
-    const distinct = new Set<string | null>();
-    for (let i = 0; i < rows.length && distinct.size < 2; i++) {
-      const key = rows.council[i]!;
-      distinct.add(key < 0 ? null : (councilOf.get(key) ?? null));
-    }
-    if (speculation?.blankCouncil) distinct.add(null);
-    for (const key of speculation?.councilRows.keys() ?? [])
-      distinct.add(councilOf.get(key) ?? null);
-    const [only] = [...distinct];
-    if (distinct.size === 1 && only) submitter = only;
-  }
 
-  const figures = rows.length + (speculation?.streamed ?? 0);
-  const rowsNameOne =
-    figures > 0 &&
-    rows.allNamePartnership() &&
-    (speculation?.allNamePartnership ?? true);
-  const listed = new Set(
-    [...councilOf.values()].filter((c): c is string => !!c),
-  );
-  let sheetLevel: Partnership | null | undefined = undefined;
-  if (named)
-    sheetLevel = directory.partnership(
-      named,
-      {
-        sheet,
-        cell: reading.title.cells.partnership ?? `A${reading.headerRow}`,
-      },
+  // The sheet's partnership, for rows that do not name their own (none found: they say unknown-service).
+  const sheetLevel =
+    decidedPartnership(
+      decisions.partnership,
+      reading,
+      context,
+      decisions.listed,
       counts,
-    );
-  else if (!rowsNameOne && figures > 0) {
-    const byMembers = directory.findByMembers(listed);
-    if (byMembers.length === 1) sheetLevel = byMembers[0]!;
-    else {
-      // A new partnership only for a tracker none of whose services any partnership has yet.
-      const serviceKnown = (i: number) => {
-        const name = rows.text(rows.service[i]!)!;
-        return directory.all().some((p) => directory.findService(p, name));
-      };
-      let anyKnown = false;
-      for (let i = 0; i < rows.length && !anyKnown; i++)
-        anyKnown = serviceKnown(i);
-      sheetLevel =
-        partnershipFromWorkbook(
-          reading,
-          context,
-          listed,
-          counts,
-          byMembers.length === 0 && !anyKnown,
-        ) ?? undefined;
-    }
-  }
+    ) ?? undefined;
 
   // Services: one resolution per distinct (partnership, service, council) text.
-  const services = new Map<number | string, Service | null>(
-    speculation?.services,
-  );
+  const services = new Map<number | string, Service | null>(streamed);
   const resolveService = (i: number): Service | null => {
     const p = rows.partnership[i]!;
     const s = rows.service[i]!;
@@ -255,7 +181,6 @@ export async function stageSavingsSheet(
   // With no period the file is refused, but its councils and services are still checked above.
   if (period === null) return 0;
 
-  if (speculation) speculation.verify(councilOf, submitter);
   const reportedBy = submitter ? directory.councilIds.get(submitter)! : null;
   const hasCouncilColumn = reading.map.roles.get("council") !== undefined;
   let staged = 0;
@@ -323,27 +248,13 @@ export function serviceInPartnership(
   return service;
 }
 
-/** Thrown when what the streaming path decided differs from the final resolution: the file is imported again without streaming. */
-export class SpeculationFailed extends Error {}
-
-/** What the streaming path decided while a sheet was read; the final resolution must agree. */
-export interface SavingsSpeculation {
-  /** Services resolved per (partnership, service, council) text triple (see serviceMemo). */
-  readonly services: ReadonlyMap<number | string, Service | null>;
-  /** How many figures were written (and dropped from the sheet's rows). */
-  readonly streamed: number;
-  /** Council texts those figures named, with the first worksheet row naming each. */
-  readonly councilRows: ReadonlyMap<number, number>;
-  /** Whether any of them had a blank council cell. */
-  readonly blankCouncil: boolean;
-  /** Whether all of them named their partnership. */
-  readonly allNamePartnership: boolean;
-  /** Throws SpeculationFailed unless the final councils and submitter are those it used. */
-  verify(
-    councilOf: ReadonlyMap<number, string | null>,
-    submitter: string | null,
-  ): void;
-}
+/**
+ * Thrown when a figure written while streaming turns out to be repeated in the workbook, or on a row
+ * found invalid afterwards (with --skip-invalid-rows): the file is imported again without
+ * streaming, which names every repeat and skips those rows. (What a figure's council, partnership
+ * and submitter are never needs it: SavingsSheetResolver answers only what no later row changes.)
+ */
+export class StreamedFigureUndone extends Error {}
 
 /**
  * The council a figure belongs to: the council its row names; for a blank council cell in a sheet
@@ -456,7 +367,7 @@ export async function stageAndApplyFigures(
 /**
  * Writes a chunk of figures of a reporting period that had none before this import: nothing can
  * conflict but a figure repeated in the file, so a plain INSERT does (no staging, no comparison),
- * and a repeat fails it with a unique violation, turned into SpeculationFailed so that the file is
+ * and a repeat fails it with a unique violation, turned into StreamedFigureUndone so that the file is
  * imported again the slow way, which names every repeated row. Returns how many were written.
  */
 export async function insertFigures(
@@ -487,7 +398,7 @@ export async function insertFigures(
       );
     } catch (error) {
       if ((error as { code?: string }).code === "23505")
-        throw new SpeculationFailed("a figure is repeated in the workbook");
+        throw new StreamedFigureUndone("a figure is repeated in the workbook");
       throw error;
     }
   });
@@ -551,7 +462,7 @@ export interface StreamedCounts {
 }
 
 /**
- * Throws SpeculationFailed when a figure staged after streaming repeats one streamed without staging
+ * Throws StreamedFigureUndone when a figure staged after streaming repeats one streamed without staging
  * (only a fresh period's figures are streamed that way, so any match is a repeat in the workbook).
  */
 export async function assertNoRepeatOfUnstaged(
@@ -567,7 +478,7 @@ export async function assertNoRepeatOfUnstaged(
     [[...freshPeriods], importRunId],
   );
   if (row?.found)
-    throw new SpeculationFailed("a staged figure repeats a streamed one");
+    throw new StreamedFigureUndone("a staged figure repeats a streamed one");
 }
 
 /** Whether any figure of this reporting period is stored (before this import writes any). */

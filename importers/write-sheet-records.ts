@@ -21,6 +21,10 @@ import type { SheetReading } from "./read-sheet-records.js";
 import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
 import { FormulaWithoutValue } from "./cell-value.js";
+import {
+  decideSheetPartnership,
+  type SheetPartnershipDecision,
+} from "./decide-sheet-partnership.js";
 import { partnershipFromWorkbook } from "./partnership-from-workbook.js";
 import { titleContextCodes } from "./title-context-codes.js";
 
@@ -114,8 +118,7 @@ export function sheetContextCodes(
 }
 
 /**
- * The partnership a sheet belongs to when its rows name none: `--partnership`, the title's
- * "Partnership:" line, or the partnership whose members are the councils the sheet lists. Null
+ * The partnership a sheet belongs to when its rows name none (see decideSheetPartnership). Null
  * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
  */
 export function sheetPartnership(
@@ -125,23 +128,17 @@ export function sheetPartnership(
   counts: RecordCounts,
   rowsNameOne: boolean,
 ): Partnership | null | undefined {
-  const name = context.partnership ?? reading.title.partnership;
-  const source = {
-    sheet: reading.name,
-    cell: reading.title.cells.partnership ?? `A${reading.headerRow}`,
-  };
-  if (name) return context.directory.partnership(name, source, counts);
-  if (rowsNameOne) return undefined;
-  const matches = context.directory.findByMembers(listed);
-  if (matches.length === 1) return matches[0]!;
-  const fromWorkbook = partnershipFromWorkbook(
-    reading,
-    context,
+  const decided = decideSheetPartnership({
+    option: context.partnership,
+    titlePartnership: reading.title.partnership,
+    rowsNameOne,
     listed,
-    counts,
-    matches.length === 0,
-  );
-  if (fromWorkbook) return fromWorkbook;
+    findByMembers: (codes) => context.directory.findByMembers(codes),
+    allowCreate: true,
+  });
+  const found = decidedPartnership(decided, reading, context, listed, counts);
+  if (found || decided.kind !== "workbook") return found;
+  const matches = decided.matches;
   context.problems.add({
     code: "unknown-partnership",
     sheet: reading.name,
@@ -152,6 +149,42 @@ export function sheetPartnership(
         : `Sheet "${reading.name}" names no partnership, and no partnership has ${listed.size ? "exactly these councils" : "its councils"}: add a Partnership column or a "Partnership: NAME" line above the table, or import with --partnership NAME.`,
   });
   return null;
+}
+
+/**
+ * The partnership a decision names: the named one (created if new), the members' one, or the
+ * workbook's (partnershipFromWorkbook, null when it finds none); undefined when the rows say.
+ */
+export function decidedPartnership(
+  decided: SheetPartnershipDecision<Partnership>,
+  reading: SheetReading,
+  context: SheetWriteContext,
+  listed: ReadonlySet<string>,
+  counts: RecordCounts,
+): Partnership | null | undefined {
+  switch (decided.kind) {
+    case "named":
+      return context.directory.partnership(
+        decided.name,
+        {
+          sheet: reading.name,
+          cell: reading.title.cells.partnership ?? `A${reading.headerRow}`,
+        },
+        counts,
+      );
+    case "rows":
+      return undefined;
+    case "members":
+      return decided.partnership;
+    case "workbook":
+      return partnershipFromWorkbook(
+        reading,
+        context,
+        listed,
+        counts,
+        decided.mayCreate,
+      );
+  }
 }
 
 /** Writes a service list: partnerships, memberships, services (created or updated, never deleted). */

@@ -158,6 +158,31 @@ export class CouncilRegister {
     return this.registerCodeIndex.get(code.trim().toUpperCase());
   }
 
+  /**
+   * Every council this text could name under some context (its GSS code's, its names', its
+   * initials' and its register code's councils): resolveCouncil's answer depends on the context
+   * only through which of these it holds.
+   */
+  candidates(text: string): CouncilRecord[] {
+    const trimmed = text.trim();
+    if (trimmed === "" || GSS_PATTERN.test(trimmed)) return [];
+    const found = new Set<CouncilRecord>();
+    const acronym = acronymKey(trimmed);
+    if (acronym !== null)
+      for (const record of this.acronymIndex.get(acronym) ?? [])
+        found.add(record);
+    const name = normaliseCouncilName(trimmed);
+    for (const record of this.exactNameIndex.get(name)?.keys() ?? [])
+      found.add(record);
+    for (const record of this.coreNameIndex.get(coreCouncilName(name)) ?? [])
+      found.add(record);
+    if (REGISTER_CODE_PATTERN.test(trimmed)) {
+      const council = this.byRegisterCode(trimmed);
+      if (council) found.add(council);
+    }
+    return [...found];
+  }
+
   /** Which council a piece of text names; see the class comment for the precedence. */
   resolveCouncil(
     text: string,

@@ -171,7 +171,7 @@ describe("writing figures while the sheet is read", () => {
   it("reads a short form the whole sheet makes ambiguous as ambiguous, though it was clear when first met", async () => {
     // "CBC" is Chesterfield among the title's partners, until Cheltenham Borough Council appears
     // 18,000 rows later: then it could be either, and its rows are skipped, not written as
-    // Chesterfield (which streaming had done: the file is imported again without it).
+    // Chesterfield (streaming waits for the end of the sheet to decide a short form).
     const rows = manyFigures(20_000, ["CBC", "BDC"]);
     for (let i = 18_000; i < 20_000; i += 2)
       rows[i]![0] = "Cheltenham Borough Council";
