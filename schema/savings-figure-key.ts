@@ -76,6 +76,33 @@ export function figureKeyAndSourceSql(alias: string): string {
 }
 
 /**
+ * The columns of the unique index (one figure per key, source and month), in index order: council
+ * first and the newest month first, because a council's savings lists read the latest figures in
+ * this order; the importer's ON CONFLICT names the same columns.
+ */
+export const FIGURE_UNIQUE_COLUMNS = [
+  "council_id",
+  ...FIGURE_KEY_COLUMNS.filter((c) => c !== "council_id"),
+  "reporting_period",
+  FIGURE_SOURCE_COLUMN,
+] as const;
+
+/** The unique index's statement, for the entity and its migration alike. */
+export const FIGURE_UNIQUE_INDEX_SQL = `create unique index "savings_figure_key_unique" on "savings_figure" (${FIGURE_UNIQUE_COLUMNS.map(
+  (c) => (c === "reporting_period" ? `"${c}" desc` : `"${c}"`),
+).join(", ")}) nulls not distinct`;
+
+/**
+ * SQL: figure `a` (stored) and figure `b` (staged) have the same key, month and source, as plain
+ * equalities of coalesced terms, so that PostgreSQL can hash-join a million of them.
+ */
+export function sameFigureMonthAndSourceSql(a: string, b: string): string {
+  return FIGURE_UNIQUE_COLUMNS.map(
+    (c) => `${keyTerm(a, c)} = ${keyTerm(b, c)}`,
+  ).join(" and ");
+}
+
+/**
  * SQL for the latest report of each (figure key, source): put `distinctOn` in `select distinct on
  * (…)` and start the `order by` with `orderBy`. The unique index allows one figure per key, source
  * and month, so the newest month decides.

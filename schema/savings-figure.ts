@@ -14,7 +14,11 @@ import { Service } from "./service.js";
 import { Sourced } from "./sourced.js";
 import { Node } from "./node.js";
 import { SavingsMeasure } from "./savings-measure.js";
-import { FigureSource, SavingsSourceFilter } from "./savings-figure-key.js";
+import {
+  FIGURE_UNIQUE_INDEX_SQL,
+  FigureSource,
+  SavingsSourceFilter,
+} from "./savings-figure-key.js";
 
 const SOURCE_DESCRIPTIONS = {
   OWN: "Reported by the council the figure is for (its own tracker, claim or return): that council's claim.",
@@ -82,8 +86,7 @@ registerEnumType(SavingsMeasure, {
 // report first, because a council's savings lists read the latest figures in this order.
 @Unique({
   name: "savings_figure_key_unique",
-  expression:
-    'create unique index "savings_figure_key_unique" on "savings_figure" ("council_id", "service_id", "financial_year", "measure", "cashable", "reporting_period" desc, "reported_by_id") nulls not distinct',
+  expression: FIGURE_UNIQUE_INDEX_SQL,
 })
 @Index({ properties: ["importRun"] })
 @Index({ properties: ["reportingPeriod", "reportedBy"] })
