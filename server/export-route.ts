@@ -17,6 +17,8 @@ import { exportAuditDetails } from "../reconcile/export-audit-details.js";
 import { AuditAction } from "../schema/audit-event.js";
 import { recordAudit } from "./auth/record-audit.js";
 import type { Caller } from "./caller.js";
+import { queryLimitsFromEnv } from "./query-limits.js";
+import { checkQueryParameters } from "./string-arguments.js";
 
 /** Where the reconciliation workbook is served. */
 export const RECONCILIATION_EXPORT_PATH = "/exports/reconciliation.xlsx";
@@ -37,6 +39,7 @@ export async function serveReconciliationExport(
   url: URL,
   em: EntityManager,
   caller: () => Caller | Promise<Caller>,
+  maxStringLength = queryLimitsFromEnv().maxStringLength,
 ): Promise<void> {
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -55,6 +58,7 @@ export async function serveReconciliationExport(
     assertRole(who, Role.FINANCE);
     const scope = await AccessScope.of(em, who);
     const params = url.searchParams;
+    checkQueryParameters(params, maxStringLength);
     const references = params.getAll("partnership").filter((p) => p.trim());
     if (references.length === 0)
       throw new BadInputError(

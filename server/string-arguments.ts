@@ -6,7 +6,43 @@ import {
   type DocumentNode,
   type ValueNode,
 } from "graphql";
-import { ErrorCode } from "../errors/hub-error.js";
+import { BadInputError, ErrorCode } from "../errors/hub-error.js";
+
+/**
+ * Why a string argument cannot be taken (a NUL character, which PostgreSQL cannot store or compare in
+ * text, or more than `maxLength` characters), or null when it can. The one rule for GraphQL arguments
+ * and HTTP query parameters.
+ */
+export function stringArgumentProblem(
+  text: string,
+  maxLength: number,
+): string | null {
+  if (text.includes("\0"))
+    return "holds a NUL character (\\0), which no text in the hub can contain.";
+  if (text.length > maxLength)
+    return `is ${text.length} characters long; the most allowed is ${maxLength} (SSHUB_MAX_STRING_LENGTH).`;
+  return null;
+}
+
+/**
+ * Refuses a query parameter of an HTTP route that breaks the same rule as a GraphQL string argument,
+ * naming the parameter, before the route reads any of them.
+ */
+export function checkQueryParameters(
+  parameters: URLSearchParams,
+  maxLength: number,
+): void {
+  for (const [name, value] of parameters) {
+    const problem =
+      stringArgumentProblem(name, maxLength) ??
+      stringArgumentProblem(value, maxLength);
+    if (problem)
+      throw new BadInputError(
+        `The query parameter "${name.slice(0, 100)}" ${problem}`,
+        { parameter: name.slice(0, 100) },
+      );
+  }
+}
 
 /** A string argument the hub refuses: where it is (`search` of `councils`, `filter.name` of …) and why. */
 function refuse(where: string, problem: string, argument: string) {
@@ -31,19 +67,8 @@ export function checkStringArguments(
 ): void {
   let field = "";
   const check = (text: string, path: string) => {
-    const where = `"${path}" of "${field}"`;
-    if (text.includes("\0"))
-      throw refuse(
-        where,
-        "holds a NUL character (\\0), which no text in the hub can contain.",
-        path,
-      );
-    if (text.length > maxLength)
-      throw refuse(
-        where,
-        `is ${text.length} characters long; the most allowed is ${maxLength} (SSHUB_MAX_STRING_LENGTH).`,
-        path,
-      );
+    const problem = stringArgumentProblem(text, maxLength);
+    if (problem) throw refuse(`"${path}" of "${field}"`, problem, path);
   };
   const checkValue = (value: unknown, path: string): void => {
     if (typeof value === "string") check(value, path);

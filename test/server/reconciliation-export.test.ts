@@ -92,6 +92,18 @@ describe("GET /exports/reconciliation.xlsx", () => {
         "partnership=Export%20Partnership&year=2009/10&tolerance=lots",
         /tolerance/,
       ],
+      [
+        "partnership=Export%00Partnership&year=2009/10",
+        /query parameter "partnership" holds a NUL character/,
+      ],
+      [
+        `partnership=${"x".repeat(1001)}&year=2009/10`,
+        /query parameter "partnership" is 1001 characters long/,
+      ],
+      [
+        "partnership=Export%20Partnership&year=2009/10&measure=%00",
+        /query parameter "measure" holds a NUL/,
+      ],
     ];
     for (const [search, message] of cases) {
       const response = await fetch(
