@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
+import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
 import { zipEntryNames } from "./guard-workbook-file.js";
 import type { ImportLimits } from "./import-limits.js";
@@ -32,6 +33,33 @@ function isDateFormat(format: unknown): boolean {
     format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""),
   );
 }
+
+/**
+ * exceljs reads `<workbookPr date1904="1"/>` but not `date1904="true"`, which the file format's
+ * xsd:boolean allows as well (LibreOffice and other writers use it): such a workbook's dates would be
+ * read four years and a day early. Its workbook-properties reader is taught both spellings, once.
+ */
+function readBothSpellingsOfDate1904(): void {
+  const xform = createRequire(import.meta.url)(
+    "exceljs/lib/xlsx/xform/book/workbook-properties-xform.js",
+  ) as {
+    prototype: {
+      parseOpen(node: {
+        name: string;
+        attributes: Record<string, string>;
+      }): boolean;
+      model?: { date1904: boolean };
+    };
+  };
+  const parseOpen = xform.prototype.parseOpen;
+  xform.prototype.parseOpen = function (node) {
+    const opened = parseOpen.call(this, node);
+    if (opened && this.model && node.attributes.date1904 === "true")
+      this.model.date1904 = true;
+    return opened;
+  };
+}
+readBothSpellingsOfDate1904();
 
 /** What readSheetXml needs of the exceljs reader once it has read the workbook's own parts. */
 interface ReaderParts {

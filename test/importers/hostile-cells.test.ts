@@ -238,18 +238,22 @@ describe("cells as Excel keeps them", () => {
     expect(stored["E6"]).toBeUndefined();
   });
 
-  it("honours the 1904 date system", async () => {
-    // Serial 37000 is 2001-04-19 in the 1900 system and 2005-04-20 in the 1904 one.
-    const report = await importSheet(
-      serviceList(["Legal 1904"], [{ v: "37000", s: 1 }]),
-      { date1904: true },
-    );
-    expect(report.status).toBe("IMPORTED");
-    expect(await storedServices()).toContainEqual({
-      name: "Legal 1904",
-      goLiveDate: "2005-04-20",
-    });
-  });
+  it.each(["1", "true"] as const)(
+    'honours the 1904 date system written date1904="%s"',
+    async (written) => {
+      // Serial 37000 is 2001-04-19 in the 1900 system and 2005-04-20 in the 1904 one.
+      const name = `Legal 1904 ${written}`;
+      const report = await importSheet(
+        serviceList([name], [{ v: "37000", s: 1 }]),
+        { date1904: written },
+      );
+      expect(report.status).toBe("IMPORTED");
+      expect(await storedServices()).toContainEqual({
+        name,
+        goLiveDate: "2005-04-20",
+      });
+    },
+  );
 
   it('refuses a formula error where a name belongs: no service called "#REF!"', async () => {
     const before = await storedServices();

@@ -90,7 +90,7 @@ const DOC_RELS =
 /** The parts of a minimal .xlsx around `sheets`, in the order Excel writes them. */
 export function rawXlsxEntries(
   sheets: RawSheet[],
-  options: { date1904?: boolean } = {},
+  options: { date1904?: "1" | "true" } = {},
 ): ZipEntrySpec[] {
   const overrides = sheets
     .map(
@@ -114,7 +114,7 @@ export function rawXlsxEntries(
     {
       name: "xl/workbook.xml",
       data: Buffer.from(
-        `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${DOC_RELS}"><workbookPr${options.date1904 ? ' date1904="1"' : ""}/><sheets>${sheets
+        `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${DOC_RELS}"><workbookPr${options.date1904 ? ` date1904="${options.date1904}"` : ""}/><sheets>${sheets
           .map(
             (sheet, i) =>
               `<sheet name="${escapeXml(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`,
@@ -152,7 +152,7 @@ export function rawXlsxEntries(
 export async function writeRawXlsx(
   path: string,
   sheets: RawSheet[],
-  options: { date1904?: boolean } = {},
+  options: { date1904?: "1" | "true" } = {},
 ): Promise<string> {
   await writeZip(path, rawXlsxEntries(sheets, options));
   return path;
