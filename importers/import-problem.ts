@@ -1,3 +1,5 @@
+import { displayableText } from "../db/storable-text.js";
+
 /**
  * The stable codes of every problem the importer reports. Analysts and scripts match on these, so a
  * code never changes meaning; the sentence beside it may be reworded.
@@ -65,6 +67,23 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
 ]);
 
 /**
+ * The problem with every text it quotes made displayable: a cell or sheet name holding a NUL or half
+ * a character is reported (and stored in the run's report, which PostgreSQL's json refuses them in)
+ * with those characters shown, not lost with the report.
+ */
+function displayableProblem(input: ProblemInput): ProblemInput {
+  const { sheet, cell, header, value } = input;
+  return {
+    ...input,
+    message: displayableText(input.message),
+    ...(sheet === undefined ? {} : { sheet: displayableText(sheet) }),
+    ...(cell === undefined ? {} : { cell: displayableText(cell) }),
+    ...(header === undefined ? {} : { header: displayableText(header) }),
+    ...(value === undefined ? {} : { value: displayableText(value) }),
+  };
+}
+
+/**
  * Collects the problems of one file. Keeps at most `limit` of them in full (a broken 1,000,000-row
  * file must not hold a million messages in memory) while still counting every one.
  */
@@ -86,7 +105,11 @@ export class ProblemCollector {
   add(input: ProblemInput): ImportProblem {
     const severity =
       input.severity ?? (WARNING_CODES.has(input.code) ? "warning" : "error");
-    const problem: ImportProblem = { ...input, severity, file: this.file };
+    const problem: ImportProblem = {
+      ...displayableProblem(input),
+      severity,
+      file: this.file,
+    };
     if (severity === "error") {
       this.errorCount++;
       if (input.sheet !== undefined && input.row !== undefined) {

@@ -1,4 +1,5 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
+import { unstorableCharacter } from "../db/storable-text.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
 import { readAmount } from "./coerce-amount.js";
 import { readDate, type DateReading } from "./coerce-date.js";
@@ -215,6 +216,18 @@ export async function readSheetRecords(
   const title = readTitleFacts(top.slice(0, header.rowIndex));
   for (const fact of ["partnership", "partners", "submittedBy"] as const) {
     const written = title[fact];
+    const unstorable = written === null ? null : unstorableCharacter(written);
+    if (unstorable) {
+      problems.add({
+        code: "bad-value",
+        sheet: sheet.name,
+        ...(title.cells[fact] ? { cell: title.cells[fact] } : {}),
+        value: written!.slice(0, 100),
+        message: `The ${fact === "submittedBy" ? "submitter" : fact} named above the table${title.cells[fact] ? ` in ${title.cells[fact]}` : ""} holds ${unstorable}, which no name in the hub can hold: retype it.`,
+      });
+      title[fact] = null;
+      continue;
+    }
     if (written === null || written.length <= options.limits.maxNameChars)
       continue;
     problems.add({
@@ -412,6 +425,17 @@ class RowReader {
           row,
           index,
           `${this.cell(index, row.number)} shows the formula error ${value.trim().toUpperCase()}, not a name: correct the formula or the cells it uses.`,
+        );
+        return;
+      }
+      const unstorable = unstorableCharacter(value);
+      if (unstorable) {
+        refused = true;
+        this.problem(
+          "bad-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} holds ${unstorable}, which no text in the hub can hold: retype the cell.`,
         );
         return;
       }

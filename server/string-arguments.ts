@@ -7,18 +7,20 @@ import {
   type ValueNode,
 } from "graphql";
 import { BadInputError, ErrorCode } from "../errors/hub-error.js";
+import { unstorableCharacter } from "../db/storable-text.js";
 
 /**
- * Why a string argument cannot be taken (a NUL character, which PostgreSQL cannot store or compare in
- * text, or more than `maxLength` characters), or null when it can. The one rule for GraphQL arguments
+ * Why a string argument cannot be taken (a character PostgreSQL cannot keep, or more than
+ * `maxLength` characters), or null when it can. The one rule for GraphQL arguments
  * and HTTP query parameters.
  */
 export function stringArgumentProblem(
   text: string,
   maxLength: number,
 ): string | null {
-  if (text.includes("\0"))
-    return "holds a NUL character (\\0), which no text in the hub can contain.";
+  const unstorable = unstorableCharacter(text);
+  if (unstorable)
+    return `holds ${unstorable}, which no text in the hub can contain.`;
   if (text.length > maxLength)
     return `is ${text.length} characters long; the most allowed is ${maxLength} (SSHUB_MAX_STRING_LENGTH).`;
   return null;

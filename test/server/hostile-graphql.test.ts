@@ -79,6 +79,23 @@ describe("string arguments", () => {
     });
   });
 
+  it("refuses half of a surrogate pair in a variable, which PostgreSQL would receive as another character", async () => {
+    const answer = await graphql(
+      development,
+      "query ($s: String) { councils(search: $s) { totalCount } }",
+      { s: "Chester\ud800field" },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([
+      {
+        message: expect.stringMatching(
+          /"search" of "councils" holds half of a character/,
+        ),
+        extensions: { code: "BAD_USER_INPUT", argument: "search" },
+      },
+    ]);
+  });
+
   it("refuses a string argument over the length limit before running anything", async () => {
     const answer = await graphql(
       development,

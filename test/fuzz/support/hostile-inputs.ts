@@ -1,3 +1,4 @@
+import XLSX from "xlsx";
 import {
   rawXlsxEntries,
   type RawCell,
@@ -196,8 +197,21 @@ type Damage = (
   entries: ZipEntrySpec[],
 ) => Promise<{ bytes: Buffer; what: string } | null>;
 
+/** The part holding the cells: an .xlsx's first worksheet, an .ods's content.xml. */
 const sheetEntry = (entries: ZipEntrySpec[]) =>
-  entries.find((e) => e.name === "xl/worksheets/sheet1.xml")!;
+  entries.find(
+    (e) => e.name === "xl/worksheets/sheet1.xml" || e.name === "content.xml",
+  )!;
+
+/** The part that names the sheets (.xlsx) or lists the parts (.ods). */
+const indexEntryName = (entries: ZipEntrySpec[]) =>
+  entries.some((e) => e.name === "xl/workbook.xml")
+    ? "xl/workbook.xml"
+    : "META-INF/manifest.xml";
+
+/** Puts a document type declaration before the root element, whatever the root is called. */
+const withDoctype = (xml: string, doctype: string) =>
+  xml.replace(/<(?![?!])/, `${doctype}<`);
 
 const XML_DAMAGE: [string, (xml: string, random: Random) => string][] = [
   ["unclosed tag", (xml) => xml.replace("</sheetData>", "<row><c>")],
@@ -206,22 +220,18 @@ const XML_DAMAGE: [string, (xml: string, random: Random) => string][] = [
   [
     "entity expansion (billion laughs)",
     (xml) =>
-      xml
-        .replace(
-          "<worksheet",
-          '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]><worksheet',
-        )
-        .replace("Savings tracker", "&lol4;"),
+      withDoctype(
+        xml,
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>',
+      ).replace("Savings tracker", "&lol4;"),
   ],
   [
     "external entity",
     (xml) =>
-      xml
-        .replace(
-          "<worksheet",
-          '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet',
-        )
-        .replace("Savings tracker", "&xxe;"),
+      withDoctype(
+        xml,
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+      ).replace("Savings tracker", "&xxe;"),
   ],
   ["undefined entity", (xml) => xml.replace("Savings tracker", "&nope;")],
   [
@@ -354,10 +364,11 @@ const DAMAGES: [string, Damage][] = [
     async (random, entries) => {
       const trick = random.int(6);
       const sheet = sheetEntry(entries);
+      const index = indexEntryName(entries);
       if (trick === 0) entries.push({ ...sheet });
       if (trick === 1)
         entries.splice(
-          entries.findIndex((e) => e.name === "xl/workbook.xml"),
+          entries.findIndex((e) => e.name === index),
           1,
         );
       if (trick === 2) sheet.name = "../../xl/worksheets/sheet1.xml";
@@ -376,7 +387,7 @@ const DAMAGES: [string, Damage][] = [
         bytes: await zipBytes(entries),
         what: [
           "duplicate sheet entry",
-          "no workbook.xml",
+          `no ${index}`,
           "path traversal",
           "entries reversed",
           "empty second sheet",
@@ -433,7 +444,9 @@ export const XLSX_FUZZER: FormatFuzzer = {
   async generate(random) {
     const { rows, amounts, notes } = XLSX_ROWS.cells(random);
     const entries = rawXlsxEntries([{ name: "Tracker", rows }], {
-      date1904: random.chance(0.1),
+      date1904: random.chance(0.1)
+        ? random.pick(["1", "true"] as const)
+        : undefined,
     });
     let bytes: Buffer | null = null;
     if (random.chance(0.6)) {
@@ -610,8 +623,308 @@ export const CSV_FUZZER: FormatFuzzer = {
   },
 };
 
+/** A cell as SheetJS writes it: numbers as numbers, text as text, errors and dates as typed cells. */
+type SheetJsCell = XLSX.CellObject;
+
+const number = (v: number): SheetJsCell => ({ t: "n", v });
+const text = (v: string): SheetJsCell => ({ t: "s", v });
+
+/** Amounts in a SheetJS-written workbook, with what they mean: numbers stored as numbers, and text. */
+const SHEETJS_VALID_AMOUNTS: [SheetJsCell, string][] = [
+  [number(1000), "1000.00"],
+  [number(1234.5), "1234.50"],
+  [number(-25), "-25.00"],
+  [number(0), "0.00"],
+  [number(9999999999.99), "9999999999.99"],
+  ...CSV_VALID_AMOUNTS.map(([written, means]): [SheetJsCell, string] => [
+    text(written),
+    means,
+  ]),
+];
+
+/** Amount cells no figure may come from: absurd numbers, error cells, a date, and the CSV's hostile text. */
+const SHEETJS_HOSTILE_AMOUNTS: [string, () => SheetJsCell][] = [
+  ["1e308", () => number(1e308)],
+  ["-1e308", () => number(-1e308)],
+  ["1e13", () => number(1e13)],
+  ["2^53+1", () => number(2 ** 53 + 1)],
+  ["NaN", () => number(NaN)],
+  ["Infinity", () => number(Infinity)],
+  ["#DIV/0!", () => ({ t: "e", v: 0x07 })],
+  ["#REF!", () => ({ t: "e", v: 0x17 })],
+  ["#N/A", () => ({ t: "e", v: 0x2a })],
+  ["date serial 2958466", () => ({ t: "n", v: 2958466, z: "dd/mm/yyyy" })],
+  ["boolean", () => ({ t: "b", v: true })],
+  ...CSV_HOSTILE_AMOUNTS.flatMap(
+    ([what, make]): [string, () => SheetJsCell][] => {
+      const made = make();
+      return typeof made === "string" ? [[what, () => text(made)]] : [];
+    },
+  ),
+];
+
+/**
+ * Hostile amounts SheetJS cannot write into an .ods: NaN becomes office:value="0" and a date-formatted
+ * serial a plain float, true numbers the file then holds.
+ */
+const ODS_UNWRITABLE = new Set(["NaN", "date serial 2958466"]);
+
+/** Names and years made hostile in a SheetJS-written workbook. */
+const SHEETJS_HOSTILE_TEXT: [string, () => SheetJsCell][] = [
+  ["100,000-character name", () => text("n".repeat(100_000))],
+  ["formula text", () => text("=cmd|' /C calc'!A0")],
+  ["@SUM(1)", () => text("@SUM(1)")],
+  ["control characters", () => text("A\u0001\u0002B")],
+  ["lone surrogate", () => text("A\ud800B")],
+  ["date serial 2958466", () => ({ t: "n", v: 2958466, z: "dd/mm/yyyy" })],
+  ["NaN date", () => ({ t: "n", v: NaN, z: "dd/mm/yyyy" })],
+  ["error", () => ({ t: "e", v: 0x17 })],
+];
+
+/** A random tracker written by SheetJS in `bookType`, the same layout as the CSV's, with hostile cells. */
+function sheetJsTracker(
+  random: Random,
+  bookType: "xls" | "ods",
+): { bytes: Buffer; amounts: Map<string, string | null>; notes: string[] } {
+  const notes: string[] = [];
+  const amounts = new Map<string, string | null>();
+  const lines: SheetJsCell[][] = [
+    [text("Savings tracker")],
+    [text("Period:"), text("June 2008")],
+    [text("Partnership:"), text("Derbyshire RCE Shared Services")],
+    [
+      text("Partners:"),
+      text(
+        "Chesterfield Borough Council, Bolsover District Council, North East Derbyshire District Council",
+      ),
+    ],
+    ["Council", "Workstream", "Financial year", "Measure", "Amount (£)"].map(
+      text,
+    ),
+  ];
+  for (let i = 1 + random.int(12); i > 0; i--) {
+    const rowNumber = lines.length + 1;
+    const cell = `E${rowNumber}`;
+    let amount: SheetJsCell;
+    if (random.chance(0.15)) {
+      const [what, make] = random.pick(
+        bookType === "ods"
+          ? SHEETJS_HOSTILE_AMOUNTS.filter(
+              ([what]) => !ODS_UNWRITABLE.has(what),
+            )
+          : SHEETJS_HOSTILE_AMOUNTS,
+      );
+      amount = make();
+      amounts.set(cell, null);
+      notes.push(`${cell}: ${what}`);
+    } else {
+      const [written, means] = random.pick(SHEETJS_VALID_AMOUNTS);
+      amount = written;
+      amounts.set(cell, means);
+    }
+    const row: SheetJsCell[] = [
+      { t: "z" },
+      text(`Fuzz workstream ${random.seed}-${i}`),
+      text("2007/08"),
+      text("Achieved"),
+      amount,
+    ];
+    if (random.chance(0.05)) {
+      const target = random.int(4);
+      const [what, make] = random.pick(SHEETJS_HOSTILE_TEXT);
+      row[target] = make();
+      notes.push(`${column(target)}${rowNumber}: ${what}`);
+    }
+    lines.push(row);
+  }
+  const sheet: XLSX.WorkSheet = {};
+  lines.forEach((line, r) =>
+    line.forEach((cell, c) => {
+      if (cell.t !== "z") sheet[`${column(c)}${r + 1}`] = cell;
+    }),
+  );
+  sheet["!ref"] = `A1:E${lines.length}`;
+  const workbook = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(workbook, sheet, "Tracker");
+  const bytes = XLSX.write(workbook, { bookType, type: "buffer" }) as Buffer;
+  return { bytes, amounts, notes };
+}
+
+/** A zip's files as entries our zip writer can damage and write again (SheetJS's own marker left out). */
+function zipEntries(bytes: Buffer): ZipEntrySpec[] {
+  const zip = XLSX.CFB.read(bytes, { type: "buffer" }) as unknown as {
+    FileIndex: { type: number; content: Uint8Array }[];
+    FullPaths: string[];
+  };
+  return zip.FileIndex.flatMap((file, i) => {
+    const name = zip.FullPaths[i]!.replace(/^[^/]*\//, "");
+    return file.type === 2 && !name.startsWith("\u0001")
+      ? [{ name, data: Buffer.from(file.content) }]
+      : [];
+  }).sort(
+    (a, b) => Number(b.name === "mimetype") - Number(a.name === "mimetype"),
+  );
+}
+
+/** The .ods format: a SheetJS-written tracker, then (usually) one of the zip damages. */
+export const ODS_FUZZER: FormatFuzzer = {
+  extension: "ods",
+  async generate(random) {
+    const { bytes: written, amounts, notes } = sheetJsTracker(random, "ods");
+    const entries = zipEntries(written);
+    let bytes: Buffer | null = null;
+    if (random.chance(0.6)) {
+      const [kind, damage] = random.pick(DAMAGES);
+      const done = await damage(random, entries);
+      if (done) {
+        bytes = done.bytes;
+        notes.push(`${kind}: ${done.what}`);
+      }
+    }
+    bytes ??= await zipBytes(entries);
+    return { description: notes.join("; ") || "valid", bytes, amounts };
+  },
+};
+
+/** The compound file header's fields worth lying about: [offset, bytes, what]. */
+const COMPOUND_HEADER_FIELDS: [number, 2 | 4, string][] = [
+  [0x1e, 2, "sector shift"],
+  [0x20, 2, "mini sector shift"],
+  [0x2c, 4, "FAT sector count"],
+  [0x30, 4, "first directory sector"],
+  [0x38, 4, "mini stream cutoff"],
+  [0x3c, 4, "first mini FAT sector"],
+  [0x40, 4, "mini FAT sector count"],
+  [0x44, 4, "first DIFAT sector"],
+  [0x48, 4, "DIFAT sector count"],
+  [0x4c, 4, "first FAT sector"],
+];
+
+/** BIFF8 record types whose length field is worth lying about (BOF, BOUNDSHEET, SST, LABELSST, NUMBER, ROW, DIMENSIONS). */
+const BIFF_RECORDS = [0x0809, 0x0085, 0x00fc, 0x00fd, 0x0203, 0x0208, 0x0200];
+
+/** Where a sector starts in a compound file with 512-byte sectors (the header is sector -1). */
+const sectorAt = (sector: number) => (sector + 1) * 512;
+
+/** .xls damages: to the compound file's header, FAT and directory, and to the BIFF records inside. */
+const XLS_DAMAGES: [
+  string,
+  (bytes: Buffer, random: Random) => Buffer | string,
+][] = [
+  [
+    "byte flips",
+    (bytes, random) => {
+      for (let i = 1 + random.int(6); i > 0; i--) {
+        const k = random.int(bytes.length);
+        bytes[k] = bytes[k]! ^ (1 + random.int(255));
+      }
+      return bytes;
+    },
+  ],
+  ["truncated", (bytes, random) => bytes.subarray(0, random.int(bytes.length))],
+  [
+    "header field",
+    (bytes, random) => {
+      const [at, size, what] = random.pick(COMPOUND_HEADER_FIELDS);
+      const value = random.pick([
+        0,
+        1,
+        7,
+        0xfffe,
+        0xffffffff,
+        0x7fffffff,
+        bytes.length,
+      ]);
+      if (size === 2) bytes.writeUInt16LE(value & 0xffff, at);
+      else bytes.writeUInt32LE(value >>> 0, at);
+      return `${what} = ${value}`;
+    },
+  ],
+  [
+    "FAT chain",
+    (bytes, random) => {
+      const fat = sectorAt(bytes.readUInt32LE(0x4c));
+      const sectors = Math.floor(bytes.length / 512) - 1;
+      const k = random.int(Math.max(1, sectors));
+      const value = random.pick([
+        k,
+        Math.max(0, k - 1),
+        0xfffffffd,
+        sectors + 100,
+      ]);
+      if (fat + 4 * k + 4 <= bytes.length)
+        bytes.writeUInt32LE(value, fat + 4 * k);
+      return `FAT entry ${k} = ${value}`;
+    },
+  ],
+  [
+    "directory entry",
+    (bytes, random) => {
+      const directory = sectorAt(bytes.readUInt32LE(0x30));
+      const entry = directory + 128 * random.int(3);
+      const [at, what] = random.pick([
+        [0x40, "name length"],
+        [0x44, "left sibling"],
+        [0x48, "right sibling"],
+        [0x4c, "child"],
+        [0x74, "start sector"],
+        [0x78, "stream size"],
+      ] as const);
+      const value = random.pick([0, 1, 200, 0xfffffffe, 0x7fffffff]);
+      if (entry + 0x80 > bytes.length) return "directory past the end";
+      if (at === 0x40) bytes.writeUInt16LE(value & 0xffff, entry + at);
+      else bytes.writeUInt32LE(value >>> 0, entry + at);
+      return `directory entry at ${entry}: ${what} = ${value}`;
+    },
+  ],
+  [
+    "record length",
+    (bytes, random) => {
+      const type = random.pick(BIFF_RECORDS);
+      const marker = Buffer.alloc(2);
+      marker.writeUInt16LE(type);
+      const found: number[] = [];
+      for (
+        let at = bytes.indexOf(marker, 512);
+        at >= 0;
+        at = bytes.indexOf(marker, at + 1)
+      )
+        found.push(at);
+      if (found.length === 0) return `no record ${type.toString(16)}`;
+      const at = random.pick(found);
+      const value = random.pick([0, 1, 3, 0xffff, 8224]);
+      if (at + 4 <= bytes.length) bytes.writeUInt16LE(value, at + 2);
+      return `record ${type.toString(16)} at ${at}: length ${value}`;
+    },
+  ],
+];
+
+/** The .xls format: a SheetJS-written BIFF8 tracker, then (usually) one compound-file or record damage. */
+export const XLS_FUZZER: FormatFuzzer = {
+  extension: "xls",
+  async generate(random) {
+    const { bytes: written, amounts, notes } = sheetJsTracker(random, "xls");
+    let bytes: Buffer = Buffer.from(written);
+    if (random.chance(0.6)) {
+      const [kind, damage] = random.pick(XLS_DAMAGES);
+      const done = damage(bytes, random);
+      if (typeof done === "string") notes.push(`${kind}: ${done}`);
+      else {
+        bytes = done;
+        notes.push(kind);
+      }
+    }
+    return { description: notes.join("; ") || "valid", bytes, amounts };
+  },
+};
+
 /** Every format the fuzzer writes. */
-export const FORMATS: readonly FormatFuzzer[] = [XLSX_FUZZER, CSV_FUZZER];
+export const FORMATS: readonly FormatFuzzer[] = [
+  XLSX_FUZZER,
+  CSV_FUZZER,
+  XLS_FUZZER,
+  ODS_FUZZER,
+];
 
 /** The hostile input of one seed (its format chosen by the seed). Deterministic: same seed, same bytes. */
 export async function hostileInput(seed: number): Promise<HostileInput> {
