@@ -227,7 +227,11 @@ export class ReportQueue {
           yield failed("the reader stopped unexpectedly");
           return;
         }
-        const wait = Math.min(limits.maxReadIdleMs, deadline - Date.now());
+        const untilDeadline = deadline - Date.now();
+        // Which bound the wait is for decides the message: a timer may fire a millisecond before
+        // Date.now() reaches the deadline, which is no idle reader.
+        const waitsForDeadline = untilDeadline <= limits.maxReadIdleMs;
+        const wait = Math.min(limits.maxReadIdleMs, untilDeadline);
         let timer: NodeJS.Timeout | undefined;
         const woken = await new Promise<boolean>((resolve) => {
           this.wake = () => resolve(true);
@@ -237,7 +241,7 @@ export class ReportQueue {
         this.wake = null;
         if (!woken && this.items.length === 0 && !this.closed) {
           yield failed(
-            Date.now() >= deadline
+            waitsForDeadline
               ? tooLong
               : `reading it stopped for ${seconds(limits.maxReadIdleMs)} without getting further, as a damaged zip or sheet makes it do`,
           );
