@@ -1,13 +1,31 @@
 import { isConnectionLoss } from "../db/connection-loss.js";
 import { hubSessionOpen } from "./hub-session.js";
 import { DatabaseUnavailableError, HubError } from "../errors/hub-error.js";
+import type { Logger } from "../observability/logger.js";
 
 /** Exit codes of every sshub command. */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
 
-/** Prints one line to stderr, the way every sshub message reads. */
+let logger: Logger | undefined;
+
+/**
+ * Sends this process's lines (logLine, and the failure lines of runCommand) to `to` from now on: the
+ * long-running commands (start, worker) log structured lines; the others print plain ones.
+ */
+export function logLinesThrough(to: Logger): void {
+  logger = to;
+}
+
+/** Prints one line to stderr, the way every sshub message reads (or logs it, see logLinesThrough). */
 export function logLine(line: string): void {
-  process.stderr.write(`${line}\n`);
+  if (logger) logger.info(line);
+  else process.stderr.write(`${line}\n`);
+}
+
+/** Like logLine, for a failure: at level error when logging. */
+function failureLine(line: string): void {
+  if (logger) logger.error(line);
+  else process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -23,7 +41,7 @@ export async function runCommand(
     const error = hubSessionOpen()
       ? DatabaseUnavailableError.stoppedAnswering()
       : null;
-    logLine(
+    failureLine(
       error
         ? `sshub: ${error.message} [${error.code}]`
         : "sshub: unexpected error: the command stopped with work unfinished and nothing left to wait for.",
@@ -39,10 +57,10 @@ export async function runCommand(
         ? DatabaseUnavailableError.connectionLost(thrown)
         : thrown;
     if (error instanceof HubError) {
-      logLine(`sshub: ${error.message} [${error.code}]`);
+      failureLine(`sshub: ${error.message} [${error.code}]`);
       process.exit(ExitCode.Failed);
     }
-    logLine(
+    failureLine(
       `sshub: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     process.exit(ExitCode.Failed);
@@ -60,7 +78,7 @@ export function onShutdownSignal(
     onSignal(signal).then(
       () => process.exit(ExitCode.Ok),
       (error: unknown) => {
-        logLine(
+        failureLine(
           `sshub: could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`,
         );
         process.exit(ExitCode.Failed);

@@ -1,8 +1,14 @@
 import { Command } from "commander";
 import { importSampleData } from "../importers/import-sample-data.js";
+import { hubLogger } from "../observability/logger.js";
 import { startHub } from "../server/start-hub.js";
 import { openHubSession } from "./hub-session.js";
-import { logLine, onShutdownSignal, runCommand } from "./run-command.js";
+import {
+  logLine,
+  logLinesThrough,
+  onShutdownSignal,
+  runCommand,
+} from "./run-command.js";
 
 /** `sshub start`: the database, migrations, council register and the GraphQL API, until Ctrl-C. */
 export function startCommand(): Command {
@@ -27,6 +33,9 @@ export function startCommand(): Command {
     )
     .action((options: { port: string; host: string; sampleData: boolean }) =>
       runCommand(async () => {
+        // An operator's hub logs JSON lines (readable ones on a terminal), with an access log.
+        const logger = hubLogger();
+        logLinesThrough(logger);
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           logLine(
@@ -45,6 +54,7 @@ export function startCommand(): Command {
             host: options.host,
             production,
             log: logLine,
+            logger,
           });
         } catch (error) {
           await session.close();
@@ -73,6 +83,8 @@ export function startCommand(): Command {
         logLine(
           `sshub: web page at ${running.pageUrl}; GraphQL IDE at ${running.url} in a browser`,
         );
+        if (running.metricsUrl)
+          logLine(`sshub: metrics for Prometheus at ${running.metricsUrl}`);
         process.stdout.write(`Shared Services Hub ready at ${running.url}\n`);
         await new Promise<never>(() => undefined);
       }),

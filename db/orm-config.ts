@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigurationError } from "../errors/hub-error.js";
 import { migrations } from "../migrations/index.js";
 import { entities } from "../schema/entities.js";
+import { watchPool } from "../observability/pool-metrics.js";
 import { cancelQueriesOnAbort } from "./cancel-on-abort.js";
 
 /** The statement timeout when SSHUB_STATEMENT_TIMEOUT_MS is unset: a million-row import's longest statement takes a few seconds. */
@@ -50,7 +51,7 @@ export const migrationsSourceDir = fileURLToPath(
  * so the same configuration works from TypeScript sources under vitest and from compiled `dist/`.
  * The schema is never synchronised at run time: it changes only through the committed migrations.
  * Every connection has the statement timeout, and stops its statement when the work it serves is
- * aborted (`cancelQueriesOnAbort`).
+ * aborted (`cancelQueriesOnAbort`); the pool is counted in the database-pool metrics.
  */
 export function ormConfig(
   clientUrl: string,
@@ -76,7 +77,10 @@ export function ormConfig(
     pool: { min: 0, max: 10 },
     driverOptions: {
       statement_timeout: statementTimeoutFromEnv() || undefined,
-      onPoolCreated: (pool: Pool) => cancelQueriesOnAbort(pool),
+      onPoolCreated: (pool: Pool) => {
+        cancelQueriesOnAbort(pool);
+        watchPool(pool);
+      },
     },
     ...overrides,
   });

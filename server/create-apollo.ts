@@ -6,6 +6,7 @@ import {
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
+import { graphqlMetricsPlugin } from "./graphql-metrics-plugin.js";
 import {
   queryLimitsFromEnv,
   queryLimitsPlugin,
@@ -55,6 +56,7 @@ export function createApollo({
         },
       },
       errorLoggingPlugin(log),
+      graphqlMetricsPlugin(),
       queryLimitsPlugin(limits),
       // Apollo's landing page loads its scripts from Apollo's CDN; browsers get the hub's own
       // GraphiQL at /graphql instead (server/web-site.ts).

@@ -3,7 +3,10 @@ import { ApolloServerErrorCode } from "@apollo/server/errors";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { ErrorCode, HubError } from "../errors/hub-error.js";
+import { ErrorCode, ForbiddenError, HubError } from "../errors/hub-error.js";
+import { silentLogger, type Logger } from "../observability/logger.js";
+import { Role, roleIncludes } from "../schema/role.js";
+import { logWhenAnswered } from "./access-log.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
 import {
   defaultUploadOptions,
@@ -20,6 +23,7 @@ import { RateLimiter } from "./auth/rate-limiter.js";
 import { mayCostAHash } from "./auth/authenticate-request.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
+import { METRICS_PATH, serveMetrics } from "./metrics-route.js";
 import {
   RECONCILIATION_EXPORT_PATH,
   serveReconciliationExport,
@@ -38,7 +42,10 @@ export interface HttpOptions {
   rateLimiter: RateLimiter;
   /** Failed authentications per minute per client address (default: none limited). */
   authFailureLimiter?: RateLimiter;
+  /** Where lines about failures go (an uncaught error in a request, with its request id). */
   log: (line: string) => void;
+  /** Where the access log goes: one line per request (default: nowhere). */
+  logger?: Logger;
   /** How long a GraphQL or export request may run before it is answered 503 and stopped (0: no limit, the default). */
   requestTimeoutMs?: number;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
@@ -46,6 +53,15 @@ export interface HttpOptions {
   /** The web page and GraphQL IDE; without it only the API answers. */
   webSite?: WebSite;
 }
+
+// The route names of the request metrics: a fixed set, whatever paths clients ask for.
+const ROUTES: Record<string, string> = {
+  "/graphql": "graphql",
+  "/healthz": "healthz",
+  [METRICS_PATH]: "metrics",
+  [IMPORTS_PATH]: "imports",
+  [RECONCILIATION_EXPORT_PATH]: "exports",
+};
 
 class BodyTooLargeError extends Error {}
 
@@ -75,8 +91,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Creates the hub's HTTP server: `/graphql` (Apollo), `/healthz` (checks the database) and, with a
- * `webSite`, the web page at `/` and the GraphQL IDE for browsers at `/graphql`.
+ * Creates the hub's HTTP server: `/graphql` (Apollo), `/healthz` (checks the database), `/metrics`
+ * (Prometheus, for admin tokens) and, with a `webSite`, the web page at `/` and the GraphQL IDE for
+ * browsers at `/graphql`. Every request gets an access-log line and is counted in the metrics.
  */
 export function createHttpServer({
   apollo,
@@ -85,6 +102,7 @@ export function createHttpServer({
   rateLimiter,
   authFailureLimiter = new RateLimiter(0),
   log,
+  logger = silentLogger,
   requestTimeoutMs = 0,
   uploads = defaultUploadOptions(),
   webSite,
@@ -94,7 +112,10 @@ export function createHttpServer({
     const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
     const scope = new RequestScope(requestId, res);
-    const address = `address:${req.socket.remoteAddress ?? "unknown"}`;
+    scope.route = ROUTES[url.pathname] ?? "not_found";
+    const clientAddress = req.socket.remoteAddress ?? "unknown";
+    const address = `address:${clientAddress}`;
+    logWhenAnswered(req, res, scope, url.pathname, clientAddress, logger);
     /** Takes one request from `key`'s allowance; when it is spent, answers 429 and returns true. */
     const rateLimited = (
       key: string,
@@ -130,6 +151,7 @@ export function createHttpServer({
       // they are rate limited per client address like anonymous API requests.
       const webFile = webSite?.fileFor(req, url);
       if (webSite && webFile) {
+        scope.route = "web";
         if (rateLimited(address)) return;
         webSite.send(req, res, webFile);
         return;
@@ -151,6 +173,7 @@ export function createHttpServer({
       try {
         caller = await callerFor(req);
         if (mayHash) authFailureLimiter.refund(address);
+        if (caller !== anonymousDevelopmentViewer) scope.token = caller.name;
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
         res.setHeader("www-authenticate", 'Bearer realm="sshub"');
@@ -166,6 +189,15 @@ export function createHttpServer({
         )
       )
         return;
+      if (url.pathname === METRICS_PATH) {
+        if (!roleIncludes(caller.role, Role.ADMIN)) {
+          const refusal = ForbiddenError.role(Role.ADMIN);
+          sendError(res, 403, refusal.code, refusal.message);
+          return;
+        }
+        await serveMetrics(res);
+        return;
+      }
       if (url.pathname === IMPORTS_PATH) {
         await serveImportUpload(req, res, orm, caller, uploads);
         return;

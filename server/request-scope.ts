@@ -37,6 +37,13 @@ export function requestTimeoutFromEnv(
 export class RequestScope {
   private readonly controller = new AbortController();
 
+  /** What the request turned out to be, for its access-log line and metrics: a route name (graphql, imports, web, …). */
+  route = "other";
+  /** The GraphQL operation name, once Apollo has resolved it. */
+  operation: string | undefined;
+  /** The caller's token name (never the token), once authenticated. */
+  token: string | undefined;
+
   constructor(
     /** Sent back as `x-request-id` and written beside every log line about the request. */
     readonly id: string,

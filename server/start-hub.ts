@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors/hub-error.js";
+import type { Logger } from "../observability/logger.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
 import {
   authFailureLimitFromEnv,
@@ -12,6 +13,7 @@ import { buildHubSchema } from "./build-schema.js";
 import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
+import { metricsListenFromEnv, startMetricsServer } from "./metrics-route.js";
 import { WebSite } from "./web-site.js";
 import { requestTimeoutFromEnv } from "./request-scope.js";
 
@@ -21,7 +23,10 @@ export interface HubOptions {
   port: number;
   host?: string;
   production: boolean;
+  /** Where lines about failures go, when there is no `logger`. */
   log: (line: string) => void;
+  /** The structured logger: access log, failures; the CLI's `sshub start` passes the process's. */
+  logger?: Logger;
 }
 
 /** A running hub. */
@@ -30,6 +35,8 @@ export interface RunningHub {
   url: string;
   /** The web page for analysts and finance officers. */
   pageUrl: string;
+  /** Where Prometheus scrapes without a token, when METRICS_PORT asks for a separate listener. */
+  metricsUrl: string | null;
   server: Server;
   /** Stops accepting requests and waits for those under way. Does not close the ORM. */
   stop(): Promise<void>;
@@ -41,8 +48,11 @@ export async function startHub({
   port,
   host = "localhost",
   production,
-  log,
+  log: lineLog,
+  logger,
 }: HubOptions): Promise<RunningHub> {
+  const log = logger ? (line: string) => logger.error(line) : lineLog;
+  const metricsListen = metricsListenFromEnv();
   const schema = await buildHubSchema();
   const apollo = createApollo({ schema, production, log });
   await apollo.start();
@@ -55,6 +65,7 @@ export async function startHub({
     authFailureLimiter: new RateLimiter(authFailureLimitFromEnv()),
     requestTimeoutMs: requestTimeoutFromEnv(),
     log,
+    ...(logger ? { logger } : {}),
     webSite: await WebSite.load(),
   });
   const stopCatching = catchRequestFailures(log);
@@ -78,13 +89,24 @@ export async function startHub({
     }
     throw error;
   }
+  let metrics: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
+  try {
+    if (metricsListen) metrics = await startMetricsServer(metricsListen);
+  } catch (error) {
+    stopCatching();
+    await new Promise((resolve) => server.close(resolve));
+    await apollo.stop();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   return {
     url: `http://${shownHost}:${address.port}/graphql`,
     pageUrl: `http://${shownHost}:${address.port}/`,
+    metricsUrl: metrics?.url ?? null,
     server,
     async stop() {
+      await metrics?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

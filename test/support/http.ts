@@ -9,6 +9,7 @@ import {
   type HttpOptions,
 } from "../../server/http-server.js";
 import type { WebSite } from "../../server/web-site.js";
+import type { Logger } from "../../observability/logger.js";
 
 /** The hub's HTTP server on a free loopback port, for tests that go through HTTP. */
 export interface TestHttp {
@@ -28,6 +29,7 @@ export async function startTestHttp(
     requestTimeoutMs?: number;
     uploads?: HttpOptions["uploads"];
     webSite?: WebSite;
+    logger?: Logger;
   } = {},
 ): Promise<TestHttp> {
   const apollo = createApollo({
@@ -42,6 +44,7 @@ export async function startTestHttp(
     callerFor: options.callerFor ?? (async () => anonymousDevelopmentViewer),
     rateLimiter: options.rateLimiter ?? new RateLimiter(0),
     log: () => undefined,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.uploads ? { uploads: options.uploads } : {}),
     webSite: options.webSite,
     ...(options.requestTimeoutMs
