@@ -29,7 +29,12 @@ import {
   type CreatedRecord,
   type RecordCounts,
 } from "./partnership-directory.js";
-import { SheetTooLarge, type SheetReading } from "./read-sheet-records.js";
+import {
+  isSavingsReading,
+  withFigures,
+  type SheetReading,
+} from "./sheet-reading.js";
+import { SheetTooLarge } from "./sheet-row-source.js";
 import {
   InProcessWorkbookReader,
   READ_BATCH_ROWS,
@@ -529,7 +534,8 @@ async function importSheets(
         : null;
       let stream: SavingsStream | null = null;
       let resolver: SavingsSheetResolver<Partnership> | null = null;
-      let reading: SheetReading | null = null;
+      // The figures of the sheet being read, as their batches arrive.
+      let figures = new SavingsRows();
       let summary = emptySummary("", "read");
       let counts: RecordCounts = {
         created: 0,
@@ -577,7 +583,7 @@ async function importSheets(
               sheets.push(summary);
               stream = null;
               resolver = null;
-              reading = null;
+              figures = new SavingsRows();
               if (event.hidden) {
                 problems.add({
                   code: "hidden-sheet",
@@ -588,14 +594,10 @@ async function importSheets(
               }
               break;
             case "header": {
-              reading = { ...event.reading, savings: new SavingsRows() };
+              const reading = withFigures(event.reading, figures);
               const period = periodOf(reading).period;
               const sheetContext = datedContext(context, period, reading);
-              if (
-                reading.kind !== "savings-long" &&
-                reading.kind !== "savings-wide"
-              )
-                break;
+              if (!isSavingsReading(reading)) break;
               // One resolver per savings sheet, fed as it is read, for the streaming writer and the
               // sheet's end alike.
               resolver = new SavingsSheetResolver(
@@ -627,8 +629,8 @@ async function importSheets(
               break;
             }
             case "savings": {
-              const from = reading!.savings.length;
-              reading!.savings.append(event.batch);
+              const from = figures.length;
+              figures.append(event.batch);
               resolver?.read(from);
               await stream?.take();
               break;
@@ -638,10 +640,7 @@ async function importSheets(
               if (!event.reading) {
                 summary.status = "unknown";
               } else {
-                const sheet: SheetReading = {
-                  ...event.reading,
-                  savings: reading!.savings,
-                };
+                const sheet = withFigures(event.reading, figures);
                 Object.assign(summary, {
                   kind: sheet.kind,
                   rowsRead: sheet.rowsRead,

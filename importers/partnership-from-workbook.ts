@@ -2,7 +2,7 @@ import { MembershipRole } from "../schema/membership.js";
 import type { Partnership } from "../schema/partnership.js";
 import { amountScale } from "./coerce-amount.js";
 import type { TitleFacts } from "./locate-header.js";
-import type { SheetReading } from "./read-sheet-records.js";
+import type { SheetFacts } from "./sheet-reading.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import type { CouncilLookup } from "./council-lookup.js";
 import type { ProblemCollector } from "./import-problem.js";
@@ -51,7 +51,7 @@ function titleName(
  * warning when its name is close to another's). Null when the workbook gives nothing to go on.
  */
 export function partnershipFromWorkbook(
-  reading: SheetReading,
+  reading: SheetFacts,
   context: {
     directory: PartnershipDirectory;
     lookup: CouncilLookup;

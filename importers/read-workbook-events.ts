@@ -2,14 +2,16 @@ import type { SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import {
-  readSheetRecords,
-  SheetTooLarge,
-  type SheetReading,
-} from "./read-sheet-records.js";
+import { readSheetRecords } from "./read-sheet-records.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
 import type { SavingsBatch } from "./savings-rows.js";
+import {
+  isSavingsReading,
+  withoutFigures,
+  type SheetHeader,
+} from "./sheet-reading.js";
+import { SheetTooLarge } from "./sheet-row-source.js";
 
 /** What the reader of a workbook is given. */
 export interface ReadWorkerInput {
@@ -21,11 +23,6 @@ export interface ReadWorkerInput {
   limits: ImportLimits;
   batchRows: number;
 }
-
-/** A sheet as read, without its figures (they come as batches). */
-export type SheetHeader = Omit<SheetReading, "savings"> & {
-  savings?: undefined;
-};
 
 /** What the reader reports, in workbook order. */
 export type ReadEvent =
@@ -115,20 +112,17 @@ export async function readWorkbookEvents(
               void report({ type: "progress", rows, bytesRead });
           },
           onHeader: (header) =>
-            void report({
-              type: "header",
-              reading: { ...header, savings: undefined },
-            }),
+            void report({ type: "header", reading: withoutFigures(header) }),
           onSavings: async (read) =>
             report({ type: "savings", batch: read.savings.takeBatch() }),
         },
         problems,
       );
-      if (reading && reading.savings.length > 0)
+      if (reading && isSavingsReading(reading) && reading.savings.length > 0)
         await report({ type: "savings", batch: reading.savings.takeBatch() });
       await report({
         type: "end",
-        reading: reading ? { ...reading, savings: undefined } : null,
+        reading: reading ? withoutFigures(reading) : null,
       });
     }
     await report({ type: "progress", rows, bytesRead });

@@ -3,7 +3,7 @@ import type { Service } from "../schema/service.js";
 import { columnLetter } from "./locate-header.js";
 import type { RecordCounts } from "./partnership-directory.js";
 import { FigureChunk } from "./figure-chunk.js";
-import type { SheetReading } from "./read-sheet-records.js";
+import type { SavingsSheetReading } from "./sheet-reading.js";
 import type { ReferencedKeys } from "./referenced-keys.js";
 import type { SavingsSheetResolver } from "./savings-sheet-resolver.js";
 import {
@@ -49,7 +49,7 @@ export class SavingsStream {
 
   /** Starts streaming a savings sheet whose header has been read, with the sheet's resolver. */
   constructor(
-    private readonly reading: SheetReading,
+    private readonly reading: SavingsSheetReading,
     private readonly write: SheetWriteContext,
     private readonly resolver: SavingsSheetResolver<Partnership>,
     private readonly period: string,

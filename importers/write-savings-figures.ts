@@ -10,7 +10,7 @@ import type {
   RecordCounts,
   RecordSource,
 } from "./partnership-directory.js";
-import type { SheetReading } from "./read-sheet-records.js";
+import type { SavingsSheetReading } from "./sheet-reading.js";
 import { FigureChunk } from "./figure-chunk.js";
 import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
@@ -44,7 +44,7 @@ export async function createSavingsStaging(em: EntityManager): Promise<void> {
  * so that its row problems are reported in the same pass, and nothing is staged.
  */
 export async function stageSavingsSheet(
-  reading: SheetReading,
+  reading: SavingsSheetReading,
   context: SheetWriteContext,
   period: string | null,
   counts: RecordCounts,

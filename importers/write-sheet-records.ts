@@ -17,7 +17,12 @@ import {
   type PartnershipDirectory,
   type RecordCounts,
 } from "./partnership-directory.js";
-import type { SheetReading } from "./read-sheet-records.js";
+import type {
+  FundingSheetReading,
+  GovernanceSheetReading,
+  ServiceSheetReading,
+  SheetFacts,
+} from "./sheet-reading.js";
 import { readSeats, seatCellCount } from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
 import { FormulaWithoutValue } from "./cell-value.js";
@@ -122,7 +127,7 @@ export function sheetContextCodes(
  * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
  */
 export function sheetPartnership(
-  reading: SheetReading,
+  reading: SheetFacts,
   context: SheetWriteContext,
   listed: ReadonlySet<string>,
   counts: RecordCounts,
@@ -157,7 +162,7 @@ export function sheetPartnership(
  */
 export function decidedPartnership(
   decided: SheetPartnershipDecision<Partnership>,
-  reading: SheetReading,
+  reading: SheetFacts,
   context: SheetWriteContext,
   listed: ReadonlySet<string>,
   counts: RecordCounts,
@@ -189,7 +194,7 @@ export function decidedPartnership(
 
 /** Writes a service list: partnerships, memberships, services (created or updated, never deleted). */
 export function writeServiceSheet(
-  reading: SheetReading,
+  reading: ServiceSheetReading,
   context: SheetWriteContext,
   counts: RecordCounts,
 ): void {
@@ -357,7 +362,7 @@ interface SeatEntry {
  * from a membership cell in any common wording (readSeats) or from columns headed by councils.
  */
 export async function writeGovernanceSheet(
-  reading: SheetReading,
+  reading: GovernanceSheetReading,
   context: SheetWriteContext,
   counts: RecordCounts,
 ): Promise<void> {
@@ -521,7 +526,7 @@ export async function writeGovernanceSheet(
 
 /** Writes a funding list: awards matched by partnership and funder, created or updated. */
 export async function writeFundingSheet(
-  reading: SheetReading,
+  reading: FundingSheetReading,
   context: SheetWriteContext,
   counts: RecordCounts,
 ): Promise<void> {

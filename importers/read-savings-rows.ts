@@ -1,0 +1,218 @@
+import { parseFinancialYear } from "../schema/financial-year.js";
+import { SavingsMeasure } from "../schema/savings-measure.js";
+import { cellText } from "./locate-header.js";
+import { memoise } from "./memoise.js";
+import { readCashableCell, readMeasure } from "./read-measure.js";
+import type { SheetRow } from "./read-workbook-sheets.js";
+import { splitFootnoteMark } from "./record-names.js";
+import type { KindRowReader, RowCells } from "./row-cells.js";
+import { SavingsRows } from "./savings-rows.js";
+import type { SavingsSheetReading, SheetFacts } from "./sheet-reading.js";
+
+/** Measures in the order their index is stored. */
+export const MEASURES: readonly SavingsMeasure[] = [
+  SavingsMeasure.TARGET,
+  SavingsMeasure.ESTIMATE,
+  SavingsMeasure.FORECAST,
+  SavingsMeasure.ACHIEVED,
+];
+
+/** How a council writes a RAG status, read as the word it stands for. */
+const RAG_WORDS: Readonly<Record<string, string>> = {
+  r: "Red",
+  red: "Red",
+  a: "Amber",
+  amber: "Amber",
+  g: "Green",
+  green: "Green",
+};
+
+/**
+ * Reads a savings tracker's rows into SavingsRows: a figure a row (savings-long: year, amount and
+ * measure columns) or a figure a filled year column (savings-wide). A row with a bad cell is still
+ * carried (never to be written) so that its council and service are checked with the rest.
+ */
+export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
+  readonly reading: SavingsSheetReading;
+  private readonly yearText = memoise(parseFinancialYear);
+  private readonly measureText = memoise(readMeasure);
+  private readonly cashableText = memoise(readCashableCell);
+  private readonly serviceName = memoise(
+    (key: string) => splitFootnoteMark(key).name,
+  );
+  private readonly ragText = memoise(
+    (written: string) => RAG_WORDS[written.toLowerCase()] ?? written,
+  );
+  private readonly titleMeasure: ReturnType<typeof readMeasure>;
+
+  constructor(
+    facts: SheetFacts & { kind: SavingsSheetReading["kind"] },
+    private readonly cells: RowCells,
+  ) {
+    this.reading = { ...facts, savings: new SavingsRows() };
+    this.titleMeasure = facts.title.title
+      ? readMeasure(facts.title.title)
+      : null;
+  }
+
+  read(row: SheetRow, key: string): void {
+    if (this.reading.kind === "savings-long") this.readLong(row, key);
+    else this.readWide(row, key);
+  }
+
+  private readLong(row: SheetRow, key: string): void {
+    const { cells } = this;
+    const year = this.financialYear(row);
+    const amountIndex = this.reading.map.roles.get("amount")!;
+    const pence = cells.amount(row, amountIndex);
+    const measure = this.measure(row, null, amountIndex);
+    const invalid =
+      year === undefined || pence === undefined || measure === undefined;
+    if (pence === null && !invalid) return; // "-", "n/a": no figure
+    // A row with an error is still carried, never to be written, so that its council and service
+    // are checked with the rest and every problem of the row is reported at once.
+    const extra = cells.extra(row);
+    this.reading.savings.push({
+      row: row.number,
+      column: amountIndex,
+      service: this.serviceName(key),
+      partnership: cells.roleText(row, "partnership"),
+      council: cells.roleText(row, "council"),
+      year: year ?? 0,
+      measure: measure?.measure ?? 0,
+      cashable: measure?.cashable ?? true,
+      pence: pence ?? 0n,
+      rag: this.rag(row),
+      extra: extra ? JSON.stringify(extra) : null,
+    });
+  }
+
+  private readWide(row: SheetRow, key: string): void {
+    const { cells } = this;
+    const service = this.serviceName(key);
+    const partnership = cells.roleText(row, "partnership");
+    const council = cells.roleText(row, "council");
+    const rag = this.rag(row);
+    const extra = cells.extra(row);
+    for (const column of this.reading.map.yearColumns) {
+      const pence = cells.amount(
+        row,
+        column.index,
+        column.scale !== 1n ? column.scale : undefined,
+      );
+      if (pence === null || pence === undefined) continue;
+      const measure = this.measure(
+        row,
+        column.measure
+          ? { measure: column.measure, cashable: column.cashable }
+          : null,
+        column.index,
+      );
+      if (measure === undefined) continue;
+      this.reading.savings.push({
+        row: row.number,
+        column: column.index,
+        service,
+        partnership,
+        council,
+        year: column.year,
+        measure: measure.measure,
+        cashable: measure.cashable,
+        pence,
+        rag,
+        extra: extra ? JSON.stringify(extra) : null,
+      });
+    }
+  }
+
+  private financialYear(row: SheetRow): number | undefined {
+    const index = this.reading.map.roles.get("financialYear")!;
+    const value = row.cells[index] ?? null;
+    let year: number | null = null;
+    if (typeof value === "string") year = this.yearText(value);
+    else if (
+      typeof value === "number" &&
+      Number.isInteger(value) &&
+      value >= 1990 &&
+      value <= 2100
+    )
+      year = value;
+    if (year !== null) return year;
+    this.cells.problem(
+      value === null ? "missing-value" : "bad-financial-year",
+      row,
+      index,
+      value === null
+        ? `Row ${row.number} has no financial year: write it as 2010/11.`
+        : `"${cellText(value)}" in ${this.cells.cell(index, row.number)} is not a financial year: write it as 2010/11 (April 2010 to March 2011).`,
+    );
+    return undefined;
+  }
+
+  /** Measure and cashable of a row: the measure column, else the column header, else the title. */
+  private measure(
+    row: SheetRow,
+    fromHeader: ReturnType<typeof readMeasure>,
+    anchor: number,
+  ): { measure: number; cashable: boolean } | undefined {
+    const { cells } = this;
+    const map = this.reading.map;
+    const measureIndex = map.roles.get("measure");
+    const cashableIndex = map.roles.get("cashable");
+    let measure = fromHeader;
+    if (measureIndex !== undefined) {
+      const written = cells.text(row.cells[measureIndex]);
+      if (written !== null) {
+        const read = this.measureText(written);
+        if (!read) {
+          cells.problem(
+            "bad-value",
+            row,
+            measureIndex,
+            `"${written}" in ${cells.cell(measureIndex, row.number)} is not a measure: write Target, Estimate, Forecast or Achieved (Actual).`,
+          );
+          return undefined;
+        }
+        measure = read;
+      }
+    }
+    measure ??= map.amountMeasure
+      ? { measure: map.amountMeasure, cashable: null }
+      : this.titleMeasure;
+    if (!measure) {
+      cells.problem(
+        "missing-value",
+        row,
+        measureIndex ?? anchor,
+        `Row ${row.number} does not say whether its figure is a target, estimate, forecast or achieved saving: add a Measure column or name the measure in the header.`,
+      );
+      return undefined;
+    }
+    let cashable = measure.cashable;
+    if (cashableIndex !== undefined) {
+      const written = cells.text(row.cells[cashableIndex]);
+      if (written !== null) {
+        const read = this.cashableText(written);
+        if (read === null) {
+          cells.problem(
+            "bad-value",
+            row,
+            cashableIndex,
+            `"${written}" in ${cells.cell(cashableIndex, row.number)} should say Cashable or Non-cashable (or Yes/No).`,
+          );
+          return undefined;
+        }
+        cashable = read;
+      }
+    }
+    return {
+      measure: MEASURES.indexOf(measure.measure),
+      cashable: cashable ?? true,
+    };
+  }
+
+  private rag(row: SheetRow): string | null {
+    const written = this.cells.roleText(row, "rag");
+    return written === null ? null : this.ragText(written);
+  }
+}

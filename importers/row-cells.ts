@@ -1,0 +1,268 @@
+import { unstorableCharacter } from "../db/storable-text.js";
+import { readAmount } from "./coerce-amount.js";
+import { readDate, type DateReading } from "./coerce-date.js";
+import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
+import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
+import type { ImportLimits } from "./import-limits.js";
+import type { ProblemCode, ProblemCollector } from "./import-problem.js";
+import { cellText, columnLetter } from "./locate-header.js";
+import { memoise } from "./memoise.js";
+import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
+import type { SheetFacts, SheetReading } from "./sheet-reading.js";
+
+/** Reads the rows of one kind of sheet into its reading. */
+export interface KindRowReader<R extends SheetReading = SheetReading> {
+  readonly reading: R;
+  /**
+   * Reads one row that has its key (the sheet's name column: service, body or funder) and no cell
+   * refused by RowCells.refusedCells.
+   */
+  read(row: SheetRow, key: string): void;
+}
+
+/** Columns of free text, not names: held to `maxTextChars`. */
+const LONG_TEXT_ROLES = [
+  "notes",
+  "purpose",
+  "representation",
+  "partners",
+  "membership",
+] as const;
+
+/** Columns read by readAmount. */
+const AMOUNT_ROLES = ["amount", "annualSaving", "award"] as const;
+
+/** A cell's text with runs of white space made one space, or null when blank. */
+export function plainText(value: CellValue | undefined): string | null {
+  const t = cellText(value);
+  return t === "" ? null : t.replace(/\s+/g, " ");
+}
+
+/** A cell that may list councils one per line: spacing collapsed, line breaks kept (they separate). */
+export function listText(value: CellValue | undefined): string | null {
+  const t = cellText(value)
+    .split(/\s*[\r\n]+\s*/)
+    .map((line) => line.replace(/\s+/g, " "))
+    .join("\n");
+  return t === "" ? null : t;
+}
+
+/** Whether a cell holds anything but blanks. */
+export function isFilled(value: CellValue | undefined): boolean {
+  if (value === null || value === undefined) return false;
+  return typeof value !== "string" || value.trim() !== "";
+}
+
+/**
+ * The cells of one sheet's rows as every kind of sheet reads them: by role, as text, amount or
+ * date, each bad cell reported as a problem naming its cell, header and value.
+ */
+export class RowCells {
+  private readonly normalText = memoise((raw: string) => plainText(raw));
+  private readonly sheet: string;
+  /** The column naming each row's record (service, body or funder): its kind's first required role. */
+  readonly keyColumn: number;
+  /** Columns held to `maxTextChars` rather than `maxNameChars`. */
+  private readonly longTextColumns: Set<number>;
+  private readonly amountColumns: Set<number>;
+
+  constructor(
+    private readonly facts: SheetFacts,
+    private readonly problems: ProblemCollector,
+    private readonly limits: Pick<
+      ImportLimits,
+      "maxNameChars" | "maxTextChars"
+    >,
+  ) {
+    this.sheet = facts.name;
+    const map = facts.map;
+    this.keyColumn = map.roles.get(KIND_ROLES[map.kind].required[0]!)!;
+    this.longTextColumns = new Set([
+      ...map.extra.map((column) => column.index),
+      ...LONG_TEXT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
+    ]);
+    this.amountColumns = new Set([
+      ...map.yearColumns.map((column) => column.index),
+      ...AMOUNT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
+    ]);
+  }
+
+  /** The A1 reference of a column in a row. */
+  cell(index: number, row: number): string {
+    return `${columnLetter(index)}${row}`;
+  }
+
+  /** The A1 reference of the row's key cell (its service, body or funder). */
+  keyCell(row: SheetRow): string {
+    return this.cell(this.keyColumn, row.number);
+  }
+
+  /** The cell of a role's column in the row; null when the sheet has no such column. */
+  value(row: SheetRow, role: ColumnRole): CellValue {
+    const index = this.facts.map.roles.get(role);
+    return index === undefined ? null : (row.cells[index] ?? null);
+  }
+
+  /** A cell's text with runs of spaces made one, or null when blank. */
+  text(value: CellValue | undefined): string | null {
+    return typeof value === "string"
+      ? this.normalText(value)
+      : plainText(value);
+  }
+
+  /** The text of a role's cell in the row (see text). */
+  roleText(row: SheetRow, role: ColumnRole): string | null {
+    return this.text(this.value(row, role));
+  }
+
+  /** Reports a problem of one cell of the row. */
+  problem(
+    code: ProblemCode,
+    row: SheetRow,
+    index: number,
+    message: string,
+  ): void {
+    this.problems.add({
+      code,
+      sheet: this.sheet,
+      row: row.number,
+      cell: this.cell(index, row.number),
+      header: this.facts.map.headers[index] ?? "",
+      value: cellText(row.cells[index]),
+      message,
+    });
+  }
+
+  /** The row's cells under columns the importer does not know, by header; null when none is filled. */
+  extra(row: SheetRow): Record<string, unknown> | null {
+    let extra: Record<string, unknown> | null = null;
+    for (const { index, header } of this.facts.map.extra) {
+      const value = row.cells[index];
+      if (value === null || value === undefined || value === "") continue;
+      (extra ??= {})[header] =
+        value instanceof Date || value instanceof FormulaWithoutValue
+          ? cellText(value)
+          : value;
+    }
+    return extra;
+  }
+
+  /**
+   * Reports the cells no record may take: a formula saved without its result, a formula error
+   * where a name belongs (a service called "#REF!"), a text longer than its field allows. True when
+   * there were any (the row is then not read further, so that nothing of it reaches the database).
+   */
+  refusedCells(row: SheetRow): boolean {
+    let refused = false;
+    const { maxNameChars, maxTextChars } = this.limits;
+    row.cells.forEach((value, index) => {
+      if (value instanceof FormulaWithoutValue) {
+        refused = true;
+        this.problem(
+          "formula-without-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} holds a formula (=${value.formula}) saved without its result: open the file in Excel, let it calculate, save it and import it again.`,
+        );
+        return;
+      }
+      if (typeof value !== "string" || this.amountColumns.has(index)) return; // readAmount reads its own
+      if (isFormulaError(value) && !this.longTextColumns.has(index)) {
+        refused = true;
+        this.problem(
+          "bad-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} shows the formula error ${value.trim().toUpperCase()}, not a name: correct the formula or the cells it uses.`,
+        );
+        return;
+      }
+      const unstorable = unstorableCharacter(value);
+      if (unstorable) {
+        refused = true;
+        this.problem(
+          "bad-value",
+          row,
+          index,
+          `${this.cell(index, row.number)} holds ${unstorable}, which no text in the hub can hold: retype the cell.`,
+        );
+        return;
+      }
+      if (value.length <= maxNameChars) return;
+      const limit = this.longTextColumns.has(index)
+        ? maxTextChars
+        : maxNameChars;
+      if (value.length <= limit) return;
+      refused = true;
+      this.problems.add({
+        code: "text-too-long",
+        sheet: this.sheet,
+        row: row.number,
+        cell: this.cell(index, row.number),
+        header: this.facts.map.headers[index] ?? "",
+        value: `${value.slice(0, 100)}…`,
+        message: `${this.cell(index, row.number)} holds ${value.length.toLocaleString("en-GB")} characters, more than the ${limit.toLocaleString("en-GB")} ${this.facts.map.headers[index] || "this column"} may have: shorten it.`,
+      });
+    });
+    return refused;
+  }
+
+  /**
+   * The amount in pence in a column of the row: null for no figure ("-", blank, "tbc" with a
+   * figure-to-follow warning), undefined for a bad one (reported). Scaled by `scale`, else the
+   * column's header ("£000"), else the title ("All figures £000").
+   */
+  amount(
+    row: SheetRow,
+    index: number,
+    scale?: bigint,
+  ): bigint | null | undefined {
+    const columnScale = this.facts.map.scales.get(index) ?? 1n;
+    const reading = readAmount(
+      row.cells[index] ?? null,
+      scale ?? (columnScale !== 1n ? columnScale : this.facts.title.scale),
+    );
+    if (reading.kind === "amount") return reading.pence;
+    if (reading.kind === "none") return null;
+    if (reading.kind === "pending") {
+      this.problem(
+        "figure-to-follow",
+        row,
+        index,
+        `"${reading.text}" in ${this.cell(index, row.number)} is no figure yet: nothing was imported for it. Import the file again once the figure is known.`,
+      );
+      return null;
+    }
+    if (reading.kind === "uncalculated") {
+      this.problem(
+        "formula-without-value",
+        row,
+        index,
+        `${this.cell(index, row.number)} holds a formula (=${reading.formula}) saved without its result: open the file in Excel, let it calculate, save it and import it again.`,
+      );
+      return undefined;
+    }
+    this.problem(
+      "bad-amount",
+      row,
+      index,
+      `"${cellText(row.cells[index])}" in ${this.cell(index, row.number)} is not an amount of money (${reading.reason}): write a number such as 357000, £357,000, £30k or (25,000), or "-" for no figure.`,
+    );
+    return undefined;
+  }
+
+  /** The date in a column of the row (a bad one reported); none when the sheet has no such column. */
+  date(row: SheetRow, index: number | undefined): DateReading {
+    if (index === undefined) return { kind: "none" };
+    const value = row.cells[index] ?? null;
+    const reading = readDate(value);
+    if (reading.kind === "bad")
+      this.problem(
+        "bad-date",
+        row,
+        index,
+        `"${cellText(value)}" in ${this.cell(index, row.number)} is not a date the importer can read: write 01/04/2007, April 2007 or mid 2007.`,
+      );
+    return reading;
+  }
+}

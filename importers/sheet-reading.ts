@@ -1,0 +1,132 @@
+import type { DateReading } from "./coerce-date.js";
+import type { TitleFacts } from "./locate-header.js";
+import type { ColumnMap } from "./map-columns.js";
+import type { CellValue } from "./read-workbook-sheets.js";
+import type { SavingsRows } from "./savings-rows.js";
+
+/** A service-list row, read and coerced; councils are still text (resolved with the partnership's context). */
+export interface ServiceRecord {
+  row: number;
+  cell: string;
+  name: string;
+  mark: string | null;
+  partnership: string | null;
+  partners: { text: string; cell: string } | null;
+  host: { text: string; cell: string } | null;
+  category: string | null;
+  statusText: string | null;
+  goLive: DateReading;
+  governingBody: string | null;
+  annualSaving: bigint | null;
+  notes: string | null;
+  extra: Record<string, unknown> | null;
+}
+
+/** A governance-list row. */
+export interface GovernanceRecord {
+  row: number;
+  cell: string;
+  name: string;
+  typeText: string | null;
+  partnership: string | null;
+  membership: { text: string; cell: string } | null;
+  /** The filled cells under council-headed columns (see ColumnMap.councilColumns). */
+  councilSeats: { council: string; cell: string; value: CellValue }[];
+  representation: string | null;
+  chair: string | null;
+  notes: string | null;
+  extra: Record<string, unknown> | null;
+}
+
+/** A funding row. */
+export interface FundingRecord {
+  row: number;
+  cell: string;
+  partnership: string | null;
+  funder: string;
+  pence: bigint;
+  purpose: string | null;
+  awarded: DateReading;
+  notes: string | null;
+  extra: Record<string, unknown> | null;
+}
+
+/** What every sheet reading has, whatever its kind: where its table is and what its title lines say. */
+export interface SheetFacts {
+  name: string;
+  map: ColumnMap;
+  title: TitleFacts;
+  headerRow: number;
+  rowsRead: number;
+  /** Footnotes under the table, by mark ("*" → "Subject to ..."). */
+  footnotes: Map<string, string>;
+}
+
+/** A service list read. */
+export interface ServiceSheetReading extends SheetFacts {
+  kind: "services";
+  services: ServiceRecord[];
+}
+
+/** A governance list read. */
+export interface GovernanceSheetReading extends SheetFacts {
+  kind: "governance";
+  governance: GovernanceRecord[];
+}
+
+/** A funding list read. */
+export interface FundingSheetReading extends SheetFacts {
+  kind: "funding";
+  funding: FundingRecord[];
+}
+
+/** A savings tracker read, one figure a row ("savings-long") or a column per year ("savings-wide"). */
+export interface SavingsSheetReading extends SheetFacts {
+  kind: "savings-long" | "savings-wide";
+  savings: SavingsRows;
+}
+
+/** Everything read from one sheet, by its kind. */
+export type SheetReading =
+  | ServiceSheetReading
+  | GovernanceSheetReading
+  | FundingSheetReading
+  | SavingsSheetReading;
+
+/**
+ * A sheet reading as it crosses from the reading worker: a tracker's figures travel apart, in
+ * batches (SavingsRows is a class, which a structured clone would not keep).
+ */
+export type SheetHeader =
+  | ServiceSheetReading
+  | GovernanceSheetReading
+  | FundingSheetReading
+  | SavingsSheetHeader;
+
+/** A savings tracker's reading without its figures. */
+export interface SavingsSheetHeader extends SheetFacts {
+  kind: SavingsSheetReading["kind"];
+  savings?: undefined;
+}
+
+/** Whether a reading (with or without its figures) is a savings tracker's. */
+export function isSavingsReading<T extends SheetReading | SheetHeader>(
+  reading: T,
+): reading is Extract<T, { kind: SavingsSheetReading["kind"] }> {
+  return reading.kind === "savings-long" || reading.kind === "savings-wide";
+}
+
+/** The reading without its figures, to send from the worker. */
+export function withoutFigures(reading: SheetReading): SheetHeader {
+  return isSavingsReading(reading)
+    ? { ...reading, savings: undefined }
+    : reading;
+}
+
+/** The reading again, a tracker's with `savings` as its figures. */
+export function withFigures(
+  header: SheetHeader,
+  savings: SavingsRows,
+): SheetReading {
+  return isSavingsReading(header) ? { ...header, savings } : header;
+}

@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_IMPORT_LIMITS } from "../../importers/import-limits.js";
+import { ProblemCollector } from "../../importers/import-problem.js";
+import {
+  readSheetRecords,
+  type SheetReadOptions,
+} from "../../importers/read-sheet-records.js";
+import type {
+  CellValue,
+  SheetRow,
+  WorkbookSheet,
+} from "../../importers/read-workbook-sheets.js";
+import type { SavingsRows } from "../../importers/savings-rows.js";
+import { SheetTooLarge } from "../../importers/sheet-row-source.js";
+
+/** A sheet of the given rows (row 1 first) that counts how many rows were taken from it. */
+function sheetOf(lines: CellValue[][]): WorkbookSheet & { taken: number } {
+  const counter = { taken: 0 };
+  async function* rows(): AsyncGenerator<SheetRow> {
+    for (const [i, cells] of lines.entries()) {
+      counter.taken++;
+      yield { number: i + 1, cells };
+    }
+  }
+  return {
+    name: "Sheet1",
+    hidden: false,
+    rows: rows(),
+    get taken() {
+      return counter.taken;
+    },
+  };
+}
+
+async function read(
+  lines: CellValue[][],
+  options: Partial<SheetReadOptions> = {},
+) {
+  const problems = new ProblemCollector("test.xlsx");
+  const sheet = sheetOf(lines);
+  const reading = await readSheetRecords(
+    sheet,
+    { limits: DEFAULT_IMPORT_LIMITS, ...options },
+    problems,
+  );
+  return { reading, problems: problems.problems, taken: sheet.taken };
+}
+
+/** A tracker's figures as plain objects, in order. */
+function figures(rows: SavingsRows) {
+  return Array.from({ length: rows.length }, (_, i) => ({
+    row: rows.row[i],
+    service: rows.text(rows.service[i]!),
+    council: rows.text(rows.council[i]!),
+    year: rows.year[i],
+    measure: rows.measure[i],
+    cashable: rows.cashable[i] === 1,
+    pence: rows.pence[i],
+  }));
+}
+
+describe("reading a sheet into the reading of its kind", () => {
+  it("reads a service list into service records, with its footnotes and without its total row", async () => {
+    const { reading, problems } = await read([
+      ["Shared services"],
+      ["Partnership", "Service", "Partners", "Lead council", "Annual saving"],
+      [
+        "North East Derbyshire shared services",
+        "Internal Audit*",
+        "Chesterfield\nBolsover",
+        "Chesterfield",
+        "£30k",
+      ],
+      [null, null, null, null, null],
+      ["", "Total", "", "", "£30k"],
+      ["* Subject to the Joint Committee's approval"],
+    ]);
+    expect(problems).toEqual([]);
+    expect(reading?.kind).toBe("services");
+    if (reading?.kind !== "services") return;
+    expect(reading.rowsRead).toBe(1);
+    expect(reading.headerRow).toBe(2);
+    expect(reading.services).toMatchObject([
+      {
+        row: 3,
+        cell: "B3",
+        name: "Internal Audit",
+        mark: "*",
+        partners: { text: "Chesterfield\nBolsover", cell: "C3" },
+        host: { text: "Chesterfield", cell: "D3" },
+        annualSaving: 3_000_000n,
+      },
+    ]);
+    expect(reading.footnotes.get("*")).toBe(
+      "Subject to the Joint Committee's approval",
+    );
+  });
+
+  it("reads a governance list with seats under council-headed columns", async () => {
+    const { reading, problems } = await read([
+      ["Body", "Type", "Chair", "Cheshire East", "Cheshire West and Chester"],
+      ["Shared Services Joint Committee", "Joint committee", "Cllr A", 3, 3],
+    ]);
+    expect(problems).toEqual([]);
+    expect(reading?.kind).toBe("governance");
+    if (reading?.kind !== "governance") return;
+    expect(reading.governance).toMatchObject([
+      {
+        row: 2,
+        cell: "A2",
+        name: "Shared Services Joint Committee",
+        typeText: "Joint committee",
+        chair: "Cllr A",
+        councilSeats: [
+          { council: "Cheshire East", cell: "D2", value: 3 },
+          { council: "Cheshire West and Chester", cell: "E2", value: 3 },
+        ],
+      },
+    ]);
+  });
+
+  it("reads a funding list, and a funder without an amount is a problem of its cell", async () => {
+    const { reading, problems } = await read([
+      ["Funder", "Amount awarded", "Purpose"],
+      ["Improvement East", "£250,000", "Business case"],
+      ["Capital fund", "", "Project manager"],
+    ]);
+    expect(reading?.kind).toBe("funding");
+    if (reading?.kind !== "funding") return;
+    expect(reading.funding).toMatchObject([
+      { row: 2, cell: "A2", funder: "Improvement East", pence: 25_000_000n },
+    ]);
+    expect(problems).toMatchObject([
+      { code: "missing-value", cell: "B3", row: 3 },
+    ]);
+  });
+
+  it("reads a long tracker's figures, carrying a row with a bad measure without a figure of its own", async () => {
+    const { reading, problems } = await read([
+      ["Period: June 2010"],
+      ["Service", "Council", "Year", "Measure", "Saving £"],
+      ["Internal Audit", "Bolsover", "2010/11", "Target", "12,000"],
+      ["Internal Audit", "Bolsover", "2010/11", "Guess", "1"],
+    ]);
+    expect(reading?.kind).toBe("savings-long");
+    if (reading?.kind !== "savings-long") return;
+    expect(reading.title.period).toBe("2010-06");
+    expect(figures(reading.savings)).toEqual([
+      {
+        row: 3,
+        service: "Internal Audit",
+        council: "Bolsover",
+        year: 2010,
+        measure: 0,
+        cashable: true,
+        pence: 1_200_000n,
+      },
+      {
+        row: 4,
+        service: "Internal Audit",
+        council: "Bolsover",
+        year: 2010,
+        measure: 0,
+        cashable: true,
+        pence: 100n,
+      },
+    ]);
+    expect(problems).toMatchObject([{ code: "bad-value", cell: "D4" }]);
+  });
+
+  it("reads a wide tracker's year columns as one figure each", async () => {
+    const { reading, problems } = await read([
+      ["Service", "2010/11 Target", "2011/12 Target"],
+      ["Revenues", "1,000", "-"],
+    ]);
+    expect(problems).toEqual([]);
+    expect(reading?.kind).toBe("savings-wide");
+    if (reading?.kind !== "savings-wide") return;
+    expect(figures(reading.savings)).toMatchObject([
+      { row: 2, service: "Revenues", year: 2010, pence: 100_000n },
+    ]);
+  });
+
+  it("hands a tracker's figures on in batches while reading (the rows read with the header first)", async () => {
+    const batches: number[] = [];
+    const { reading } = await read(
+      [
+        ["Service", "Year", "Measure", "Amount"],
+        ...Array.from({ length: 45 }, () => [
+          "Revenues",
+          "2010/11",
+          "Target",
+          1,
+        ]),
+      ],
+      {
+        savingsBatchRows: 10,
+        onSavings: async (r) => {
+          batches.push(r.savings.takeBatch().length);
+        },
+      },
+    );
+    expect(batches).toEqual([19, 10, 10]);
+    expect(reading?.kind === "savings-long" && reading.savings.length).toBe(6);
+  });
+
+  it("reads every row of a sheet it cannot read, so that the next sheet can be", async () => {
+    const prose = await read([
+      ["Notes"],
+      ...Array.from({ length: 30 }, (_, i) => [`line ${i}`]),
+    ]);
+    expect(prose.reading).toBeNull();
+    expect(prose.taken).toBe(31);
+    expect(prose.problems).toMatchObject([
+      { code: "unknown-sheet", severity: "warning" },
+    ]);
+    const noAmount = await read(
+      [["Funder", "Purpose"], ...Array.from({ length: 30 }, () => ["A", "B"])],
+      { kind: "funding" },
+    );
+    expect(noAmount.reading).toBeNull();
+    expect(noAmount.taken).toBe(31);
+    expect(noAmount.problems).toMatchObject([
+      { code: "missing-value", cell: "A1" },
+    ]);
+  });
+
+  it("refuses a sheet longer than the row limit, also one it cannot read", async () => {
+    const limits = { ...DEFAULT_IMPORT_LIMITS, maxRows: 25 };
+    for (const header of [["Service"], ["Notes"]]) {
+      const problems = new ProblemCollector("test.xlsx");
+      await expect(
+        readSheetRecords(
+          sheetOf([header, ...Array.from({ length: 30 }, () => ["x"])]),
+          { limits },
+          problems,
+        ),
+      ).rejects.toBeInstanceOf(SheetTooLarge);
+      expect(problems.problems.at(-1)).toMatchObject({ code: "too-large" });
+    }
+  });
+});
