@@ -301,6 +301,14 @@ export class PartnershipDirectory {
     return { service, created: true };
   }
 
+  /** The partnership's governance body of this name (case and punctuation ignored), if any. */
+  findBody(partnership: Partnership, name: string): GovernanceBody | null {
+    const key = nameKey(name);
+    return (
+      this.bodies.get(partnership)!.find((b) => nameKey(b.name) === key) ?? null
+    );
+  }
+
   /** Finds a governance body by name within a partnership, or creates it (its kind read from the name). */
   body(
     partnership: Partnership,
@@ -308,10 +316,7 @@ export class PartnershipDirectory {
     source: RecordSource,
     counts: RecordCounts,
   ): { body: GovernanceBody; created: boolean } {
-    const key = nameKey(name);
-    const found = this.bodies
-      .get(partnership)!
-      .find((b) => nameKey(b.name) === key);
+    const found = this.findBody(partnership, name);
     if (found) return { body: found, created: false };
     this.warnIfSimilar(
       name,

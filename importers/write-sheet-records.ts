@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { fromPence } from "../schema/money.js";
 import { FundingAward } from "../schema/funding-award.js";
+import type { GovernanceBody } from "../schema/governance-body.js";
 import { GovernanceSeat } from "../schema/governance-seat.js";
 import { MembershipRole } from "../schema/membership.js";
 import type { Partnership } from "../schema/partnership.js";
@@ -441,10 +442,16 @@ export async function writeGovernanceSheet(
     rowsNameOne,
   );
   if (fallback === null) return;
-  const existingSeats = await em.find(
-    GovernanceSeat,
-    {},
-    { populate: ["council"] },
+  const seatsOf = await seatsOnBodies(
+    em,
+    rows.flatMap(({ record }) => {
+      if (problems.rowIsInvalid(sheet, record.row)) return [];
+      const partnership = record.partnership
+        ? directory.findPartnership(record.partnership)
+        : fallback!;
+      const body = partnership && directory.findBody(partnership, record.name);
+      return body ? [body] : [];
+    }),
   );
   for (const { record, seats, everyCouncil } of rows) {
     if (problems.rowIsInvalid(sheet, record.row)) continue;
@@ -498,19 +505,17 @@ export async function writeGovernanceSheet(
       counts,
       created,
     );
+    let bodySeats = seatsOf.get(body);
+    if (!bodySeats) seatsOf.set(body, (bodySeats = new Map()));
     for (const { gss, seats: count, cell } of seats) {
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
-      let seat = existingSeats.find(
-        (s) => s.body === body && s.council.gssCode === gss,
-      );
+      const council = directory.council(gss);
+      let seat = bodySeats.get(council.id);
       const isNew = !seat;
       if (!seat) {
-        seat = em.create(GovernanceSeat, {
-          body,
-          council: directory.council(gss),
-        } as never) as GovernanceSeat;
+        seat = em.create(GovernanceSeat, { body, council });
         directory.stamp(seat, { sheet, cell });
-        existingSeats.push(seat);
+        bodySeats.set(council.id, seat);
         counts.created++;
       }
       directory.update(
@@ -546,7 +551,16 @@ export async function writeFundingSheet(
     rowsNameOne,
   );
   if (fallback === null) return;
-  const awards = await em.find(FundingAward, {});
+  const awardsOf = await awardsOfPartnerships(
+    em,
+    reading.funding.flatMap((record) => {
+      if (problems.rowIsInvalid(sheet, record.row)) return [];
+      const partnership = record.partnership
+        ? directory.findPartnership(record.partnership)
+        : fallback!;
+      return partnership ? [partnership] : [];
+    }),
+  );
   for (const record of reading.funding) {
     if (problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
@@ -555,20 +569,18 @@ export async function writeFundingSheet(
       : fallback!;
     for (const gss of titleCodes)
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
-    let award = awards.find(
-      (a) =>
-        a.partnership === partnership &&
-        nameKey(a.funder) === nameKey(record.funder),
-    );
+    let awards = awardsOf.get(partnership);
+    if (!awards) awardsOf.set(partnership, (awards = new Map()));
+    let award = awards.get(nameKey(record.funder));
     const isNew = !award;
     if (!award) {
       award = em.create(FundingAward, {
         partnership,
         funder: record.funder,
         amount: fromPence(record.pence),
-      } as never) as FundingAward;
+      });
       directory.stamp(award, source);
-      awards.push(award);
+      awards.set(nameKey(record.funder), award);
       counts.created++;
     }
     directory.update(
@@ -590,4 +602,49 @@ export async function writeFundingSheet(
       isNew,
     );
   }
+}
+
+/**
+ * The seats held on these bodies, by body and council id, in one statement for the bodies already
+ * stored (a body created by this import holds none yet): never every seat of the database.
+ */
+async function seatsOnBodies(
+  em: EntityManager,
+  bodies: readonly GovernanceBody[],
+): Promise<Map<GovernanceBody, Map<number, GovernanceSeat>>> {
+  const byBody = new Map<GovernanceBody, Map<number, GovernanceSeat>>();
+  const stored = [...new Set(bodies)].filter((b) => b.id !== undefined);
+  if (stored.length === 0) return byBody;
+  for (const body of stored) byBody.set(body, new Map());
+  for (const seat of await em.find(
+    GovernanceSeat,
+    { body: { $in: stored.map((b) => b.id) } },
+    { orderBy: { id: "asc" } },
+  ))
+    byBody.get(seat.body as GovernanceBody)!.set(seat.council.id, seat);
+  return byBody;
+}
+
+/**
+ * The funding awards of these partnerships, by partnership and funder (nameKey: case and
+ * punctuation ignored, the oldest first), in one statement for the partnerships already stored.
+ */
+async function awardsOfPartnerships(
+  em: EntityManager,
+  partnerships: readonly Partnership[],
+): Promise<Map<Partnership, Map<string, FundingAward>>> {
+  const byPartnership = new Map<Partnership, Map<string, FundingAward>>();
+  const stored = [...new Set(partnerships)].filter((p) => p.id !== undefined);
+  if (stored.length === 0) return byPartnership;
+  for (const partnership of stored) byPartnership.set(partnership, new Map());
+  for (const award of await em.find(
+    FundingAward,
+    { partnership: { $in: stored.map((p) => p.id) } },
+    { orderBy: { id: "asc" } },
+  )) {
+    const awards = byPartnership.get(award.partnership as Partnership)!;
+    const key = nameKey(award.funder);
+    if (!awards.has(key)) awards.set(key, award);
+  }
+  return byPartnership;
 }
