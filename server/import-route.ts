@@ -12,6 +12,7 @@ import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import {
   importWorkbook,
   type ImportOptions,
+  type ImportReport,
 } from "../importers/import-workbook.js";
 import { AuditAction } from "../schema/audit-event.js";
 import { Role, roleIncludes } from "../schema/role.js";
@@ -30,6 +31,9 @@ import type { Caller } from "./caller.js";
 
 /** Where workbooks are uploaded. */
 export const IMPORTS_PATH = "/imports";
+
+/** The report as POST /imports answers it: the server's temporary file path left out. */
+export type ImportReportAnswer = Omit<ImportReport, "path">;
 
 /** What `serveImportUpload` requires: the analyst role and a national token (the page hides its import controls otherwise). */
 export function mayImportOverHttp(caller: Caller): boolean {
@@ -328,9 +332,10 @@ async function importUpload(
     if (clientErrorStatus(error)) return () => sendHubError(res, error);
     throw error;
   }
-  return () =>
-    sendJson(res, report.status === "REFUSED" ? 422 : 200, {
-      ...report,
-      path: undefined,
-    });
+  // JSON leaves the undefined path out.
+  const answer: ImportReportAnswer & { path: undefined } = {
+    ...report,
+    path: undefined,
+  };
+  return () => sendJson(res, report.status === "REFUSED" ? 422 : 200, answer);
 }

@@ -1,4 +1,8 @@
-/** The JSON answer of POST /imports: the report `sshub import --json` prints (importers/import-workbook.ts). */
+/**
+ * The JSON answer of POST /imports (ImportReportAnswer in server/import-route.ts: the report
+ * `sshub import --json` prints, without the server's file path). The page cannot import the
+ * server's modules, so test/web/import-report-type.test.ts checks this against it field by field.
+ */
 export interface ImportReport {
   importRunId: number;
   file: string;
@@ -8,7 +12,8 @@ export interface ImportReport {
     | "DRY_RUN"
     | "IMPORTED"
     | "IMPORTED_WITH_SKIPPED_ROWS"
-    | "REFUSED";
+    | "REFUSED"
+    | "INTERRUPTED";
   dryRun: boolean;
   reportingPeriod: string | null;
   /** Where the period came from ("the title", "the file name", …). */
@@ -23,6 +28,8 @@ export interface ImportReport {
     unchanged: number;
     removed: number;
     problems: number;
+    period: string | null;
+    periodSource: string | null;
   }[];
   created: {
     type: string;
@@ -37,6 +44,7 @@ export interface ImportReport {
   omittedProblems: number;
   skippedRows: number;
   sameFileAs: number | null;
+  durationMs: number;
 }
 
 /** One problem the importer met, with its place. */

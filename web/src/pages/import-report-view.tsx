@@ -56,6 +56,7 @@ const STATUS_WORDS: Record<ImportReport["status"], string> = {
   IMPORTED: "Imported",
   IMPORTED_WITH_SKIPPED_ROWS: "Imported; invalid rows were skipped",
   REFUSED: "Refused: nothing was written",
+  INTERRUPTED: "Interrupted: nothing was written",
 };
 
 /** What an import did or would do, per sheet, with its problems. */
