@@ -1,67 +1,30 @@
 import type { Partnership } from "../schema/partnership.js";
 import type { Service } from "../schema/service.js";
 import { columnLetter } from "./locate-header.js";
+import { binaryInt8Array, binaryIntArray } from "./bound-statement.js";
 import type { SavingsRows } from "./savings-rows.js";
 
-/** PostgreSQL type oids of the array elements sent in binary. */
-const INT2 = 21;
-const INT4 = 23;
-const INT8 = 20;
-
-/**
- * A one-dimensional PostgreSQL array in the binary wire format (what array_recv reads): written into
- * a Buffer, outside the JavaScript heap, instead of a comma-joined string per column; `null` for
- * NULL elements.
- */
-function binaryArray(
-  oid: number,
-  size: 2 | 4,
-  n: number,
-  at: (i: number) => number | null,
-): Buffer {
-  let nulls = 0;
-  for (let i = 0; i < n; i++) if (at(i) === null) nulls++;
-  const buffer = Buffer.allocUnsafe(20 + n * 4 + (n - nulls) * size);
-  buffer.writeInt32BE(1, 0); // dimensions
-  buffer.writeInt32BE(nulls > 0 ? 1 : 0, 4);
-  buffer.writeUInt32BE(oid, 8);
-  buffer.writeInt32BE(n, 12);
-  buffer.writeInt32BE(1, 16); // lower bound
-  let offset = 20;
-  for (let i = 0; i < n; i++) {
-    const value = at(i);
-    if (value === null) {
-      offset = buffer.writeInt32BE(-1, offset);
-      continue;
-    }
-    offset = buffer.writeInt32BE(size, offset);
-    offset =
-      size === 4
-        ? buffer.writeInt32BE(value, offset)
-        : buffer.writeInt16BE(value, offset);
-  }
-  return buffer;
+/** A chunk's figures as the arrays its statement binds (see CHUNK_ARRAYS in savings-figure-sql.ts). */
+export interface FigureArrays {
+  /** Column letters by column index, for the figures' cells. */
+  columnLetters: string[];
+  /** RAG texts by the chunk's own index. */
+  ragTexts: string[];
+  row: Buffer;
+  col: Buffer;
+  service_id: Buffer;
+  partnership_id: Buffer;
+  /** NULL for the partnership's total. */
+  council_id: Buffer;
+  year: Buffer;
+  measure: Buffer;
+  cashable: Buffer;
+  pence: Buffer;
+  /** Index into ragTexts, -1 for none. */
+  rag: Buffer;
+  /** JSON of each figure's unknown columns; null when no figure has any. */
+  extra: (string | null)[] | null;
 }
-
-/** An int8[] in the binary wire format, from the native-order bytes of `n` int64 values. */
-function binaryInt8Array(bytes: Uint8Array, n: number): Buffer {
-  const buffer = Buffer.allocUnsafe(20 + n * 12);
-  buffer.writeInt32BE(1, 0);
-  buffer.writeInt32BE(0, 4);
-  buffer.writeUInt32BE(INT8, 8);
-  buffer.writeInt32BE(n, 12);
-  buffer.writeInt32BE(1, 16);
-  let offset = 20;
-  for (let k = 0; k < n; k++) {
-    offset = buffer.writeInt32BE(8, offset);
-    for (let b = 0; b < 8; b++)
-      buffer[offset + b] = bytes[k * 8 + (LITTLE_ENDIAN ? 7 - b : b)]!;
-    offset += 8;
-  }
-  return buffer;
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Figures gathered for one statement, column by column in typed arrays, sent as binary PostgreSQL
@@ -174,27 +137,33 @@ export class FigureChunk {
     };
   }
 
-  /** The statement's parameters after the sheet's own ($1 to $3): $4 to $16. */
-  parameters(): unknown[] {
+  /** The chunk as the arrays its statement binds. */
+  arrays(): FigureArrays {
     const n = this.n;
     const ids = this.services.map((service) => service.id);
     const partnerships = this.services.map(
       (service) => (service.partnership as Partnership).id,
     );
-    return [
-      Array.from({ length: this.maxColumn + 1 }, (_, c) => columnLetter(c)),
-      this.ragTexts,
-      binaryArray(INT4, 4, n, (k) => this.row[k]!),
-      binaryArray(INT4, 4, n, (k) => this.column[k]!),
-      binaryArray(INT4, 4, n, (k) => ids[this.service[k]!]!),
-      binaryArray(INT4, 4, n, (k) => partnerships[this.service[k]!]!),
-      binaryArray(INT4, 4, n, (k) => this.council[k] || null),
-      binaryArray(INT2, 2, n, (k) => this.year[k]!),
-      binaryArray(INT2, 2, n, (k) => this.measure[k]!),
-      binaryArray(INT2, 2, n, (k) => this.cashable[k]!),
-      binaryInt8Array(this.pence, n),
-      binaryArray(INT4, 4, n, (k) => this.rag[k]!),
-      this.extra,
-    ];
+    return {
+      columnLetters: Array.from({ length: this.maxColumn + 1 }, (_, c) =>
+        columnLetter(c),
+      ),
+      ragTexts: this.ragTexts,
+      row: binaryIntArray("int4", n, (k) => this.row[k]!),
+      col: binaryIntArray("int4", n, (k) => this.column[k]!),
+      service_id: binaryIntArray("int4", n, (k) => ids[this.service[k]!]!),
+      partnership_id: binaryIntArray(
+        "int4",
+        n,
+        (k) => partnerships[this.service[k]!]!,
+      ),
+      council_id: binaryIntArray("int4", n, (k) => this.council[k] || null),
+      year: binaryIntArray("int2", n, (k) => this.year[k]!),
+      measure: binaryIntArray("int2", n, (k) => this.measure[k]!),
+      cashable: binaryIntArray("int2", n, (k) => this.cashable[k]!),
+      pence: binaryInt8Array(this.pence, n),
+      rag: binaryIntArray("int4", n, (k) => this.rag[k]!),
+      extra: this.extra,
+    };
   }
 }

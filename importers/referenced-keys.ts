@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { executeBound } from "./execute-bound.js";
+import { executeBound } from "./bound-statement.js";
 import type { FigureChunk } from "./figure-chunk.js";
 
 /**

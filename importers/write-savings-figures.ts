@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Partnership } from "../schema/partnership.js";
 import type { Service } from "../schema/service.js";
-import { executeBound } from "./execute-bound.js";
+import { executeBound } from "./bound-statement.js";
 import type { ImportProblem } from "./import-problem.js";
 import { columnLetter } from "./locate-header.js";
 import { MembershipRole } from "../schema/membership.js";
@@ -12,6 +12,20 @@ import type {
 } from "./partnership-directory.js";
 import type { SavingsSheetReading } from "./sheet-reading.js";
 import { FigureChunk } from "./figure-chunk.js";
+import {
+  ANY_REPEATED_SQL,
+  APPLY_CHANGED_SQL,
+  APPLY_NEW_SQL,
+  CREATE_STAGING_SQL,
+  figureParameters,
+  INSERT_FRESH_SQL,
+  REMOVE_UNREPORTED_SQL,
+  REPEATED_SQL,
+  REPEATS_UNSTAGED_SQL,
+  STAGE_AND_APPLY_SQL,
+  STAGE_SQL,
+  type FigureSource,
+} from "./savings-figure-sql.js";
 import { writeWithLockedKeys, type ReferencedKeys } from "./referenced-keys.js";
 import {
   councilCodes,
@@ -23,14 +37,9 @@ import type { SavingsSheetDecisions } from "./savings-sheet-resolver.js";
 /** Rows sent to PostgreSQL in one staging statement. */
 export const STAGING_CHUNK_ROWS = 16_384;
 
-const STAGING_COLUMNS =
-  "sheet text, row int, cell text, service_id int, partnership_id int, council_id int, reported_by_id int, financial_year smallint, measure text, cashable boolean, amount numeric(15,2), reporting_period text, rag_status text, extra jsonb, applied boolean";
-
 /** Creates the file's staging table (dropped at commit or rollback). */
 export async function createSavingsStaging(em: EntityManager): Promise<void> {
-  await em.execute(
-    `create temporary table import_savings (${STAGING_COLUMNS}) on commit drop`,
-  );
+  await em.execute(CREATE_STAGING_SQL);
 }
 
 /**
@@ -273,25 +282,6 @@ export function figureCouncilId(
     : null;
 }
 
-/** Where a sheet's figures come from: the same for every figure of the sheet. */
-interface FigureSource {
-  sheet: string;
-  period: string;
-  reportedBy: number | null;
-}
-
-/** The chunk's figures as rows in the staging table's column order (its parameters from $1 to $16). */
-function stagingSelect(applied: boolean): string {
-  return `select $1::text as sheet, u.row, ($4::text[])[u.col + 1] || u.row as cell, u.service_id,
-      u.partnership_id, u.council_id, $2::int as reported_by_id, u.year as financial_year,
-      (array['TARGET','ESTIMATE','FORECAST','ACHIEVED'])[u.measure + 1] as measure, u.cashable = 1 as cashable,
-      u.pence::numeric / 100 as amount, $3::text as reporting_period, ($5::text[])[u.rag + 1] as rag_status,
-      u.extra::jsonb as extra, ${applied} as applied
-    from unnest($6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::smallint[], $12::smallint[],
-      $13::smallint[], $14::int8[], $15::int[], $16::text[])
-      as u(row, col, service_id, partnership_id, council_id, year, measure, cashable, pence, rag, extra)`;
-}
-
 /** Stages a chunk of figures (to be compared with the stored ones by applySavingsFigures). */
 export async function stageFigures(
   em: EntityManager,
@@ -299,12 +289,7 @@ export async function stageFigures(
   source: FigureSource,
 ): Promise<void> {
   if (chunk.length === 0) return;
-  await executeBound(em, `insert into import_savings ${stagingSelect(false)}`, [
-    source.sheet,
-    source.reportedBy,
-    source.period,
-    ...chunk.parameters(),
-  ]);
+  await executeBound(em, STAGE_SQL, figureParameters(source, chunk.arrays()));
 }
 
 /**
@@ -330,35 +315,8 @@ export async function stageAndApplyFigures(
     () =>
       executeBound<{ created: number; updated: number }>(
         em,
-        `with staged as (insert into import_savings ${stagingSelect(true)} returning *),
-     written as (
-       insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
-         reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
-       select distinct on (council_id, service_id, financial_year, measure, cashable)
-         $17::int, sheet, cell, extra, service_id, council_id, reported_by_id, financial_year, measure, cashable,
-         amount, reporting_period, rag_status
-       from staged order by council_id, service_id, financial_year, measure, cashable, row, cell
-       on conflict (council_id, service_id, financial_year, measure, cashable, reporting_period, reported_by_id)
-       do update set amount = excluded.amount, rag_status = excluded.rag_status, extra = excluded.extra,
-         source_sheet = excluded.source_sheet, source_cell = excluded.source_cell,
-         import_run_id = case when savings_figure.amount <> excluded.amount
-           or savings_figure.rag_status is distinct from excluded.rag_status
-           then excluded.import_run_id else savings_figure.import_run_id end
-       where savings_figure.amount <> excluded.amount
-         or savings_figure.rag_status is distinct from excluded.rag_status
-         or savings_figure.source_cell is distinct from excluded.source_cell
-         or savings_figure.source_sheet is distinct from excluded.source_sheet
-         or savings_figure.extra::text is distinct from excluded.extra::text
-       returning xmax = 0 as created, import_run_id = $17::int as value_changed)
-     select count(*) filter (where created)::int as created,
-       count(*) filter (where not created and value_changed)::int as updated from written`,
-        [
-          source.sheet,
-          source.reportedBy,
-          source.period,
-          ...chunk.parameters(),
-          importRunId,
-        ],
+        STAGE_AND_APPLY_SQL,
+        figureParameters(source, chunk.arrays(), importRunId),
       ),
   );
   return result!;
@@ -382,19 +340,8 @@ export async function insertFigures(
     try {
       await executeBound(
         em,
-        `insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
-         reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
-       select $17::int, sheet, cell, extra, service_id, council_id, reported_by_id, financial_year, measure,
-         cashable, amount, reporting_period, rag_status
-       from (${stagingSelect(false)}) n
-       order by council_id, service_id, financial_year, measure, cashable`,
-        [
-          source.sheet,
-          source.reportedBy,
-          source.period,
-          ...chunk.parameters(),
-          importRunId,
-        ],
+        INSERT_FRESH_SQL,
+        figureParameters(source, chunk.arrays(), importRunId),
       );
     } catch (error) {
       if ((error as { code?: string }).code === "23505")
@@ -416,10 +363,6 @@ function problemCodeFor(
     : "unknown-council";
 }
 
-const KEY = `coalesce(f.council_id, 0) = coalesce(n.council_id, 0) and f.service_id = n.service_id
-  and f.financial_year = n.financial_year and f.measure = n.measure and f.cashable = n.cashable
-  and f.reporting_period = n.reporting_period and coalesce(f.reported_by_id, 0) = coalesce(n.reported_by_id, 0)`;
-
 /**
  * Figures staged twice (same service, council, year, measure, kind, period and source): the later
  * rows. A hash aggregate first asks whether any key repeats (a million rows in under a second); only
@@ -435,22 +378,9 @@ export async function findDuplicateFigures(em: EntityManager): Promise<
   }[]
 > {
   await em.execute("set local work_mem = '64MB'");
-  const [repeated] = await em.execute<{ found: boolean }[]>(
-    `select exists (select from import_savings
-       group by service_id, council_id, financial_year, measure, cashable, reporting_period, reported_by_id
-       having count(*) > 1) as found`,
-  );
+  const [repeated] = await em.execute<{ found: boolean }[]>(ANY_REPEATED_SQL);
   if (!repeated?.found) return [];
-  return em.execute(
-    `select sheet, row, cell, first_sheet, first_cell from (
-       select sheet, row, cell,
-         first_value(sheet) over w as first_sheet, first_value(cell) over w as first_cell,
-         row_number() over w as n
-       from import_savings
-       window w as (partition by service_id, coalesce(council_id, 0), financial_year, measure, cashable,
-                    reporting_period, coalesce(reported_by_id, 0) order by sheet, row, cell)
-     ) d where n > 1 order by sheet, row limit 10000`,
-  );
+  return em.execute(REPEATED_SQL);
 }
 
 /** What streaming wrote for one sheet: created and updated figures, and those written unstaged. */
@@ -473,8 +403,7 @@ export async function assertNoRepeatOfUnstaged(
   if (freshPeriods.size === 0) return;
   const [row] = await executeBound<{ found: boolean }>(
     em,
-    `select exists (select 1 from import_savings n join savings_figure f on ${KEY}
-       where not n.applied and n.reporting_period = any($1::text[]) and f.import_run_id = $2) as found`,
+    REPEATS_UNSTAGED_SQL,
     [[...freshPeriods], importRunId],
   );
   if (row?.found)
@@ -545,47 +474,17 @@ export async function applySavingsFigures(
   const removed = replaced.length
     ? await executeBound<{ sheet: string; n: string }>(
         em,
-        `with sources as materialized (
-           select partnership_id, coalesce(reported_by_id, 0) as reported_by, reporting_period, min(sheet) as sheet
-           from import_savings where reporting_period = any($1::text[]) group by 1, 2, 3),
-         gone as (
-           delete from savings_figure f using service sv, sources src
-           where sv.id = f.service_id and src.partnership_id = sv.partnership_id
-             and f.reporting_period = src.reporting_period and coalesce(f.reported_by_id, 0) = src.reported_by
-             and not exists (select 1 from import_savings n where ${KEY})
-           returning src.sheet)
-         select sheet, count(*) as n from gone group by sheet`,
+        REMOVE_UNREPORTED_SQL,
         [replaced],
       )
     : [];
   for (const r of removed) of(r.sheet).removed += Number(r.n);
   const updated = await em.execute<
     { sheet: string; changed: string; moved: string }[]
-  >(
-    `with changed as (
-       update savings_figure f set amount = n.amount, rag_status = n.rag_status, extra = n.extra,
-         source_sheet = n.sheet, source_cell = n.cell,
-         import_run_id = case when f.amount <> n.amount or f.rag_status is distinct from n.rag_status
-                         then ? else f.import_run_id end
-       from import_savings n
-       where not n.applied and ${KEY} and (f.amount <> n.amount or f.rag_status is distinct from n.rag_status
-         or f.source_cell is distinct from n.cell or f.source_sheet is distinct from n.sheet
-         or f.extra::text is distinct from n.extra::text)
-       returning n.sheet, f.import_run_id = ? as value_changed)
-     select sheet, count(*) filter (where value_changed) as changed from changed group by sheet`,
-    [importRunId, importRunId],
-  );
+  >(APPLY_CHANGED_SQL, [importRunId, importRunId]);
   for (const r of updated) of(r.sheet).updated += Number(r.changed);
   const inserted = await em.execute<{ sheet: string; n: string }[]>(
-    `with added as (
-       insert into savings_figure (import_run_id, source_sheet, source_cell, extra, service_id, council_id,
-         reported_by_id, financial_year, measure, cashable, amount, reporting_period, rag_status)
-       select ?, n.sheet, n.cell, n.extra, n.service_id, n.council_id, n.reported_by_id, n.financial_year,
-         n.measure, n.cashable, n.amount, n.reporting_period, n.rag_status
-       from import_savings n
-       where not n.applied and not exists (select 1 from savings_figure f where ${KEY})
-       returning source_sheet)
-     select source_sheet as sheet, count(*) as n from added group by source_sheet`,
+    APPLY_NEW_SQL,
     [importRunId],
   );
   for (const r of inserted) of(r.sheet).created += Number(r.n);

@@ -117,6 +117,42 @@ describe("one file is one transaction", () => {
   });
 });
 
+describe("deciding a sheet's councils", () => {
+  it("reads a short form that a later row makes ambiguous in one pass over the file, not two", async () => {
+    // "CBC" is Chesterfield among the title's partners until Cheltenham Borough Council appears:
+    // the figure is not written while streaming (a later row could change it), so the file is
+    // never read again to undo it.
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("cbc-later.xlsx", "August 2008", [
+        ["CBC", "Internal Audit", "2008/09", "Target", 100],
+        ["BDC", "Internal Audit", "2008/09", "Target", 200],
+        [
+          "Cheltenham Borough Council",
+          "Internal Audit",
+          "2008/09",
+          "Target",
+          300,
+        ],
+      ]),
+    );
+    db.resetQueryLog();
+    const report = await importWorkbook(db.orm, path, {
+      dryRun: true,
+      skipInvalidRows: true,
+    });
+    expect(report.status).toBe("DRY_RUN");
+    expect(report.problems).toMatchObject([
+      { code: "ambiguous-council", cell: "A6", value: "CBC" },
+    ]);
+    expect(
+      db.queries.filter((q) =>
+        q.includes("create temporary table import_savings"),
+      ),
+    ).toHaveLength(1);
+  });
+});
+
 describe("the monthly rule", () => {
   const v1 = [
     [null, "Internal Audit", "2007/08", "Achieved", 30000],
