@@ -17,6 +17,7 @@ import {
   governanceKind,
   type PartnershipDirectory,
   type RecordCounts,
+  type RecordSource,
 } from "./partnership-directory.js";
 import type {
   FundingSheetReading,
@@ -123,11 +124,63 @@ export function sheetContextCodes(
   return [...codes];
 }
 
+/** Each row's partnership: the one its Partnership cell names, else the sheet's. */
+export class RowPartnerships {
+  constructor(
+    private readonly directory: PartnershipDirectory,
+    /** Undefined when every row names its own. */
+    private readonly sheetWide: Partnership | undefined,
+  ) {}
+
+  /** The row's partnership, created when the directory has none of its name. */
+  of(
+    record: { partnership: string | null },
+    source: RecordSource,
+    counts: RecordCounts,
+  ): Partnership {
+    return record.partnership
+      ? this.directory.partnership(record.partnership, source, counts)
+      : this.sheetWide!;
+  }
+
+  /** The row's partnership when the directory has it already, without creating one. */
+  existing(record: { partnership: string | null }): Partnership | null {
+    return record.partnership
+      ? this.directory.findPartnership(record.partnership)
+      : this.sheetWide!;
+  }
+}
+
+/**
+ * The partnerships of a list's rows (a service, governance or funding list): a row's own, else the
+ * sheet's (sheetPartnership). Null, with the problem, when a row needs the sheet's and none fits.
+ */
+export function rowPartnerships(
+  reading: SheetFacts,
+  context: SheetWriteContext,
+  listed: ReadonlySet<string>,
+  counts: RecordCounts,
+  records: readonly { partnership: string | null }[],
+): RowPartnerships | null {
+  const rowsNameOne =
+    records.length > 0 && records.every((r) => r.partnership !== null);
+  const sheetWide = sheetPartnership(
+    reading,
+    context,
+    listed,
+    counts,
+    rowsNameOne,
+  );
+  return sheetWide === null
+    ? null
+    : new RowPartnerships(context.directory, sheetWide);
+}
+
 /**
  * The partnership a sheet belongs to when its rows name none (see decideSheetPartnership). Null
  * (with an unknown-partnership problem) when none fits; undefined when the rows must say.
  */
-export function sheetPartnership(
+function sheetPartnership(
   reading: SheetFacts,
   context: SheetWriteContext,
   listed: ReadonlySet<string>,
@@ -267,23 +320,18 @@ export function writeServiceSheet(
     ...titlePartners,
     ...rows.flatMap((r) => r.partners),
   ]);
-  const rowsNameOne =
-    reading.services.every((r) => r.partnership !== null) &&
-    reading.services.length > 0;
-  const fallback = sheetPartnership(
+  const partnerships = rowPartnerships(
     reading,
     context,
     listed,
     counts,
-    rowsNameOne,
+    reading.services,
   );
-  if (fallback === null) return;
+  if (partnerships === null) return;
   for (const { record, partners, hosts } of rows) {
     if (context.problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
-    const partnership = record.partnership
-      ? directory.partnership(record.partnership, source, counts)
-      : fallback!;
+    const partnership = partnerships.of(record, source, counts);
     for (const gss of hosts)
       directory.member(partnership, gss, hostRole, source, counts);
     for (const gss of [...titlePartners, ...partners])
@@ -431,24 +479,19 @@ export async function writeGovernanceSheet(
     return { record, seats: [...listed, ...columns], everyCouncil };
   });
   const listed = new Set(rows.flatMap((r) => r.seats.map((s) => s.gss)));
-  const rowsNameOne =
-    reading.governance.length > 0 &&
-    reading.governance.every((r) => r.partnership !== null);
-  const fallback = sheetPartnership(
+  const partnerships = rowPartnerships(
     reading,
     context,
     listed,
     counts,
-    rowsNameOne,
+    reading.governance,
   );
-  if (fallback === null) return;
+  if (partnerships === null) return;
   const seatsOf = await seatsOnBodies(
     em,
     rows.flatMap(({ record }) => {
       if (problems.rowIsInvalid(sheet, record.row)) return [];
-      const partnership = record.partnership
-        ? directory.findPartnership(record.partnership)
-        : fallback!;
+      const partnership = partnerships.existing(record);
       const body = partnership && directory.findBody(partnership, record.name);
       return body ? [body] : [];
     }),
@@ -456,9 +499,7 @@ export async function writeGovernanceSheet(
   for (const { record, seats, everyCouncil } of rows) {
     if (problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
-    const partnership = record.partnership
-      ? directory.partnership(record.partnership, source, counts)
-      : fallback!;
+    const partnership = partnerships.of(record, source, counts);
     if (everyCouncil) {
       // "3 members from each council", "equal numbers": the partnership's councils, as known so far.
       const cell = record.membership!.cell;
@@ -537,36 +578,29 @@ export async function writeFundingSheet(
 ): Promise<void> {
   const { directory, problems, em } = context;
   const sheet = reading.name;
-  const rowsNameOne =
-    reading.funding.length > 0 &&
-    reading.funding.every((r) => r.partnership !== null);
   const titleCodes = reading.title.partners
     ? sheetContextCodes(context.lookup, [reading.title.partners])
     : [];
-  const fallback = sheetPartnership(
+  const partnerships = rowPartnerships(
     reading,
     context,
     new Set(titleCodes),
     counts,
-    rowsNameOne,
+    reading.funding,
   );
-  if (fallback === null) return;
+  if (partnerships === null) return;
   const awardsOf = await awardsOfPartnerships(
     em,
     reading.funding.flatMap((record) => {
       if (problems.rowIsInvalid(sheet, record.row)) return [];
-      const partnership = record.partnership
-        ? directory.findPartnership(record.partnership)
-        : fallback!;
+      const partnership = partnerships.existing(record);
       return partnership ? [partnership] : [];
     }),
   );
   for (const record of reading.funding) {
     if (problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
-    const partnership = record.partnership
-      ? directory.partnership(record.partnership, source, counts)
-      : fallback!;
+    const partnership = partnerships.of(record, source, counts);
     for (const gss of titleCodes)
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
     let awards = awardsOf.get(partnership);
