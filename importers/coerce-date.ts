@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from "../schema/month-names.js";
 import type { CellValue } from "./cell-value.js";
 
 /**
@@ -14,20 +15,7 @@ export type DateReading =
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 9999;
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+const MONTHS = MONTH_NAMES.map((name) => name.toLowerCase());
 
 function monthIndex(word: string): number {
   const w = word.toLowerCase().replace(/\.$/, "");

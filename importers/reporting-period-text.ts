@@ -1,4 +1,5 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
+import { MONTH_NAMES } from "../schema/month-names.js";
 import { isReportingPeriod } from "../schema/reporting-period.js";
 
 /** What a period text says: a month "YYYY-MM", a period or quarter number still needing its year, or nothing. */
@@ -7,22 +8,14 @@ export type PeriodPhrase =
   | { status: "needs-year"; text: string }
   | { status: "none" };
 
-const MONTHS = [
-  "jan",
-  "feb",
-  "mar",
-  "apr",
-  "may",
-  "jun",
-  "jul",
-  "aug",
-  "sep",
-  "oct",
-  "nov",
-  "dec",
-];
-const MONTH_NAME =
-  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+/** The months' first three letters, January first. */
+const MONTHS = MONTH_NAMES.map((name) => name.slice(0, 3).toLowerCase());
+/** A month's name in full or cut short after its third letter ("jun", "june"; "sept" too). */
+const MONTH_NAME = `(${MONTH_NAMES.map((name) => {
+  const word = name.toLowerCase();
+  if (word === "september") return "sep(?:t(?:ember)?)?";
+  return word.length > 3 ? `${word.slice(0, 3)}(?:${word.slice(3)})?` : word;
+}).join("|")})`;
 const FINANCIAL_YEAR =
   "((?:fy\\s*)?(?:\\d{4}|\\d{2})\\s*[/\\-–]\\s*(?:\\d{4}|\\d{2}))";
 

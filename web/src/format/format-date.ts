@@ -1,17 +1,4 @@
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+import { MONTH_NAMES as MONTHS } from "../../../schema/month-names";
 
 /** "2010-06-01" (or an ISO date-time) as "1 June 2010"; "—" for none. */
 export function formatDate(value: string | null | undefined): string {
