@@ -2,8 +2,12 @@ import { useId, useState } from "react";
 import { useGraphql } from "../api/use-graphql";
 import { Loaded } from "../app/status-message";
 import { href } from "../app/use-hash-route";
-import { formatMoney } from "../format/format-money";
-import { varianceClass } from "../format/variance-class";
+import {
+  cashableWords,
+  KindTotalsTable,
+  MoneyCell,
+  MoneyHeaderRow,
+} from "../app/money-table";
 import { enumWords } from "../format/format-words";
 
 const YEARS = `query SavingsYears { savingsSummary { financialYear } }`;
@@ -86,39 +90,19 @@ function PositionTable({ code, year }: { code: string; year: string }) {
               {w}
             </p>
           ))}
-          <div className="table-wrap">
-            <table data-testid="council-position">
-              <caption>Totals, {year}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col" className="num">
-                    Expected
-                  </th>
-                  <th scope="col" className="num">
-                    Claimed
-                  </th>
-                  <th scope="col" className="num">
-                    Difference
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.totals.map((t) => (
-                  <tr key={String(t.cashable)}>
-                    <th scope="row">
-                      {t.cashable ? "Cashable" : "Non-cashable"}
-                    </th>
-                    <td className="num">{formatMoney(t.expected.amount)}</td>
-                    <td className="num">{formatMoney(t.claimed.amount)}</td>
-                    <td className={"num " + varianceClass(t.difference.amount)}>
-                      {formatMoney(t.difference.amount)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <KindTotalsTable
+            caption={`Totals, ${year}`}
+            testId="council-position"
+            columns={["Expected", "Claimed", "Difference"]}
+            rows={p.totals.map((t) => ({
+              cashable: t.cashable,
+              amounts: [
+                t.expected.amount,
+                t.claimed.amount,
+                t.difference.amount,
+              ],
+            }))}
+          />
           {p.lines.length === 0 ? (
             <p className="muted">No figures for this year.</p>
           ) : (
@@ -126,21 +110,17 @@ function PositionTable({ code, year }: { code: string; year: string }) {
               <table>
                 <caption>Lines, by partnership</caption>
                 <thead>
-                  <tr>
-                    <th scope="col">Partnership</th>
-                    <th scope="col">Service</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col" className="num">
-                      Expected
-                    </th>
-                    <th scope="col" className="num">
-                      Claimed
-                    </th>
-                    <th scope="col" className="num">
-                      Variance
-                    </th>
-                    <th scope="col">Status</th>
-                  </tr>
+                  <MoneyHeaderRow
+                    columns={[
+                      "Partnership",
+                      "Service",
+                      "Kind",
+                      { money: "Expected" },
+                      { money: "Claimed" },
+                      { money: "Variance" },
+                      "Status",
+                    ]}
+                  />
                 </thead>
                 <tbody>
                   {p.lines.map((line, index) => (
@@ -160,20 +140,10 @@ function PositionTable({ code, year }: { code: string; year: string }) {
                           {line.service.name}
                         </a>
                       </td>
-                      <td>{line.cashable ? "Cashable" : "Non-cashable"}</td>
-                      <td className="num">
-                        {formatMoney(line.expected?.amount)}
-                      </td>
-                      <td className="num">
-                        {formatMoney(line.claimed?.amount)}
-                      </td>
-                      <td
-                        className={
-                          "num " + varianceClass(line.variance?.amount)
-                        }
-                      >
-                        {formatMoney(line.variance?.amount)}
-                      </td>
+                      <td>{cashableWords(line.cashable)}</td>
+                      <MoneyCell amount={line.expected?.amount} />
+                      <MoneyCell amount={line.claimed?.amount} />
+                      <MoneyCell amount={line.variance?.amount} variance />
                       <td>{enumWords(line.status)}</td>
                     </tr>
                   ))}

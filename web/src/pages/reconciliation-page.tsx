@@ -7,6 +7,7 @@ import { useViewer } from "../app/viewer";
 import { formatPeriod } from "../format/format-date";
 import { formatMoney } from "../format/format-money";
 import { varianceClass } from "../format/variance-class";
+import { KindTotalsTable, MoneyHeaderRow } from "../app/money-table";
 import { enumWords } from "../format/format-words";
 
 const PARTNERSHIPS = `query ReconcilablePartnerships { partnerships(first: 100) { edges { node {
@@ -244,50 +245,28 @@ function ReconciliationTable(props: {
               {w}
             </p>
           ))}
-          <div className="table-wrap">
-            <table className="reconciliation">
-              <caption>Totals</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col" className="num">
-                    Partnership total
-                  </th>
-                  <th scope="col" className="num">
-                    Claimed
-                  </th>
-                  <th scope="col" className="num">
-                    Claimed without a total
-                  </th>
-                  <th scope="col" className="num">
-                    Difference
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.totals.map((t) => (
-                  <tr key={String(t.cashable)}>
-                    <th scope="row">
-                      {t.cashable ? "Cashable" : "Non-cashable"}
-                    </th>
-                    <td className="num">
-                      {formatMoney(t.partnershipTotal.amount)}
-                    </td>
-                    <td className="num">{formatMoney(t.claimed.amount)}</td>
-                    <td className="num">
-                      {formatMoney(t.claimedWithoutTotal.amount)}
-                    </td>
-                    <td className={`num ${varianceClass(t.difference.amount)}`}>
-                      {formatMoney(t.difference.amount)}
-                      {t.doubleCounting && (
-                        <span className="badge bad">double counting</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <KindTotalsTable
+            caption="Totals"
+            className="reconciliation"
+            columns={[
+              "Partnership total",
+              "Claimed",
+              "Claimed without a total",
+              "Difference",
+            ]}
+            rows={r.totals.map((t) => ({
+              cashable: t.cashable,
+              amounts: [
+                t.partnershipTotal.amount,
+                t.claimed.amount,
+                t.claimedWithoutTotal.amount,
+                t.difference.amount,
+              ],
+              note: t.doubleCounting && (
+                <span className="badge bad">double counting</span>
+              ),
+            }))}
+          />
           <div className="table-wrap">
             <table
               className="reconciliation"
@@ -297,25 +276,19 @@ function ReconciliationTable(props: {
                 Lines: each council's claim beside its expected share
               </caption>
               <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">Council</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                  <th scope="col">Share</th>
-                  <th scope="col" className="num">
-                    Expected
-                  </th>
-                  <th scope="col" className="num">
-                    Claimed
-                  </th>
-                  <th scope="col" className="num">
-                    Variance
-                  </th>
-                  <th scope="col">Status</th>
-                </tr>
+                <MoneyHeaderRow
+                  columns={[
+                    "Service",
+                    "Council",
+                    "Kind",
+                    { money: "Total" },
+                    "Share",
+                    { money: "Expected" },
+                    { money: "Claimed" },
+                    { money: "Variance" },
+                    "Status",
+                  ]}
+                />
               </thead>
               <tbody>
                 {r.lines.map((line, index) => (
