@@ -5,42 +5,137 @@ import type {
 import {
   execute,
   GraphQLError,
+  isObjectType,
+  locatedError,
   printSchema,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import {
+  responsePathArray,
+  responsePathKey,
+  rootNullingPaths,
+} from "./root-nulling-paths.js";
 
 /** How many compiled operations are kept; the API's clients send a few dozen distinct ones. */
 const COMPILED_OPERATIONS = 500;
+
+/** Where a request's context carries its FailureWatch while graphql-jit runs it. */
+const WATCH = Symbol("failure watch");
+
+/**
+ * The resolvers' failures of one compiled run, as they happen. graphql-jit settles a query only
+ * once every field has, even when a non-null field's error has nulled the whole answer already;
+ * graphql-js answers at once, and the request's end then stops the other fields' work (in
+ * PostgreSQL too). The watch decides the answer at the first failure that nulls the root.
+ */
+class FailureWatch {
+  private readonly errors: GraphQLError[] = [];
+  private decide!: (result: ExecutionResult) => void;
+  /** Settles with the answer when a failure has decided it before the run has ended. */
+  readonly decided = new Promise<ExecutionResult>((resolve) => {
+    this.decide = resolve;
+  });
+
+  constructor(private readonly rootNulling: ReadonlySet<string>) {}
+
+  failed(error: unknown, info: GraphQLResolveInfo): void {
+    this.errors.push(
+      locatedError(error, info.fieldNodes, responsePathArray(info.path)),
+    );
+    if (this.rootNulling.has(responsePathKey(info.path)))
+      this.decide({ data: null, errors: [...this.errors] });
+  }
+}
+
+/** `resolve`, telling the request's FailureWatch (when it has one) when it throws or rejects. */
+function reportingFailures(
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const watch = (context as { [WATCH]?: FailureWatch } | null)?.[WATCH];
+    if (!watch) return resolve(source, args, context, info);
+    try {
+      const value = resolve(source, args, context, info);
+      if (
+        value !== null &&
+        typeof value === "object" &&
+        typeof (value as PromiseLike<unknown>).then === "function"
+      )
+        return (value as Promise<unknown>).catch((error: unknown) => {
+          watch.failed(error, info);
+          throw error;
+        });
+      return value;
+    } catch (error) {
+      watch.failed(error, info);
+      throw error;
+    }
+  };
+}
+
+// The resolvers wrapped already: a schema served by several Apollo servers (tests) is wrapped once.
+const reporting = new WeakSet<GraphQLFieldResolver<unknown, unknown>>();
+
+interface CompiledOperation {
+  query: CompiledQuery;
+  rootNulling: ReadonlySet<string>;
+}
 
 /**
  * Apollo's executor hook (its gateway interface, the one place Apollo lets another executor run a
  * validated operation) with graphql-jit: each distinct operation is compiled once into a function
  * that walks the selection without graphql-js's per-field bookkeeping. Resolvers, parsing,
  * validation, plugins (query limits), error formatting and HTTP stay Apollo's and type-graphql's.
+ * A failure that nulls the whole answer answers at once, as graphql-js does (FailureWatch).
+ * Wraps `schema`'s resolvers (they behave as before when graphql-js runs them).
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new Map<string, CompiledQuery>();
+  for (const type of Object.values(schema.getTypeMap()))
+    if (isObjectType(type) && !type.name.startsWith("__"))
+      for (const field of Object.values(type.getFields()))
+        if (field.resolve && !reporting.has(field.resolve)) {
+          field.resolve = reportingFailures(field.resolve);
+          reporting.add(field.resolve);
+        }
+  const compiled = new Map<string, CompiledOperation>();
   const executor: GatewayExecutor = async (request) => {
     const key = `${request.operationName ?? ""}\u0000${request.source}`;
-    let query = compiled.get(key);
-    if (!query) {
-      const result = compileQuery(
+    let operation = compiled.get(key);
+    if (!operation) {
+      const query = compileQuery(
         schema,
         request.document,
         request.operationName ?? undefined,
       );
-      if (!isCompiledQuery(result)) return result;
-      query = result;
+      if (!isCompiledQuery(query)) return query;
+      operation = {
+        query,
+        rootNulling: rootNullingPaths(
+          schema,
+          request.document,
+          request.operationName,
+        ),
+      };
       if (compiled.size >= COMPILED_OPERATIONS)
         compiled.delete(compiled.keys().next().value!);
-      compiled.set(key, query);
+      compiled.set(key, operation);
     }
-    const result = await query.query(
+    const context = request.context as { [WATCH]?: FailureWatch };
+    const watch = new FailureWatch(operation.rootNulling);
+    context[WATCH] = watch;
+    const run = operation.query.query(
       undefined,
       request.context,
       request.request.variables ?? {},
     );
+    const result = await (run instanceof Promise
+      ? Promise.race([run, watch.decided])
+      : run);
+    context[WATCH] = undefined;
     // No data: the variables did not coerce and nothing ran. graphql-js words those errors the
     // way Apollo recognises as BAD_USER_INPUT (and keeps a scalar's own error), so it answers.
     if (!("data" in result))

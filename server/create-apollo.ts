@@ -5,6 +5,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
+import { compiledExecution } from "./compiled-execution.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
 import { graphqlMetricsPlugin } from "./graphql-metrics-plugin.js";
 import {
@@ -31,10 +32,8 @@ export function createApollo({
   limits = queryLimitsFromEnv(),
 }: ApolloOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    // compiledExecution(schema) (graphql-jit) halves the deep list's CPU but waits for every field's
-    // promise when a non-null field fails, so a FORBIDDEN field no longer ends the request at once
-    // (hostile-graphql.test.ts): graphql-js runs operations until that is solved.
-    schema,
+    // graphql-jit runs the operations: it halved the deep list's CPU (bench:graphql).
+    gateway: compiledExecution(schema),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     // The CLI owns shutdown: it stops HTTP, Apollo, the ORM and the embedded database in order.
