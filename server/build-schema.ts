@@ -1,4 +1,4 @@
-import { buildSchema } from "type-graphql";
+import { buildSchema, getMetadataStorage } from "type-graphql";
 import { isObjectType, type GraphQLSchema } from "graphql";
 import { toGlobalId } from "../schema/global-id.js";
 import type { Node } from "../schema/node.js";
@@ -39,8 +39,49 @@ export const resolvers = [
 /** Builds the executable GraphQL schema from the type-graphql classes (the one source of truth). */
 export async function buildHubSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers, validate: false, authChecker });
+  readPlainFieldsDirectly(schema);
   resolveNodeIdsDirectly(schema);
   return schema;
+}
+
+/**
+ * A field that only reads its object's property (no field resolver, no `@Authorized`, no
+ * middleware) gets no resolver, so the executor reads the property itself: type-graphql gives every
+ * field a resolver running its (empty) middleware chain, and graphql-jit inlines only fields
+ * without one. For a deep list that is thousands of calls, resolve infos and checks per request.
+ */
+function readPlainFieldsDirectly(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage();
+  const resolved = new Set(
+    storage.fieldResolvers.map(
+      (resolver) => `${resolver.getObjectType?.().name}.${resolver.methodName}`,
+    ),
+  );
+  for (const meta of storage.objectTypes) {
+    const type = schema.getType(meta.name);
+    if (!isObjectType(type)) continue;
+    const fields = [
+      ...storage.interfaceTypes
+        .filter((it) => meta.interfaceClasses?.includes(it.target))
+        .flatMap((it) => it.fields ?? []),
+      ...(meta.fields ?? []),
+    ];
+    for (const field of fields) {
+      const schemaField = type.getFields()[field.schemaName];
+      if (
+        !schemaField ||
+        field.roles !== undefined ||
+        field.middlewares?.length ||
+        resolved.has(`${field.target.name}.${field.name}`)
+      )
+        continue;
+      const property = field.name;
+      schemaField.resolve =
+        property === field.schemaName
+          ? undefined
+          : (source: Record<string, unknown>) => source[property];
+    }
+  }
 }
 
 /**
