@@ -25,6 +25,10 @@ import {
   type SavingsParent,
   type SummaryRow,
 } from "./loading/savings-queries.js";
+import {
+  partnershipServicesQuery,
+  type ServiceJoins,
+} from "./loading/service-queries.js";
 import { groupByKey, mapEntity, runSql, type Row } from "./loading/sql-rows.js";
 import type { SavingsKey } from "./pagination/savings-cursor.js";
 
@@ -70,9 +74,10 @@ export interface Loaders {
   savingsMovement: DataLoader<number, string | null>;
   /** Hands the movements a savings page's rows carry (`_movement`) to `savingsMovement`. */
   primeMovements(rows: readonly Row[]): void;
-  /** A page of a partnership's services, by partnership id. */
+  /** A page of a partnership's services, by partnership id, with the selected links joined in. */
   partnershipServices(
     window: ChildWindow,
+    joins: ServiceJoins,
   ): DataLoader<number, ChildPage<Service>>;
   /** A page of the services a council hosts, by council id. */
   councilHostedServices(
@@ -121,9 +126,11 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const list = <T extends object>(
     entity: EntityClass<T>,
     sql: string,
+    prime?: (row: Row) => void,
   ): DataLoader<number, T[]> =>
     new DataLoader(async (ids) => {
       const rows = await runSql<Row & { _parent_id: number }>(em, sql, [ids]);
+      if (prime) for (const row of rows) prime(row);
       return groupByKey(
         ids,
         rows.map((row) => ({
@@ -151,11 +158,19 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       );
 
   const partnership = byId(em, Partnership);
+  const council = byId(em, Council);
+  const governanceBody = byId(em, GovernanceBody);
   // A page that joins each row's partnership (`to_jsonb(p) as _partnership`) hands it to the
   // partnership loader, so the page's `partnership` links cost no statement of their own.
   const primePartnership = (row: Row) => {
     const joined = row._partnership as Row;
     partnership.prime(joined.id as number, mapEntity(em, Partnership, joined));
+  };
+
+  // Lists that join their rows' council for ordering carry it too (`to_jsonb(c) as _council`).
+  const primeCouncil = (row: Row) => {
+    const joined = row._council as Row;
+    council.prime(joined.id as number, mapEntity(em, Council, joined));
   };
 
   const savingsMovement = new DataLoader<number, string | null>(async (ids) => {
@@ -184,10 +199,10 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       `select cs.successor_id as _parent_id, c.* from council_succession cs
        join council c on c.id = cs.predecessor_id where cs.successor_id in (?) order by c.gss_code`,
     ),
-    council: byId(em, Council),
+    council,
     partnership,
     service: byId(em, Service),
-    governanceBody: byId(em, GovernanceBody),
+    governanceBody,
     // Import runs are scoped like savings: a council-bound caller sees a run only when every record
     // it wrote belongs to its partnerships; otherwise the link reads null.
     importRun: new DataLoader(async (ids) => {
@@ -216,8 +231,10 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     }),
     partnershipMembers: list(
       Membership,
-      `select m.partnership_id as _parent_id, m.* from membership m join council c on c.id = m.council_id
+      `select m.partnership_id as _parent_id, to_jsonb(c) as _council, m.* from membership m
+       join council c on c.id = m.council_id
        where m.partnership_id in (?) order by c.short_name, c.gss_code, m.id`,
+      primeCouncil,
     ),
     partnershipGovernanceBodies: list(
       GovernanceBody,
@@ -231,8 +248,10 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     ),
     bodySeats: list(
       GovernanceSeat,
-      `select gs.body_id as _parent_id, gs.* from governance_seat gs join council c on c.id = gs.council_id
+      `select gs.body_id as _parent_id, to_jsonb(c) as _council, gs.* from governance_seat gs
+       join council c on c.id = gs.council_id
        where gs.body_id in (?) order by c.short_name, c.gss_code, gs.id`,
+      primeCouncil,
     ),
     bodyServices: list(
       Service,
@@ -251,11 +270,25 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
        where s.id in (?) order by c.short_name, c.gss_code`,
     ),
     savingsMovement,
-    partnershipServices: pages("partnershipServices", Service, (ids) => ({
-      sql: `select s.partnership_id as _parent_id, s.* from service s where s.partnership_id in (?)`,
-      params: [ids],
-      order: "t.name, t.id",
-    })),
+    partnershipServices: (window, joins) =>
+      keyed("partnershipServices", [window, joins], (ids) =>
+        loadChildPages(
+          em,
+          Service,
+          ids,
+          partnershipServicesQuery(ids, joins, {
+            council: (row) =>
+              council.prime(row.id as number, mapEntity(em, Council, row)),
+            governanceBody: (row) =>
+              governanceBody.prime(
+                row.id as number,
+                mapEntity(em, GovernanceBody, row),
+              ),
+          }),
+          window.offset,
+          window.limit,
+        ),
+      ),
     councilHostedServices: pages("councilHostedServices", Service, (ids) => ({
       sql: `select s.host_council_id as _parent_id, to_jsonb(p) as _partnership, s.* from service s
             join partnership p on p.id = s.partnership_id where s.host_council_id in (?)`,

@@ -25,6 +25,7 @@ import { SavingsSummary } from "../../schema/savings-summary.js";
 import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
 import { childPage } from "./child-page.js";
+import { serviceJoinsOf } from "../loading/service-queries.js";
 import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
 import { type ConnectionShape } from "../pagination/connection.js";
 import {
@@ -138,9 +139,11 @@ export class PartnershipResolver {
     @Root() partnership: Partnership,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Service>> {
+    const joins = serviceJoinsOf(info);
     return childPage(
-      (window) => loaders.partnershipServices(window),
+      (window) => loaders.partnershipServices(window, joins),
       partnership.id,
       args,
     );

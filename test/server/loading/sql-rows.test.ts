@@ -5,7 +5,13 @@ import { entities } from "../../../schema/entities.js";
 import { Role } from "../../../schema/role.js";
 import { createToken } from "../../../server/auth/token-service.js";
 import { operatorCaller } from "../../../server/caller.js";
-import { mapEntity, runSql } from "../../../server/loading/sql-rows.js";
+import {
+  mapEntity,
+  runSql,
+  type Row,
+} from "../../../server/loading/sql-rows.js";
+import { GovernanceBody } from "../../../schema/governance-body.js";
+import { Partnership } from "../../../schema/partnership.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -67,6 +73,26 @@ it("reads every entity's rows to the same values as the ORM's own hydration, rel
     });
   }
   expect(compared).toBeGreaterThan(400);
+});
+
+it("reads a council, partnership or governance body joined into another row as JSON (to_jsonb) to the same values as its own row", async () => {
+  const em = db.orm.em.fork();
+  for (const entity of [
+    Council,
+    Partnership,
+    GovernanceBody,
+  ] as EntityClass<object>[]) {
+    const table = em.getMetadata().get(entity).tableName;
+    const rows = await runSql(
+      em,
+      `select t.*, to_jsonb(t) as _joined from ${table} t order by id`,
+    );
+    expect(rows.length, table).toBeGreaterThan(0);
+    for (const row of rows)
+      expect(mapEntity(em, entity, row._joined as Row), table).toEqual(
+        mapEntity(em, entity, row),
+      );
+  }
 });
 
 it("keeps the entity's getters and leaves the ORM out: nothing read is managed or tracked", async () => {
