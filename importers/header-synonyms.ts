@@ -138,6 +138,8 @@ export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
       "Figure",
       "Figure type",
       "Savings type",
+      "Saving type",
+      "Type of saving",
       "Basis",
     ],
     cashable: [
@@ -230,6 +232,20 @@ export const KIND_ROLES: Readonly<
     optional: ["partnership", "purpose", "awardedOn", "notes"],
   },
 };
+
+/**
+ * A service list's estimate of what the service saves each year, however it is worded ("Est.
+ * cashable savings p.a.", "Estimated annual saving £", "Savings per annum", "Expected saving"):
+ * a saving word with a word of estimate or of a year.
+ */
+export function isEstimatedSaving(key: string): boolean {
+  return (
+    /\bsavings?\b/.test(key) &&
+    /\b(?:est|estimated?|expected|anticipated|projected|annual|annually|yearly|p a|pa|per annum|per year|a year|ongoing|recurring)\b/.test(
+      key,
+    )
+  );
+}
 
 /**
  * The comparable form of a header: lower case, "&" as "and", currency and scale marks ("£", "(£000)",

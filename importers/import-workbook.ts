@@ -11,6 +11,7 @@ import {
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
 import type { Partnership } from "../schema/partnership.js";
+import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { CouncilLookup } from "./council-lookup.js";
 import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
 import { guardWorkbookFile } from "./guard-workbook-file.js";
@@ -81,6 +82,11 @@ export interface ImportOptions {
   profile?: MappingProfile;
   /** The partnership for sheets that name none. */
   partnership?: string;
+  /**
+   * `--measure`: what the figures measure where the workbook names no measure (no Measure column,
+   * none in a header, sub-header or the title). What the workbook says wins; else the profile's.
+   */
+  measure?: SavingsMeasure;
   /** Write the valid rows and record the invalid ones, instead of refusing the file. */
   skipInvalidRows?: boolean;
   /**
@@ -184,6 +190,9 @@ export async function importWorkbook(
     file,
     ...(options.kind ? { kind: options.kind } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...((options.measure ?? options.profile?.measure)
+      ? { measure: options.measure ?? options.profile?.measure }
+      : {}),
     limits,
     batchRows: READ_BATCH_ROWS,
   };

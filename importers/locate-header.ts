@@ -1,7 +1,11 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
-import { HEADER_SYNONYMS, headerKey } from "./header-synonyms.js";
+import {
+  HEADER_SYNONYMS,
+  headerKey,
+  isEstimatedSaving,
+} from "./header-synonyms.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 
@@ -242,7 +246,9 @@ export function locateHeader(
     for (const value of row.cells) {
       const text = cellText(value);
       if (text === "") continue;
-      if (known.has(headerKey(text)) || isYearHeader(text)) score++;
+      const key = headerKey(text);
+      if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text))
+        score++;
     }
     if (score >= 2 && (best === null || score > best.score))
       best = { index, score };

@@ -4,12 +4,13 @@ import {
   HEADER_SYNONYMS,
   KIND_ROLES,
   headerKey,
+  isEstimatedSaving,
   type ColumnRole,
   type SheetKind,
 } from "./header-synonyms.js";
 import { columnLetter, yearHeader } from "./locate-header.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import { readMeasure } from "./read-measure.js";
+import { readCashableWords, readMeasure } from "./read-measure.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 
 /** One column of a wide tracker that holds a financial year's figures. */
@@ -34,9 +35,14 @@ export interface ColumnMap {
   scales: Map<number, bigint>;
   /** The measure an amount header names ("Achieved saving £"), if any. */
   amountMeasure: SavingsMeasure | null;
+  /** Whether an amount header says "Cashable saving" / "Non-cashable saving"; null when it does not. */
+  amountCashable: boolean | null;
   /** A governance list's columns headed by a council ("Cheshire East"), holding its seats on each body. */
   councilColumns: { index: number; header: string }[];
 }
+
+/** The words that make a header an amount of saving ("Forecast saving £", "Cashable savings"). */
+const AMOUNT_WORDS = new Set(["saving", "savings", "amount"]);
 
 function synonymIndex(
   kind: SheetKind,
@@ -118,6 +124,7 @@ export function mapColumns(
     headers: [...headers],
     scales: new Map(),
     amountMeasure: null,
+    amountCashable: null,
     councilColumns: [],
   };
   headers.forEach((header, index) => {
@@ -127,26 +134,26 @@ export function mapColumns(
       (key ? pinned.get(key) : undefined);
     if (pin === "ignore") return;
     let role: ColumnRole | undefined = pin ?? synonyms.get(key);
-    if (
-      role === undefined &&
-      (kind === "savings-long" || kind === "services")
-    ) {
-      // "Achieved saving (£)", "Target savings £000": an amount column that names its measure.
+    if (role === undefined && kind === "savings-long") {
+      // "Achieved saving (£)", "Cashable savings £000": an amount column that names its measure or
+      // its cashability.
       const words = key.split(" ");
-      const measure = readMeasure(
-        words
-          .filter((w) => !["saving", "savings", "amount"].includes(w))
-          .join(" "),
-      );
+      const rest = words.filter((w) => !AMOUNT_WORDS.has(w)).join(" ");
+      const measure = readMeasure(rest);
+      const cashable = readCashableWords(rest);
       if (
-        kind === "savings-long" &&
-        measure &&
-        words.some((w) => w === "saving" || w === "savings" || w === "amount")
+        (measure || cashable !== null) &&
+        words.some((w) => AMOUNT_WORDS.has(w))
       ) {
         role = "amount";
-        if (!map.roles.has("amount")) map.amountMeasure = measure.measure;
+        if (!map.roles.has("amount")) {
+          map.amountMeasure = measure?.measure ?? null;
+          map.amountCashable = measure?.cashable ?? cashable;
+        }
       }
     }
+    if (role === undefined && kind === "services" && isEstimatedSaving(key))
+      role = "annualSaving";
     if (role !== undefined && !map.roles.has(role)) {
       map.roles.set(role, index);
       if (role === "amount" || role === "annualSaving" || role === "award")
@@ -161,7 +168,7 @@ export function mapColumns(
           index,
           year: year.year,
           measure: measure?.measure ?? null,
-          cashable: measure?.cashable ?? null,
+          cashable: measure?.cashable ?? readCashableWords(year.words),
           scale: amountScale(header),
         });
         return;

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { BadInputError } from "../errors/hub-error.js";
+import type { SavingsMeasure } from "../schema/savings-measure.js";
+import { MEASURE_OPTION_WORDS, parseMeasureOption } from "./read-measure.js";
 import {
   HEADER_SYNONYMS,
   SHEET_KINDS,
@@ -15,12 +17,14 @@ import {
  *   "columns": { "C": "host", "Officer": "ignore" },
  *   "kind": "savings-long",
  *   "headerRow": 4,
- *   "partnership": "Derbyshire RCE Shared Services"
+ *   "partnership": "Derbyshire RCE Shared Services",
+ *   "measure": "FORECAST"
  * }
  * ```
  * `synonyms` adds headers to the synonym table; `columns` pins a column, by letter or by its
  * header as written, to a role (or "ignore", which keeps it out of the report); `headerRow` pins the
- * header row (1-based); `kind` and `partnership` act as `--kind` and `--partnership` do.
+ * header row (1-based); `kind`, `partnership` and `measure` act as `--kind`, `--partnership` and
+ * `--measure` do (an option given wins).
  */
 export interface MappingProfile {
   synonyms?: Partial<Record<ColumnRole, string[]>>;
@@ -28,6 +32,8 @@ export interface MappingProfile {
   kind?: SheetKind;
   headerRow?: number;
   partnership?: string;
+  /** What the figures measure where the workbook names no measure. */
+  measure?: SavingsMeasure;
 }
 
 const ROLES = new Set(Object.keys(HEADER_SYNONYMS));
@@ -50,11 +56,12 @@ export function validateMappingProfile(
         "kind",
         "headerRow",
         "partnership",
+        "measure",
         "$comment",
       ].includes(key)
     )
       throw fail(
-        `"${key}" is not a setting (use synonyms, columns, kind, headerRow, partnership)`,
+        `"${key}" is not a setting (use synonyms, columns, kind, headerRow, partnership, measure)`,
       );
   if (profile.synonyms !== undefined) {
     if (typeof profile.synonyms !== "object" || profile.synonyms === null)
@@ -88,6 +95,15 @@ export function validateMappingProfile(
     typeof profile.partnership !== "string"
   )
     throw fail('"partnership" must be a name');
+  if (profile.measure !== undefined) {
+    const measure =
+      typeof profile.measure === "string"
+        ? parseMeasureOption(profile.measure)
+        : null;
+    if (measure === null)
+      throw fail(`"measure" must be one of ${MEASURE_OPTION_WORDS}`);
+    profile.measure = measure;
+  }
   return profile as MappingProfile;
 }
 

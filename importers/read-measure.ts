@@ -48,3 +48,14 @@ export function readCashableCell(text: string): boolean | null {
   if (["no", "n", "false", "0"].includes(t)) return false;
   return readCashableWords(t);
 }
+
+/** The words `--measure` (and a profile's `measure`) takes, as help and refusals show them. */
+export const MEASURE_OPTION_WORDS = "target|estimate|forecast|achieved";
+
+/** Reads `--measure target|estimate|forecast|achieved` (any case); null for anything else. */
+export function parseMeasureOption(text: string): SavingsMeasure | null {
+  const upper = text.trim().toUpperCase();
+  return (Object.values(SavingsMeasure) as string[]).includes(upper)
+    ? (upper as SavingsMeasure)
+    : null;
+}

@@ -2,7 +2,13 @@ import { parseFinancialYear } from "../schema/financial-year.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
 import { cellText } from "./locate-header.js";
 import { memoise } from "./memoise.js";
-import { readCashableCell, readMeasure } from "./read-measure.js";
+import type { ProblemCollector } from "./import-problem.js";
+import {
+  MEASURE_OPTION_WORDS,
+  readCashableCell,
+  readCashableWords,
+  readMeasure,
+} from "./read-measure.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
 import { splitFootnoteMark } from "./record-names.js";
 import type { KindRowReader, RowCells } from "./row-cells.js";
@@ -37,22 +43,53 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   private readonly yearText = memoise(parseFinancialYear);
   private readonly measureText = memoise(readMeasure);
   private readonly cashableText = memoise(readCashableCell);
+  private readonly cashableWords = memoise(readCashableWords);
   private readonly serviceName = memoise(
     (key: string) => splitFootnoteMark(key).name,
   );
   private readonly ragText = memoise(
     (written: string) => RAG_WORDS[written.toLowerCase()] ?? written,
   );
+  /** The first title line's measure ("Forecast savings 2010/11"), else --measure's. */
   private readonly titleMeasure: ReturnType<typeof readMeasure>;
+  /** "Cashable savings" or "Non-cashable" in a title line, else null. */
+  private readonly titleCashable: boolean | null;
+  /** True when nothing in the sheet names a measure and no --measure was given (reported once). */
+  private readonly namesNoMeasure: boolean;
 
+  /**
+   * `measure` is --measure (or the profile's): what the figures measure where the sheet names none.
+   * A sheet that names no measure anywhere, without it, is reported once rather than on every row.
+   */
   constructor(
     facts: SheetFacts & { kind: SavingsSheetReading["kind"] },
     private readonly cells: RowCells,
+    measure: SavingsMeasure | undefined,
+    problems: ProblemCollector,
   ) {
     this.reading = { ...facts, savings: new SavingsRows() };
-    this.titleMeasure = facts.title.title
-      ? readMeasure(facts.title.title)
-      : null;
+    const lines = facts.title.lines;
+    this.titleMeasure =
+      lines.map((line) => readMeasure(line)).find(Boolean) ??
+      (measure ? { measure, cashable: null } : null);
+    this.titleCashable =
+      lines.map(readCashableWords).find((c) => c !== null) ?? null;
+    const map = facts.map;
+    this.namesNoMeasure =
+      this.titleMeasure === null &&
+      map.amountMeasure === null &&
+      !map.roles.has("measure") &&
+      map.yearColumns.every((column) => column.measure === null);
+    if (this.namesNoMeasure) {
+      const anchor = map.roles.get("amount") ?? map.yearColumns[0]?.index ?? 0;
+      problems.add({
+        code: "missing-value",
+        sheet: facts.name,
+        cell: cells.cell(anchor, facts.headerRow),
+        header: map.headers[anchor] ?? "",
+        message: `Sheet "${facts.name}" does not say what its figures measure: it has no Measure column, and no header, sub-header or title line names Target, Estimate, Forecast or Achieved. Add a Measure column or name the measure in the header or title, or import with --measure ${MEASURE_OPTION_WORDS}.`,
+      });
+    }
   }
 
   read(row: SheetRow, key: string): void {
@@ -65,7 +102,11 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const year = this.financialYear(row);
     const amountIndex = this.reading.map.roles.get("amount")!;
     const pence = cells.amount(row, amountIndex);
-    const measure = this.measure(row, null, amountIndex);
+    const measure = this.measure(
+      row,
+      { measure: null, cashable: null },
+      amountIndex,
+    );
     const invalid =
       year === undefined || pence === undefined || measure === undefined;
     if (pence === null && !invalid) return; // "-", "n/a": no figure
@@ -101,13 +142,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         column.scale !== 1n ? column.scale : undefined,
       );
       if (pence === null || pence === undefined) continue;
-      const measure = this.measure(
-        row,
-        column.measure
-          ? { measure: column.measure, cashable: column.cashable }
-          : null,
-        column.index,
-      );
+      const measure = this.measure(row, column, column.index);
       if (measure === undefined) continue;
       this.reading.savings.push({
         row: row.number,
@@ -149,46 +184,61 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     return undefined;
   }
 
-  /** Measure and cashable of a row: the measure column, else the column header, else the title. */
+  /**
+   * Measure and cashable of a row: the measure column, else the column header (or sub-header), else
+   * the amount column's header, else the title, else --measure. A measure column ("Saving type",
+   * "Type") may hold cashability instead ("Cashable", "Non-cashable"); a cashable column wins over
+   * every other word for it.
+   */
   private measure(
     row: SheetRow,
-    fromHeader: ReturnType<typeof readMeasure>,
+    fromHeader: { measure: SavingsMeasure | null; cashable: boolean | null },
     anchor: number,
   ): { measure: number; cashable: boolean } | undefined {
     const { cells } = this;
     const map = this.reading.map;
     const measureIndex = map.roles.get("measure");
     const cashableIndex = map.roles.get("cashable");
-    let measure = fromHeader;
+    let measure = fromHeader.measure
+      ? { measure: fromHeader.measure, cashable: fromHeader.cashable }
+      : null;
+    let cellCashable: boolean | null = null;
     if (measureIndex !== undefined) {
       const written = cells.text(row.cells[measureIndex]);
       if (written !== null) {
         const read = this.measureText(written);
-        if (!read) {
+        cellCashable = read ? read.cashable : this.cashableWords(written);
+        if (!read && cellCashable === null) {
           cells.problem(
             "bad-value",
             row,
             measureIndex,
-            `"${written}" in ${cells.cell(measureIndex, row.number)} is not a measure: write Target, Estimate, Forecast or Achieved (Actual).`,
+            `"${written}" in ${cells.cell(measureIndex, row.number)} is not a measure: write Target, Estimate, Forecast or Achieved (Actual), or Cashable / Non-cashable.`,
           );
           return undefined;
         }
-        measure = read;
+        if (read) measure = read;
       }
     }
     measure ??= map.amountMeasure
       ? { measure: map.amountMeasure, cashable: null }
       : this.titleMeasure;
     if (!measure) {
+      if (this.namesNoMeasure) return undefined; // reported once for the sheet
       cells.problem(
         "missing-value",
         row,
         measureIndex ?? anchor,
-        `Row ${row.number} does not say whether its figure is a target, estimate, forecast or achieved saving: add a Measure column or name the measure in the header.`,
+        `Row ${row.number} does not say whether its figure is a target, estimate, forecast or achieved saving: fill in its ${measureIndex === undefined ? "measure" : map.headers[measureIndex] || "Measure"}, name the measure in the header, or import with --measure ${MEASURE_OPTION_WORDS}.`,
       );
       return undefined;
     }
-    let cashable = measure.cashable;
+    let cashable =
+      cellCashable ??
+      fromHeader.cashable ??
+      measure.cashable ??
+      map.amountCashable ??
+      this.titleCashable;
     if (cashableIndex !== undefined) {
       const written = cells.text(row.cells[cashableIndex]);
       if (written !== null) {

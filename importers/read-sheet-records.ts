@@ -1,4 +1,5 @@
 import { unstorableCharacter } from "../db/storable-text.js";
+import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { KIND_ROLES, type SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ProblemCollector } from "./import-problem.js";
@@ -35,6 +36,8 @@ import { SheetRowSource } from "./sheet-row-source.js";
 export interface SheetReadOptions {
   kind?: SheetKind;
   profile?: MappingProfile;
+  /** `--measure`: what figures measure where the sheet names no measure. */
+  measure?: SavingsMeasure;
   limits: ImportLimits;
   onRow?: () => void;
   /** Told once the header is read, before any row: kind, columns and title lines are known. */
@@ -69,7 +72,7 @@ export async function readSheetRecords(
   }
   const { facts, below } = header;
   const cells = new RowCells(facts, problems, options.limits);
-  const reader = kindRowReader(facts, cells);
+  const reader = kindRowReader(facts, cells, options, problems);
   const reading = reader.reading;
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
@@ -204,6 +207,8 @@ function checkedTitle(
 function kindRowReader(
   facts: SheetFacts & { kind: SheetKind },
   cells: RowCells,
+  options: SheetReadOptions,
+  problems: ProblemCollector,
 ): KindRowReader {
   const kind = facts.kind;
   switch (kind) {
@@ -215,7 +220,12 @@ function kindRowReader(
       return new FundingRowReader(facts, cells);
     case "savings-long":
     case "savings-wide":
-      return new SavingsRowReader({ ...facts, kind }, cells);
+      return new SavingsRowReader(
+        { ...facts, kind },
+        cells,
+        options.measure,
+        problems,
+      );
   }
 }
 

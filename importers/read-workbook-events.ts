@@ -1,3 +1,4 @@
+import type { SavingsMeasure } from "../schema/savings-measure.js";
 import type { SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
@@ -20,6 +21,8 @@ export interface ReadWorkerInput {
   file: string;
   kind?: SheetKind;
   profile?: MappingProfile;
+  /** `--measure`: the measure of figures the workbook gives none for. */
+  measure?: SavingsMeasure;
   limits: ImportLimits;
   batchRows: number;
 }
@@ -105,6 +108,7 @@ export async function readWorkbookEvents(
         {
           ...(input.kind ? { kind: input.kind } : {}),
           ...(input.profile ? { profile: input.profile } : {}),
+          ...(input.measure ? { measure: input.measure } : {}),
           limits: input.limits,
           savingsBatchRows: input.batchRows,
           onRow: () => {
