@@ -1,6 +1,7 @@
 import { parseFinancialYear } from "../schema/financial-year.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
+import { readCashableWords, readMeasure } from "./read-measure.js";
 import {
   HEADER_SYNONYMS,
   headerKey,
@@ -41,8 +42,15 @@ export interface TitleFacts {
 
 /** The header row found, with its texts (index 0 is column A). */
 export interface LocatedHeader {
+  /** The index (in the rows searched) of the header's last row: the table's rows follow it. */
   rowIndex: number;
   rowNumber: number;
+  /** The index of the header's first row: rowIndex, or the row above it for a two-row header. */
+  firstRowIndex: number;
+  /**
+   * Each column's header; a two-row header's rows joined ("2010/11 Target", "Forecast 2011/12",
+   * "Amount £000"), a cell merged over several sub-headers joined to each of them.
+   */
   headers: string[];
 }
 
@@ -215,15 +223,8 @@ export function yearHeader(
   return { year, words };
 }
 
-/**
- * Finds the header row among the first 20 rows: the row with the most cells that are known headers
- * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
- * such as "Shared services" is never taken for a header. A profile's headerRow wins.
- */
-export function locateHeader(
-  rows: readonly SheetRow[],
-  profile: MappingProfile | undefined,
-): LocatedHeader | null {
+/** The headers every sheet kind knows (synonyms and the profile's additions), by headerKey. */
+function knownHeaders(profile: MappingProfile | undefined): Set<string> {
   const known = new Set<string>();
   for (const list of Object.values(HEADER_SYNONYMS))
     for (const h of list) known.add(headerKey(h));
@@ -231,33 +232,173 @@ export function locateHeader(
     for (const h of list ?? []) known.add(headerKey(h));
   for (const header of Object.keys(profile?.columns ?? {}))
     if (!/^[A-Z]{1,3}$/.test(header)) known.add(headerKey(header));
-  let best: { index: number; score: number } | null = null;
+  return known;
+}
+
+/** The headers of an amount ("Amount", "Saving", "Award", "Estimated annual saving"), by headerKey. */
+const AMOUNT_HEADERS = new Set(
+  [
+    ...HEADER_SYNONYMS.amount,
+    ...HEADER_SYNONYMS.annualSaving,
+    ...HEADER_SYNONYMS.award,
+  ].map(headerKey),
+);
+
+/**
+ * What a header cell says that a cell merged over it, or under it, can complete: a financial year
+ * ("2010/11"), a measure or cashability ("Target", "Non-cashable forecast"), a scale or currency
+ * mark alone ("£000", "(£k)", "£"), an amount ("Saving"), or another known header ("Service").
+ */
+type HeaderPart = "year" | "measure" | "scale" | "amount" | "known";
+
+function headerPart(text: string, known: Set<string>): HeaderPart | null {
+  if (text === "") return null;
+  if (yearHeader(text)) return "year";
+  const key = headerKey(text);
+  if (key === "") return /£|'?000|\bk\b/i.test(text) ? "scale" : null;
+  if (AMOUNT_HEADERS.has(key) || isEstimatedSaving(key)) return "amount";
+  if (known.has(key)) return "known";
+  if (readMeasure(text) || readCashableWords(text) !== null) return "measure";
+  return null;
+}
+
+/**
+ * Whether `lower` completes the cell `upper` spreads over it (merged, or written once with blanks to
+ * its right as a CSV has it): a year under a measure or an amount, a measure under a year or an
+ * amount, a scale mark under anything but a name.
+ */
+function completes(upper: HeaderPart, lower: HeaderPart): boolean {
+  if (lower === "scale") return upper !== "known";
+  if (lower === "year") return upper === "measure" || upper === "amount";
+  if (lower === "measure") return upper === "year" || upper === "amount";
+  return false;
+}
+
+/**
+ * Joins a header of two rows into one text per column, or null when the rows are not one header.
+ * Every filled cell of both rows must be a header part; a cell of the upper row spreads right over
+ * the blanks beside it while the cells under them complete it ("2010/11" over Target | Forecast |
+ * Actual, "Forecast" over 2010/11 | 2011/12), and a lower cell that stands under a filled upper cell
+ * must complete it ("Amount" over "£000", "Saving" over "2010/11"). A lone cell at the table's left
+ * edge above it is a title line, not part of the header.
+ */
+function joinHeaderRows(
+  upper: SheetRow,
+  lower: SheetRow,
+  known: Set<string>,
+): string[] | null {
+  const width = Math.max(upper.cells.length, lower.cells.length);
+  const up = Array.from({ length: width }, (_, i) =>
+    cellText(upper.cells[i]).replace(/\s+/g, " "),
+  );
+  const low = Array.from({ length: width }, (_, i) =>
+    cellText(lower.cells[i]).replace(/\s+/g, " "),
+  );
+  const upParts = up.map((t) => headerPart(t, known));
+  const lowParts = low.map((t) => headerPart(t, known));
+  if (up.some((t, i) => t !== "" && upParts[i] === null)) return null;
+  if (low.some((t, i) => t !== "" && lowParts[i] === null)) return null;
+  const upFilled = up.flatMap((t, i) => (t === "" ? [] : [i]));
+  const lowFilled = low.flatMap((t, i) => (t === "" ? [] : [i]));
+  if (upFilled.length === 0 || lowFilled.length === 0) return null;
+  if (upFilled.length === 1 && upFilled[0]! <= lowFilled[0]!) return null; // a title line
+  const headers: string[] = [];
+  let joined = 0;
+  let spread: { text: string; part: HeaderPart } | null = null;
+  for (let i = 0; i < width; i++) {
+    const u = up[i]!;
+    const l = low[i]!;
+    const lowPart = lowParts[i];
+    if (u !== "") {
+      const upPart = upParts[i]!;
+      spread = null;
+      if (l === "") {
+        headers.push(u);
+        continue;
+      }
+      // A known header over a known header is two headers that disagree, not one header.
+      if (!completes(upPart, lowPart!)) return null;
+      headers.push(`${u} ${l}`);
+      joined++;
+      spread = { text: u, part: upPart };
+      continue;
+    }
+    if (l !== "" && spread && completes(spread.part, lowPart!)) {
+      headers.push(`${spread.text} ${l}`);
+      joined++;
+      continue;
+    }
+    spread = null;
+    headers.push(l);
+  }
+  return joined > 0 ? headers : null;
+}
+
+/** The score of a profile's pinned header row: above any row's. */
+const PINNED = 1e9;
+
+/**
+ * Finds the header among the first 20 rows: the row with the most cells that are known headers
+ * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
+ * such as "Shared services" is never taken for a header. A profile's headerRow wins. The row under
+ * it, or the row above, joins it when the two are one header (see joinHeaderRows): a year merged over
+ * measures, a measure over years, "Amount" over "£000".
+ */
+export function locateHeader(
+  rows: readonly SheetRow[],
+  profile: MappingProfile | undefined,
+): LocatedHeader | null {
+  const known = knownHeaders(profile);
+  const score = (headers: readonly string[]): number => {
+    let n = 0;
+    for (const text of headers) {
+      if (text === "") continue;
+      const key = headerKey(text);
+      if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text)) n++;
+    }
+    return n;
+  };
+  const texts = (row: SheetRow) =>
+    row.cells.map((value) => cellText(value).replace(/\s+/g, " "));
+  let best: (LocatedHeader & { score: number }) | null = null;
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
   for (let index = 0; index < limit; index++) {
     const row = rows[index]!;
-    if (profile?.headerRow !== undefined) {
-      if (row.number === profile.headerRow) {
-        best = { index, score: Infinity };
-        break;
-      }
-      continue;
-    }
-    let score = 0;
-    for (const value of row.cells) {
-      const text = cellText(value);
-      if (text === "") continue;
-      const key = headerKey(text);
-      if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text))
-        score++;
-    }
-    if (score >= 2 && (best === null || score > best.score))
-      best = { index, score };
+    const pinned = profile?.headerRow !== undefined;
+    if (pinned && row.number !== profile.headerRow) continue;
+    const single = texts(row);
+    const candidates: (LocatedHeader & { score: number })[] = [
+      {
+        firstRowIndex: index,
+        rowIndex: index,
+        rowNumber: row.number,
+        headers: single,
+        score: pinned ? PINNED : score(single),
+      },
+    ];
+    // The row with the one under it, when the two are one header; preferred to either row alone.
+    const below = rows[index + 1];
+    const joined =
+      below && below.number === row.number + 1 && index + 1 < limit
+        ? joinHeaderRows(row, below, known)
+        : null;
+    if (joined)
+      candidates.push({
+        firstRowIndex: index,
+        rowIndex: index + 1,
+        rowNumber: below!.number,
+        headers: joined,
+        score: (pinned ? PINNED : score(joined)) + 0.5,
+      });
+    for (const candidate of candidates)
+      if (
+        candidate.score >= 2 &&
+        (best === null || candidate.score > best.score)
+      )
+        best = candidate;
+    if (pinned) break;
   }
   if (!best) return null;
-  const row = rows[best.index]!;
-  return {
-    rowIndex: best.index,
-    rowNumber: row.number,
-    headers: row.cells.map((value) => cellText(value).replace(/\s+/g, " ")),
-  };
+  const { score: _score, ...header } = best;
+  return header;
 }

@@ -131,7 +131,7 @@ function readSheetHeader(
   const map = mapColumns(header.headers, kind, options.profile);
   const title = checkedTitle(
     name,
-    readTitleFacts(top.slice(0, header.rowIndex)),
+    readTitleFacts(top.slice(0, header.firstRowIndex)),
     options.limits,
     problems,
   );

@@ -10,6 +10,7 @@ import {
   type ExpectedFigure,
 } from "../../fixtures/generate-corpus.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -41,6 +42,28 @@ async function storedFigures(runId: number): Promise<ExpectedFigure[]> {
   return rows.sort(compareFigures);
 }
 
+/** A partnership's services with their estimated annual saving, which is then cleared for the next variant. */
+async function storedServices(
+  partnership: string,
+  names: string[],
+): Promise<{ name: string; estimatedAnnualSaving: string | null }[]> {
+  const connection = db.orm.em.fork().getConnection();
+  const rows = await connection.execute<
+    { name: string; estimatedAnnualSaving: string | null }[]
+  >(
+    `select s.name, s.estimated_annual_saving::text as "estimatedAnnualSaving"
+     from service s join partnership p on p.id = s.partnership_id
+     where p.name = ? and s.name in (?) order by s.name`,
+    [partnership, names],
+  );
+  await connection.execute(
+    `update service s set estimated_annual_saving = null from partnership p
+     where p.id = s.partnership_id and p.name = ?`,
+    [partnership],
+  );
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 describe("the corpus of layout variants", () => {
   it("has at least 500 variants in all four formats, each expecting figures", () => {
     const variants = corpusVariants();
@@ -49,7 +72,10 @@ describe("the corpus of layout variants", () => {
       new Set(["xlsx", "xls", "ods", "csv"]),
     );
     for (const v of variants)
-      expect(v.expected.length, v.id).toBeGreaterThan(0);
+      expect(
+        v.expected.length + (v.expectedServices?.length ?? 0),
+        v.id,
+      ).toBeGreaterThan(0);
     // Same seed, same corpus.
     expect(corpusVariants(20)).toEqual(variants.slice(0, 20));
   });
@@ -59,17 +85,32 @@ describe("the corpus of layout variants", () => {
     const started = performance.now();
     let writing = 0;
     let importing = 0;
-    for (const variant of corpusVariants()) {
+    // CORPUS_ONLY=520-639 imports only those variants (to look at a few again); all by default.
+    const [from, to] = (process.env.CORPUS_ONLY ?? "0-99999")
+      .split("-")
+      .map(Number);
+    const variants = corpusVariants().filter(
+      (_, n) => n >= from! && n <= (to ?? from!),
+    );
+    for (const variant of variants) {
       const t0 = performance.now();
       const path = await writeCorpusVariant(variant, dir);
       const t1 = performance.now();
+      const { measure, ...options } = variant.options;
       const report = await importWorkbook(db.orm, path, {
-        ...variant.options,
+        ...options,
+        ...(measure ? { measure: SavingsMeasure[measure] } : {}),
         runBy: "corpus",
       });
       writing += t1 - t0;
       importing += performance.now() - t1;
       const stored = await storedFigures(report.importRunId);
+      const services = variant.expectedServices
+        ? await storedServices(
+            variant.layout.partnership!,
+            variant.expectedServices.map((s) => s.name),
+          )
+        : undefined;
       // Each variant stands alone: its figures go before the next one is imported.
       await db.orm.em
         .fork()
@@ -81,7 +122,8 @@ describe("the corpus of layout variants", () => {
       if (
         report.status === "IMPORTED" &&
         errors.length === 0 &&
-        JSON.stringify(stored) === JSON.stringify(variant.expected)
+        JSON.stringify(stored) === JSON.stringify(variant.expected) &&
+        JSON.stringify(services) === JSON.stringify(variant.expectedServices)
       )
         continue;
       mkdirSync(FAILURES_DIR, { recursive: true });
@@ -98,6 +140,8 @@ describe("the corpus of layout variants", () => {
             problems: report.problems,
             expected: variant.expected,
             stored,
+            expectedServices: variant.expectedServices,
+            storedServices: services,
           },
           null,
           2,
@@ -113,7 +157,7 @@ describe("the corpus of layout variants", () => {
     }
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `corpus: ${corpusVariants().length} variants written and imported in ${seconds.toFixed(1)} s (writing ${(writing / 1000).toFixed(1)} s, importing ${(importing / 1000).toFixed(1)} s); dimensions not drawn yet: ${Object.values(
+      `corpus: ${variants.length} variants written and imported in ${seconds.toFixed(1)} s (writing ${(writing / 1000).toFixed(1)} s, importing ${(importing / 1000).toFixed(1)} s); dimensions not drawn yet: ${Object.values(
         CORPUS_DIMENSIONS,
       )
         .filter((d) => !d.on)

@@ -61,4 +61,80 @@ describe("finding the header and reading the title lines", () => {
       locateHeader(rows(["Notes"], ["These are minutes."]), undefined),
     ).toBeNull();
   });
+
+  it("joins a two-row header: a year over measures, a measure over years, a scale under an amount", () => {
+    const yearOverMeasures = locateHeader(
+      rows(
+        ["Savings tracker"],
+        ["Service", "2010/11", "", "", "2011/12", null, "Notes"],
+        ["", "Target", "Forecast", "Actual", "Target", "Forecast", ""],
+        ["Pensions", "1", "2", "3", "4", "5", "ok"],
+      ),
+      undefined,
+    );
+    expect(yearOverMeasures).toMatchObject({
+      firstRowIndex: 1,
+      rowIndex: 2,
+      rowNumber: 3,
+      headers: [
+        "Service",
+        "2010/11 Target",
+        "2010/11 Forecast",
+        "2010/11 Actual",
+        "2011/12 Target",
+        "2011/12 Forecast",
+        "Notes",
+      ],
+    });
+    expect(
+      locateHeader(
+        rows(
+          ["Service", "Forecast", "", "Council"],
+          [null, "2010/11", "2011/12", null],
+        ),
+        undefined,
+      )?.headers,
+    ).toEqual(["Service", "Forecast 2010/11", "Forecast 2011/12", "Council"]);
+    expect(
+      locateHeader(
+        rows(["Service", "Year", "Measure", "Amount"], ["", "", "", "(£000)"]),
+        undefined,
+      )?.headers,
+    ).toEqual(["Service", "Year", "Measure", "Amount (£000)"]);
+  });
+
+  it("does not join a title line or a data row, nor spread a year over a column it does not complete", () => {
+    // A title naming a measure and a year sits above the header: it stays a title line.
+    const titled = locateHeader(
+      rows(["Forecast savings 2010/11"], ["Service", "Council", "Amount"]),
+      undefined,
+    );
+    expect(titled).toMatchObject({ firstRowIndex: 1, rowIndex: 1 });
+    // The first row of a long tracker, with its service blank, is data, not a sub-header.
+    expect(
+      locateHeader(
+        rows(
+          ["Service", "Financial year", "Measure", "Amount"],
+          ["", "2010/11", "Target", ""],
+        ),
+        undefined,
+      ),
+    ).toMatchObject({
+      rowIndex: 0,
+      headers: ["Service", "Financial year", "Measure", "Amount"],
+    });
+    // A year spreads over the measures beside it, not over a notes column.
+    expect(
+      locateHeader(
+        rows(
+          ["Service", "2010/11", "", ""],
+          ["", "Target", "Forecast", "Notes"],
+        ),
+        undefined,
+      ),
+    ).toMatchObject({
+      rowIndex: 1,
+      headers: ["Service", "2010/11 Target", "2010/11 Forecast", "Notes"],
+    });
+  });
 });
