@@ -11,6 +11,7 @@ import {
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
 import type { Partnership } from "../schema/partnership.js";
+import type { ProblemGrid } from "../schema/problem-grid.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { CouncilLookup } from "./council-lookup.js";
 import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
@@ -50,9 +51,14 @@ import {
   type PeriodSource,
   type SheetPeriod,
 } from "./decide-reporting-period.js";
+import { readProblemGrids } from "./problem-grids.js";
 import { ReferencedKeys } from "./referenced-keys.js";
 import { SavingsRows } from "./savings-rows.js";
 import { SavingsSheetResolver } from "./savings-sheet-resolver.js";
+import {
+  sheetReadingFacts,
+  type SheetReadingFacts,
+} from "./sheet-reading-facts.js";
 import { SavingsStream } from "./stream-savings-figures.js";
 import {
   applySavingsFigures,
@@ -129,6 +135,8 @@ export interface SheetSummary {
   period: string | null;
   /** Where it was read: "--period", 'the period written in Tracker!B2', 'the file name "…"'. */
   periodSource: string | null;
+  /** The header row found, each column's use, where partnership and measure come from; null when no header was found. */
+  header: SheetReadingFacts | null;
 }
 
 /** Everything an import did or would do: the report `sshub import --json` prints. */
@@ -154,6 +162,8 @@ export interface ImportReport {
   /** An earlier successful import of the very same bytes, if any. */
   sameFileAs: number | null;
   durationMs: number;
+  /** The cells around the problems, per sheet (kept on the run too, for the page). */
+  problemGrids: ProblemGrid[];
 }
 
 /** Ends the transaction without writing: the file has errors, or this is a dry run. */
@@ -198,14 +208,47 @@ export async function importWorkbook(
   };
   // Started now, so that a worker loads its modules while the file is checked and the transaction opens.
   const reader = startReader(readerInput);
+  let report: ImportReport;
   try {
-    return await importChecked(orm, path, options, limits, file, started, {
+    report = await importChecked(orm, path, options, limits, file, started, {
       first: reader,
       input: readerInput,
     });
   } finally {
     await reader.stop();
   }
+  return keepProblemGrids(orm, path, report, limits);
+}
+
+/**
+ * Reads the cells around the report's problems (importers/problem-grids.ts) while the file is still
+ * there, and keeps them on the run, so that the page can draw them after the upload is gone.
+ */
+async function keepProblemGrids(
+  orm: MikroORM,
+  path: string,
+  report: ImportReport,
+  limits: ImportLimits,
+): Promise<ImportReport> {
+  const headerRows = new Map(
+    report.sheets.map((s) => [s.sheet, s.header?.headerRow ?? null]),
+  );
+  const grids = await readProblemGrids(
+    path,
+    report.file,
+    report.problems,
+    headerRows,
+    limits,
+  );
+  if (grids.length > 0)
+    await orm.em
+      .fork()
+      .nativeUpdate(
+        ImportRun,
+        { id: report.importRunId },
+        { problemGrids: grids },
+      );
+  return { ...report, problemGrids: grids };
 }
 
 /**
@@ -353,6 +396,7 @@ async function importLeased(
       skippedRows: result.skippedRows,
       sameFileAs: previous?.id ?? null,
       durationMs: Date.now() - started,
+      problemGrids: [],
     };
   };
   let written: ImportReport | null = null;
@@ -498,6 +542,7 @@ function emptySummary(
     problems: 0,
     period: null,
     periodSource: null,
+    header: null,
   };
 }
 
@@ -604,6 +649,7 @@ async function importSheets(
               break;
             case "header": {
               const reading = withFigures(event.reading, figures);
+              summary.header = sheetReadingFacts(reading, context.partnership);
               const period = periodOf(reading).period;
               const sheetContext = datedContext(context, period, reading);
               if (!isSavingsReading(reading)) break;

@@ -8,6 +8,7 @@ import {
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import { Node } from "./node.js";
+import type { ProblemGrid } from "./problem-grid.js";
 
 /** Where an import run ended up. */
 export enum ImportStatus {
@@ -113,4 +114,8 @@ export class ImportRun {
   })
   @Property({ type: "text", nullable: true })
   reason?: string | null;
+
+  /** The cells around the problems (importers/problem-grids.ts); GraphQL's `problemGrids` (ImportResolver) reads it. */
+  @Property({ type: "json", nullable: true })
+  problemGrids?: ProblemGrid[] | null;
 }

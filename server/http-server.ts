@@ -17,6 +17,10 @@ import {
 import { sendError, sendInternalError, sendJson } from "./json-response.js";
 import { RequestScope } from "./request-scope.js";
 import type { WebSite } from "./web-site.js";
+import {
+  PROBLEMS_WORKBOOK_PATH,
+  serveProblemsWorkbook,
+} from "./problems-workbook-route.js";
 import { isStatementTimeout } from "../db/orm-config.js";
 import { STATEMENT_TIMED_OUT } from "./error-handling.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
@@ -200,6 +204,10 @@ export function createHttpServer({
       }
       if (url.pathname === IMPORTS_PATH) {
         await serveImportUpload(req, res, orm, caller, uploads);
+        return;
+      }
+      if (url.pathname === PROBLEMS_WORKBOOK_PATH) {
+        await serveProblemsWorkbook(req, res, url, orm, caller, uploads);
         return;
       }
       if (url.pathname === RECONCILIATION_EXPORT_PATH) {

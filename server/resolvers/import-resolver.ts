@@ -5,12 +5,15 @@ import {
   Ctx,
   Field,
   ID,
+  FieldResolver,
   ObjectType,
   Query,
   Resolver,
+  Root,
 } from "type-graphql";
 import { ForbiddenError, NotFoundError } from "../../errors/hub-error.js";
 import { ImportRun, ImportStatus } from "../../schema/import-run.js";
+import { ProblemGrid } from "../../schema/problem-grid.js";
 import type { Context } from "../context.js";
 import { SqlConditions } from "../loading/sql-rows.js";
 import { Connection, type ConnectionShape } from "../pagination/connection.js";
@@ -76,5 +79,13 @@ export class ImportResolver {
     const run = await em.findOne(ImportRun, { id: runId });
     if (!run) throw NotFoundError.entity("ImportRun", id);
     return run;
+  }
+
+  @FieldResolver(() => [ProblemGrid], {
+    description:
+      "The cells around the problems, per sheet with problems on cells (the whole sheet when small), as the importer read them: the places `--problems-xlsx` marks. Empty for runs without such problems, for workbooks of 1 MB and more, and for runs from before the grids were kept.",
+  })
+  problemGrids(@Root() run: ImportRun): ProblemGrid[] {
+    return run.problemGrids ?? [];
   }
 }

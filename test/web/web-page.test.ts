@@ -1,5 +1,4 @@
 /// <reference lib="dom" />
-import ExcelJS from "exceljs";
 import { readFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +15,7 @@ import { operatorCaller } from "../../server/caller.js";
 import { ApiToken } from "../../schema/api-token.js";
 import { Role } from "../../schema/role.js";
 import { signIn, startBrowserHub, type BrowserHub } from "./browser-hub.js";
+import { claimWorkbook as claimWorkbookIn } from "./claim-workbook.js";
 
 // One hub (production mode: tokens required), one database with the sample data and one Chromium
 // for every test of the page; each test gets its own browser context (its own session storage).
@@ -39,21 +39,11 @@ async function screenshot(page: Page, name: string, fullPage = false) {
   });
 }
 
-/** Writes a claim tracker like the sample councils send (fixtures/samples/13-bolsover-claim-*). */
-async function claimWorkbook(
+/** A claim tracker in this file's folder (claim-workbook.ts). */
+const claimWorkbook = (
   name: string,
   rows: [string, string, string, string, string][],
-): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("Claims");
-  sheet.addRow(["Bolsover District Council – savings from joint working"]);
-  sheet.addRow(["Reporting period: 2008-07"]);
-  sheet.addRow(["Council", "Service area", "Financial year", "Type", "Saving"]);
-  for (const row of rows) sheet.addRow(row);
-  const path = join(folder, name);
-  await workbook.xlsx.writeFile(path);
-  return path;
-}
+) => claimWorkbookIn(folder, name, rows);
 
 describe("the web page", () => {
   it("signs in with a token, shows who you are, and browses councils, partnerships, services and governance both ways", async () => {

@@ -28,8 +28,11 @@ export interface ImportReport {
     unchanged: number;
     removed: number;
     problems: number;
+    /** The sheet's reporting period "YYYY-MM" and where it was read. */
     period: string | null;
     periodSource: string | null;
+    /** The header row found, each column's use, where partnership and measure come from. */
+    header: SheetReadingFacts | null;
   }[];
   created: {
     type: string;
@@ -45,6 +48,36 @@ export interface ImportReport {
   skippedRows: number;
   sameFileAs: number | null;
   durationMs: number;
+  /** The cells around the problems, per sheet (importers/problem-grids.ts). */
+  problemGrids: ProblemGrid[];
+}
+
+/** What the importer read from a sheet's header (importers/sheet-reading-facts.ts). */
+export interface SheetReadingFacts {
+  headerRow: number;
+  columns: (
+    | { column: string; header: string; use: "role"; role: string }
+    | {
+        column: string;
+        header: string;
+        use: "year";
+        year: string;
+        measure: string | null;
+      }
+    | { column: string; header: string; use: "council-seats" | "unknown" }
+  )[];
+  partnership: { value: string | null; source: string } | null;
+  measure: { value: string | null; source: string } | null;
+}
+
+/** The cells of one sheet around its problems (schema/problem-grid.ts). */
+export interface ProblemGrid {
+  sheet: string;
+  columns: string[];
+  rows: { row: number; cells: (string | null)[] }[];
+  headerRow: number | null;
+  wholeSheet: boolean;
+  omittedProblems: number;
 }
 
 /** One problem the importer met, with its place. */

@@ -5,6 +5,7 @@ import { ErrorMessage } from "../app/status-message";
 import { href } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
 import { ImportReportView } from "./import-report-view";
+import { ProblemsWorkbookButton } from "./problems-workbook-button";
 
 /** The files the importer reads (importers/read-workbook-sheets.ts decides; this only filters the picker). */
 const ACCEPT = ".xlsx,.xlsm,.xls,.csv,.ods";
@@ -174,10 +175,16 @@ export function ImportPage() {
               {choice.state.step === "checked" &&
                 choice.state.report.errorCount > 0 && (
                   <p>
-                    Correct the cells listed above in the workbook, then choose
+                    Correct the cells marked above in the workbook, then choose
                     it again.
                   </p>
                 )}
+              {choice.state.report.problems.length > 0 && (
+                <ProblemsWorkbookButton
+                  file={choice.file}
+                  importRunId={choice.state.report.importRunId}
+                />
+              )}
             </>
           )}
         </article>

@@ -2,7 +2,9 @@ import { globalId } from "../api/global-id";
 import type { ImportProblem, ImportReport } from "../api/import-report";
 import { href } from "../app/use-hash-route";
 import { formatPeriod } from "../format/format-date";
-import { enumWords } from "../format/format-words";
+import { sheetKindWords } from "../format/format-words";
+import { ProblemGridView } from "./problem-grid-view";
+import { SheetReadingView } from "./sheet-reading-view";
 
 /** The problems of a run, each with its sheet, cell and message. */
 export function ProblemTable({
@@ -110,7 +112,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
             {report.sheets.map((s) => (
               <tr key={s.sheet}>
                 <th scope="row">{s.sheet}</th>
-                <td>{enumWords(s.kind)}</td>
+                <td>{sheetKindWords(s.kind)}</td>
                 <td>
                   {s.status === "read" ? "read" : `skipped (${s.status})`}
                 </td>
@@ -142,6 +144,16 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           </ul>
         </details>
       )}
+      {report.sheets.map((sheet) => (
+        <SheetReadingView key={sheet.sheet} sheet={sheet} />
+      ))}
+      {(report.problemGrids ?? []).map((grid) => (
+        <ProblemGridView
+          key={grid.sheet}
+          grid={grid}
+          problems={report.problems}
+        />
+      ))}
       <ProblemTable
         problems={report.problems}
         caption="Problems, by sheet and cell"

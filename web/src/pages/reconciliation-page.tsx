@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { saveDownload } from "../api/save-download";
 import { hubFetch, HubRequestError } from "../api/hub-request";
 import { useGraphql } from "../api/use-graphql";
 import { ErrorMessage, Loaded } from "../app/status-message";
@@ -374,18 +375,7 @@ function DownloadButton(props: {
       });
       if (props.asOf) query.set("asOf", props.asOf);
       const response = await hubFetch(`/exports/reconciliation.xlsx?${query}`);
-      const name =
-        /filename="([^"]+)"/.exec(
-          response.headers.get("content-disposition") ?? "",
-        )?.[1] ?? "reconciliation.xlsx";
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await saveDownload(response, "reconciliation.xlsx");
     } catch (e) {
       setError(e instanceof HubRequestError ? e.message : String(e));
     } finally {

@@ -1,0 +1,152 @@
+import { formatFinancialYear } from "../schema/financial-year.js";
+import type { ColumnRole } from "./header-synonyms.js";
+import { columnLetter } from "./locate-header.js";
+import type { ColumnMap } from "./map-columns.js";
+import type { TitleFacts } from "./locate-header.js";
+import { readMeasure } from "./read-measure.js";
+
+/** One header of a sheet and what the importer reads it as. */
+export type ColumnReading =
+  | { column: string; header: string; use: "role"; role: ColumnRole }
+  | {
+      column: string;
+      header: string;
+      use: "year";
+      /** "2010/11". */
+      year: string;
+      /** The measure the header names, if any ("TARGET"). */
+      measure: string | null;
+    }
+  /** A governance list's column headed by a council: its seats on each body. */
+  | { column: string; header: string; use: "council-seats" }
+  /** A header the importer does not know: kept on each record as an extra, never read as a figure. */
+  | { column: string; header: string; use: "unknown" };
+
+/** A fact every row of a sheet shares, and where the importer takes it from, in words. */
+export interface SheetFact {
+  /** The value when the sheet itself settles it ("Revenues and Benefits", "ACHIEVED"); null when each row says. */
+  value: string | null;
+  /** Where it comes from: 'the "Partnership:" line in A2', "each row's Measure column (C)". */
+  source: string;
+}
+
+/** What a sheet's header tells: the header row, each column's use, and where partnership and measure come from. */
+export interface SheetReadingFacts {
+  headerRow: number;
+  columns: ColumnReading[];
+  /** Null for a sheet whose rows need no partnership. */
+  partnership: SheetFact | null;
+  /** Null for a sheet that is not a savings tracker. */
+  measure: SheetFact | null;
+}
+
+function columnName(map: ColumnMap, index: number): string {
+  return `${map.headers[index] || "(no header)"} (${columnLetter(index)})`;
+}
+
+/** Every header with a role, a year, council seats or none, in column order. */
+function columnReadings(map: ColumnMap): ColumnReading[] {
+  const byIndex = new Map<number, ColumnReading>();
+  const base = (index: number) => ({
+    column: columnLetter(index),
+    header: map.headers[index] ?? "",
+  });
+  for (const [role, index] of map.roles)
+    byIndex.set(index, { ...base(index), use: "role", role });
+  for (const year of map.yearColumns)
+    byIndex.set(year.index, {
+      ...base(year.index),
+      use: "year",
+      year: formatFinancialYear(year.year),
+      measure: year.measure,
+    });
+  for (const column of map.councilColumns)
+    byIndex.set(column.index, { ...base(column.index), use: "council-seats" });
+  for (const column of map.extra)
+    byIndex.set(column.index, { ...base(column.index), use: "unknown" });
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+}
+
+/**
+ * Where the sheet's partnership comes from, in the writers' order (write-sheet-records.ts): a
+ * Partnership column names it on each row; a blank one, or a sheet without the column, takes the
+ * partnership given to the import, else the title's "Partnership:" line, else the one the title,
+ * the sheet's name or its councils point to (partnershipFromWorkbook).
+ */
+function partnershipFact(
+  map: ColumnMap,
+  title: TitleFacts,
+  given: string | null,
+): SheetFact {
+  const column = map.roles.get("partnership");
+  const fallback: SheetFact = given
+    ? { value: given, source: "the partnership given to the import" }
+    : title.partnership
+      ? {
+          value: title.partnership,
+          source: `the "Partnership:" line in ${title.cells.partnership ?? "the title"}`,
+        }
+      : {
+          value: null,
+          source:
+            "the sheet's title or name matching a partnership, else the partnership whose members are the councils it names",
+        };
+  if (column === undefined) return fallback;
+  return {
+    value: null,
+    source: `each row's ${columnName(map, column)} column; a blank one: ${fallback.value ? `"${fallback.value}", ` : ""}${fallback.source}`,
+  };
+}
+
+/** Where a savings sheet's measure comes from, in the reader's order (read-sheet-records.ts). */
+function measureFact(map: ColumnMap, title: TitleFacts): SheetFact {
+  const column = map.roles.get("measure");
+  const named = map.yearColumns.filter((y) => y.measure !== null);
+  const fromTitle = title.title ? readMeasure(title.title) : null;
+  const otherwise = map.amountMeasure
+    ? {
+        value: map.amountMeasure,
+        source: `the header ${columnName(map, map.roles.get("amount")!)}`,
+      }
+    : fromTitle
+      ? { value: fromTitle.measure, source: `the title "${title.title}"` }
+      : null;
+  if (column !== undefined)
+    return {
+      value: null,
+      source: `each row's ${columnName(map, column)} column${otherwise ? `; a blank one: ${otherwise.value}, from ${otherwise.source}` : ""}`,
+    };
+  if (named.length > 0 && named.length === map.yearColumns.length) {
+    const values = [...new Set(named.map((y) => y.measure!))];
+    return {
+      value: values.length === 1 ? values[0]! : null,
+      source: `the year headers (${named.map((y) => columnName(map, y.index)).join(", ")})`,
+    };
+  }
+  return (
+    otherwise ?? {
+      value: null,
+      source:
+        "nowhere: no Measure column, no measure in the headers or the title",
+    }
+  );
+}
+
+/**
+ * What the importer read from a sheet's header and title, for the dry-run report: the header row,
+ * every column's use (unknown ones included), and where the partnership and the measure come from.
+ * `given` is the partnership given to the import (`--partnership`, the form, a profile).
+ */
+export function sheetReadingFacts(
+  reading: { map: ColumnMap; title: TitleFacts; headerRow: number },
+  given: string | null,
+): SheetReadingFacts {
+  const { map, title } = reading;
+  const savings = map.kind === "savings-long" || map.kind === "savings-wide";
+  return {
+    headerRow: reading.headerRow,
+    columns: columnReadings(map),
+    partnership: partnershipFact(map, title, given),
+    measure: savings ? measureFact(map, title) : null,
+  };
+}

@@ -1,0 +1,123 @@
+import ExcelJS from "exceljs";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../../schema/role.js";
+import { callerWith } from "../support/callers.js";
+import { startTestHttp, type TestHttp } from "../support/http.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { longTracker } from "../importers/support/tracker-workbooks.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "../importers/support/write-test-workbook.js";
+
+let db: TestDatabase;
+let http: TestHttp;
+let broken: Buffer<ArrayBuffer>;
+let runId: number;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
+  http = await startTestHttp(db.orm, {
+    callerFor: async (req) =>
+      req.headers["x-test-role"] === "viewer"
+        ? callerWith(Role.VIEWER)
+        : req.headers["x-test-role"] === "bound"
+          ? callerWith(Role.ANALYST, ["E07000034"])
+          : callerWith(Role.ANALYST),
+  });
+  const path = await writeTestWorkbook(
+    workbookDir(),
+    longTracker("June tracker.xlsx", "June 2008", [
+      ["Chesterfield", "Internal Audit", "2007/08", "Achieved", "lots"],
+    ]),
+  );
+  broken = readFileSync(path);
+  const form = new FormData();
+  form.set("dryRun", "true");
+  form.set("file", new Blob([broken]), "June tracker.xlsx");
+  const response = await fetch(`${http.base}/imports`, {
+    method: "POST",
+    body: form,
+  });
+  expect(response.status).toBe(422);
+  runId = ((await response.json()) as { importRunId: number }).importRunId;
+});
+afterAll(async () => {
+  await http.close();
+  await db.drop();
+});
+
+function send(
+  body: Buffer<ArrayBuffer> | string,
+  run: string | number,
+  role?: string,
+) {
+  return fetch(`${http.base}/imports/problems-workbook?run=${run}`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/octet-stream",
+      ...(role ? { "x-test-role": role } : {}),
+    },
+  });
+}
+
+async function errorOf(response: Response) {
+  return (
+    (await response.json()) as {
+      errors: { message: string; extensions: { code: string } }[];
+    }
+  ).errors[0]!;
+}
+
+describe("POST /imports/problems-workbook", () => {
+  it("answers the checked workbook with its problems marked on their cells and listed first", async () => {
+    const response = await send(broken, runId);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain(
+      "June%20tracker%20-%20problems.xlsx",
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      "Import problems",
+      "Tracker",
+    ]);
+    const cell = workbook.getWorksheet("Tracker")!.getCell("E6");
+    expect(cell.value).toBe("lots");
+    expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe("FFFFC7CE");
+    expect(JSON.stringify(cell.note)).toMatch(/bad-amount/);
+    const list = workbook.getWorksheet("Import problems")!;
+    expect(list.getRow(2).getCell(4).value).toBe("E6");
+  });
+
+  it("refuses other bytes than the run's, so that no mark lands on the wrong cell", async () => {
+    const response = await send(Buffer.from("something else"), runId);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+      message: expect.stringContaining(
+        `not the file checked in import run ${runId} (June tracker.xlsx)`,
+      ),
+    });
+  });
+
+  it("answers 404 for a run that does not exist and 400 without a run number", async () => {
+    expect((await send(broken, 999999)).status).toBe(404);
+    const missing = await send(broken, "");
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).message).toContain("?run=");
+  });
+
+  it("is refused to those who may not import over HTTP: a viewer and a council-bound analyst", async () => {
+    for (const role of ["viewer", "bound"]) {
+      const response = await send(broken, runId, role);
+      expect(response.status).toBe(403);
+      expect((await errorOf(response)).extensions.code).toBe("FORBIDDEN");
+    }
+  });
+});
