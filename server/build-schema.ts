@@ -9,7 +9,9 @@ import { CouncilSavingsResolver } from "./resolvers/council-savings-resolver.js"
 import { FundingAwardResolver } from "./resolvers/funding-award-resolver.js";
 import { GovernanceBodyResolver } from "./resolvers/governance-body-resolver.js";
 import { GovernanceSeatResolver } from "./resolvers/governance-seat-resolver.js";
+import { ImportCalendarResolver } from "./resolvers/import-calendar-resolver.js";
 import { ImportResolver } from "./resolvers/import-resolver.js";
+import { ImportRunFiguresResolver } from "./resolvers/import-run-figures-resolver.js";
 import { MembershipResolver } from "./resolvers/membership-resolver.js";
 import { NodeResolver } from "./resolvers/node-resolver.js";
 import { PartnershipResolver } from "./resolvers/partnership-resolver.js";
@@ -27,6 +29,8 @@ export const resolvers = [
   GovernanceBodyResolver,
   GovernanceSeatResolver,
   ImportResolver,
+  ImportCalendarResolver,
+  ImportRunFiguresResolver,
   MembershipResolver,
   NodeResolver,
   PartnershipResolver,

@@ -51,6 +51,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Reconciliation.importRuns": 50,
   "CouncilSavingsPosition.importRuns": 50,
   "Query.apiTokens": 100,
+  "ImportRun.figures": 100,
+  "Query.importsByMonth": 20,
+  "PartnershipImportMonths.months": 12,
 };
 
 /**

@@ -139,6 +139,57 @@ describe("the import page with a refused workbook", () => {
     const text = await second.getByTestId("import-report").innerText();
     expect(text).toMatch(/0 error\(s\)/);
     expect(text).toMatch(/Reporting period August 2008/);
+
+    // The history by partnership and month: August has this run, who ran it, July has no tracker.
+    await page.getByRole("link", { name: "History" }).first().click();
+    await page.getByLabel("Twelve months up to").fill("2008-09");
+    const calendar = page.getByTestId("import-calendar");
+    const derbyshire = calendar.getByRole("row", {
+      name: /Derbyshire RCE Shared Services/,
+    });
+    const august = derbyshire.locator('td[data-period="2008-08"]');
+    await august.getByRole("link").first().waitFor();
+    expect(await august.innerText()).toMatch(
+      /bolsover-claim-2008-08\.xlsx\s*browser analyst\s*2 figure\(s\)/,
+    );
+    expect(
+      await derbyshire.locator('td[data-period="2008-07"]').innerText(),
+    ).toBe("No tracker");
+    expect(
+      await derbyshire
+        .locator('td[data-period="2008-06"]')
+        .getAttribute("class"),
+    ).toBe("tracked");
+    expect(
+      await derbyshire
+        .locator('td[data-period="2008-04"]')
+        .getAttribute("class"),
+    ).toBe("before");
+    expect(await derbyshire.locator("th").innerText()).toMatch(
+      /month\(s\) without a tracker/,
+    );
+    // The wide calendar scrolls in its own box: the page is no wider than the window.
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(1280);
+    await screenshot(page, "history-by-month", true);
+
+    // The run's page: its report (how the sheet was read), who ran it, and the figures it wrote with their cells.
+    await august.getByRole("link", { name: /bolsover-claim-2008-08/ }).click();
+    await page
+      .getByRole("heading", { name: "bolsover-claim-2008-08.xlsx" })
+      .waitFor();
+    expect(await page.getByText("browser analyst").count()).toBeGreaterThan(0);
+    await page.getByTestId("sheet-reading-Claims").waitFor();
+    const written = page.getByTestId("run-figures");
+    await written.waitFor();
+    const rows = (await written.locator("tbody tr").allInnerTexts()).map((t) =>
+      t.replace(/\s+/g, " ").trim(),
+    );
+    expect(rows).toEqual([
+      "Claims!E4 Derbyshire RCE Shared Services Procurement Bolsover 2008/09 Achieved August 2008 £50,000.00",
+      "Claims!E5 Derbyshire RCE Shared Services Internal Audit Bolsover 2008/09 Achieved August 2008 £12,000.00",
+    ]);
     expect(foreignRequests).toEqual([]);
   });
 });

@@ -1,17 +1,27 @@
 import { useId } from "react";
-import type { ImportProblem } from "../api/import-report";
+import type {
+  ImportProblem,
+  ImportReport,
+  ProblemGrid,
+} from "../api/import-report";
 import { useGraphql } from "../api/use-graphql";
 import { Loaded } from "../app/status-message";
 import { href, type Route } from "../app/use-hash-route";
 import { formatDateTime, formatPeriod } from "../format/format-date";
 import { enumWords } from "../format/format-words";
+import { ImportCalendar } from "./import-calendar";
 import { ProblemTable } from "./import-report-view";
+import { ProblemGridView } from "./problem-grid-view";
+import { RunFigures } from "./run-figures";
+import { SheetReadingView } from "./sheet-reading-view";
+import { SheetsTable } from "./sheets-table";
 
 const RUNS = `query ImportHistory($status: ImportStatus) { imports(first: 100, status: $status) {
   totalCount edges { node { id fileName kind status reportingPeriod runBy startedAt } } } }`;
 
 const RUN = `query ImportRun($id: ID!) { import(id: $id) {
-  id fileName kind status reason reportingPeriod runBy startedAt finishedAt sha256 rowCounts problems } }`;
+  id fileName kind status reason reportingPeriod runBy startedAt finishedAt sha256 rowCounts problems
+  problemGrids { sheet columns rows { row cells } headerRow wholeSheet omittedProblems } } }`;
 
 interface Run {
   id: string;
@@ -26,6 +36,7 @@ interface Run {
   sha256?: string;
   rowCounts?: Record<string, unknown>;
   problems?: ImportProblem[];
+  problemGrids?: ProblemGrid[];
 }
 
 const STATUSES = [
@@ -43,7 +54,11 @@ export function HistoryPage({ route }: { route: Route }) {
   return runId ? (
     <RunDetail id={runId} />
   ) : (
-    <RunList status={route.params.get("status")} />
+    <>
+      <h1>Import history</h1>
+      <ImportCalendar to={route.params.get("to")} />
+      <RunList status={route.params.get("status")} />
+    </>
   );
 }
 
@@ -56,7 +71,7 @@ function RunList({ status }: { status: string | null }) {
   });
   return (
     <section aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>Import history</h1>
+      <h2 id={`${id}-title`}>Every run</h2>
       <div className="filters">
         <div>
           <label htmlFor={`${id}-status`}>Show</label>
@@ -157,9 +172,30 @@ function RunDetail({ id }: { id: string }) {
               </dd>
             </div>
           </dl>
-          <h2>Rows per sheet</h2>
-          <RowCounts counts={run.rowCounts ?? {}} />
+          <h2>Sheets</h2>
+          {Array.isArray(run.rowCounts?.sheets) ? (
+            <>
+              <SheetsTable
+                sheets={run.rowCounts.sheets as ImportReport["sheets"]}
+                dryRun={run.status === "DRY_RUN"}
+              />
+              {(run.rowCounts.sheets as ImportReport["sheets"]).map((sheet) => (
+                <SheetReadingView key={sheet.sheet} sheet={sheet} />
+              ))}
+            </>
+          ) : (
+            <RowCounts counts={run.rowCounts ?? {}} />
+          )}
+          <h2>Savings figures it wrote</h2>
+          <RunFigures id={run.id} />
           <h2>Problems</h2>
+          {(run.problemGrids ?? []).map((grid) => (
+            <ProblemGridView
+              key={grid.sheet}
+              grid={grid}
+              problems={run.problems ?? []}
+            />
+          ))}
           <ProblemTable
             problems={run.problems ?? []}
             caption="Problems, by sheet and cell"

@@ -2,8 +2,8 @@ import { globalId } from "../api/global-id";
 import type { ImportProblem, ImportReport } from "../api/import-report";
 import { href } from "../app/use-hash-route";
 import { formatPeriod } from "../format/format-date";
-import { sheetKindWords } from "../format/format-words";
 import { ProblemGridView } from "./problem-grid-view";
+import { SheetsTable } from "./sheets-table";
 import { SheetReadingView } from "./sheet-reading-view";
 
 /** The problems of a run, each with its sheet, cell and message. */
@@ -80,53 +80,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
         {report.sameFileAs !== null &&
           ` These very bytes were imported before (run ${report.sameFileAs}).`}
       </p>
-      <div className="table-wrap">
-        <table>
-          <caption>Sheets</caption>
-          <thead>
-            <tr>
-              <th scope="col">Sheet</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Read</th>
-              <th scope="col" className="num">
-                Rows
-              </th>
-              <th scope="col" className="num">
-                {report.dryRun ? "Would create" : "Created"}
-              </th>
-              <th scope="col" className="num">
-                {report.dryRun ? "Would change" : "Changed"}
-              </th>
-              <th scope="col" className="num">
-                Left alone
-              </th>
-              <th scope="col" className="num">
-                {report.dryRun ? "Would remove" : "Removed"}
-              </th>
-              <th scope="col" className="num">
-                Problems
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.sheets.map((s) => (
-              <tr key={s.sheet}>
-                <th scope="row">{s.sheet}</th>
-                <td>{sheetKindWords(s.kind)}</td>
-                <td>
-                  {s.status === "read" ? "read" : `skipped (${s.status})`}
-                </td>
-                <td className="num">{s.rowsRead}</td>
-                <td className="num">{s.created}</td>
-                <td className="num">{s.updated}</td>
-                <td className="num">{s.unchanged}</td>
-                <td className="num">{s.removed}</td>
-                <td className="num">{s.problems}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SheetsTable sheets={report.sheets} dryRun={report.dryRun} />
       {report.created.length > 0 && (
         <details>
           <summary>

@@ -22,7 +22,7 @@ const RECONCILIATION = `query Reconciliation($partnership: ID!, $year: Financial
     lines {
       service { id name } council { gssCode shortName } cashable member
       partnershipTotal { amount } shareBasis sharePercent expected { amount } claimed { amount } variance { amount }
-      status note totalFigure { ...Source } claimFigure { ...Source }
+      status note totalFigure { ...Source } shareFigure { ...Source } claimFigure { ...Source }
     }
   }
 }
@@ -49,6 +49,7 @@ interface Line {
   status: string;
   note: string | null;
   totalFigure: Source | null;
+  shareFigure: Source | null;
   claimFigure: Source | null;
 }
 interface Reconciliation {
@@ -316,12 +317,15 @@ function ReconciliationTable(props: {
                       {line.sharePercent ? `${line.sharePercent}% ` : ""}
                       {line.shareBasis === "EQUAL"
                         ? "equal"
-                        : line.shareBasis
-                          ? "agreed"
-                          : ""}
+                        : line.shareBasis === "REPORTED"
+                          ? "reported"
+                          : line.shareBasis
+                            ? "agreed"
+                            : ""}
                     </td>
                     <td className="num">
                       {formatMoney(line.expected?.amount)}
+                      <SourceLink figure={line.shareFigure} />
                     </td>
                     <td className="num">
                       {formatMoney(line.claimed?.amount)}

@@ -1,0 +1,80 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { AccessScope } from "../auth/access-scope.js";
+
+/** How many figures one run wrote for one partnership and month. */
+export interface ImportMonthRow {
+  partnershipId: number;
+  reportingPeriod: string;
+  importRunId: number | null;
+  figures: number;
+}
+
+/**
+ * The savings figures held per partnership, reporting month and import run, in `[from, to]`
+ * (YYYY-MM), and each partnership's first month with figures: one statement each, scoped to the
+ * caller's partnerships.
+ */
+export async function importMonthRows(
+  em: EntityManager,
+  scope: AccessScope,
+  from: string,
+  to: string,
+): Promise<{ rows: ImportMonthRow[]; firstMonths: Map<number, string> }> {
+  const connection = em.getConnection();
+  const visible = scope.partnershipIds
+    ? {
+        sql: "and s.partnership_id = any(array[?]::int[])",
+        params: [[...scope.partnershipIds]],
+      }
+    : { sql: "", params: [] };
+  const rows = await connection.execute<
+    {
+      partnership_id: number;
+      reporting_period: string;
+      import_run_id: number | null;
+      figures: string;
+    }[]
+  >(
+    `select s.partnership_id, f.reporting_period, f.import_run_id, count(*) as figures
+       from savings_figure f join service s on s.id = f.service_id
+      where f.reporting_period between ? and ? ${visible.sql}
+      group by 1, 2, 3 order by 1, 2, 3`,
+    [from, to, ...visible.params],
+  );
+  const first = await connection.execute<
+    { partnership_id: number; first: string }[]
+  >(
+    `select s.partnership_id, min(f.reporting_period) as first
+       from savings_figure f join service s on s.id = f.service_id
+      where true ${visible.sql} group by 1`,
+    visible.params,
+  );
+  return {
+    rows: rows.map((r) => ({
+      partnershipId: r.partnership_id,
+      reportingPeriod: r.reporting_period,
+      importRunId: r.import_run_id,
+      figures: Number(r.figures),
+    })),
+    firstMonths: new Map(first.map((r) => [r.partnership_id, r.first])),
+  };
+}
+
+/** The latest reporting month with savings figures the caller may see; null when there are none. */
+export async function latestFigureMonth(
+  em: EntityManager,
+  scope: AccessScope,
+): Promise<string | null> {
+  const visible = scope.partnershipIds
+    ? {
+        sql: "where s.partnership_id = any(array[?]::int[])",
+        params: [[...scope.partnershipIds]],
+      }
+    : { sql: "", params: [] };
+  const rows = await em.getConnection().execute<{ latest: string | null }[]>(
+    `select max(f.reporting_period) as latest
+       from savings_figure f join service s on s.id = f.service_id ${visible.sql}`,
+    visible.params,
+  );
+  return rows[0]?.latest ?? null;
+}

@@ -1,0 +1,56 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { BadInputError } from "../../errors/hub-error.js";
+import { ImportRun } from "../../schema/import-run.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import type { Context } from "../context.js";
+import { mapEntity, runSql } from "../loading/sql-rows.js";
+
+/** The most figures `ImportRun.figures` lists at once. */
+export const MAX_RUN_FIGURES = 500;
+
+/**
+ * The savings figures an import run wrote that the hub still holds (a later import of the same
+ * figure takes it over). A run is visible only when every record it wrote is in the caller's
+ * scope (AccessScope.importRunCondition), so its figures need no further check. One statement per
+ * run: meant for one run's page, not for a list of runs.
+ */
+@Resolver(() => ImportRun)
+export class ImportRunFiguresResolver {
+  @FieldResolver(() => [SavingsFigure], {
+    description: `The savings figures this run wrote that are still held (a later import of the same figure takes it over), in sheet order; at most \`first\` (default 100, at most ${MAX_RUN_FIGURES}). One statement per run: ask for it on one run, not on a list.`,
+  })
+  async figures(
+    @Root() run: ImportRun,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100 })
+    first: number,
+    @Ctx() { em }: Context,
+  ): Promise<SavingsFigure[]> {
+    if (first < 0 || first > MAX_RUN_FIGURES)
+      throw new BadInputError(
+        `first must be between 0 and ${MAX_RUN_FIGURES}; got ${first}.`,
+        { first },
+      );
+    const rows = await runSql(
+      em,
+      "select f.* from savings_figure f where f.import_run_id = ? order by f.id limit ?",
+      [run.id, first],
+    );
+    return rows.map((row) => mapEntity(em, SavingsFigure, row));
+  }
+
+  @FieldResolver(() => Int, {
+    description:
+      "How many savings figures this run wrote that are still held (see `figures`).",
+  })
+  async figureCount(
+    @Root() run: ImportRun,
+    @Ctx() { em }: Context,
+  ): Promise<number> {
+    const rows = await runSql<{ n: number }>(
+      em,
+      "select count(*)::int as n from savings_figure f where f.import_run_id = ?",
+      [run.id],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
