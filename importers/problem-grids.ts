@@ -1,3 +1,4 @@
+import { displayableText } from "../db/storable-text.js";
 import type { ProblemGrid } from "../schema/problem-grid.js";
 import type { CellValue, SheetRow } from "./cell-value.js";
 import { stat } from "node:fs/promises";
@@ -35,11 +36,14 @@ export function parseCellAddress(
   return { column: column - 1, row: Number(match[2]) };
 }
 
+/** A cell's text as shown, cut at `maxCellChars`, with what PostgreSQL cannot keep (a NUL) made visible. */
 function gridText(value: CellValue | undefined): string | null {
-  const text = cellText(value);
+  const text = displayableText(cellText(value));
   if (text === "") return null;
-  return text.length > PROBLEM_GRID_LIMITS.maxCellChars
-    ? `${text.slice(0, PROBLEM_GRID_LIMITS.maxCellChars)}…`
+  // Cut by characters, not UTF-16 units: half a surrogate pair could not be kept either.
+  const characters = [...text];
+  return characters.length > PROBLEM_GRID_LIMITS.maxCellChars
+    ? `${characters.slice(0, PROBLEM_GRID_LIMITS.maxCellChars).join("")}…`
     : text;
 }
 
@@ -188,9 +192,11 @@ export async function readProblemGrids(
   try {
     if ((await stat(path)).size >= limits.workerFromBytes) return [];
     for await (const sheet of readWorkbookFileSheets(path, file, limits)) {
-      const cells = bySheet.get(sheet.name);
+      // Problems name sheets as displayable text (import-problem.ts), so the grid does too.
+      const name = displayableText(sheet.name);
+      const cells = bySheet.get(name);
       if (!cells) continue;
-      const builder = new ProblemGridBuilder(sheet.name, cells);
+      const builder = new ProblemGridBuilder(name, cells);
       for await (const row of sheet.rows) builder.add(row);
       grids.push(builder.grid());
     }

@@ -58,6 +58,20 @@ describe("the grid of cells around a sheet's problems", () => {
     expect(grid.omittedProblems).toBe(0);
   });
 
+  it("shows a cell PostgreSQL cannot keep as displayable text, so that the grid can be kept on the run", () => {
+    const builder = new ProblemGridBuilder("Claims", {
+      cells: [{ column: 0, row: 1 }],
+      headerRow: null,
+    });
+    const long = "😀".repeat(PROBLEM_GRID_LIMITS.maxCellChars + 1);
+    builder.add({ number: 1, cells: ["Bolsover\u0000DC", "\uD800", long] });
+    expect(builder.grid().rows[0]!.cells).toEqual([
+      "Bolsover␀DC",
+      "�",
+      `${"😀".repeat(PROBLEM_GRID_LIMITS.maxCellChars)}…`,
+    ]);
+  });
+
   it("keeps of a large sheet only the header row and the cells near each problem", () => {
     const grid = feed(
       new ProblemGridBuilder("Tracker", {
