@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CouncilLookup } from "../../importers/council-lookup.js";
-import type { TitleFacts } from "../../importers/locate-header.js";
+import {
+  readTitleFacts,
+  type TitleFacts,
+} from "../../importers/locate-header.js";
 import { SavingsRows } from "../../importers/savings-rows.js";
 import {
   SavingsSheetResolver,
@@ -51,20 +54,7 @@ function factsOf(
 }
 
 function title(facts: Partial<TitleFacts> = {}): TitleFacts {
-  return {
-    title: null,
-    period: null,
-    periodText: null,
-    badPeriod: null,
-    lines: [],
-    lineCells: [],
-    partnership: null,
-    partners: null,
-    submittedBy: null,
-    scale: 1n,
-    cells: {},
-    ...facts,
-  };
+  return { ...readTitleFacts([]), ...facts };
 }
 
 interface Row {
