@@ -15,6 +15,14 @@ import {
   loadMappingProfile,
   type MappingProfile,
 } from "../importers/mapping-profile.js";
+import {
+  MEASURE_OPTION_WORDS,
+  parseMeasureOption,
+} from "../importers/read-measure.js";
+import {
+  rememberedAnswersLine,
+  savedProfileLine,
+} from "../importers/remembered-answers.js";
 import { withHubSession } from "./hub-session.js";
 import { ExitCode, logLine, runCommand } from "./run-command.js";
 
@@ -24,6 +32,8 @@ interface ImportCommandOptions {
   kind?: SheetKind;
   mapping?: string;
   partnership?: string;
+  measure?: string;
+  remember: boolean;
   skipInvalidRows?: boolean;
   json?: boolean;
   problemsXlsx?: string;
@@ -56,6 +66,8 @@ export function formatImportReport(report: ImportReport): string {
         `  ${pad(s.sheet, width)}  ${pad(s.kind ?? `(${s.status})`, 12)} ${pad(s.rowsRead, 8, true)} ${pad(s.created, 8, true)} ${pad(s.updated, 8, true)} ${pad(s.unchanged, 10, true)} ${pad(s.removed, 8, true)} ${pad(s.problems, 9, true)}`,
       );
   }
+  if (report.rememberedAnswers)
+    lines.push(`  ${rememberedAnswersLine(report.rememberedAnswers)}`);
   for (const c of report.created.filter((c) => c.type !== "membership"))
     lines.push(
       `  created ${c.type} "${c.name}"${c.partnership ? ` in ${c.partnership}` : ""} (${c.sheet}!${c.cell})`,
@@ -87,6 +99,8 @@ export function formatImportReport(report: ImportReport): string {
     );
   if (report.status === "DRY_RUN")
     lines.push("  Dry run: nothing was written.");
+  if (report.savedProfile && report.answers)
+    lines.push(`  ${savedProfileLine(report.savedProfile, report.answers)}`);
   return lines.join("\n");
 }
 
@@ -158,6 +172,16 @@ export function importCommand(): Command {
       "a mapping profile: extra header synonyms or pinned columns for one council's layout",
     )
     .option("--partnership <name>", "the partnership for sheets that name none")
+    .addOption(
+      new Option(
+        "--measure <measure>",
+        "the measure of figures the workbook names none for (a measure column, header or title wins)",
+      ).choices(MEASURE_OPTION_WORDS.split("|")),
+    )
+    .option(
+      "--no-remember",
+      "neither use the answers remembered for this workbook's layout nor remember the ones given",
+    )
     .option(
       "--skip-invalid-rows",
       "write the valid rows and record the invalid ones, instead of refusing the file",
@@ -200,6 +224,10 @@ export function importCommand(): Command {
               ...(options.partnership
                 ? { partnership: options.partnership }
                 : {}),
+              ...(options.measure
+                ? { measure: parseMeasureOption(options.measure)! }
+                : {}),
+              rememberAnswers: options.remember,
               ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
               ...(bar ? { onProgress: bar } : {}),
               audit: (em, done) =>

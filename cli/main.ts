@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { ExitCode } from "./run-command.js";
 import { importCommand } from "./import-command.js";
 import { migrateCommand } from "./migrate-command.js";
+import { profilesCommand } from "./profiles-command.js";
 import { reconcileCommand } from "./reconcile-command.js";
 import { startCommand } from "./start-command.js";
 import { tokenCommand } from "./token-command.js";
@@ -15,7 +16,8 @@ const program = new Command("sshub")
   .addCommand(migrateCommand())
   .addCommand(importCommand())
   .addCommand(reconcileCommand())
-  .addCommand(tokenCommand());
+  .addCommand(tokenCommand())
+  .addCommand(profilesCommand());
 
 // Commands added with addCommand do not inherit these settings, so every command gets them here:
 // usage errors (unknown options, bad choices, missing arguments) print help and exit 2.

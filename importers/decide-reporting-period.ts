@@ -26,6 +26,11 @@ export interface PeriodInput {
   fileName: string;
   /** The period another sheet of the workbook read from its own title or name. */
   workbook: PeriodSource | null;
+  /**
+   * The month the file name writes in a layout the importer was told of (a remembered answer or a
+   * mapping profile's periodInFileName): trusted as the file name is, when that says nothing itself.
+   */
+  fileNameLayout?: PeriodSource | null;
 }
 
 /** A sheet's reporting period, where it came from, and the places that say otherwise. */
@@ -87,6 +92,7 @@ export function decideReportingPeriod(input: PeriodInput): SheetPeriod {
       period: fromFileName,
       place: `the file name "${fileName}"`,
     });
+  else if (input.fileNameLayout) sources.push(input.fileNameLayout);
   const source = sources[0] ?? null;
   const disagreements = source
     ? sources.filter(

@@ -27,6 +27,24 @@ import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import {
+  findImportProfile,
+  saveImportProfile,
+  type SavedProfile,
+  type StoredProfile,
+} from "./import-profile-store.js";
+import { periodFromFileName } from "./period-in-file-name.js";
+import {
+  givenAnswers,
+  hasAnswers,
+  mergeAnswers,
+  sameAnswers,
+} from "./remembered-answers.js";
+import {
+  workbookShape,
+  type SheetShape,
+  type WorkbookShape,
+} from "./workbook-shape.js";
+import {
   PartnershipDirectory,
   type CreatedRecord,
   type RecordCounts,
@@ -89,10 +107,16 @@ export interface ImportOptions {
   /** The partnership for sheets that name none. */
   partnership?: string;
   /**
-   * `--measure`: what the figures measure where the workbook names no measure (no Measure column,
-   * none in a header, sub-header or the title). What the workbook says wins; else the profile's.
+   * The measure of figures the workbook names none for (no measure column, header or title word);
+   * a measure the workbook names wins, since it is the more specific answer.
    */
   measure?: SavingsMeasure;
+  /**
+   * Use the answers remembered for this workbook's shape (see ImportProfile) where none is given,
+   * and remember the answers given when the import succeeds. Off unless asked for: `sshub import`
+   * and the HTTP route ask for it.
+   */
+  rememberAnswers?: boolean;
   /** Write the valid rows and record the invalid ones, instead of refusing the file. */
   skipInvalidRows?: boolean;
   /**
@@ -161,9 +185,27 @@ export interface ImportReport {
   skippedRows: number;
   /** An earlier successful import of the very same bytes, if any. */
   sameFileAs: number | null;
+  /** The workbook's shape (see workbook-shape.ts), null when it was not read. */
+  shapeKey: string | null;
+  /** The answers the import used (given, and remembered ones merged in); null for none. */
+  answers: MappingProfile | null;
+  /** The remembered answers this import used, and the import run that gave them. */
+  rememberedAnswers: StoredProfile | null;
+  /** The profile the answers given to this import were saved to (a successful import only). */
+  savedProfile: SavedProfile | null;
   durationMs: number;
   /** The cells around the problems, per sheet (kept on the run too, for the page). */
   problemGrids: ProblemGrid[];
+}
+
+/** The first pass read a workbook whose shape has remembered answers it was not given: read it again with them. */
+class RememberedAnswersApply extends Error {
+  constructor(
+    readonly profile: StoredProfile,
+    readonly merged: MappingProfile,
+  ) {
+    super("remembered answers apply");
+  }
 }
 
 /** Ends the transaction without writing: the file has errors, or this is a dry run. */
@@ -193,8 +235,11 @@ export async function importWorkbook(
   // The one reader of typed periods: refuses anything but YYYY-MM, and takes the spaces off.
   const period = parseReportingPeriodArgument(options.period, "--period");
   if (period !== null) options = { ...options, period };
+  const file0 = options.displayName ?? basename(path);
+  const given = givenAnswers(options, file0);
+  if (hasAnswers(given)) options = { ...options, profile: given };
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
-  const file = options.displayName ?? basename(path);
+  const file = file0;
   const readerInput: ReadWorkerInput = {
     path,
     file,
@@ -340,8 +385,13 @@ async function importLeased(
   run: ImportRun,
   input: LeasedInput,
 ): Promise<ImportReport> {
-  const { path, options, file, started, readers, guarded } = input;
+  const { path, file, started, readers, guarded } = input;
+  let options = input.options;
   let problems = input.problems;
+  // What was given (the import's own options), kept apart from remembered answers merged in later.
+  const given = options.profile ?? {};
+  let remembered: StoredProfile | null = null;
+  let saved: SavedProfile | null = null;
   const previous = guarded
     ? await orm.em.fork().findOne(
         ImportRun,
@@ -366,6 +416,7 @@ async function importLeased(
     status: ImportStatus.REFUSED,
     workbookPeriod: options.period ?? null,
     periodSource: options.period ? "--period" : null,
+    shape: null,
   };
   const report = (result: PassResult): ImportReport => {
     if (result.status === ImportStatus.REFUSED)
@@ -395,19 +446,42 @@ async function importLeased(
       omittedProblems: problems.omitted,
       skippedRows: result.skippedRows,
       sameFileAs: previous?.id ?? null,
+      shapeKey: result.shape?.key ?? null,
+      answers:
+        options.profile && hasAnswers(options.profile) ? options.profile : null,
+      rememberedAnswers: remembered,
+      savedProfile: saved,
       durationMs: Date.now() - started,
       problemGrids: [],
     };
   };
   let written: ImportReport | null = null;
   const finish = async (em: EntityManager, result: PassResult) => {
+    if (
+      options.rememberAnswers &&
+      !options.dryRun &&
+      result.shape &&
+      hasAnswers(given) &&
+      (result.status === ImportStatus.IMPORTED ||
+        result.status === ImportStatus.IMPORTED_WITH_SKIPPED_ROWS)
+    )
+      saved = await saveImportProfile(em, {
+        shape: result.shape,
+        answers: options.profile ?? given,
+        importRunId: run.id,
+        fileName: file,
+        reportingPeriod: result.workbookPeriod,
+      });
     const done = report(result);
     await recordRunResult(em, done);
     options.audit?.(em, done);
     written = done;
   };
 
-  if (guarded) {
+  // Remembered answers are looked up once the first pass knows the workbook's shape; when they add
+  // to what was given, the workbook is read once more with them (the first pass wrote nothing).
+  for (let attempt = 0; guarded && attempt < 2; attempt++) {
+    let readAgain = false;
     // Streaming figures while reading is the fast path; when a streamed figure turns out repeated
     // in the workbook, or on a row skipped afterwards (rare), the file is imported once more without it.
     for (const streaming of options.streaming === false
@@ -421,8 +495,9 @@ async function importLeased(
         status: ImportStatus.REFUSED,
         workbookPeriod: options.period ?? null,
         periodSource: options.period ? "--period" : null,
+        shape: null,
       };
-      if (!streaming) problems = new ProblemCollector(file);
+      if (!streaming || attempt > 0) problems = new ProblemCollector(file);
       try {
         const reader = readers.first ?? startReader(readers.input);
         readers.first = null;
@@ -436,9 +511,26 @@ async function importLeased(
           totalBytes: guarded.bytes,
           streaming,
           finish,
+          remembering:
+            options.rememberAnswers && remembered === null
+              ? { given, periodGiven: options.period !== undefined }
+              : null,
         });
       } catch (error) {
         if (error instanceof StreamedFigureUndone) continue;
+        if (error instanceof RememberedAnswersApply) {
+          remembered = error.profile;
+          options = { ...options, profile: error.merged };
+          readers.input = {
+            ...readers.input,
+            profile: error.merged,
+            ...(error.merged.kind ? { kind: error.merged.kind } : {}),
+            ...(error.merged.measure ? { measure: error.merged.measure } : {}),
+          };
+          written = null;
+          readAgain = true;
+          break;
+        }
         if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
         else if (error instanceof BadInputError || isConnectionLoss(error))
           throw error;
@@ -459,6 +551,7 @@ async function importLeased(
       }
       break;
     }
+    if (!readAgain) break;
   }
   if (written) return written;
   // Refused, or a dry run: its transaction rolled back, and only the run's result is left to write.
@@ -515,6 +608,8 @@ interface SheetsInput {
   streaming: boolean;
   /** Writes the run's result in the transaction, just before it commits (not for dry runs). */
   finish: (em: EntityManager, result: PassResult) => Promise<void>;
+  /** Look up remembered answers for the workbook's shape (null: not asked for, or already used). */
+  remembering: { given: MappingProfile; periodGiven: boolean } | null;
 }
 
 /** What one pass over the workbook decided. */
@@ -524,6 +619,8 @@ interface PassResult {
   status: ImportStatus;
   workbookPeriod: string | null;
   periodSource: string | null;
+  /** The workbook's shape, once every sheet has been read. */
+  shape: WorkbookShape | null;
 }
 
 function emptySummary(
@@ -564,7 +661,13 @@ async function importSheets(
     status: ImportStatus.REFUSED,
     workbookPeriod: options.period ?? null,
     periodSource: options.period ? "--period" : null,
+    shape: null,
   };
+  const shapes: SheetShape[] = [];
+  // Where the month is in the file name, as remembered or given in a mapping profile.
+  const layout = options.profile?.periodInFileName;
+  const layoutPeriod =
+    layout && !options.period ? periodFromFileName(input.file, layout) : null;
   try {
     await orm.em.fork().transactional(async (em) => {
       // Before anything is read from the database: what follows decides against what it holds.
@@ -609,6 +712,13 @@ async function importSheets(
           sheetName: sheet.name,
           fileName: input.file,
           workbook: workbookSource,
+          fileNameLayout: layoutPeriod
+            ? {
+                kind: "file-name",
+                period: layoutPeriod,
+                place: `the file name "${input.file}" (its month written ${layout})`,
+              }
+            : null,
         });
       try {
         for await (const { event, problems: found } of reader.events()) {
@@ -626,6 +736,9 @@ async function importSheets(
                 totalBytes: input.totalBytes,
                 rows: event.rows,
               });
+              break;
+            case "shape":
+              shapes.push(event.shape);
               break;
             case "sheet":
               before = problems.errorCount + problems.warningCount;
@@ -754,6 +867,19 @@ async function importSheets(
         // Never leave a statement running when the transaction ends.
         for (const s of streamed.values())
           await s.settle().catch(() => undefined);
+      }
+      outcome.shape = workbookShape(shapes);
+      if (input.remembering) {
+        const profile = await findImportProfile(em, outcome.shape.key);
+        if (profile) {
+          const merged = mergeAnswers(
+            input.remembering.given,
+            profile.answers,
+            input.remembering.periodGiven,
+          );
+          if (!sameAnswers(merged, input.remembering.given))
+            throw new RememberedAnswersApply(profile, merged);
+        }
       }
       if (rowsSeen === 0 && sheets.every((s) => s.status !== "hidden"))
         problems.add({

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { BadInputError } from "../errors/hub-error.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { MEASURE_OPTION_WORDS, parseMeasureOption } from "./read-measure.js";
+import { PERIOD_LAYOUTS, type PeriodLayout } from "./period-in-file-name.js";
 import {
   HEADER_SYNONYMS,
   SHEET_KINDS,
@@ -24,7 +25,9 @@ import {
  * `synonyms` adds headers to the synonym table; `columns` pins a column, by letter or by its
  * header as written, to a role (or "ignore", which keeps it out of the report); `headerRow` pins the
  * header row (1-based); `kind`, `partnership` and `measure` act as `--kind`, `--partnership` and
- * `--measure` do (an option given wins).
+ * `--measure` do (an option given wins); `periodInFileName` ("MM-YYYY") names where the month is in
+ * the file name when the importer does not see it there itself (period-in-file-name.ts). The same
+ * format is what the hub remembers for a workbook's shape (import profiles).
  */
 export interface MappingProfile {
   synonyms?: Partial<Record<ColumnRole, string[]>>;
@@ -34,6 +37,8 @@ export interface MappingProfile {
   partnership?: string;
   /** What the figures measure where the workbook names no measure. */
   measure?: SavingsMeasure;
+  /** Where the reporting month is in the file name, as a layout ("MM-YYYY"). */
+  periodInFileName?: PeriodLayout;
 }
 
 const ROLES = new Set(Object.keys(HEADER_SYNONYMS));
@@ -57,11 +62,12 @@ export function validateMappingProfile(
         "headerRow",
         "partnership",
         "measure",
+        "periodInFileName",
         "$comment",
       ].includes(key)
     )
       throw fail(
-        `"${key}" is not a setting (use synonyms, columns, kind, headerRow, partnership, measure)`,
+        `"${key}" is not a setting (use synonyms, columns, kind, headerRow, partnership, measure, periodInFileName)`,
       );
   if (profile.synonyms !== undefined) {
     if (typeof profile.synonyms !== "object" || profile.synonyms === null)
@@ -104,6 +110,13 @@ export function validateMappingProfile(
       throw fail(`"measure" must be one of ${MEASURE_OPTION_WORDS}`);
     profile.measure = measure;
   }
+  if (
+    profile.periodInFileName !== undefined &&
+    !PERIOD_LAYOUTS.includes(profile.periodInFileName as PeriodLayout)
+  )
+    throw fail(
+      `"periodInFileName" must be one of ${PERIOD_LAYOUTS.join(", ")}`,
+    );
   return profile as MappingProfile;
 }
 

@@ -40,6 +40,8 @@ export interface SheetReadOptions {
   measure?: SavingsMeasure;
   limits: ImportLimits;
   onRow?: () => void;
+  /** Told the rows the header is searched in, before anything is decided from them (a workbook's shape). */
+  onTopRows?: (rows: readonly SheetRow[]) => void;
   /** Told once the header is read, before any row: kind, columns and title lines are known. */
   onHeader?: (reading: SheetReading) => void;
   /**
@@ -65,6 +67,7 @@ export async function readSheetRecords(
 ): Promise<SheetReading | null> {
   const rows = new SheetRowSource(sheet, options.limits, problems);
   const top = await rows.take(HEADER_SEARCH_ROWS);
+  options.onTopRows?.(top);
   const header = readSheetHeader(sheet.name, top, options, problems);
   if (header === null) {
     await rows.drain();

@@ -13,6 +13,7 @@ import {
   type SheetHeader,
 } from "./sheet-reading.js";
 import { SheetTooLarge } from "./sheet-row-source.js";
+import { sheetShape, type SheetShape } from "./workbook-shape.js";
 
 /** What the reader of a workbook is given. */
 export interface ReadWorkerInput {
@@ -30,6 +31,8 @@ export interface ReadWorkerInput {
 /** What the reader reports, in workbook order. */
 export type ReadEvent =
   | { type: "sheet"; name: string; hidden: boolean }
+  /** The sheet's part of the workbook's shape (see workbook-shape.ts), for every sheet, hidden ones included. */
+  | { type: "shape"; shape: SheetShape }
   /** A recognised sheet's kind, columns and title lines, before its rows. */
   | { type: "header"; reading: SheetHeader }
   | { type: "savings"; batch: SavingsBatch }
@@ -102,7 +105,11 @@ export async function readWorkbookEvents(
       signal,
     )) {
       await report({ type: "sheet", name: sheet.name, hidden: sheet.hidden });
-      if (sheet.hidden) continue;
+      if (sheet.hidden) {
+        await report({ type: "shape", shape: sheetShape(sheet.name, []) });
+        continue;
+      }
+      let shape = null as SheetShape | null;
       const reading = await readSheetRecords(
         sheet,
         {
@@ -111,6 +118,9 @@ export async function readWorkbookEvents(
           ...(input.measure ? { measure: input.measure } : {}),
           limits: input.limits,
           savingsBatchRows: input.batchRows,
+          onTopRows: (top) => {
+            shape = sheetShape(sheet.name, top);
+          },
           onRow: () => {
             if (++rows % 5000 === 0)
               void report({ type: "progress", rows, bytesRead });
@@ -122,6 +132,7 @@ export async function readWorkbookEvents(
         },
         problems,
       );
+      if (shape) await report({ type: "shape", shape });
       if (reading && isSavingsReading(reading) && reading.savings.length > 0)
         await report({ type: "savings", batch: reading.savings.takeBatch() });
       await report({

@@ -4,6 +4,7 @@ import { Council } from "./council.js";
 import { FundingAward } from "./funding-award.js";
 import { GovernanceBody } from "./governance-body.js";
 import { GovernanceSeat } from "./governance-seat.js";
+import { ImportProfile } from "./import-profile.js";
 import { ImportRun } from "./import-run.js";
 import { Membership } from "./membership.js";
 import { Partnership } from "./partnership.js";
@@ -25,4 +26,5 @@ export const entities = [
   FundingAward,
   ApiToken,
   AuditEvent,
+  ImportProfile,
 ];

@@ -3,6 +3,27 @@ import { BadInputError } from "../errors/hub-error.js";
 /** A reporting period is the month of a tracker, written YYYY-MM ("2010-06"). */
 const REPORTING_PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** "2010-06" as "June 2010" (anything else as written). */
+export function reportingPeriodInWords(period: string): string {
+  if (!isReportingPeriod(period)) return period;
+  return `${MONTH_NAMES[Number(period.slice(5)) - 1]} ${period.slice(0, 4)}`;
+}
+
 /** True when `text` is a month written YYYY-MM: the one check every reader of periods uses. */
 export function isReportingPeriod(text: string): boolean {
   return REPORTING_PERIOD.test(text);

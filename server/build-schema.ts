@@ -10,6 +10,7 @@ import { FundingAwardResolver } from "./resolvers/funding-award-resolver.js";
 import { GovernanceBodyResolver } from "./resolvers/governance-body-resolver.js";
 import { GovernanceSeatResolver } from "./resolvers/governance-seat-resolver.js";
 import { ImportCalendarResolver } from "./resolvers/import-calendar-resolver.js";
+import { ImportProfileResolver } from "./resolvers/import-profile-resolver.js";
 import { ImportResolver } from "./resolvers/import-resolver.js";
 import { ImportRunFiguresResolver } from "./resolvers/import-run-figures-resolver.js";
 import { MembershipResolver } from "./resolvers/membership-resolver.js";
@@ -28,6 +29,7 @@ export const resolvers = [
   FundingAwardResolver,
   GovernanceBodyResolver,
   GovernanceSeatResolver,
+  ImportProfileResolver,
   ImportResolver,
   ImportCalendarResolver,
   ImportRunFiguresResolver,

@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ErrorCode } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
+import { importOptionsFromFields } from "./import-form-fields.js";
 import {
   importWorkbook,
   type ImportOptions,
@@ -220,7 +221,7 @@ function receiveUpload(
 
 /**
  * `POST /imports` (multipart/form-data, analyst role): the field `file` is a workbook; optional fields
- * `period`, `partnership`, `dryRun`, `skipInvalidRows` mean what `sshub import`'s options do. The
+ * (importOptionsFromFields) mean what `sshub import`'s options do. The
  * upload is streamed to a temporary file under the size limit (refused on its Content-Length before
  * any of it is read, or as soon as a chunked body passes the limit), then goes through the same
  * pipeline and report as `sshub import`: 200 with the report when imported, 422 when refused. One
@@ -320,12 +321,9 @@ async function importUpload(
         importAuditDetails(done, "http"),
       ),
   };
-  if (fields.period) options.period = fields.period;
-  if (fields.partnership) options.partnership = fields.partnership;
-  if (fields.dryRun === "true") options.dryRun = true;
-  if (fields.skipInvalidRows === "true") options.skipInvalidRows = true;
   let report;
   try {
+    Object.assign(options, importOptionsFromFields(fields));
     report = await importWorkbook(orm, upload.path, options);
   } catch (error) {
     // A bad form field (a period not written YYYY-MM) is the caller's to fix: 400, nothing written.

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../../schema/global-id.js";
 import { ImportRun, ImportStatus } from "../../../schema/import-run.js";
 import { Role } from "../../../schema/role.js";
+import { SavingsMeasure } from "../../../schema/savings-measure.js";
+import { saveImportProfile } from "../../../importers/import-profile-store.js";
+import { workbookShape } from "../../../importers/workbook-shape.js";
 import { authenticateRequest } from "../../../server/auth/authenticate-request.js";
 import { RateLimiter } from "../../../server/auth/rate-limiter.js";
 import {
@@ -259,6 +262,52 @@ describe("a token bound to a council", () => {
       viewerA,
     );
     expect(structureLink.data!.service.importRun).toBeNull();
+  });
+
+  it("sees only the import profiles whose import run it may see", async () => {
+    const em = db.orm.em.fork();
+    const [derbyshireRun] = await em
+      .getConnection()
+      .execute<{ id: number }[]>(
+        `select id from import_run where file_name = 'derbyshire-tracker-2015-03.xlsx'`,
+      );
+    for (const [key, runId, partnership] of [
+      ["a", derbyshireRun!.id, hub.derbyshire.name],
+      ["b", cheshireRun.id, hub.cheshire.name],
+    ] as const)
+      await saveImportProfile(em, {
+        shape: workbookShape([{ name: `tracker ${key}`, header: ["service"] }]),
+        answers: { partnership, measure: SavingsMeasure.FORECAST },
+        importRunId: runId,
+        fileName: `${key}.xlsx`,
+        reportingPeriod: "2015-03",
+      });
+    const query = `{ importProfiles { fileName sheetNames layout answers importRun { fileName } } }`;
+    type Data = {
+      importProfiles: {
+        fileName: string;
+        sheetNames: string[];
+        layout: string;
+        answers: Record<string, unknown>;
+        importRun: { fileName: string } | null;
+      }[];
+    };
+    const scoped = await gql.run<Data>(query, undefined, viewerA);
+    expect(scoped.errors).toBeUndefined();
+    expect(scoped.data!.importProfiles).toEqual([
+      {
+        fileName: "a.xlsx",
+        sheetNames: ["tracker a"],
+        layout: "tracker a: service",
+        answers: { partnership: hub.derbyshire.name, measure: "FORECAST" },
+        importRun: { fileName: "derbyshire-tracker-2015-03.xlsx" },
+      },
+    ]);
+    const national = await gql.run<Data>(query, undefined, nationalViewer);
+    expect(national.data!.importProfiles.map((p) => p.fileName)).toEqual([
+      "a.xlsx",
+      "b.xlsx",
+    ]);
   });
 });
 

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { Council } from "../../../schema/council.js";
 import { entities } from "../../../schema/entities.js";
 import { Role } from "../../../schema/role.js";
+import { SavingsMeasure } from "../../../schema/savings-measure.js";
+import { saveImportProfile } from "../../../importers/import-profile-store.js";
+import { workbookShape } from "../../../importers/workbook-shape.js";
 import { createToken } from "../../../server/auth/token-service.js";
 import { operatorCaller } from "../../../server/caller.js";
 import {
@@ -30,6 +33,18 @@ beforeAll(async () => {
     councils: [],
     expires: "1d",
     createdBy: operatorCaller(),
+  });
+  // Remembered answers of the seeded import run: the table with json columns and a required link.
+  const em = db.orm.em.fork();
+  const [run] = await em
+    .getConnection()
+    .execute<{ id: number }[]>(`select id from import_run order by id limit 1`);
+  await saveImportProfile(em, {
+    shape: workbookShape([{ name: "tracker", header: ["service", "amount"] }]),
+    answers: { measure: SavingsMeasure.FORECAST },
+    importRunId: run!.id,
+    fileName: "tracker 06-2010.xlsx",
+    reportingPeriod: "2010-06",
   });
 });
 afterAll(() => db.drop());

@@ -1,8 +1,26 @@
+import type {
+  ColumnRole,
+  SheetKind,
+} from "../../../importers/header-synonyms.js";
+import type { PeriodLayout } from "../../../importers/period-in-file-name.js";
+import type { SavingsMeasure } from "../../../schema/savings-measure.js";
+
 /**
  * The JSON answer of POST /imports (ImportReportAnswer in server/import-route.ts: the report
  * `sshub import --json` prints, without the server's file path). The page cannot import the
  * server's modules, so test/web/import-report-type.test.ts checks this against it field by field.
  */
+/** Answers in the mapping profile's format (MappingProfile in importers/mapping-profile.ts). */
+export interface ImportAnswersUsed {
+  synonyms?: Partial<Record<ColumnRole, string[]>>;
+  columns?: Record<string, ColumnRole | "ignore">;
+  kind?: SheetKind;
+  headerRow?: number;
+  partnership?: string;
+  measure?: SavingsMeasure;
+  periodInFileName?: PeriodLayout;
+}
+
 export interface ImportReport {
   importRunId: number;
   file: string;
@@ -50,6 +68,19 @@ export interface ImportReport {
   durationMs: number;
   /** The cells around the problems, per sheet (importers/problem-grids.ts). */
   problemGrids: ProblemGrid[];
+  /** The workbook's shape (importers/workbook-shape.ts), null when it was not read. */
+  shapeKey: string | null;
+  /** The answers the run used (given, and remembered ones), in the mapping profile's format. */
+  answers: ImportAnswersUsed | null;
+  /** The remembered answers the run used, and the import run that gave them. */
+  rememberedAnswers: {
+    profileId: number;
+    importRunId: number;
+    reportingPeriod: string | null;
+    answers: ImportAnswersUsed;
+  } | null;
+  /** The profile a successful import remembered its answers in. */
+  savedProfile: { profileId: number; created: boolean } | null;
 }
 
 /** What the importer read from a sheet's header (importers/sheet-reading-facts.ts). */

@@ -4,6 +4,13 @@ import type { ImportReport } from "../api/import-report";
 import { ErrorMessage } from "../app/status-message";
 import { href } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
+import {
+  answerFields,
+  ImportAnswersForm,
+  NO_ANSWERS,
+  RememberedAnswersNote,
+  type ImportAnswers,
+} from "./import-answers";
 import { ImportReportView } from "./import-report-view";
 import { ProblemsWorkbookButton } from "./problems-workbook-button";
 
@@ -19,6 +26,8 @@ type FileState =
 interface Choice {
   file: File;
   state: FileState;
+  /** Answers given in the page for this workbook (see import-answers.tsx). */
+  answers: ImportAnswers;
 }
 
 /**
@@ -28,11 +37,14 @@ interface Choice {
 async function upload(
   file: File,
   options: { dryRun: boolean; period: string; partnership: string },
+  answers: ImportAnswers,
 ): Promise<ImportReport> {
   const form = new FormData();
   if (options.dryRun) form.set("dryRun", "true");
   if (options.period) form.set("period", options.period);
   if (options.partnership) form.set("partnership", options.partnership);
+  // The workbook's own answers win over the page-wide ones.
+  for (const [name, value] of answerFields(answers)) form.set(name, value);
   form.set("file", file, file.name);
   const response = await hubFetch("/imports", { method: "POST", body: form });
   return (await response.json()) as ImportReport;
@@ -60,10 +72,24 @@ export function ImportPage() {
   const update = (index: number, state: FileState) =>
     setChoices((all) => all.map((c, i) => (i === index ? { ...c, state } : c)));
 
-  const run = async (index: number, file: File, dryRun: boolean) => {
+  const setAnswers = (index: number, answers: ImportAnswers) =>
+    setChoices((all) =>
+      all.map((c, i) => (i === index ? { ...c, answers } : c)),
+    );
+
+  const run = async (
+    index: number,
+    file: File,
+    dryRun: boolean,
+    answers: ImportAnswers,
+  ) => {
     update(index, { step: dryRun ? "checking" : "importing" });
     try {
-      const report = await upload(file, { dryRun, period, partnership });
+      const report = await upload(
+        file,
+        { dryRun, period, partnership },
+        answers,
+      );
       update(index, { step: dryRun ? "checked" : "imported", report });
     } catch (error) {
       update(index, {
@@ -79,9 +105,10 @@ export function ImportPage() {
     const added = [...files].map((file) => ({
       file,
       state: { step: "waiting" } as FileState,
+      answers: NO_ANSWERS,
     }));
     setChoices((all) => [...all, ...added]);
-    added.forEach((c, i) => void run(start + i, c.file, true));
+    added.forEach((c, i) => void run(start + i, c.file, true, NO_ANSWERS));
   };
 
   const submit = (event: FormEvent) => {
@@ -163,11 +190,24 @@ export function ImportPage() {
             choice.state.step === "imported") && (
             <>
               <ImportReportView report={choice.state.report} />
+              <RememberedAnswersNote report={choice.state.report} />
+              {choice.state.step === "checked" && (
+                <ImportAnswersForm
+                  report={choice.state.report}
+                  answers={choice.answers}
+                  onChange={(answers) => setAnswers(index, answers)}
+                  onCheck={() =>
+                    void run(index, choice.file, true, choice.answers)
+                  }
+                />
+              )}
               {choice.state.step === "checked" &&
                 choice.state.report.errorCount === 0 && (
                   <button
                     type="button"
-                    onClick={() => void run(index, choice.file, false)}
+                    onClick={() =>
+                      void run(index, choice.file, false, choice.answers)
+                    }
                   >
                     Import {choice.file.name}
                   </button>
