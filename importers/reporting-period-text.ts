@@ -10,8 +10,8 @@ export type PeriodPhrase =
 
 /** The months' first three letters, January first. */
 const MONTHS = MONTH_NAMES.map((name) => name.slice(0, 3).toLowerCase());
-/** A month's name in full or cut short after its third letter ("jun", "june"; "sept" too). */
-const MONTH_NAME = `(${MONTH_NAMES.map((name) => {
+/** A month's name in full or cut short after its third letter ("jun", "june"; "sept" too), lower case, as a capturing group. */
+export const MONTH_NAME = `(${MONTH_NAMES.map((name) => {
   const word = name.toLowerCase();
   if (word === "september") return "sep(?:t(?:ember)?)?";
   return word.length > 3 ? `${word.slice(0, 3)}(?:${word.slice(3)})?` : word;

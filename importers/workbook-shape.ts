@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CellValue, SheetRow } from "./cell-value.js";
+import { MONTH_NAME } from "./reporting-period-text.js";
 
 /** One sheet's part of a workbook's shape: its name and header as a layout, not as this month's text. */
 export interface SheetShape {
@@ -16,8 +17,7 @@ export interface WorkbookShape {
   sheets: SheetShape[];
 }
 
-const MONTH_WORD =
-  /(?<![a-z])(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])/g;
+const MONTH_WORD = new RegExp(`(?<![a-z])${MONTH_NAME}(?![a-z])`, "g");
 
 /**
  * A name or header reduced to its layout: lower case, spacing collapsed, month names and runs of

@@ -1,22 +1,8 @@
 import { BadInputError } from "../errors/hub-error.js";
+import { MONTH_NAMES } from "./month-names.js";
 
 /** A reporting period is the month of a tracker, written YYYY-MM ("2010-06"). */
 const REPORTING_PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /** "2010-06" as "June 2010" (anything else as written). */
 export function reportingPeriodInWords(period: string): string {
