@@ -762,7 +762,10 @@ async function importSheets(
               break;
             case "header": {
               const reading = withFigures(event.reading, figures);
-              summary.header = sheetReadingFacts(reading, context.partnership);
+              summary.header = sheetReadingFacts(reading, {
+                partnership: context.partnership,
+                measure: options.measure ?? options.profile?.measure ?? null,
+              });
               const period = periodOf(reading).period;
               const sheetContext = datedContext(context, period, reading);
               if (!isSavingsReading(reading)) break;

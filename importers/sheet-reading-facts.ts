@@ -98,19 +98,31 @@ function partnershipFact(
   };
 }
 
-/** Where a savings sheet's measure comes from, in the reader's order (read-sheet-records.ts). */
-function measureFact(map: ColumnMap, title: TitleFacts): SheetFact {
+/**
+ * Where a savings sheet's measure comes from, in the reader's order (read-savings-rows.ts): a
+ * Measure column, the year headers, the amount header, a title line, the measure given.
+ */
+function measureFact(
+  map: ColumnMap,
+  title: TitleFacts,
+  given: string | null,
+): SheetFact {
   const column = map.roles.get("measure");
   const named = map.yearColumns.filter((y) => y.measure !== null);
-  const fromTitle = title.title ? readMeasure(title.title) : null;
+  const line = title.lines.findIndex((l) => readMeasure(l) !== null);
   const otherwise = map.amountMeasure
     ? {
         value: map.amountMeasure,
         source: `the header ${columnName(map, map.roles.get("amount")!)}`,
       }
-    : fromTitle
-      ? { value: fromTitle.measure, source: `the title "${title.title}"` }
-      : null;
+    : line >= 0
+      ? {
+          value: readMeasure(title.lines[line]!)!.measure,
+          source: `the title line "${title.lines[line]}" in ${title.lineCells[line] ?? "the title"}`,
+        }
+      : given
+        ? { value: given, source: "the measure given to the import" }
+        : null;
   if (column !== undefined)
     return {
       value: null,
@@ -127,7 +139,7 @@ function measureFact(map: ColumnMap, title: TitleFacts): SheetFact {
     otherwise ?? {
       value: null,
       source:
-        "nowhere: no Measure column, no measure in the headers or the title",
+        "nowhere: no Measure column, no measure in the headers or the title, none given",
     }
   );
 }
@@ -135,18 +147,18 @@ function measureFact(map: ColumnMap, title: TitleFacts): SheetFact {
 /**
  * What the importer read from a sheet's header and title, for the dry-run report: the header row,
  * every column's use (unknown ones included), and where the partnership and the measure come from.
- * `given` is the partnership given to the import (`--partnership`, the form, a profile).
+ * `given` is what the import was told (`--partnership`, `--measure`, the form, a profile).
  */
 export function sheetReadingFacts(
   reading: { map: ColumnMap; title: TitleFacts; headerRow: number },
-  given: string | null,
+  given: { partnership: string | null; measure: string | null },
 ): SheetReadingFacts {
   const { map, title } = reading;
   const savings = map.kind === "savings-long" || map.kind === "savings-wide";
   return {
     headerRow: reading.headerRow,
     columns: columnReadings(map),
-    partnership: partnershipFact(map, title, given),
-    measure: savings ? measureFact(map, title) : null,
+    partnership: partnershipFact(map, title, given.partnership),
+    measure: savings ? measureFact(map, title, given.measure) : null,
   };
 }

@@ -6,6 +6,7 @@ import {
   ProblemGridBuilder,
 } from "../../importers/problem-grids.js";
 import { ImportRun } from "../../schema/import-run.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -197,5 +198,41 @@ describe("an import keeps its problems' grids and says how it read each sheet", 
       ["unknown-column", "F5"],
     ]);
     expect(report.problemGrids[0]!.rows[4]!.cells[5]).toBe("Owner");
+  });
+
+  it("says where a sheet without a Measure column takes its measure from: a title line, else the measure given", async () => {
+    const tracker = (file: string, title: string) => ({
+      file,
+      sheets: [
+        {
+          name: "Tracker",
+          title: [
+            [title],
+            ["Period:", "June 2008"],
+            ["Partnership:", "Derbyshire RCE Shared Services"],
+          ],
+          header: ["Workstream", "Financial year", "Amount (£)"],
+          rows: [["Internal Audit", "2007/08", 1000]],
+        },
+      ],
+    });
+    const titled = await importWorkbook(
+      db.orm,
+      await writeTestWorkbook(dir, tracker("titled.xlsx", "Achieved savings")),
+      { dryRun: true },
+    );
+    expect(titled.sheets[0]!.header!.measure).toEqual({
+      value: "ACHIEVED",
+      source: 'the title line "Achieved savings" in A1',
+    });
+    const given = await importWorkbook(
+      db.orm,
+      await writeTestWorkbook(dir, tracker("given.xlsx", "Savings tracker")),
+      { dryRun: true, measure: SavingsMeasure.FORECAST },
+    );
+    expect(given.sheets[0]!.header!.measure).toEqual({
+      value: "FORECAST",
+      source: "the measure given to the import",
+    });
   });
 });
