@@ -18,6 +18,7 @@ import {
 } from "./loading/child-pages.js";
 import {
   countNestedSavings,
+  figureReportsQuery,
   nestedSavingsPageRows,
   savingsMovements,
   savingsSummaryRows,
@@ -74,6 +75,10 @@ export interface Loaders {
   savingsMovement: DataLoader<number, string | null>;
   /** Hands the movements a savings page's rows carry (`_movement`) to `savingsMovement`. */
   primeMovements(rows: readonly Row[]): void;
+  /** A page of every report of a savings figure across months (oldest first), by figure id. */
+  figureReports(
+    window: ChildWindow,
+  ): DataLoader<number, ChildPage<SavingsFigure>>;
   /** A page of a partnership's services, by partnership id, with the selected links joined in. */
   partnershipServices(
     window: ChildWindow,
@@ -270,6 +275,14 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
        where s.id in (?) order by c.short_name, c.gss_code`,
     ),
     savingsMovement,
+    figureReports: pages("figureReports", SavingsFigure, (ids) => ({
+      ...figureReportsQuery(ids, scope),
+      prime: (row) =>
+        savingsMovement.prime(
+          row.id as number,
+          (row._movement as string | null) ?? null,
+        ),
+    })),
     partnershipServices: (window, joins) =>
       keyed("partnershipServices", [window, joins], (ids) =>
         loadChildPages(

@@ -12,6 +12,7 @@ import {
   sourceConditionSql,
 } from "../../schema/savings-figure-key.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
+import type { ChildQuery } from "./child-pages.js";
 import { runSql, SqlConditions, type Row } from "./sql-rows.js";
 
 /** Which savings figures a list or summary covers; every field narrows it. */
@@ -184,6 +185,26 @@ function movementSql(alias: string): string {
   return `${alias}.amount - (select prev.amount from savings_figure prev
     where ${sameFigureAndSourceSql("prev", alias)} and prev.reporting_period < ${alias}.reporting_period
     order by prev.reporting_period desc limit 1)`;
+}
+
+/**
+ * Every report of each figure bound to `(?)`: the same figure key by the same source in every
+ * reporting period (the rows a latest-report list keeps only the last of), each with `_parent_id`
+ * (the figure asked about) and its `_movement`, oldest first, for loadChildPages. The caller's
+ * scope applies to the reports too.
+ */
+export function figureReportsQuery(
+  figureIds: readonly number[],
+  scope: AccessScope,
+): ChildQuery {
+  const scoped = scope.savingsCondition("f");
+  return {
+    sql: `select f0.id as _parent_id, f.*, ${movementSql("f")} as _movement
+      from savings_figure f0 join savings_figure f on ${sameFigureAndSourceSql("f", "f0")}
+      where f0.id in (?)${scoped ? ` and ${scoped.sql}` : ""}`,
+    params: [figureIds, ...(scoped?.params ?? [])],
+    order: "t.reporting_period, t.id",
+  };
 }
 
 /** For each figure, its movement (see movementSql). */

@@ -39,10 +39,12 @@ import {
   COUNCIL_CODE_ARGUMENT,
   councilIdByCode,
   idArgument,
+  PageArgs,
   SavingsFilterArgs,
   savingsFilterOf,
 } from "./arguments.js";
 import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
+import { childPage } from "./child-page.js";
 import { IMPORT_RUN_LINK, importRunOf } from "./import-run-of.js";
 import { SAVINGS_ORDER } from "./nested-savings.js";
 import { toSavingsSummaries } from "./savings-summaries.js";
@@ -156,6 +158,22 @@ export class SavingsFigureResolver {
   ): Promise<Money | null> {
     const movement = await loaders.savingsMovement.load(figure.id);
     return movement === null ? null : new Money(movement);
+  }
+
+  @FieldResolver(() => SavingsFigureConnection, {
+    description:
+      "Every report of this figure by the same source across months (the same service, council, financial year, measure and cashability; one per reporting period), oldest first, each with its movement from the report before: how the figure changed over time. This figure is one of them.",
+  })
+  reports(
+    @Root() figure: SavingsFigure,
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionShape<SavingsFigure>> {
+    return childPage(
+      (window) => loaders.figureReports(window),
+      figure.id,
+      args,
+    );
   }
 
   @FieldResolver(() => Service, { description: "The service that saved it." })
