@@ -87,17 +87,14 @@ export async function readSheetRecords(
     reader.read(row, key);
   };
   for (const row of below) readRow(row);
-  for (;;) {
-    if (
-      options.onSavings &&
-      isSavingsReading(reading) &&
-      reading.savings.length >= batchRows
-    )
-      await options.onSavings(reading);
-    const row = await rows.next();
-    if (row === null) break;
-    readRow(row);
-  }
+  const { onSavings } = options;
+  await rows.each(
+    readRow,
+    onSavings && isSavingsReading(reading)
+      ? () =>
+          reading.savings.length >= batchRows ? onSavings(reading) : undefined
+      : undefined,
+  );
   return reading;
 }
 

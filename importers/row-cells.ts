@@ -4,6 +4,7 @@ import { readDate, type DateReading } from "./coerce-date.js";
 import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
 import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
+import type { ColumnMap } from "./map-columns.js";
 import type { ProblemCode, ProblemCollector } from "./import-problem.js";
 import { cellText, columnLetter } from "./locate-header.js";
 import { memoise } from "./memoise.js";
@@ -60,6 +61,7 @@ export function isFilled(value: CellValue | undefined): boolean {
 export class RowCells {
   private readonly normalText = memoise((raw: string) => plainText(raw));
   private readonly sheet: string;
+  private readonly map: ColumnMap;
   /** The column naming each row's record (service, body or funder): its kind's first required role. */
   readonly keyColumn: number;
   /** Columns held to `maxTextChars` rather than `maxNameChars`. */
@@ -75,7 +77,7 @@ export class RowCells {
     >,
   ) {
     this.sheet = facts.name;
-    const map = facts.map;
+    const map = (this.map = facts.map);
     this.keyColumn = map.roles.get(KIND_ROLES[map.kind].required[0]!)!;
     this.longTextColumns = new Set([
       ...map.extra.map((column) => column.index),
@@ -99,7 +101,7 @@ export class RowCells {
 
   /** The cell of a role's column in the row; null when the sheet has no such column. */
   value(row: SheetRow, role: ColumnRole): CellValue {
-    const index = this.facts.map.roles.get(role);
+    const index = this.map.roles.get(role);
     return index === undefined ? null : (row.cells[index] ?? null);
   }
 
@@ -127,7 +129,7 @@ export class RowCells {
       sheet: this.sheet,
       row: row.number,
       cell: this.cell(index, row.number),
-      header: this.facts.map.headers[index] ?? "",
+      header: this.map.headers[index] ?? "",
       value: cellText(row.cells[index]),
       message,
     });
@@ -136,7 +138,7 @@ export class RowCells {
   /** The row's cells under columns the importer does not know, by header; null when none is filled. */
   extra(row: SheetRow): Record<string, unknown> | null {
     let extra: Record<string, unknown> | null = null;
-    for (const { index, header } of this.facts.map.extra) {
+    for (const { index, header } of this.map.extra) {
       const value = row.cells[index];
       if (value === null || value === undefined || value === "") continue;
       (extra ??= {})[header] =
@@ -199,9 +201,9 @@ export class RowCells {
         sheet: this.sheet,
         row: row.number,
         cell: this.cell(index, row.number),
-        header: this.facts.map.headers[index] ?? "",
+        header: this.map.headers[index] ?? "",
         value: `${value.slice(0, 100)}…`,
-        message: `${this.cell(index, row.number)} holds ${value.length.toLocaleString("en-GB")} characters, more than the ${limit.toLocaleString("en-GB")} ${this.facts.map.headers[index] || "this column"} may have: shorten it.`,
+        message: `${this.cell(index, row.number)} holds ${value.length.toLocaleString("en-GB")} characters, more than the ${limit.toLocaleString("en-GB")} ${this.map.headers[index] || "this column"} may have: shorten it.`,
       });
     });
     return refused;
@@ -217,7 +219,7 @@ export class RowCells {
     index: number,
     scale?: bigint,
   ): bigint | null | undefined {
-    const columnScale = this.facts.map.scales.get(index) ?? 1n;
+    const columnScale = this.map.scales.get(index) ?? 1n;
     const reading = readAmount(
       row.cells[index] ?? null,
       scale ?? (columnScale !== 1n ? columnScale : this.facts.title.scale),
