@@ -38,16 +38,19 @@ export async function openHubSession(options: {
       ? await ensureDatabase(handle.url, new URL(handle.url).pathname.slice(1))
       : handle.url;
     orm = await openOrm(url);
-    const migrationsApplied = await migrate(orm);
+    const migrated = orm;
+    // Loading the register from two instances at once could deadlock: it is done under the lock.
+    const migrationsApplied = await migrate(orm, async () => {
+      if (!options.migrateOnly)
+        await loadCouncilRegister(
+          migrated.em.fork(),
+          CouncilRegister.default().records,
+        );
+    });
     const interrupted = await markInterruptedRuns(orm.em.fork());
     if (interrupted.length)
       options.log(
         `sshub: marked ${interrupted.length === 1 ? "import run" : "import runs"} ${interrupted.map((id) => `#${id}`).join(", ")} INTERRUPTED: ${interrupted.length === 1 ? "its process" : "their processes"} stopped before finishing, and nothing of ${interrupted.length === 1 ? "it" : "them"} was written.`,
-      );
-    if (!options.migrateOnly)
-      await loadCouncilRegister(
-        orm.em.fork(),
-        CouncilRegister.default().records,
       );
     const opened = orm;
     let closing: Promise<void> | undefined;

@@ -63,6 +63,9 @@ export function ormConfig(
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { checkDuplicateTableNames: true },
+    // Tables the hub keeps with plain SQL and no entity (the shared rate-limit counters): the schema
+    // comparison leaves them to their migrations.
+    schemaGenerator: { skipTables: ["rate_limit_count"] },
     migrations: {
       migrationsList: migrations,
       path: migrationsSourceDir,

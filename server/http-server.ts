@@ -27,6 +27,8 @@ import { RateLimiter } from "./auth/rate-limiter.js";
 import { mayCostAHash } from "./auth/authenticate-request.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
+import { Readiness } from "./readiness.js";
+import { TrustedProxies } from "./trusted-proxies.js";
 import { METRICS_PATH, serveMetrics } from "./metrics-route.js";
 import {
   RECONCILIATION_EXPORT_PATH,
@@ -46,6 +48,10 @@ export interface HttpOptions {
   rateLimiter: RateLimiter;
   /** Failed authentications per minute per client address (default: none limited). */
   authFailureLimiter?: RateLimiter;
+  /** Whose X-Forwarded-For names the client (default: nobody's). */
+  trustedProxies?: TrustedProxies;
+  /** What `/readyz` checks (default: the database and the migrations). */
+  readiness?: Readiness;
   /** Where lines about failures go (an uncaught error in a request, with its request id). */
   log: (line: string) => void;
   /** Where the access log goes: one line per request (default: nowhere). */
@@ -62,6 +68,7 @@ export interface HttpOptions {
 const ROUTES: Record<string, string> = {
   "/graphql": "graphql",
   "/healthz": "healthz",
+  "/readyz": "readyz",
   [METRICS_PATH]: "metrics",
   [IMPORTS_PATH]: "imports",
   [RECONCILIATION_EXPORT_PATH]: "exports",
@@ -95,7 +102,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Creates the hub's HTTP server: `/graphql` (Apollo), `/healthz` (checks the database), `/metrics`
+ * Creates the hub's HTTP server: `/graphql` (Apollo), `/healthz` (alive), `/readyz` (database,
+ * migrations and whatever else the Readiness checks), `/metrics`
  * (Prometheus, for admin tokens) and, with a `webSite`, the web page at `/` and the GraphQL IDE for
  * browsers at `/graphql`. Every request gets an access-log line and is counted in the metrics.
  */
@@ -104,7 +112,9 @@ export function createHttpServer({
   orm,
   callerFor,
   rateLimiter,
-  authFailureLimiter = new RateLimiter(0),
+  authFailureLimiter = RateLimiter.off(),
+  trustedProxies = TrustedProxies.none(),
+  readiness = new Readiness(orm),
   log,
   logger = silentLogger,
   requestTimeoutMs = 0,
@@ -117,16 +127,19 @@ export function createHttpServer({
     res.setHeader("x-request-id", requestId);
     const scope = new RequestScope(requestId, res);
     scope.route = ROUTES[url.pathname] ?? "not_found";
-    const clientAddress = req.socket.remoteAddress ?? "unknown";
+    const clientAddress = trustedProxies.clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+    );
     const address = `address:${clientAddress}`;
     logWhenAnswered(req, res, scope, url.pathname, clientAddress, logger);
     /** Takes one request from `key`'s allowance; when it is spent, answers 429 and returns true. */
-    const rateLimited = (
+    const rateLimited = async (
       key: string,
       limiter = rateLimiter,
       what = "requests",
-    ): boolean => {
-      const wait = limiter.take(key);
+    ): Promise<boolean> => {
+      const wait = await limiter.take(key);
       if (wait <= 0) return false;
       res.setHeader("retry-after", String(wait));
       closeWhenAnswered(req, res);
@@ -139,16 +152,17 @@ export function createHttpServer({
       return true;
     };
     const handle = async () => {
+      // Neither needs a token: a load balancer or orchestrator asks them, and they tell nothing.
       if (url.pathname === "/healthz") {
-        try {
-          await orm.em.getConnection().execute("select 1");
-          sendJson(res, 200, { status: "ok", database: "ok" });
-        } catch {
-          sendJson(res, 503, {
-            status: "unavailable",
-            database: "unreachable",
-          });
-        }
+        sendJson(res, 200, { status: "ok" });
+        return;
+      }
+      if (url.pathname === "/readyz") {
+        const { ready, checks } = await readiness.report();
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? "ready" : "unavailable",
+          checks,
+        });
         return;
       }
       // The page's files hold no data, so they need no token (a browser navigation cannot send one);
@@ -156,37 +170,34 @@ export function createHttpServer({
       const webFile = webSite?.fileFor(req, url);
       if (webSite && webFile) {
         scope.route = "web";
-        if (rateLimited(address)) return;
+        if (await rateLimited(address)) return;
         webSite.send(req, res, webFile);
         return;
       }
       // A presented token costs a scrypt hash to check: each attempt from an address is taken from
-      // its bucket first (so concurrent guesses count too) and given back when it succeeds. A token
-      // verified already (or being verified) costs none and is not a guess, so it is not taken.
+      // its allowance first (so concurrent guesses count too) and given back when it succeeds. A token
+      // verified already (or being verified) costs none and is not a guess, so it is not taken first,
+      // and is counted only if it fails (revoked or expired since).
+      const presentsToken = req.headers.authorization !== undefined;
       const mayHash = mayCostAHash(req.headers);
-      if (
-        mayHash &&
-        rateLimited(
-          address,
-          authFailureLimiter,
-          "failed authentications from your address",
-        )
-      )
+      const failures = "failed authentications from your address";
+      if (mayHash && (await rateLimited(address, authFailureLimiter, failures)))
         return;
       let caller: Caller;
       try {
         caller = await callerFor(req);
-        if (mayHash) authFailureLimiter.refund(address);
+        if (mayHash) await authFailureLimiter.refund(address);
         if (caller !== anonymousDevelopmentViewer) scope.token = caller.name;
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
+        if (presentsToken && !mayHash) await authFailureLimiter.take(address);
         res.setHeader("www-authenticate", 'Bearer realm="sshub"');
         closeWhenAnswered(req, res);
         sendError(res, 401, error.code, error.message);
         return;
       }
       if (
-        rateLimited(
+        await rateLimited(
           caller === anonymousDevelopmentViewer
             ? address
             : `token:${caller.name}`,

@@ -14,6 +14,8 @@ import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
 import { createHttpServer } from "./http-server.js";
 import { metricsListenFromEnv, startMetricsServer } from "./metrics-route.js";
+import { Readiness } from "./readiness.js";
+import { TrustedProxies } from "./trusted-proxies.js";
 import { WebSite } from "./web-site.js";
 import { requestTimeoutFromEnv } from "./request-scope.js";
 
@@ -35,6 +37,8 @@ export interface RunningHub {
   url: string;
   /** The web page for analysts and finance officers. */
   pageUrl: string;
+  /** What `/readyz` checks: add the jobs worker's condition with `readiness.addCheck("worker", …)`. */
+  readiness: Readiness;
   /** Where Prometheus scrapes without a token, when METRICS_PORT asks for a separate listener. */
   metricsUrl: string | null;
   server: Server;
@@ -53,6 +57,8 @@ export async function startHub({
 }: HubOptions): Promise<RunningHub> {
   const log = logger ? (line: string) => logger.error(line) : lineLog;
   const metricsListen = metricsListenFromEnv();
+  const trustedProxies = TrustedProxies.fromEnv();
+  const readiness = new Readiness(orm);
   const schema = await buildHubSchema();
   const apollo = createApollo({ schema, production, log });
   await apollo.start();
@@ -61,8 +67,10 @@ export async function startHub({
     orm,
     callerFor: (req) =>
       authenticateRequest(orm.em.fork(), req.headers, production),
-    rateLimiter: new RateLimiter(rateLimitFromEnv()),
-    authFailureLimiter: new RateLimiter(authFailureLimitFromEnv()),
+    rateLimiter: RateLimiter.inDatabase(orm, rateLimitFromEnv()),
+    authFailureLimiter: RateLimiter.inDatabase(orm, authFailureLimitFromEnv()),
+    trustedProxies,
+    readiness,
     requestTimeoutMs: requestTimeoutFromEnv(),
     log,
     ...(logger ? { logger } : {}),
@@ -103,6 +111,7 @@ export async function startHub({
   return {
     url: `http://${shownHost}:${address.port}/graphql`,
     pageUrl: `http://${shownHost}:${address.port}/`,
+    readiness,
     metricsUrl: metrics?.url ?? null,
     server,
     async stop() {

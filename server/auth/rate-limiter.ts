@@ -1,50 +1,112 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
 import { ConfigurationError } from "../../errors/hub-error.js";
 
+const MINUTE_MS = 60_000;
+
+/** A key's counters as PostgreSQL read them when one more request was counted. */
+export interface MinuteCounts {
+  /** Requests counted in the current minute, this one included. */
+  current: number;
+  /** Requests counted in the minute before. */
+  previous: number;
+  /** How far into the current minute the database's clock is, in milliseconds. */
+  elapsedMs: number;
+}
+
 /**
- * A token bucket per key (token name, or client address for anonymous callers and failed
- * authentications): `perMinute` requests a minute, refilled continuously, with bursts up to the same
- * number. In memory: one hub process.
+ * The sliding-window rule: a key has made `previous × (time left of the minute) + current` requests
+ * in the last minute, counting the previous minute's as spread evenly over it. Returns 0 when that
+ * is at most `perMinute`, else the whole seconds until one more request would be allowed (at least 1).
+ * Refused requests count too: a client that keeps knocking stays refused.
+ */
+export function secondsToWait(perMinute: number, counts: MinuteCounts): number {
+  const { current, previous, elapsedMs } = counts;
+  const left = 1 - elapsedMs / MINUTE_MS;
+  if (previous * left + current <= perMinute) return 0;
+  let waitMs: number;
+  if (current + 1 <= perMinute) {
+    // Within this minute: until the previous minute's weight has shrunk enough for one more.
+    const neededLeft = (perMinute - current - 1) / previous;
+    waitMs = (left - neededLeft) * MINUTE_MS;
+  } else {
+    // This minute is spent: into the next one, until this minute's weight allows one more.
+    const neededLeft = current > 0 ? (perMinute - 1) / current : 1;
+    waitMs = left * MINUTE_MS + (1 - Math.max(0, neededLeft)) * MINUTE_MS;
+  }
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+// One statement per request: count it in the key's row for the database's current minute (so every
+// instance uses one clock), and read the minute before.
+const TAKE_SQL = `with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms),
+counted as (
+  insert into rate_limit_count as c (key, minute, count)
+  select ?, ms / ${MINUTE_MS}, 1 from clock
+  on conflict (key, minute) do update set count = c.count + 1
+  returning c.count, c.minute)
+select counted.count as current,
+  coalesce((select p.count from rate_limit_count p where p.key = ? and p.minute = counted.minute - 1), 0) as previous,
+  (select ms from clock) % ${MINUTE_MS} as elapsed_ms
+from counted`;
+
+const REFUND_SQL = `update rate_limit_count set count = count - 1
+where key = ? and count > 0
+  and minute = (select max(minute) from rate_limit_count where key = ?)`;
+
+const SWEEP_SQL = `delete from rate_limit_count
+where minute < (extract(epoch from clock_timestamp()) * 1000)::bigint / ${MINUTE_MS} - 1`;
+
+/**
+ * A limit of `perMinute` requests a minute per key (token name, or client address for anonymous
+ * callers and failed authentications), counted in PostgreSQL (table rate_limit_count): every hub
+ * instance on the database counts into the same rows, so the limit is the same whichever answers.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private lastSweep = Date.now();
 
-  constructor(
+  private constructor(
     readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly orm: MikroORM | null,
   ) {}
 
-  /** Takes one request from `key`'s bucket; returns 0 when allowed, else the seconds to wait. */
-  take(key: string): number {
-    if (this.perMinute <= 0) return 0;
-    const now = this.now();
-    const ratePerMs = this.perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(
-      this.perMinute,
-      bucket.tokens + (now - bucket.at) * ratePerMs,
-    );
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 10_000) this.forgetFull(now, ratePerMs);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / ratePerMs / 1000);
+  /** A limiter that allows everything (a limit of 0). */
+  static off(): RateLimiter {
+    return new RateLimiter(0, null);
   }
 
-  /** Gives back a request taken from `key`'s bucket: one that turned out not to count (a success, where failures are limited). */
-  refund(key: string): void {
-    const bucket = this.buckets.get(key);
-    if (bucket) bucket.tokens = Math.min(this.perMinute, bucket.tokens + 1);
+  /** A limit of `perMinute` (0: off) counted in `orm`'s database. */
+  static inDatabase(orm: MikroORM, perMinute: number): RateLimiter {
+    return new RateLimiter(perMinute, perMinute > 0 ? orm : null);
   }
 
-  // Full buckets carry no information: dropping them bounds memory under many distinct keys.
-  private forgetFull(now: number, ratePerMs: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * ratePerMs >= this.perMinute)
-        this.buckets.delete(key);
-    }
+  /** Counts one request of `key`; returns 0 when it is allowed, else the seconds to wait. */
+  async take(key: string): Promise<number> {
+    if (!this.orm) return 0;
+    const connection = this.orm.em.getConnection();
+    const [row] = await connection.execute<
+      { current: number; previous: number; elapsed_ms: string }[]
+    >(TAKE_SQL, [key, key]);
+    this.sweepNowAndThen();
+    return secondsToWait(this.perMinute, {
+      current: Number(row!.current),
+      previous: Number(row!.previous),
+      elapsedMs: Number(row!.elapsed_ms),
+    });
+  }
+
+  /** Gives back a request taken from `key`: one that turned out not to count (a success, where failures are limited). */
+  async refund(key: string): Promise<void> {
+    if (!this.orm) return;
+    await this.orm.em.getConnection().execute(REFUND_SQL, [key, key]);
+  }
+
+  // Rows of minutes before the previous one carry nothing: each instance deletes them once a minute.
+  private sweepNowAndThen(): void {
+    if (Date.now() - this.lastSweep < MINUTE_MS) return;
+    this.lastSweep = Date.now();
+    this.orm!.em.getConnection()
+      .execute(SWEEP_SQL)
+      .catch(() => undefined);
   }
 }
 

@@ -153,7 +153,7 @@ describe("without the web page", () => {
   it("rate limits the page's files per client address like anonymous API requests", async () => {
     const limited = await startTestHttp(db.orm, {
       webSite: site,
-      rateLimiter: new RateLimiter(2),
+      rateLimiter: RateLimiter.inDatabase(db.orm, 2),
     });
     try {
       const statuses = [];

@@ -30,6 +30,8 @@ export async function startTestHttp(
     uploads?: HttpOptions["uploads"];
     webSite?: WebSite;
     logger?: Logger;
+    trustedProxies?: HttpOptions["trustedProxies"];
+    readiness?: HttpOptions["readiness"];
   } = {},
 ): Promise<TestHttp> {
   const apollo = createApollo({
@@ -42,9 +44,13 @@ export async function startTestHttp(
     apollo,
     orm,
     callerFor: options.callerFor ?? (async () => anonymousDevelopmentViewer),
-    rateLimiter: options.rateLimiter ?? new RateLimiter(0),
+    rateLimiter: options.rateLimiter ?? RateLimiter.off(),
     log: () => undefined,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.trustedProxies
+      ? { trustedProxies: options.trustedProxies }
+      : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.uploads ? { uploads: options.uploads } : {}),
     webSite: options.webSite,
     ...(options.requestTimeoutMs

@@ -418,7 +418,7 @@ describe("over HTTP, with real tokens", () => {
     await make("revoked", Role.ADMIN);
     await make("limited", Role.VIEWER);
     await revokeToken(em, "revoked", operatorCaller());
-    const limiter = new RateLimiter(3);
+    const limiter = RateLimiter.inDatabase(db.orm, 3);
     const http = await startTestHttp(db.orm, {
       production: true,
       callerFor: (req) =>
@@ -426,7 +426,7 @@ describe("over HTTP, with real tokens", () => {
       // Only the "limited" token is throttled here, so the other tests are not.
       rateLimiter: {
         perMinute: 3,
-        take: (key: string) =>
+        take: async (key: string) =>
           key === "token:limited" ? limiter.take(key) : 0,
       } as RateLimiter,
     });

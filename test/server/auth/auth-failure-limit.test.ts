@@ -41,7 +41,7 @@ beforeAll(async () => {
       checks += 1;
       return authenticateRequest(db.orm.em.fork(), req.headers, true);
     },
-    authFailureLimiter: new RateLimiter(3),
+    authFailureLimiter: RateLimiter.inDatabase(db.orm, 3),
   });
 });
 afterAll(async () => {

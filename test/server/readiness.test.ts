@@ -1,0 +1,131 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openOrm } from "../../db/open-orm.js";
+import { migrations } from "../../migrations/index.js";
+import { Readiness } from "../../server/readiness.js";
+import { startTestHttp } from "../support/http.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+async function ask(
+  base: string,
+  path: string,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${base}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+describe("/healthz and /readyz", () => {
+  it("are 200 with the database up and every migration applied", async () => {
+    const hub = await startTestHttp(db.orm, { production: true });
+    try {
+      expect(await ask(hub.base, "/healthz")).toEqual({
+        status: 200,
+        body: { status: "ok" },
+      });
+      expect(await ask(hub.base, "/readyz")).toEqual({
+        status: 200,
+        body: {
+          status: "ready",
+          checks: { database: "ok", migrations: "ok" },
+        },
+      });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("answers 503 naming the pending migration when the code is newer than the database", async () => {
+    const behind = await createTestDatabase();
+    const last = migrations.at(-1)!.name;
+    await behind.orm.em
+      .getConnection()
+      .execute("delete from mikro_orm_migrations where name = ?", [last]);
+    const hub = await startTestHttp(behind.orm);
+    try {
+      const { status, body } = await ask(hub.base, "/readyz");
+      expect(status).toBe(503);
+      expect(body).toMatchObject({
+        status: "unavailable",
+        checks: { database: "ok", migrations: expect.stringContaining(last) },
+      });
+    } finally {
+      await hub.close();
+      await behind.drop();
+    }
+  });
+
+  it("answers 503 at once when the database cannot be reached, while /healthz stays 200", async () => {
+    // Nothing listens on port 9 (discard) on 127.0.0.1: MikroORM connects lazily, so this opens.
+    const orm = await openOrm("postgresql://sshub:none@127.0.0.1:9/sshub");
+    const hub = await startTestHttp(orm);
+    try {
+      const { status, body } = await ask(hub.base, "/readyz");
+      expect(status).toBe(503);
+      expect(body).toMatchObject({
+        status: "unavailable",
+        checks: { database: expect.stringMatching(/^unreachable/) },
+      });
+      expect((await ask(hub.base, "/healthz")).status).toBe(200);
+    } finally {
+      await hub.close();
+      await orm.close();
+    }
+  });
+
+  it("does not wait for a database that accepts connections but never answers", async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) =>
+      silent.listen(0, "127.0.0.1", resolve),
+    );
+    const port = (silent.address() as { port: number }).port;
+    const orm = await openOrm(
+      `postgresql://sshub:none@127.0.0.1:${port}/sshub`,
+    );
+    const hub = await startTestHttp(orm);
+    try {
+      // Twice: the first check still hangs when the second request comes, and is not started again.
+      for (let i = 0; i < 2; i++) {
+        const { status, body } = await ask(hub.base, "/readyz");
+        expect(status).toBe(503);
+        expect(body).toMatchObject({
+          checks: { database: expect.stringContaining("no answer within") },
+        });
+      }
+      expect(sockets.length).toBeLessThanOrEqual(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await hub.close();
+      await orm.close().catch(() => undefined);
+      silent.close();
+    }
+  });
+
+  it("includes the checks added to it, such as the jobs worker's", async () => {
+    const readiness = new Readiness(db.orm);
+    let workerRunning = false;
+    readiness.addCheck("worker", () => {
+      if (!workerRunning) throw new Error("the worker has stopped");
+    });
+    const hub = await startTestHttp(db.orm, { readiness });
+    try {
+      expect(await ask(hub.base, "/readyz")).toMatchObject({
+        status: 503,
+        body: { checks: { worker: "the worker has stopped" } },
+      });
+      workerRunning = true;
+      expect((await ask(hub.base, "/readyz")).status).toBe(200);
+    } finally {
+      await hub.close();
+    }
+  });
+});
