@@ -15,6 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
+/**
+ * Checks bounded by 2 s instead of READINESS_CHECK_TIMEOUT_MS, for the tests about what is checked:
+ * on this loaded machine a cold pool's first connection can take longer than 80 ms.
+ */
+const patient = () => new Readiness(db.orm, 2_000);
+
 async function ask(
   base: string,
   path: string,
@@ -25,7 +31,10 @@ async function ask(
 
 describe("/healthz and /readyz", () => {
   it("are 200 with the database up and every migration applied", async () => {
-    const hub = await startTestHttp(db.orm, { production: true });
+    const hub = await startTestHttp(db.orm, {
+      production: true,
+      readiness: patient(),
+    });
     try {
       expect(await ask(hub.base, "/healthz")).toEqual({
         status: 200,
@@ -44,12 +53,13 @@ describe("/healthz and /readyz", () => {
   });
 
   it("answers 503 naming the pending migration when the code is newer than the database", async () => {
-    const behind = await createTestDatabase();
     const last = migrations.at(-1)!.name;
-    await behind.orm.em
-      .getConnection()
-      .execute("delete from mikro_orm_migrations where name = ?", [last]);
-    const hub = await startTestHttp(behind.orm);
+    const connection = db.orm.em.getConnection();
+    const [row] = await connection.execute<{ executed_at: Date }[]>(
+      "delete from mikro_orm_migrations where name = ? returning executed_at",
+      [last],
+    );
+    const hub = await startTestHttp(db.orm, { readiness: patient() });
     try {
       const { status, body } = await ask(hub.base, "/readyz");
       expect(status).toBe(503);
@@ -59,7 +69,10 @@ describe("/healthz and /readyz", () => {
       });
     } finally {
       await hub.close();
-      await behind.drop();
+      await connection.execute(
+        "insert into mikro_orm_migrations (name, executed_at) values (?, ?)",
+        [last, row!.executed_at],
+      );
     }
   });
 
@@ -101,7 +114,8 @@ describe("/healthz and /readyz", () => {
           checks: { database: expect.stringContaining("no answer within") },
         });
       }
-      expect(sockets.length).toBeLessThanOrEqual(1);
+      // One connection attempt per check (database, migrations), not one per request.
+      expect(sockets.length).toBeLessThanOrEqual(2);
     } finally {
       for (const socket of sockets) socket.destroy();
       await hub.close();
@@ -111,7 +125,7 @@ describe("/healthz and /readyz", () => {
   });
 
   it("includes the checks added to it, such as the jobs worker's", async () => {
-    const readiness = new Readiness(db.orm);
+    const readiness = patient();
     let workerRunning = false;
     readiness.addCheck("worker", () => {
       if (!workerRunning) throw new Error("the worker has stopped");
