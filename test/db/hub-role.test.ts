@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { hubRoleGrants } from "../../db/hub-role-grants.js";
+import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
+import { startHubProcess } from "../support/hub-process.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+// The built CLI (`npm test` builds first), run as a role that is no superuser and owns nothing.
+const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+const role = `sshub_app_${randomBytes(4).toString("hex")}`;
+const password = randomBytes(12).toString("hex");
+let db: TestDatabase;
+let roleUrl: string;
+
+async function asRole<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: roleUrl });
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const connection = db.orm.em.getConnection();
+  const [names] = await connection.execute<
+    { owner: string; database: string }[]
+  >("select current_user as owner, current_database() as database");
+  const { owner, database } = names!;
+  await connection.execute(
+    `create role ${role} login password '${password}' nosuperuser nocreatedb nocreaterole`,
+  );
+  for (const statement of hubRoleGrants(role, database, owner))
+    await connection.execute(statement);
+  const url = new URL(db.url);
+  url.username = role;
+  url.password = password;
+  roleUrl = url.toString();
+});
+afterAll(async () => {
+  await db.drop();
+  const client = new pg.Client({
+    connectionString: db.url.replace(/\/[^/]*$/, "/postgres"),
+  });
+  await client.connect();
+  await client.query(`drop role if exists ${role}`);
+  await client.end();
+});
+
+it("is a role that may not switch off foreign-key checks", async () => {
+  expect(
+    await asRole(async (client) => {
+      const { rows } = await client.query<{ superuser: boolean; may: boolean }>(
+        `select rolsuper as superuser, has_parameter_privilege('session_replication_role', 'SET') as may
+           from pg_roles where rolname = current_user`,
+      );
+      return rows[0];
+    }),
+  ).toEqual({ superuser: false, may: false });
+});
+
+it("imports every sample workbook, and serves them, with only the documented grants", async () => {
+  const imported = spawnSync(
+    process.execPath,
+    [bin, "import", ...sampleWorkbookPaths()],
+    {
+      env: { ...process.env, DATABASE_URL: roleUrl },
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
+  expect(imported.status, imported.stderr + imported.stdout).toBe(0);
+  const figures = await asRole(async (client) =>
+    Number(
+      (
+        await client.query<{ n: string }>(
+          "select count(*) as n from savings_figure",
+        )
+      ).rows[0]!.n,
+    ),
+  );
+  expect(figures).toBeGreaterThan(0);
+  const hub = await startHubProcess(roleUrl);
+  try {
+    const response = await fetch(`${hub.base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "{ savings(first: 1) { totalCount } }",
+      }),
+    });
+    const body = (await response.json()) as {
+      data?: { savings: { totalCount: number } };
+      errors?: unknown;
+    };
+    expect(body.errors).toBeUndefined();
+    // The latest report of each figure: at least one, at most every row stored.
+    expect(body.data!.savings.totalCount).toBeGreaterThan(0);
+    expect(body.data!.savings.totalCount).toBeLessThanOrEqual(figures);
+    expect((await fetch(`${hub.base}/readyz`)).status).toBe(200);
+  } finally {
+    expect(await hub.stop()).toBe(0);
+  }
+}, 180_000);
