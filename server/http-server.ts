@@ -121,6 +121,8 @@ export function createHttpServer({
   uploads = defaultUploadOptions(),
   webSite,
 }: HttpOptions): Server {
+  // The first check under way of each Authorization header not verified yet (see below).
+  const firstChecks = new Map<string, Promise<void>>();
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const requestId = randomUUID();
@@ -178,13 +180,36 @@ export function createHttpServer({
       // its allowance first (so concurrent guesses count too) and given back when it succeeds. A token
       // verified already (or being verified) costs none and is not a guess, so it is not taken first,
       // and is counted only if it fails (revoked or expired since).
-      const presentsToken = req.headers.authorization !== undefined;
-      const mayHash = mayCostAHash(req.headers);
+      // Counting takes a database round trip: requests with the same header arriving meanwhile wait
+      // for the first one's check instead of each being taken as a guess of their own.
+      const header = req.headers.authorization;
+      const presentsToken = header !== undefined;
+      let mayHash = mayCostAHash(req.headers);
+      const earlier = mayHash ? firstChecks.get(header!) : undefined;
+      if (earlier) {
+        await earlier;
+        mayHash = mayCostAHash(req.headers);
+      }
+      let firstCheckDone = () => {};
+      if (mayHash && !firstChecks.has(header!)) {
+        firstChecks.set(
+          header!,
+          new Promise<void>((resolve) => (firstCheckDone = resolve)),
+        );
+        const done = firstCheckDone;
+        firstCheckDone = () => {
+          firstChecks.delete(header!);
+          done();
+        };
+      }
       const failures = "failed authentications from your address";
-      if (mayHash && (await rateLimited(address, authFailureLimiter, failures)))
-        return;
       let caller: Caller;
       try {
+        if (
+          mayHash &&
+          (await rateLimited(address, authFailureLimiter, failures))
+        )
+          return;
         caller = await callerFor(req);
         if (mayHash) await authFailureLimiter.refund(address);
         if (caller !== anonymousDevelopmentViewer) scope.token = caller.name;
@@ -195,6 +220,8 @@ export function createHttpServer({
         closeWhenAnswered(req, res);
         sendError(res, 401, error.code, error.message);
         return;
+      } finally {
+        firstCheckDone();
       }
       if (
         await rateLimited(

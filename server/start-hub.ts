@@ -68,7 +68,11 @@ export async function startHub({
     callerFor: (req) =>
       authenticateRequest(orm.em.fork(), req.headers, production),
     rateLimiter: RateLimiter.inDatabase(orm, rateLimitFromEnv()),
-    authFailureLimiter: RateLimiter.inDatabase(orm, authFailureLimitFromEnv()),
+    authFailureLimiter: RateLimiter.inDatabase(
+      orm,
+      authFailureLimitFromEnv(),
+      "failed-authentications",
+    ),
     trustedProxies,
     readiness,
     requestTimeoutMs: requestTimeoutFromEnv(),

@@ -67,16 +67,24 @@ export class RateLimiter {
   private constructor(
     readonly perMinute: number,
     private readonly orm: MikroORM | null,
+    private readonly counter: string,
   ) {}
 
   /** A limiter that allows everything (a limit of 0). */
   static off(): RateLimiter {
-    return new RateLimiter(0, null);
+    return new RateLimiter(0, null, "");
   }
 
-  /** A limit of `perMinute` (0: off) counted in `orm`'s database. */
-  static inDatabase(orm: MikroORM, perMinute: number): RateLimiter {
-    return new RateLimiter(perMinute, perMinute > 0 ? orm : null);
+  /**
+   * A limit of `perMinute` (0: off) counted in `orm`'s database under `counter` (requests, failed
+   * authentications, …): limiters with different counters keep apart counts for the same key.
+   */
+  static inDatabase(
+    orm: MikroORM,
+    perMinute: number,
+    counter = "requests",
+  ): RateLimiter {
+    return new RateLimiter(perMinute, perMinute > 0 ? orm : null, counter);
   }
 
   /** Counts one request of `key`; returns 0 when it is allowed, else the seconds to wait. */
@@ -85,7 +93,7 @@ export class RateLimiter {
     const connection = this.orm.em.getConnection();
     const [row] = await connection.execute<
       { current: number; previous: number; elapsed_ms: string }[]
-    >(TAKE_SQL, [key, key]);
+    >(TAKE_SQL, [this.rowKey(key), this.rowKey(key)]);
     this.sweepNowAndThen();
     return secondsToWait(this.perMinute, {
       current: Number(row!.current),
@@ -97,7 +105,13 @@ export class RateLimiter {
   /** Gives back a request taken from `key`: one that turned out not to count (a success, where failures are limited). */
   async refund(key: string): Promise<void> {
     if (!this.orm) return;
-    await this.orm.em.getConnection().execute(REFUND_SQL, [key, key]);
+    await this.orm.em
+      .getConnection()
+      .execute(REFUND_SQL, [this.rowKey(key), this.rowKey(key)]);
+  }
+
+  private rowKey(key: string): string {
+    return `${this.counter}/${key}`;
   }
 
   // Rows of minutes before the previous one carry nothing: each instance deletes them once a minute.

@@ -149,7 +149,8 @@ describe("sshub", () => {
 
     const health = await fetch(`http://localhost:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", database: "ok" });
+    expect(await health.json()).toEqual({ status: "ok" });
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
 
     const response = await fetch(`http://localhost:${port}/graphql`, {
       method: "POST",

@@ -41,7 +41,11 @@ beforeAll(async () => {
       checks += 1;
       return authenticateRequest(db.orm.em.fork(), req.headers, true);
     },
-    authFailureLimiter: RateLimiter.inDatabase(db.orm, 3),
+    authFailureLimiter: RateLimiter.inDatabase(
+      db.orm,
+      3,
+      "failed-authentications",
+    ),
   });
 });
 afterAll(async () => {

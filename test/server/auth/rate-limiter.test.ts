@@ -99,6 +99,14 @@ describe("RateLimiter counted in PostgreSQL", () => {
     expect(await limiter.take("address:a")).toBeGreaterThan(0);
   });
 
+  it("keeps apart the counts of limiters with different counters for one key", async () => {
+    const requests = RateLimiter.inDatabase(db.orm, 1, "requests");
+    const failures = RateLimiter.inDatabase(db.orm, 1, "failures");
+    expect(await requests.take("address:b")).toBe(0);
+    expect(await failures.take("address:b")).toBe(0);
+    expect(await requests.take("address:b")).toBeGreaterThan(0);
+  });
+
   it("is off at 0, and touches no database then", async () => {
     const off = RateLimiter.off();
     for (let i = 0; i < 5; i++) expect(await off.take("a")).toBe(0);
