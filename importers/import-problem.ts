@@ -29,7 +29,8 @@ export type ProblemCode =
   | "formula-without-value"
   | "figure-to-follow"
   | "text-too-long"
-  | "partnership-from-workbook";
+  | "partnership-from-workbook"
+  | "total-mismatch";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
 export type ProblemSeverity = "error" | "warning";
@@ -64,6 +65,7 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "similar-name",
   "figure-to-follow",
   "partnership-from-workbook",
+  "total-mismatch",
 ]);
 
 /**

@@ -2,7 +2,9 @@ import { parseFinancialYear } from "../schema/financial-year.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
 import { cellText } from "./locate-header.js";
 import { memoise } from "./memoise.js";
+import { TotalRowChecker } from "./check-total-rows.js";
 import type { ProblemCollector } from "./import-problem.js";
+import { fromPence } from "../schema/money.js";
 import {
   MEASURE_OPTION_WORDS,
   readCashableCell,
@@ -56,6 +58,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   private readonly titleCashable: boolean | null;
   /** True when nothing in the sheet names a measure and no --measure was given (reported once). */
   private readonly namesNoMeasure: boolean;
+  private readonly totals = new TotalRowChecker();
 
   /**
    * `measure` is --measure (or the profile's): what the figures measure where the sheet names none.
@@ -65,7 +68,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     facts: SheetFacts & { kind: SavingsSheetReading["kind"] },
     private readonly cells: RowCells,
     measure: SavingsMeasure | undefined,
-    problems: ProblemCollector,
+    private readonly problems: ProblemCollector,
   ) {
     this.reading = { ...facts, savings: new SavingsRows() };
     const lines = facts.title.lines;
@@ -102,6 +105,11 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const year = this.financialYear(row);
     const amountIndex = this.reading.map.roles.get("amount")!;
     const pence = cells.amount(row, amountIndex);
+    if (typeof pence === "bigint")
+      this.totals.add(row.number, amountIndex, pence);
+    else if (pence === undefined)
+      this.totals.unreadable(row.number, amountIndex);
+    else this.totals.record(row.number);
     const measure = this.measure(
       row,
       { measure: null, cashable: null },
@@ -135,13 +143,16 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const council = cells.roleText(row, "council");
     const rag = this.rag(row);
     const extra = cells.extra(row);
+    this.totals.record(row.number);
     for (const column of this.reading.map.yearColumns) {
       const pence = cells.amount(
         row,
         column.index,
         column.scale !== 1n ? column.scale : undefined,
       );
+      if (pence === undefined) this.totals.unreadable(row.number, column.index);
       if (pence === null || pence === undefined) continue;
+      this.totals.add(row.number, column.index, pence);
       const measure = this.measure(row, column, column.index);
       if (measure === undefined) continue;
       this.reading.savings.push({
@@ -158,6 +169,36 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         extra: extra ? JSON.stringify(extra) : null,
       });
     }
+  }
+
+  /**
+   * Checks a total row ("Total", "Total Bromsgrove", "Grand total") against the rows above it: a
+   * total that disagrees is a total-mismatch warning naming the total's cell and the range it sums.
+   */
+  readTotal(row: SheetRow, label: string): void {
+    const map = this.reading.map;
+    const columns =
+      this.reading.kind === "savings-long"
+        ? [{ index: map.roles.get("amount")!, scale: undefined }]
+        : map.yearColumns.map((c) => ({
+            index: c.index,
+            scale: c.scale !== 1n ? c.scale : undefined,
+          }));
+    const amounts = new Map<number, bigint>();
+    for (const { index, scale } of columns) {
+      const pence = this.cells.quietAmount(row, index, scale);
+      if (pence !== null) amounts.set(index, pence);
+    }
+    for (const m of this.totals.total(row.number, label, amounts))
+      this.problems.add({
+        code: "total-mismatch",
+        sheet: this.reading.name,
+        row: m.row,
+        cell: m.cell,
+        header: map.headers[m.column] ?? "",
+        value: `£${fromPence(m.written)}`,
+        message: `"${label}" in ${m.cell} says £${fromPence(m.written)}, but ${m.range} above it add up to £${fromPence(m.sum)}: correct the total or the rows it adds up. (Totals are checked, never imported.)`,
+      });
   }
 
   private financialYear(row: SheetRow): number | undefined {

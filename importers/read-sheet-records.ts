@@ -10,6 +10,7 @@ import {
   HEADER_SEARCH_ROWS,
   type TitleFacts,
 } from "./locate-header.js";
+import { isTotalLabel } from "./check-total-rows.js";
 import { classifySheet, mapColumns } from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { FundingRowReader } from "./read-funding-rows.js";
@@ -52,8 +53,6 @@ export interface SheetReadOptions {
   savingsBatchRows?: number;
 }
 
-const TOTAL = /^(?:grand\s+|sub[\s-]?)?totals?\b/i;
-
 /**
  * Reads one sheet: finds its header among the first 20 rows, reads the title lines above it, decides
  * its kind (or takes `--kind`), maps its columns, then coerces every row with the reader of its
@@ -82,7 +81,12 @@ export async function readSheetRecords(
   const readRow = (row: SheetRow) => {
     options.onRow?.();
     const key = rowKey(row, reading, cells);
-    if (key === null || cells.refusedCells(row)) return;
+    if (key === null) return;
+    if (isTotalLabel(key)) {
+      reader.readTotal?.(row, key);
+      return;
+    }
+    if (cells.refusedCells(row)) return;
     reading.rowsRead++;
     reader.read(row, key);
   };
@@ -230,9 +234,9 @@ function kindRowReader(
 }
 
 /**
- * The key (service, body or funder) of a row that is a record, or null for a row that is not
- * one: blank, a footnote (kept on the reading), a section heading or note, a total, or a row of
- * figures without a name (reported).
+ * The key (service, body or funder) of a row, or null for a row that is no record: blank, a
+ * footnote (kept on the reading), a section heading or note, or a row of figures without a name
+ * (reported). A total row's key is its label (isTotalLabel).
  */
 function rowKey(
   row: SheetRow,
@@ -261,5 +265,5 @@ function rowKey(
       return null;
     }
   }
-  return TOTAL.test(key) ? null : key;
+  return key;
 }

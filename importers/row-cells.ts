@@ -19,6 +19,8 @@ export interface KindRowReader<R extends SheetReading = SheetReading> {
    * refused by RowCells.refusedCells.
    */
   read(row: SheetRow, key: string): void;
+  /** Reads a total or subtotal row (its name says so: isTotalLabel), which is no record. */
+  readTotal?(row: SheetRow, label: string): void;
 }
 
 /** Columns of free text, not names: held to `maxTextChars`. */
@@ -219,10 +221,9 @@ export class RowCells {
     index: number,
     scale?: bigint,
   ): bigint | null | undefined {
-    const columnScale = this.map.scales.get(index) ?? 1n;
     const reading = readAmount(
       row.cells[index] ?? null,
-      scale ?? (columnScale !== 1n ? columnScale : this.facts.title.scale),
+      this.scale(index, scale),
     );
     if (reading.kind === "amount") return reading.pence;
     if (reading.kind === "none") return null;
@@ -251,6 +252,24 @@ export class RowCells {
       `"${cellText(row.cells[index])}" in ${this.cell(index, row.number)} is not an amount of money (${reading.reason}): write a number such as 357000, £357,000, £30k or (25,000), or "-" for no figure.`,
     );
     return undefined;
+  }
+
+  /**
+   * The amount in pence in a column of a row that is no record (a total): null for anything but
+   * an amount, nothing reported.
+   */
+  quietAmount(row: SheetRow, index: number, scale?: bigint): bigint | null {
+    const reading = readAmount(
+      row.cells[index] ?? null,
+      this.scale(index, scale),
+    );
+    return reading.kind === "amount" ? reading.pence : null;
+  }
+
+  /** The scale of a column's amounts: `scale`, else its header's ("£000"), else the title's. */
+  private scale(index: number, scale: bigint | undefined): bigint {
+    const columnScale = this.facts.map.scales.get(index) ?? 1n;
+    return scale ?? (columnScale !== 1n ? columnScale : this.facts.title.scale);
   }
 
   /** The date in a column of the row (a bad one reported); none when the sheet has no such column. */

@@ -119,11 +119,17 @@ describe("the corpus of layout variants", () => {
           report.importRunId,
         ]);
       const errors = report.problems.filter((p) => p.severity === "error");
+      const mismatches = report.problems
+        .filter((p) => p.code === "total-mismatch")
+        .map((p) => p.cell);
       if (
         report.status === "IMPORTED" &&
         errors.length === 0 &&
         JSON.stringify(stored) === JSON.stringify(variant.expected) &&
-        JSON.stringify(services) === JSON.stringify(variant.expectedServices)
+        JSON.stringify(services) === JSON.stringify(variant.expectedServices) &&
+        (variant.expectedTotalMismatches === undefined ||
+          JSON.stringify(mismatches) ===
+            JSON.stringify(variant.expectedTotalMismatches))
       )
         continue;
       mkdirSync(FAILURES_DIR, { recursive: true });
@@ -140,6 +146,8 @@ describe("the corpus of layout variants", () => {
             problems: report.problems,
             expected: variant.expected,
             stored,
+            expectedTotalMismatches: variant.expectedTotalMismatches,
+            totalMismatches: mismatches,
             expectedServices: variant.expectedServices,
             storedServices: services,
           },

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
+import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "./support/write-test-workbook.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
+
+type Line = (string | number | null)[];
+
+function tracker(header: string[], rows: Line[]): SampleWorkbook {
+  return {
+    file: "totals.xlsx",
+    sheets: [
+      {
+        name: "Tracker",
+        title: [
+          ["Savings tracker"],
+          ["Period:", "June 2011"],
+          ["Partnership:", "Bromsgrove and Redditch Shared Services"],
+        ],
+        header,
+        rows,
+      },
+    ],
+  };
+}
+
+/** The services of the partnership's stored figures. */
+async function storedServices(): Promise<string[]> {
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ name: string }[]>(
+      `select distinct s.name from savings_figure f join service s on s.id = f.service_id
+       join partnership p on p.id = s.partnership_id where p.name = ? order by s.name`,
+      ["Bromsgrove and Redditch Shared Services"],
+    );
+  return rows.map((r) => r.name);
+}
+
+describe("total and subtotal rows in a tracker", () => {
+  it("checks subtotals and the grand total against the rows above, warns of the one that disagrees naming both cells, and imports no total as a service", async () => {
+    for (const [bump, format] of FORMATS.entries()) {
+      const path = await writeSampleAs(
+        tracker(
+          ["Council", "Service", "Financial year", "Measure", "Saving (£)"],
+          [
+            [
+              "Bromsgrove",
+              "Single management team",
+              "2010/11",
+              "Target",
+              100 + bump,
+            ],
+            ["Bromsgrove", "CCTV, Lifeline and ICT", "2010/11", "Target", 200],
+            [null, "Total Bromsgrove", null, null, 300 + bump],
+            ["Redditch", "Single management team", "2010/11", "Target", 400],
+            ["Redditch", "CCTV, Lifeline and ICT", "2010/11", "Target", 500],
+            [null, "Total Redditch", null, null, 901],
+            [null, "Grand total", null, null, 1200 + bump],
+          ],
+        ),
+        format,
+        dir,
+      );
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(report.status, format).toBe("IMPORTED");
+      const mismatches = report.problems.filter(
+        (p) => p.code === "total-mismatch",
+      );
+      expect(mismatches, format).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          cell: "E10",
+          row: 10,
+          value: "£901.00",
+        }),
+      ]);
+      expect(mismatches[0]!.message).toContain("E8:E9");
+      expect(mismatches[0]!.message).toContain("£900.00");
+      expect(await storedServices(), format).toEqual([
+        "CCTV, Lifeline and ICT",
+        "Single management team",
+      ]);
+    }
+  });
+
+  it("checks a wide tracker's total column by column, and a SUM formula's cached result", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      tracker(
+        ["Service", "2010/11 Target", "2011/12 Target"],
+        [
+          ["Regulatory Services", 150000, 160000],
+          ["Single management team", 246000, 250000],
+          ["TOTAL", null, 410001],
+        ],
+      ),
+      (workbook) => {
+        const sheet = workbook.worksheets[0]!;
+        sheet.getCell("B7").value = { formula: "SUM(B5:B6)", result: 396000 };
+        sheet.getCell("C7").value = { formula: "SUM(C5:C6)", result: 410001 };
+      },
+    );
+    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(report.status).toBe("IMPORTED");
+    expect(report.problems.filter((p) => p.code === "total-mismatch")).toEqual([
+      expect.objectContaining({ cell: "C7", header: "2011/12 Target" }),
+    ]);
+    expect(
+      report.problems.find((p) => p.code === "total-mismatch")!.message,
+    ).toContain("C5:C6 above it add up to £410000.00");
+  });
+});
