@@ -4,7 +4,7 @@ import { cellText } from "./locate-header.js";
 import { memoise } from "./memoise.js";
 import { TotalRowChecker } from "./check-total-rows.js";
 import type { ProblemCollector } from "./import-problem.js";
-import { fromPence } from "../schema/money.js";
+import { fromPence } from "../schema/pence-text.js";
 import {
   MEASURE_OPTION_WORDS,
   readCashableCell,

@@ -1,6 +1,10 @@
 import { Field, ObjectType } from "type-graphql";
 import { BadInputError } from "../errors/hub-error.js";
 
+import { fromPence } from "./pence-text.js";
+
+export { fromPence };
+
 const DECIMAL = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
 
 /**
@@ -16,13 +20,6 @@ export function toPence(pounds: string): bigint {
   const [, sign, whole, fraction = ""] = match;
   const pence = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, "0"));
   return sign ? -pence : pence;
-}
-
-/** Formats integer pence as a decimal pounds string with two decimals ("-25.00"). */
-export function fromPence(pence: bigint): string {
-  const negative = pence < 0n;
-  const abs = negative ? -pence : pence;
-  return `${negative ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
 /** The currency of every amount in the hub. */
