@@ -7,6 +7,7 @@ import { profilesCommand } from "./profiles-command.js";
 import { reconcileCommand } from "./reconcile-command.js";
 import { startCommand } from "./start-command.js";
 import { tokenCommand } from "./token-command.js";
+import { workerCommand } from "./worker-command.js";
 
 const program = new Command("sshub")
   .description(
@@ -17,7 +18,8 @@ const program = new Command("sshub")
   .addCommand(importCommand())
   .addCommand(reconcileCommand())
   .addCommand(tokenCommand())
-  .addCommand(profilesCommand());
+  .addCommand(profilesCommand())
+  .addCommand(workerCommand());
 
 // Commands added with addCommand do not inherit these settings, so every command gets them here:
 // usage errors (unknown options, bad choices, missing arguments) print help and exit 2.

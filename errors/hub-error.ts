@@ -19,6 +19,8 @@ export enum ErrorCode {
   QueryTooCostly = "QUERY_TOO_COSTLY",
   /** A statement or a request ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS, SSHUB_REQUEST_TIMEOUT_MS). */
   TimedOut = "TIMED_OUT",
+  /** A token has more upload bytes waiting in the import queue than SSHUB_MAX_QUEUED_BYTES_PER_TOKEN allows: HTTP 429. */
+  QueueFull = "QUEUE_FULL",
 }
 
 /** The one base class for errors a user caused or can fix: it carries a stable code. */
@@ -181,6 +183,26 @@ export class ForbiddenError extends HubError {
   static role(required: string): ForbiddenError {
     return new ForbiddenError(
       `This needs a token with the ${required.toLowerCase()} role or above.`,
+    );
+  }
+}
+
+/** The import queue will not take more from this caller until some of its jobs have ended. */
+export class QueueFullError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.QueueFull, message, details);
+  }
+
+  /** The token's waiting and running uploads plus this one pass its byte allowance. */
+  static bytesPerToken(
+    name: string,
+    queuedBytes: number,
+    uploadBytes: number,
+    limit: number,
+  ): QueueFullError {
+    return new QueueFullError(
+      `"${name}" already has ${queuedBytes} bytes of uploads waiting or running; with this one (${uploadBytes} bytes) that passes the ${limit} bytes a token may have queued: wait until some of them have finished, then send it again.`,
+      { queuedBytes, uploadBytes, limit },
     );
   }
 }

@@ -17,14 +17,17 @@ export const IMPORT_LOCK_WAIT_MS = 15 * 60_000;
 /**
  * Waits until no other import's transaction runs, then holds the lock until this transaction ends
  * (commit, rollback, or its session dying with its process). Polls rather than blocking in
- * PostgreSQL, so that a statement timeout never cuts the wait short; throws after `waitMs`.
+ * PostgreSQL, so that a statement timeout never cuts the wait short; throws after `waitMs`, or
+ * with the signal's reason once it is aborted.
  */
 export async function takeImportLock(
   em: EntityManager,
   waitMs = IMPORT_LOCK_WAIT_MS,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
+    signal?.throwIfAborted();
     const [row] = await em.execute<{ locked: boolean }[]>(
       "select pg_try_advisory_xact_lock(?, ?) as locked",
       [...IMPORT_LOCK],

@@ -134,11 +134,20 @@ export interface ImportOptions {
    * (and the figures), so that the event exists exactly when the result does.
    */
   audit?: (em: EntityManager, report: ImportReport) => void;
+  /**
+   * Writes what the caller keeps of the result (an import job's state and report) in the same
+   * transaction as the run's result, so that one exists exactly when the other does.
+   */
+  onResult?: (em: EntityManager, report: ImportReport) => Promise<void>;
+  /** Stops the import (nothing written, the run INTERRUPTED) once aborted; throws its reason. */
+  signal?: AbortSignal;
   /** Told how far reading has got, for a progress bar. */
   onProgress?: (progress: {
     bytesRead: number;
     totalBytes: number;
     rows: number;
+    /** The sheet being read. */
+    sheet: string | null;
   }) => void;
 }
 
@@ -475,6 +484,7 @@ async function importLeased(
     const done = report(result);
     await recordRunResult(em, done);
     options.audit?.(em, done);
+    await options.onResult?.(em, done);
     written = done;
   };
 
@@ -518,6 +528,8 @@ async function importLeased(
         });
       } catch (error) {
         if (error instanceof StreamedFigureUndone) continue;
+        // Stopped on purpose (cancelled, or the worker shutting down): not a problem of the file.
+        if (options.signal?.aborted) throw error;
         if (error instanceof RememberedAnswersApply) {
           remembered = error.profile;
           options = { ...options, profile: error.merged };
@@ -671,7 +683,7 @@ async function importSheets(
   try {
     await orm.em.fork().transactional(async (em) => {
       // Before anything is read from the database: what follows decides against what it holds.
-      await takeImportLock(em);
+      await takeImportLock(em, undefined, options.signal);
       await createSavingsStaging(em);
       const directory = await PartnershipDirectory.load(em, run, problems);
       const context: SheetWriteContext = {
@@ -725,6 +737,7 @@ async function importSheets(
           for (const problem of found) problems.add(problem);
           switch (event.type) {
             case "progress":
+              options.signal?.throwIfAborted();
               rowsSeen = event.rows;
               if (
                 pauseFraction !== null &&
@@ -735,6 +748,7 @@ async function importSheets(
                 bytesRead: event.bytesRead,
                 totalBytes: input.totalBytes,
                 rows: event.rows,
+                sheet: summary.sheet || null,
               });
               break;
             case "shape":

@@ -5,6 +5,7 @@ import { Migration20261123110006 } from "./Migration20261123110006.js";
 import { Migration20261123113648 } from "./Migration20261123113648.js";
 import { Migration20261130020000 } from "./Migration20261130020000.js";
 import { Migration20261201100000 } from "./Migration20261201100000.js";
+import { Migration20261201130000 } from "./Migration20261201130000.js";
 import { Migration20261201131000 } from "./Migration20261201131000.js";
 import { Migration20261201132000 } from "./Migration20261201132000.js";
 import { Migration20261201140000 } from "./Migration20261201140000.js";
@@ -17,6 +18,7 @@ export const migrations: MigrationObject[] = [
   { name: "Migration20261123113648", class: Migration20261123113648 },
   { name: "Migration20261130020000", class: Migration20261130020000 },
   { name: "Migration20261201100000", class: Migration20261201100000 },
+  { name: "Migration20261201130000", class: Migration20261201130000 },
   { name: "Migration20261201131000", class: Migration20261201131000 },
   { name: "Migration20261201132000", class: Migration20261201132000 },
   { name: "Migration20261201140000", class: Migration20261201140000 },

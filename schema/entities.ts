@@ -4,6 +4,7 @@ import { Council } from "./council.js";
 import { FundingAward } from "./funding-award.js";
 import { GovernanceBody } from "./governance-body.js";
 import { GovernanceSeat } from "./governance-seat.js";
+import { ImportJob } from "./import-job.js";
 import { ImportProfile } from "./import-profile.js";
 import { ImportRun } from "./import-run.js";
 import { Membership } from "./membership.js";
@@ -16,6 +17,7 @@ import { Sourced } from "./sourced.js";
 export const entities = [
   Sourced,
   ImportRun,
+  ImportJob,
   Council,
   Partnership,
   Membership,

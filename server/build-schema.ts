@@ -10,6 +10,7 @@ import { FundingAwardResolver } from "./resolvers/funding-award-resolver.js";
 import { GovernanceBodyResolver } from "./resolvers/governance-body-resolver.js";
 import { GovernanceSeatResolver } from "./resolvers/governance-seat-resolver.js";
 import { ImportCalendarResolver } from "./resolvers/import-calendar-resolver.js";
+import { ImportJobResolver } from "./resolvers/import-job-resolver.js";
 import { ImportProfileResolver } from "./resolvers/import-profile-resolver.js";
 import { ImportResolver } from "./resolvers/import-resolver.js";
 import { ImportRunFiguresResolver } from "./resolvers/import-run-figures-resolver.js";
@@ -29,6 +30,7 @@ export const resolvers = [
   FundingAwardResolver,
   GovernanceBodyResolver,
   GovernanceSeatResolver,
+  ImportJobResolver,
   ImportProfileResolver,
   ImportResolver,
   ImportCalendarResolver,

@@ -8,9 +8,12 @@ import { silentLogger, type Logger } from "../observability/logger.js";
 import { Role, roleIncludes } from "../schema/role.js";
 import { logWhenAnswered } from "./access-log.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
+import type { ImportQueue } from "../jobs/import-queue.js";
 import {
   defaultUploadOptions,
+  IMPORT_JOBS_PATH,
   IMPORTS_PATH,
+  serveImportJob,
   serveImportUpload,
   type UploadOptions,
 } from "./import-route.js";
@@ -60,6 +63,8 @@ export interface HttpOptions {
   requestTimeoutMs?: number;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
   uploads?: UploadOptions;
+  /** Where `POST /imports` queues uploads; without it uploads are answered 503. */
+  importQueue?: ImportQueue;
   /** The web page and GraphQL IDE; without it only the API answers. */
   webSite?: WebSite;
 }
@@ -119,6 +124,7 @@ export function createHttpServer({
   logger = silentLogger,
   requestTimeoutMs = 0,
   uploads = defaultUploadOptions(),
+  importQueue,
   webSite,
 }: HttpOptions): Server {
   // The first check under way of each Authorization header not verified yet (see below).
@@ -241,7 +247,17 @@ export function createHttpServer({
         return;
       }
       if (url.pathname === IMPORTS_PATH) {
-        await serveImportUpload(req, res, orm, caller, uploads);
+        await serveImportUpload(req, res, importQueue, caller, uploads);
+        return;
+      }
+      if (url.pathname.startsWith(IMPORT_JOBS_PATH)) {
+        await serveImportJob(
+          req,
+          res,
+          orm.em.fork(),
+          caller,
+          url.pathname.slice(IMPORT_JOBS_PATH.length),
+        );
         return;
       }
       if (url.pathname === PROBLEMS_WORKBOOK_PATH) {

@@ -1,8 +1,8 @@
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import busboy from "busboy";
-import type { MikroORM } from "@mikro-orm/postgresql";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -10,15 +10,13 @@ import { pipeline } from "node:stream/promises";
 import { ErrorCode } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import { importOptionsFromFields } from "./import-form-fields.js";
-import {
-  importWorkbook,
-  type ImportOptions,
-  type ImportReport,
-} from "../importers/import-workbook.js";
-import { AuditAction } from "../schema/audit-event.js";
+import type { ImportReport } from "../importers/import-workbook.js";
+import { findImportJob, importJobJson } from "../jobs/import-job-access.js";
+import type { ImportQueue } from "../jobs/import-queue.js";
+import type { QueuedImportOptions } from "../schema/import-job.js";
+import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import { Role, roleIncludes } from "../schema/role.js";
 import { assertRole } from "./auth/auth-checker.js";
-import { importAuditDetails } from "./auth/import-audit-details.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
 import {
   clientErrorStatus,
@@ -27,13 +25,12 @@ import {
   sendJson,
   type ResponseErrorCode,
 } from "./json-response.js";
-import { recordAudit } from "./auth/record-audit.js";
 import type { Caller } from "./caller.js";
 
 /** Where workbooks are uploaded. */
 export const IMPORTS_PATH = "/imports";
 
-/** The report as POST /imports answers it: the server's temporary file path left out. */
+/** The report an ended import job carries (GET /imports/jobs/ID): the worker's temporary file path left out. */
 export type ImportReportAnswer = Omit<ImportReport, "path">;
 
 /** What `serveImportUpload` requires: the analyst role and a national token (the page hides its import controls otherwise). */
@@ -223,15 +220,16 @@ function receiveUpload(
  * `POST /imports` (multipart/form-data, analyst role): the field `file` is a workbook; optional fields
  * (importOptionsFromFields) mean what `sshub import`'s options do. The
  * upload is streamed to a temporary file under the size limit (refused on its Content-Length before
- * any of it is read, or as soon as a chunked body passes the limit), then goes through the same
- * pipeline and report as `sshub import`: 200 with the report when imported, 422 when refused. One
- * workbook per request: a second file is refused, since one upload is one import, one transaction
- * and one report.
+ * any of it is read, or as soon as a chunked body passes the limit), then stored with its sha256 in
+ * the database and queued as an import job: `202 Accepted` with the job and
+ * `Location: /imports/jobs/ID`, where its state, progress and, once done, its report are read (a
+ * dry run is a job too). One workbook per request: a second file is refused, since one upload is one
+ * job, one import and one report.
  */
 export async function serveImportUpload(
   req: IncomingMessage,
   res: ServerResponse,
-  orm: MikroORM,
+  queue: ImportQueue | undefined,
   caller: Caller,
   limits: UploadOptions = defaultUploadOptions(),
 ): Promise<void> {
@@ -268,6 +266,16 @@ export async function serveImportUpload(
     );
     return;
   }
+  if (!queue) {
+    refuse(
+      refusal(
+        503,
+        ErrorCode.ConfigurationError,
+        "This instance takes no uploads: it has no import queue.",
+      ),
+    );
+    return;
+  }
   if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
     refuse(
       refusal(
@@ -286,19 +294,19 @@ export async function serveImportUpload(
   const folder = await mkdtemp(join(limits.folder, "sshub-upload-"));
   let answer: () => void;
   try {
-    answer = await importUpload(req, res, orm, caller, folder, limits);
+    answer = await queueUpload(req, res, queue, caller, folder, limits);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-  // Answered once the temporary folder is gone: nothing of the upload outlives its answer.
+  // Answered once the temporary folder is gone: nothing of the upload outlives its answer but the job.
   answer();
 }
 
-/** Receives and imports the upload in `folder`; returns how to answer, once the folder is removed. */
-async function importUpload(
+/** Receives the upload in `folder` and queues it; returns how to answer, once the folder is removed. */
+async function queueUpload(
   req: IncomingMessage,
   res: ServerResponse,
-  orm: MikroORM,
+  queue: ImportQueue,
   caller: Caller,
   folder: string,
   limits: UploadOptions,
@@ -309,31 +317,60 @@ async function importUpload(
     return () => sendError(res, upload.status, upload.code, upload.message);
   }
   const { fields } = upload;
-  const options: ImportOptions = {
-    runBy: caller.name,
-    displayName: upload.name,
-    // Written in the transaction that writes the run's result.
-    audit: (em, done) =>
-      void recordAudit(
-        em,
-        caller,
-        AuditAction.IMPORT,
-        importAuditDetails(done, "http"),
-      ),
-  };
-  let report;
+  let options: QueuedImportOptions;
+  let job;
   try {
-    Object.assign(options, importOptionsFromFields(fields));
-    report = await importWorkbook(orm, upload.path, options);
+    // A bad form field (a period not written YYYY-MM, an unknown measure) is the caller's to fix: 400, nothing queued.
+    if (fields.period) parseReportingPeriodArgument(fields.period, "period");
+    options = importOptionsFromFields(fields) as QueuedImportOptions;
+    job = await queue.enqueue({
+      bytes: await readFile(upload.path),
+      fileName: upload.name,
+      options,
+      caller,
+    });
   } catch (error) {
-    // A bad form field (a period not written YYYY-MM) is the caller's to fix: 400, nothing written.
     if (clientErrorStatus(error)) return () => sendHubError(res, error);
     throw error;
   }
-  // JSON leaves the undefined path out.
-  const answer: ImportReportAnswer & { path: undefined } = {
-    ...report,
-    path: undefined,
+  const location = `${IMPORT_JOBS_PATH}${job.id}`;
+  return () => {
+    res.setHeader("location", location);
+    sendJson(res, 202, importJobJson(job));
   };
-  return () => sendJson(res, report.status === "REFUSED" ? 422 : 200, answer);
+}
+
+/** Where an import job is read: `GET /imports/jobs/ID`. */
+export const IMPORT_JOBS_PATH = `${IMPORTS_PATH}/jobs/`;
+
+/**
+ * `GET /imports/jobs/ID`: the job's state, progress and, once it has ended, its report (the same
+ * answer as GraphQL's `importJob(id:)`), for the callers who may upload.
+ */
+export async function serveImportJob(
+  req: IncomingMessage,
+  res: ServerResponse,
+  em: EntityManager,
+  caller: Caller,
+  id: string,
+): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET");
+    closeWhenAnswered(req, res);
+    sendError(
+      res,
+      405,
+      ApolloServerErrorCode.BAD_REQUEST,
+      `${IMPORT_JOBS_PATH}ID answers GET only; cancel a job with the GraphQL mutation cancelImportJob(id:).`,
+    );
+    return;
+  }
+  try {
+    const job = await findImportJob(em, caller, id);
+    // A poller asks again and again: never from a cache.
+    res.setHeader("cache-control", "no-store");
+    sendJson(res, 200, importJobJson(job));
+  } catch (error) {
+    if (!sendHubError(res, error)) throw error;
+  }
 }

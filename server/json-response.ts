@@ -40,6 +40,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.QueueFull]: 429,
 };
 
 /** The HTTP status of a client's HubError; undefined for anything else (a bug, or a fault of the hub's own). */

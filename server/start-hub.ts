@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors/hub-error.js";
 import type { Logger } from "../observability/logger.js";
+import type { ImportQueue } from "../jobs/import-queue.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
 import {
   authFailureLimitFromEnv,
@@ -29,6 +30,8 @@ export interface HubOptions {
   log: (line: string) => void;
   /** The structured logger: access log, failures; the CLI's `sshub start` passes the process's. */
   logger?: Logger;
+  /** Where uploads are queued (every instance has one; whether it also works jobs is its own choice). */
+  importQueue?: ImportQueue;
 }
 
 /** A running hub. */
@@ -54,6 +57,7 @@ export async function startHub({
   production,
   log: lineLog,
   logger,
+  importQueue,
 }: HubOptions): Promise<RunningHub> {
   const log = logger ? (line: string) => logger.error(line) : lineLog;
   const metricsListen = metricsListenFromEnv();
@@ -78,6 +82,7 @@ export async function startHub({
     requestTimeoutMs: requestTimeoutFromEnv(),
     log,
     ...(logger ? { logger } : {}),
+    ...(importQueue ? { importQueue } : {}),
     webSite: await WebSite.load(),
   });
   const stopCatching = catchRequestFailures(log);

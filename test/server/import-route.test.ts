@@ -5,8 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImportRun } from "../../schema/import-run.js";
 import { Role } from "../../schema/role.js";
+import type { ImportQueue } from "../../jobs/import-queue.js";
 import { callerWith } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
+import { openTestQueue, waitForJob } from "../support/import-jobs.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -14,6 +16,7 @@ import {
 
 let db: TestDatabase;
 let http: TestHttp;
+let queue: ImportQueue;
 // Uploads land in a folder of this file's own, so a test can see that nothing is left there.
 const uploads = mkdtempSync(join(tmpdir(), "sshub-test-uploads-"));
 /** The upload limit here: small, so that a test can pass it quickly. */
@@ -27,13 +30,16 @@ const workbook = readFileSync(
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  queue = await openTestQueue(db.orm);
   http = await startTestHttp(db.orm, {
     callerFor: async () => callerWith(Role.ANALYST),
     uploads: { maxFileBytes: MAX_FILE_BYTES, folder: uploads },
+    importQueue: queue,
   });
 });
 afterAll(async () => {
   await http.close();
+  await queue.stop();
   await db.drop();
   rmSync(uploads, { recursive: true, force: true });
 });
@@ -90,7 +96,7 @@ describe("POST /imports refuses bad requests with a clear message and writes not
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
   });
 
-  it("answers 422 with the report when the workbook is refused, naming the file", async () => {
+  it("queues a workbook that is then refused: the job ends REFUSED with the report naming the file", async () => {
     const form = new FormData();
     form.set(
       "file",
@@ -98,11 +104,10 @@ describe("POST /imports refuses bad requests with a clear message and writes not
       "notes.xlsx",
     );
     const response = await post(form);
-    expect(response.status).toBe(422);
-    const report = (await response.json()) as {
-      status: string;
-      problems: { code: string; message: string }[];
-    };
+    expect(response.status).toBe(202);
+    const job = await waitForJob(http.base, response.headers.get("location")!);
+    expect(job.state).toBe("REFUSED");
+    const report = job.report!;
     expect(report.status).toBe("REFUSED");
     expect(report.problems[0]).toMatchObject({
       code: "unreadable-file",
@@ -275,13 +280,11 @@ describe("POST /imports takes every format the importer reads", () => {
     );
     form.set("dryRun", "true");
     const response = await post(form);
-    const report = (await response.json()) as {
-      status: string;
-      problems: unknown[];
-      sheets: { sheet: string; rowsRead: number }[];
-    };
+    expect(response.status).toBe(202);
+    const job = await waitForJob(http.base, response.headers.get("location")!);
+    expect(job.state).toBe("CHECKED");
+    const report = job.report!;
     expect(report.problems).toEqual([]);
-    expect(response.status).toBe(200);
     expect(report.status).toBe("DRY_RUN");
     expect(report.sheets).toMatchObject([
       { sheet: "host-tracker-2008-06", rowsRead: 1 },

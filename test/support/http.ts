@@ -28,6 +28,7 @@ export async function startTestHttp(
     authFailureLimiter?: RateLimiter;
     requestTimeoutMs?: number;
     uploads?: HttpOptions["uploads"];
+    importQueue?: HttpOptions["importQueue"];
     webSite?: WebSite;
     logger?: Logger;
     trustedProxies?: HttpOptions["trustedProxies"];
@@ -52,6 +53,7 @@ export async function startTestHttp(
       : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.uploads ? { uploads: options.uploads } : {}),
+    ...(options.importQueue ? { importQueue: options.importQueue } : {}),
     webSite: options.webSite,
     ...(options.requestTimeoutMs
       ? { requestTimeoutMs: options.requestTimeoutMs }

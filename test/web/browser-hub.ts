@@ -9,6 +9,7 @@ import { operatorCaller } from "../../server/caller.js";
 import { createToken } from "../../server/auth/token-service.js";
 import { startHub, type RunningHub } from "../../server/start-hub.js";
 import { Role } from "../../schema/role.js";
+import { openTestQueue } from "../support/import-jobs.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -49,12 +50,15 @@ export async function startBrowserHub(): Promise<BrowserHub> {
     });
     tokens[role] = token;
   }
+  // Uploads are queued and imported by a worker, as under `sshub start`.
+  const importQueue = await openTestQueue(db.orm);
   const hub = await startHub({
     orm: db.orm,
     port: 0,
     host: "127.0.0.1",
     production: true,
     log: () => undefined,
+    importQueue,
   });
   const base = hub.pageUrl.replace(/\/$/, "");
   const browser = await chromium.launch({
@@ -103,6 +107,7 @@ export async function startBrowserHub(): Promise<BrowserHub> {
         await context.close().catch(() => undefined);
       await browser.close();
       await hub.stop();
+      await importQueue.stop();
       await db.drop();
     },
   };

@@ -1,4 +1,5 @@
 import { startTestHttp } from "../../support/http.js";
+import { openTestQueue, waitForJob } from "../../support/import-jobs.js";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../../schema/global-id.js";
@@ -419,7 +420,9 @@ describe("over HTTP, with real tokens", () => {
     await make("limited", Role.VIEWER);
     await revokeToken(em, "revoked", operatorCaller());
     const limiter = RateLimiter.inDatabase(db.orm, 3);
+    const queue = await openTestQueue(db.orm);
     const http = await startTestHttp(db.orm, {
+      importQueue: queue,
       production: true,
       callerFor: (req) =>
         authenticateRequest(db.orm.em.fork(), req.headers, true),
@@ -431,7 +434,10 @@ describe("over HTTP, with real tokens", () => {
       } as RateLimiter,
     });
     base = http.base;
-    return http.close;
+    return async () => {
+      await http.close();
+      await queue.stop();
+    };
   });
 
   /** The audit log's events of one action by one actor (each test makes its own). */
@@ -544,13 +550,12 @@ describe("over HTTP, with real tokens", () => {
     expect((await upload(tokens.viewer!)).status).toBe(403);
     expect((await upload(tokens["analyst-a"]!)).status).toBe(403);
     const response = await upload(tokens.analyst!, "false");
-    const report = (await response.json()) as {
-      status: string;
-      file: string;
-      importRunId: number;
-      sheets: unknown[];
-    };
-    expect(response.status, JSON.stringify(report).slice(0, 500)).toBe(200);
+    expect(response.status).toBe(202);
+    const job = await waitForJob(base, response.headers.get("location")!, {
+      authorization: `Bearer ${tokens.analyst!}`,
+    });
+    const report = job.report!;
+    expect(job.state, JSON.stringify(job).slice(0, 500)).toBe("IMPORTED");
     expect(report).toMatchObject({
       status: "IMPORTED",
       file: "derbyshire.xlsx",

@@ -6,7 +6,7 @@ import type { PeriodLayout } from "../../../importers/period-in-file-name.js";
 import type { SavingsMeasure } from "../../../schema/savings-measure.js";
 
 /**
- * The JSON answer of POST /imports (ImportReportAnswer in server/import-route.ts: the report
+ * The report of an ended import job, GET /imports/jobs/ID (ImportReportAnswer in server/import-route.ts: the report
  * `sshub import --json` prints, without the server's file path). The page cannot import the
  * server's modules, so test/web/import-report-type.test.ts checks this against it field by field.
  */

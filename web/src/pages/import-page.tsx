@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { hubFetch, HubRequestError } from "../api/hub-request";
+import { HubRequestError } from "../api/hub-request";
+import { importThroughJob, type ImportJob } from "../api/import-job";
 import type { ImportReport } from "../api/import-report";
 import { ErrorMessage } from "../app/status-message";
 import { href } from "../app/use-hash-route";
@@ -19,7 +20,7 @@ const ACCEPT = ".xlsx,.xlsm,.xls,.csv,.ods";
 
 type FileState =
   | { step: "waiting" }
-  | { step: "checking" | "importing" }
+  | { step: "checking" | "importing"; job?: ImportJob }
   | { step: "checked" | "imported"; report: ImportReport }
   | { step: "failed"; error: string };
 
@@ -31,13 +32,14 @@ interface Choice {
 }
 
 /**
- * Sends one workbook to POST /imports. Hooks for later issues: remembered import profiles would add
- * their answers as form fields here, and job progress would replace this single request.
+ * Sends one workbook to POST /imports, which queues it as a job, and follows the job until it ends.
+ * A hook for later issues: remembered import profiles would add their answers as form fields here.
  */
 async function upload(
   file: File,
   options: { dryRun: boolean; period: string; partnership: string },
   answers: ImportAnswers,
+  onJob: (job: ImportJob) => void,
 ): Promise<ImportReport> {
   const form = new FormData();
   if (options.dryRun) form.set("dryRun", "true");
@@ -46,8 +48,18 @@ async function upload(
   // The workbook's own answers win over the page-wide ones.
   for (const [name, value] of answerFields(answers)) form.set(name, value);
   form.set("file", file, file.name);
-  const response = await hubFetch("/imports", { method: "POST", body: form });
-  return (await response.json()) as ImportReport;
+  return importThroughJob(form, onJob);
+}
+
+/** What a job under way has done so far, in a few words. */
+function jobProgress(job: ImportJob | undefined): string {
+  if (!job || job.state === "QUEUED")
+    return job && job.attempts > 0
+      ? " (waiting to be tried again)"
+      : " (queued)";
+  if (!job.progress) return "";
+  const rows = job.progress.rowsRead.toLocaleString("en-GB");
+  return ` ${rows} rows read${job.progress.sheet ? ` in ${job.progress.sheet}` : ""}`;
 }
 
 /** Choose or drop workbooks; each gets a dry run first, then "Import" when it is clean. */
@@ -83,12 +95,14 @@ export function ImportPage() {
     dryRun: boolean,
     answers: ImportAnswers,
   ) => {
-    update(index, { step: dryRun ? "checking" : "importing" });
+    const step = dryRun ? "checking" : "importing";
+    update(index, { step });
     try {
       const report = await upload(
         file,
         { dryRun, period, partnership },
         answers,
+        (job) => update(index, { step, job }),
       );
       update(index, { step: dryRun ? "checked" : "imported", report });
     } catch (error) {
@@ -180,9 +194,13 @@ export function ImportPage() {
       {choices.map((choice, index) => (
         <article className="card" key={index} aria-label={choice.file.name}>
           <h2>{choice.file.name}</h2>
-          {(choice.state.step === "checking" ||
-            choice.state.step === "waiting") && <p role="status">Checking…</p>}
-          {choice.state.step === "importing" && <p role="status">Importing…</p>}
+          {choice.state.step === "waiting" && <p role="status">Checking…</p>}
+          {choice.state.step === "checking" && (
+            <p role="status">Checking…{jobProgress(choice.state.job)}</p>
+          )}
+          {choice.state.step === "importing" && (
+            <p role="status">Importing…{jobProgress(choice.state.job)}</p>
+          )}
           {choice.state.step === "failed" && (
             <ErrorMessage>{choice.state.error}</ErrorMessage>
           )}

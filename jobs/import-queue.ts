@@ -1,0 +1,324 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { createHash, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { PgBoss, type Job, type JobWithMetadata } from "pg-boss";
+import { connectPostgres } from "../db/connect-postgres.js";
+import { settleWithin } from "../db/settle-within.js";
+import { QueueFullError } from "../errors/hub-error.js";
+import { ImportJob, type QueuedImportOptions } from "../schema/import-job.js";
+import type { Caller } from "../server/caller.js";
+import { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
+import { jobSettingsFromEnv, type JobSettings } from "./job-settings.js";
+import { failImportJob, runImportJob } from "./run-import-job.js";
+
+/** The pg-boss queue of uploads to import. */
+export const IMPORT_QUEUE = "import";
+/** Where pg-boss moves an import job that failed its last retry, so that a worker records why. */
+export const FAILED_IMPORT_QUEUE = "import-failed";
+
+/** What the queue's pg-boss jobs carry: only the id; the row in `import_job` holds the rest. */
+export interface ImportJobData {
+  importJobId: string;
+}
+
+/** An upload to queue. */
+export interface UploadToQueue {
+  bytes: Buffer;
+  fileName: string;
+  options: QueuedImportOptions;
+  caller: Caller;
+}
+
+/**
+ * The import queue on the hub's own database: pg-boss schedules the jobs (a place in line, a lease
+ * kept alive by heartbeats, retries, a dead-letter queue), and `import_job` keeps the uploaded bytes,
+ * the state and the report. Every instance opens one to queue uploads; `work()` makes it a worker too.
+ * pg-boss's tables come from the hub's migrations, so it starts with `migrate: false`.
+ */
+export class ImportQueue {
+  private working = false;
+  /** The jobs this process is importing, by id. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly orm: MikroORM,
+    readonly settings: JobSettings,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Connects to the queue in the ORM's database (already migrated) and makes sure both queues exist. */
+  static async open(
+    orm: MikroORM,
+    options: { log: (line: string) => void; settings?: JobSettings },
+  ): Promise<ImportQueue> {
+    const settings = options.settings ?? jobSettingsFromEnv();
+    const boss = new PgBoss({
+      connectionString: orm.config.get("clientUrl")!,
+      schema: JOB_QUEUE_SCHEMA,
+      application_name: "sshub-jobs",
+      max: 2 + settings.concurrency,
+      migrate: false,
+      createSchema: false,
+      schedule: false,
+      supervise: true,
+      superviseIntervalSeconds: settings.superviseSeconds,
+      monitorIntervalSeconds: settings.superviseSeconds,
+      useListenNotify: true,
+      registerInstance: false,
+      openTelemetry: { enabled: false },
+    });
+    // pg-boss reports its own trouble (a lost connection it will retry) as events; one line each.
+    boss.on("error", (error) =>
+      options.log(`sshub: job queue: ${error.message}`),
+    );
+    await boss.start();
+    const queue = new ImportQueue(boss, orm, settings, options.log);
+    try {
+      await queue.ensureQueues();
+    } catch (error) {
+      await boss.stop({ graceful: false, close: true }).catch(() => undefined);
+      throw error;
+    }
+    return queue;
+  }
+
+  private async ensureQueues(): Promise<void> {
+    const options = {
+      retryLimit: this.settings.retryLimit,
+      heartbeatSeconds: this.settings.heartbeatSeconds,
+      // The longest one attempt may hold a job whatever its heartbeats say: a million-row import
+      // takes minutes.
+      expireInSeconds: 3600,
+      deadLetter: FAILED_IMPORT_QUEUE,
+      notify: true,
+    };
+    for (const [name, queueOptions] of [
+      [FAILED_IMPORT_QUEUE, { notify: true }],
+      [IMPORT_QUEUE, options],
+    ] as const) {
+      if (await this.boss.getQueue(name))
+        await this.boss.updateQueue(name, queueOptions);
+      else
+        await this.boss
+          .createQueue(name, queueOptions)
+          .catch(async (error: unknown) => {
+            // Another instance created it at the same moment.
+            if (!(await this.boss.getQueue(name))) throw error;
+          });
+    }
+  }
+
+  /**
+   * Stores the upload (bytes and sha256 in `import_job`) and queues it, in one transaction: a job
+   * exists exactly when its bytes do. Refuses with QUEUE_FULL when the caller's waiting and running
+   * uploads would pass `maxQueuedBytesPerToken`.
+   */
+  async enqueue(upload: UploadToQueue): Promise<ImportJob> {
+    const id = randomUUID();
+    const sha256 = createHash("sha256").update(upload.bytes).digest("hex");
+    // A connection of its own: pg-boss's small pool is left to its workers and heartbeats, which a
+    // burst of uploads waiting on one another must not starve.
+    const client = await connectPostgres(this.orm.config.get("clientUrl")!);
+    const db = {
+      executeSql: (text: string, values?: unknown[]) =>
+        client.query(text, values),
+    };
+    try {
+      await client.query("begin");
+      // One token's uploads are counted one at a time, so two at once cannot both pass the limit.
+      await db.executeSql(
+        "select pg_advisory_xact_lock(hashtextextended('sshub-queued-bytes:' || $1, 0))",
+        [upload.caller.name],
+      );
+      const [queued] = (
+        await db.executeSql(
+          `select coalesce(sum(size_bytes), 0)::bigint as bytes from import_job
+            where queued_by = $1 and state in ('QUEUED', 'RUNNING')`,
+          [upload.caller.name],
+        )
+      ).rows as { bytes: string }[];
+      const queuedBytes = Number(queued!.bytes);
+      const limit = this.settings.maxQueuedBytesPerToken;
+      if (queuedBytes + upload.bytes.length > limit)
+        throw QueueFullError.bytesPerToken(
+          upload.caller.name,
+          queuedBytes,
+          upload.bytes.length,
+          limit,
+        );
+      await db.executeSql(
+        `insert into import_job (id, state, file_name, sha256, size_bytes, content, options, queued_by, queued_by_role, queued_at)
+         values ($1, 'QUEUED', $2, $3, $4, $5, $6, $7, $8, now())`,
+        [
+          id,
+          upload.fileName,
+          sha256,
+          upload.bytes.length,
+          upload.bytes,
+          JSON.stringify(upload.options),
+          upload.caller.name,
+          upload.caller.role,
+        ],
+      );
+      await this.boss.send(
+        IMPORT_QUEUE,
+        { importJobId: id } satisfies ImportJobData,
+        { id, db },
+      );
+      await client.query("commit");
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    return (await this.orm.em.fork().findOne(ImportJob, { id }))!;
+  }
+
+  /** Starts taking jobs in this process (SSHUB_WORKER_CONCURRENCY at once). */
+  async work(): Promise<void> {
+    this.working = true;
+    const worker = `${hostname()}:${process.pid}`;
+    await this.boss.work(
+      IMPORT_QUEUE,
+      {
+        localConcurrency: this.settings.concurrency,
+        includeMetadata: true,
+        pollingIntervalSeconds: 2,
+        // NOTIFY wakes a worker for a new job; this is only the backstop (see wakeWorkers for the rest).
+        notifyPollingIntervalSeconds: 10,
+      },
+      async (jobs: JobWithMetadata<ImportJobData>[]) => {
+        try {
+          for (const job of jobs)
+            await this.track(job.data.importJobId, this.runOne(job, worker));
+        } finally {
+          // Wakes the next fetch, and after a last failure the dead-letter worker too.
+          setImmediate(() => this.wakeWorkers());
+        }
+      },
+    );
+    await this.boss.work(
+      FAILED_IMPORT_QUEUE,
+      // A job moved here gives no NOTIFY: this polling is what records a failure.
+      {
+        includeMetadata: true,
+        pollingIntervalSeconds: 2,
+        notifyPollingIntervalSeconds: 2,
+      },
+      async (jobs: JobWithMetadata<ImportJobData>[]) => {
+        for (const job of jobs)
+          await failImportJob(
+            this.orm,
+            job.data.importJobId,
+            this.settings.retryLimit + 1,
+            failureMessage(job.sourceOutput),
+          );
+      },
+    );
+  }
+
+  private async runOne(
+    job: Job<ImportJobData> & { retryCount: number },
+    worker: string,
+  ): Promise<void> {
+    await runImportJob(this.orm, {
+      id: job.data.importJobId,
+      attempt: job.retryCount + 1,
+      worker,
+      signal: job.signal,
+      log: this.log,
+    });
+  }
+
+  /**
+   * pg-boss waits out its polling interval after every job, and NOTIFY only announces new ones: a
+   * backlog would drain one job per interval. A worker that has just finished asks again at once.
+   */
+  private wakeWorkers(): void {
+    for (const worker of this.boss.getWipData())
+      this.boss.notifyWorker(worker.id);
+  }
+
+  private async track(id: string, work: Promise<unknown>): Promise<void> {
+    this.running.set(id, work);
+    try {
+      await work;
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** Whether this process takes jobs. */
+  get isWorker(): boolean {
+    return this.working;
+  }
+
+  /**
+   * Stops taking jobs, gives a running import `stopTimeoutMs` to finish, then hands it back to the
+   * queue (pg-boss fails its attempt, so another worker retries it) and closes the queue's
+   * connections. Resolves true when every import has settled; false when one is still under way
+   * after a further grace (a statement that does not end): its job is back in line, and the caller
+   * exits, which ends its transaction with nothing written.
+   */
+  async stop(): Promise<boolean> {
+    const bound = (ms: number) =>
+      new Promise<false>((resolve) =>
+        setTimeout(() => resolve(false), ms).unref(),
+      );
+    const stopped = new Promise<void>((resolve) =>
+      this.boss.once("stopped", () => resolve()),
+    );
+    const shutdown = this.boss
+      .stop({
+        graceful: true,
+        close: true,
+        timeout: this.settings.stopTimeoutMs,
+      })
+      .then(() => stopped);
+    // An aborted import stops at its next read; its rollback is given a few seconds more.
+    const grace = this.settings.stopTimeoutMs + HAND_BACK_GRACE_MS;
+    const settled = await Promise.race([
+      Promise.all([
+        shutdown,
+        Promise.allSettled([...this.running.values()]),
+      ]).then(() => true),
+      bound(grace),
+    ]);
+    if (settled) return true;
+    const ids = [...this.running.keys()];
+    if (ids.length) {
+      this.log(
+        `sshub: handing back import job(s) ${ids.join(", ")}: still running ${grace} ms after the stop; nothing of them is written, and another worker retries them.`,
+      );
+      await settleWithin(
+        this.orm.em
+          .fork()
+          .execute(
+            `update import_job set state = 'QUEUED', reason = ? where id in (${ids.map(() => "?").join(", ")}) and state = 'RUNNING'`,
+            [
+              "Handed back: its worker was stopped (SIGTERM) before it finished.",
+              ...ids,
+            ],
+          ),
+      );
+    }
+    return ids.length === 0;
+  }
+}
+
+/** How long, past `stopTimeoutMs`, a stopping worker waits for a handed-back import to roll back. */
+const HAND_BACK_GRACE_MS = 3_000;
+
+/** The reason pg-boss stored for a failed attempt, as one line. */
+function failureMessage(output: unknown): string {
+  if (output && typeof output === "object") {
+    const message = (output as { message?: unknown }).message;
+    if (typeof message === "string") return message.split("\n")[0]!;
+    return JSON.stringify(output);
+  }
+  return output === null || output === undefined
+    ? "no reason recorded"
+    : String(output);
+}

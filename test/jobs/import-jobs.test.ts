@@ -1,0 +1,309 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ImportQueue } from "../../jobs/import-queue.js";
+import { AuditEvent } from "../../schema/audit-event.js";
+import { ImportJob } from "../../schema/import-job.js";
+import { Role } from "../../schema/role.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import type { Caller } from "../../server/caller.js";
+import { callerWith } from "../support/callers.js";
+import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
+import { startTestHttp, type TestHttp } from "../support/http.js";
+import {
+  openTestQueue,
+  waitForJob,
+  type JobAnswer,
+} from "../support/import-jobs.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+
+const workbook = readFileSync(
+  new URL(
+    "../../fixtures/samples/02-derbyshire-rce-workstreams.xlsx",
+    import.meta.url,
+  ),
+);
+
+// Callers chosen per request by a test header: who sends an upload, who asks about it.
+const CALLERS: Record<string, Caller> = {
+  analyst: callerWith(Role.ANALYST),
+  other: { ...callerWith(Role.ANALYST), name: "another analyst" },
+  admin: callerWith(Role.ADMIN),
+  viewer: callerWith(Role.VIEWER),
+  bound: callerWith(Role.ANALYST, ["E07000034"]),
+};
+const as = (who: keyof typeof CALLERS) => ({ "x-test-caller": who });
+
+let db: TestDatabase;
+/** The idle hub's own database: no worker ever takes its jobs. */
+let idleDb: TestDatabase;
+/** A hub whose queue has a worker, and one whose queue has none (its jobs wait). */
+let working: { http: TestHttp; queue: ImportQueue };
+let idle: { http: TestHttp; queue: ImportQueue };
+let graphql: TestGraphql;
+let idleGraphql: TestGraphql;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  idleDb = await createTestDatabase();
+  const callerFor = async (req: { headers: Record<string, unknown> }) =>
+    CALLERS[String(req.headers["x-test-caller"] ?? "analyst")]!;
+  const start = async (
+    orm: TestDatabase["orm"],
+    worker: boolean,
+    maxQueuedBytesPerToken?: number,
+  ) => {
+    const queue = await openTestQueue(orm, {
+      worker,
+      ...(maxQueuedBytesPerToken
+        ? { settings: { maxQueuedBytesPerToken } }
+        : {}),
+    });
+    const http = await startTestHttp(orm, {
+      callerFor,
+      importQueue: queue,
+    });
+    return { http, queue };
+  };
+  working = await start(db.orm, true);
+  idle = await start(idleDb.orm, false, workbook.length * 2 + 100);
+  graphql = await createTestGraphql(db.orm);
+  idleGraphql = await createTestGraphql(idleDb.orm);
+});
+afterAll(async () => {
+  for (const hub of [working, idle]) {
+    await hub?.http.close();
+    await hub?.queue.stop();
+  }
+  await db.drop();
+  await idleDb.drop();
+});
+
+/** POSTs `bytes` as the form's file (with `fields`) to `base`'s /imports. */
+function upload(
+  base: string,
+  fields: Record<string, string> = {},
+  headers: Record<string, string> = as("analyst"),
+  bytes: Buffer = workbook,
+  name = "derbyshire.xlsx",
+) {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  form.set("file", new Blob([new Uint8Array(bytes)]), name);
+  return fetch(`${base}/imports`, { method: "POST", body: form, headers });
+}
+
+const stored = async (id: string, database = db) =>
+  (
+    await database.orm.em
+      .fork()
+      .execute<{ content: Buffer | null; state: string }[]>(
+        "select content, state from import_job where id = ?",
+        [id],
+      )
+  )[0]!;
+
+const JOB_FIELDS = `id state fileName sha256 sizeBytes dryRun queuedBy attempts reason
+  progress { sheet rowsRead } report importRunId`;
+
+describe("POST /imports queues the upload as a job", () => {
+  it("answers 202 at once with the job and its Location; the job ends IMPORTED with the report, and its bytes are deleted", async () => {
+    const response = await upload(working.http.base);
+    expect(response.status).toBe(202);
+    const queued = (await response.json()) as JobAnswer;
+    expect(response.headers.get("location")).toBe(`/imports/jobs/${queued.id}`);
+    expect(queued).toMatchObject({
+      fileName: "derbyshire.xlsx",
+      sizeBytes: workbook.length,
+      queuedBy: CALLERS.analyst!.name,
+      dryRun: false,
+    });
+    expect(["QUEUED", "RUNNING"]).toContain(queued.state);
+    const job = await waitForJob(
+      working.http.base,
+      response.headers.get("location")!,
+    );
+    expect(job).toMatchObject({ state: "IMPORTED", attempts: 1 });
+    expect(job.report).toMatchObject({
+      status: "IMPORTED",
+      file: "derbyshire.xlsx",
+      importRunId: job.importRunId,
+    });
+    expect(job.report!.path).toBeUndefined();
+    expect(job.progress!.rowsRead).toBeGreaterThan(0);
+    expect(await stored(job.id)).toEqual({
+      content: null,
+      state: "IMPORTED",
+    });
+    // The audit event is the caller's, written with the import.
+    const events = await db.orm.em
+      .fork()
+      .find(AuditEvent, { actor: CALLERS.analyst!.name });
+    expect(
+      events.some(
+        (e) =>
+          (e.details as { importRunId?: number }).importRunId ===
+          job.importRunId,
+      ),
+    ).toBe(true);
+    // GraphQL says the same.
+    const answer = await graphql.run<{ importJob: Record<string, unknown> }>(
+      `query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`,
+      { id: job.id },
+      CALLERS.analyst,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.importJob).toMatchObject({
+      id: job.id,
+      state: "IMPORTED",
+      importRunId: job.importRunId,
+      report: { status: "IMPORTED" },
+    });
+  });
+
+  it("runs a dry run as a job too: it ends CHECKED and writes no figure", async () => {
+    const before = await db.orm.em.fork().count(SavingsFigure);
+    const response = await upload(working.http.base, { dryRun: "true" });
+    expect(response.status).toBe(202);
+    const job = await waitForJob(
+      working.http.base,
+      response.headers.get("location")!,
+    );
+    expect(job).toMatchObject({ state: "CHECKED", dryRun: true });
+    expect(job.report).toMatchObject({ status: "DRY_RUN", dryRun: true });
+    expect(await db.orm.em.fork().count(SavingsFigure)).toBe(before);
+  });
+
+  it("keeps the bytes and their sha256 in the database while the job waits", async () => {
+    const response = await upload(idle.http.base);
+    const job = (await response.json()) as JobAnswer;
+    expect(job.state).toBe("QUEUED");
+    expect(job.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stored(job.id, idleDb)).content!.equals(workbook)).toBe(true);
+    await idleGraphql.run(
+      `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+      { id: job.id },
+      CALLERS.analyst,
+    );
+  });
+});
+
+describe("who may see and cancel a job", () => {
+  it("answers 403 to a viewer and to a council-bound token, 404 to an id no job has", async () => {
+    const response = await upload(idle.http.base);
+    const job = (await response.json()) as JobAnswer;
+    const get = (who: keyof typeof CALLERS, id = job.id) =>
+      fetch(`${idle.http.base}/imports/jobs/${id}`, { headers: as(who) });
+    expect((await get("viewer")).status).toBe(403);
+    expect((await get("bound")).status).toBe(403);
+    expect((await get("analyst", "not-a-job")).status).toBe(404);
+    expect(
+      (await get("analyst", "00000000-0000-4000-8000-000000000000")).status,
+    ).toBe(404);
+    expect((await get("other")).status).toBe(200);
+    await idleGraphql.run(
+      `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+      { id: job.id },
+      CALLERS.admin,
+    );
+  });
+
+  it("lets the analyst who queued a job cancel it, refuses another analyst, and deletes the bytes", async () => {
+    const job = (await (await upload(idle.http.base)).json()) as JobAnswer;
+    const cancel = (caller: Caller) =>
+      idleGraphql.run<{ cancelImportJob: { state: string; reason: string } }>(
+        `mutation($id: ID!) { cancelImportJob(id: $id) { state reason } }`,
+        { id: job.id },
+        caller,
+      );
+    const refused = await cancel(CALLERS.other!);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const done = await cancel(CALLERS.analyst!);
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.cancelImportJob.state).toBe("CANCELLED");
+    expect(await stored(job.id, idleDb)).toEqual({
+      content: null,
+      state: "CANCELLED",
+    });
+    const again = await cancel(CALLERS.analyst!);
+    expect(again.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("lets an admin cancel anyone's job", async () => {
+    const job = (await (await upload(idle.http.base)).json()) as JobAnswer;
+    const done = await idleGraphql.run<{ cancelImportJob: { state: string } }>(
+      `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+      { id: job.id },
+      CALLERS.admin,
+    );
+    expect(done.data?.cancelImportJob.state).toBe("CANCELLED");
+  });
+});
+
+describe("limits on what a token may queue", () => {
+  it("refuses 429 QUEUE_FULL when a token's waiting uploads would pass its byte allowance, and takes more once they have ended", async () => {
+    // The idle hub allows two workbooks' bytes per token.
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await upload(idle.http.base, {}, as("other"));
+      expect(response.status).toBe(202);
+      ids.push(((await response.json()) as JobAnswer).id);
+    }
+    const third = await upload(idle.http.base, {}, as("other"));
+    expect(third.status).toBe(429);
+    expect(await third.json()).toMatchObject({
+      errors: [{ extensions: { code: "QUEUE_FULL" } }],
+    });
+    // Another token has its own allowance.
+    const theirs = await upload(idle.http.base, {}, as("analyst"));
+    expect(theirs.status).toBe(202);
+    const theirId = ((await theirs.json()) as JobAnswer).id;
+    for (const id of [...ids, theirId])
+      await idleGraphql.run(
+        `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+        { id },
+        CALLERS.admin,
+      );
+    expect((await upload(idle.http.base, {}, as("other"))).status).toBe(202);
+  });
+
+  it("refuses a period not written YYYY-MM with 400 before queuing anything", async () => {
+    const before = await db.orm.em.fork().count(ImportJob);
+    const response = await upload(working.http.base, { period: "June" });
+    expect(response.status).toBe(400);
+    expect(await db.orm.em.fork().count(ImportJob)).toBe(before);
+  });
+});
+
+describe("a job no worker can finish", () => {
+  it("is tried four times (three retries), then FAILED with the reason and its bytes deleted", async () => {
+    const job = (await (await upload(idle.http.base)).json()) as JobAnswer;
+    // Bytes that no longer match their sha256: every attempt throws before importing anything.
+    await idleDb.orm.em
+      .fork()
+      .execute("update import_job set content = ? where id = ?", [
+        Buffer.from("not the upload"),
+        job.id,
+      ]);
+    const worker = await openTestQueue(idleDb.orm);
+    try {
+      const failed = await waitForJob(
+        idle.http.base,
+        `/imports/jobs/${job.id}`,
+        as("analyst"),
+      );
+      expect(failed).toMatchObject({ state: "FAILED", attempts: 4 });
+      expect(failed.reason).toMatch(
+        /in 4 attempts .*do not match their sha256/,
+      );
+      expect(await stored(job.id, idleDb)).toEqual({
+        content: null,
+        state: "FAILED",
+      });
+    } finally {
+      await worker.stop();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/** The built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest). */
+export const SSHUB_BIN = fileURLToPath(
+  new URL("../../bin/sshub.js", import.meta.url),
+);
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running `sshub` process. */
+export interface SshubProcess {
+  child: ChildProcess;
+  /** Everything it wrote on stderr so far. */
+  stderr(): string;
+  /** Resolves with its exit code once it has exited. */
+  exited: Promise<number | null>;
+  /** Resolves once its stderr holds `text` (rejects if it exits first, or after `timeoutMs`). */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
+}
+
+/** Starts `sshub args` with `env` added, resolving once its stdout says `ready`. */
+export async function startSshub(
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+): Promise<SshubProcess> {
+  const child = spawn(process.execPath, [SSHUB_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  const waiters = new Set<() => void>();
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const check of waiters) check();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      for (const check of waiters) check();
+      resolve(code);
+    }),
+  );
+  const waitForStderr = (text: string, timeoutMs = 120_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no "${text}" on stderr: ${stderr}`));
+      }, timeoutMs);
+      const check = () => {
+        if (stderr.includes(text)) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          reject(new Error(`exited before "${text}": ${stderr}`));
+        }
+      };
+      waiters.add(check);
+      check();
+    });
+  await new Promise<void>((resolve, reject) => {
+    let stdout = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes(ready)) resolve();
+    });
+    child.on("exit", (code) =>
+      reject(new Error(`sshub ${args[0]} exited early (${code}): ${stderr}`)),
+    );
+  });
+  return { child, stderr: () => stderr, exited, waitForStderr };
+}
