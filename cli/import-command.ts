@@ -4,7 +4,11 @@ import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { operatorCaller } from "../server/caller.js";
 import { Command, Option } from "commander";
+import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
+import { ImportQueue } from "../jobs/import-queue.js";
+import type { QueuedImportOptions } from "../schema/import-job.js";
 import { BadInputError } from "../errors/hub-error.js";
 import { SHEET_KINDS, type SheetKind } from "../importers/header-synonyms.js";
 import {
@@ -37,6 +41,7 @@ interface ImportCommandOptions {
   skipInvalidRows?: boolean;
   json?: boolean;
   problemsXlsx?: string;
+  queue?: boolean;
 }
 
 function pad(text: string | number, width: number, right = false): string {
@@ -191,6 +196,10 @@ export function importCommand(): Command {
       "--problems-xlsx <out.xlsx>",
       "write a copy of the workbook with problem cells highlighted and commented",
     )
+    .option(
+      "--queue",
+      "hand the files to the import queue (workers of sshub start or sshub worker import them) and print one job id per file, instead of importing here",
+    )
     .action((files: string[], options: ImportCommandOptions) =>
       runCommand(async () => {
         try {
@@ -200,6 +209,7 @@ export function importCommand(): Command {
           logLine(`sshub: ${error.message}`);
           return ExitCode.Usage;
         }
+        if (options.queue) return queueFiles(files, options);
         let profile: MappingProfile | undefined;
         if (options.mapping) {
           try {
@@ -265,4 +275,62 @@ export function importCommand(): Command {
           : ExitCode.Ok;
       }),
     );
+}
+
+/** Options a queued job cannot take: they need this process (a mapping file, the report here). */
+const NOT_QUEUEABLE = ["kind", "mapping", "json", "problemsXlsx"] as const;
+
+/**
+ * `sshub import --queue FILE...`: stores each file in the import queue as the operator (the same
+ * job POST /imports makes) and prints `<job id> <file>` per file; a worker imports them.
+ */
+async function queueFiles(
+  files: string[],
+  options: ImportCommandOptions,
+): Promise<number> {
+  const refused = NOT_QUEUEABLE.filter((name) => options[name] !== undefined);
+  if (refused.length) {
+    logLine(
+      `sshub: --queue cannot be used with ${refused.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}: a worker imports the file; follow the job with GET /imports/jobs/ID or importJob(id:).`,
+    );
+    return ExitCode.Usage;
+  }
+  const queued: QueuedImportOptions = {
+    ...(options.period ? { period: options.period.trim() } : {}),
+    ...(options.partnership ? { partnership: options.partnership } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.skipInvalidRows ? { skipInvalidRows: true } : {}),
+  };
+  const bytes: Buffer[] = [];
+  for (const file of files) {
+    const size = (await stat(file).catch(() => null))?.size;
+    if (size === undefined) {
+      logLine(`sshub: ${file}: no such file.`);
+      return ExitCode.Usage;
+    }
+    if (size > DEFAULT_IMPORT_LIMITS.maxFileBytes) {
+      logLine(
+        `sshub: ${file}: larger than ${DEFAULT_IMPORT_LIMITS.maxFileBytes} bytes; the hub refuses bigger workbooks.`,
+      );
+      return ExitCode.Failed;
+    }
+    bytes.push(await readFile(file));
+  }
+  await withHubSession({ log: logLine }, async (session) => {
+    const queue = await ImportQueue.open(session.orm, { log: logLine });
+    try {
+      for (const [i, file] of files.entries()) {
+        const job = await queue.enqueue({
+          bytes: bytes[i]!,
+          fileName: basename(file),
+          options: queued,
+          caller: operatorCaller(),
+        });
+        process.stdout.write(`${job.id} ${file}\n`);
+      }
+    } finally {
+      await queue.stop();
+    }
+  });
+  return ExitCode.Ok;
 }

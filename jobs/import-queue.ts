@@ -5,6 +5,7 @@ import { PgBoss, type Job, type JobWithMetadata } from "pg-boss";
 import { connectPostgres } from "../db/connect-postgres.js";
 import { settleWithin } from "../db/settle-within.js";
 import { QueueFullError } from "../errors/hub-error.js";
+import { watchImportJobs } from "../observability/job-metrics.js";
 import { ImportJob, type QueuedImportOptions } from "../schema/import-job.js";
 import type { Caller } from "../server/caller.js";
 import { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
@@ -37,6 +38,7 @@ export interface UploadToQueue {
  */
 export class ImportQueue {
   private working = false;
+  private unwatch = () => {};
   /** The jobs this process is importing, by id. */
   private readonly running = new Map<string, Promise<unknown>>();
 
@@ -74,6 +76,15 @@ export class ImportQueue {
     );
     await boss.start();
     const queue = new ImportQueue(boss, orm, settings, options.log);
+    queue.unwatch = watchImportJobs(async () =>
+      (
+        await orm.em
+          .fork()
+          .execute<{ state: string; count: string }[]>(
+            "select state, count(*) as count from import_job group by state",
+          )
+      ).map((row) => ({ state: row.state, count: Number(row.count) })),
+    );
     try {
       await queue.ensureQueues();
     } catch (error) {
@@ -263,6 +274,7 @@ export class ImportQueue {
    * exits, which ends its transaction with nothing written.
    */
   async stop(): Promise<boolean> {
+    this.unwatch();
     const bound = (ms: number) =>
       new Promise<false>((resolve) =>
         setTimeout(() => resolve(false), ms).unref(),

@@ -19,6 +19,7 @@ import {
 import type { Role } from "../schema/role.js";
 import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
+import { importedRows } from "../observability/job-metrics.js";
 
 /** The job state an import's report ends it in. */
 export function jobStateOf(report: ImportReport): ImportJobState {
@@ -134,7 +135,7 @@ export async function runImportJob(
       role: row.queued_by_role,
       councilGssCodes: null,
     };
-    await importWorkbook(orm, path, {
+    const report = await importWorkbook(orm, path, {
       // The form's options, as POST /imports read them (importOptionsFromFields).
       ...(row.options as Partial<ImportOptions>),
       runBy: row.queued_by,
@@ -161,6 +162,8 @@ export async function runImportJob(
           progress,
         }),
     });
+    if (jobStateOf(report) === ImportJobState.IMPORTED)
+      importedRows.inc(report.sheets.reduce((n, s) => n + s.rowsRead, 0));
   } catch (error) {
     if (cancel.signal.aborted) {
       await endJob(em, attempt.id, ImportJobState.CANCELLED, {

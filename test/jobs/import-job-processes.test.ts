@@ -10,6 +10,7 @@ import { operatorCaller } from "../../server/caller.js";
 import { waitForJob, type JobAnswer } from "../support/import-jobs.js";
 import {
   freePort,
+  SSHUB_BIN,
   startSshub,
   type SshubProcess,
 } from "../support/sshub-process.js";
@@ -18,7 +19,8 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
-import { readFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 
 // Real hub and worker processes (the built CLI) on one real database: a job queued on one process
 // and run by others, handed back on SIGTERM, its worker killed with kill -9 half-way, and twenty
@@ -287,8 +289,44 @@ describe("import jobs across processes", () => {
     },
   );
 
+  it(
+    "sshub import --queue hands the files to the queue and prints their job ids; a hub's worker imports them",
+    SLOW,
+    async () => {
+      hubB ??= await startHubProcess();
+      const dir = workbookDir();
+      const file = join(dir, "queued-2012-03.csv");
+      await writeFile(
+        file,
+        "Savings tracker\r\nPeriod:,March 2012\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
+          'Workstream,Financial year,Measure,Amount (£)\r\nProcurement 9,2011/12,Achieved,"£9,000"\r\n',
+      );
+      const run = (args: string[]) =>
+        spawnSync(process.execPath, [SSHUB_BIN, "import", ...args], {
+          env: { ...process.env, DATABASE_URL: db.url },
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+      const refused = run(["--queue", "--json", file]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("--queue cannot be used with --json");
+      const queued = run(["--queue", "--dry-run", file]);
+      expect(queued.status, queued.stderr).toBe(0);
+      const [id, printed] = queued.stdout.trim().split(" ");
+      expect(printed).toBe(file);
+      const job = await waitForJob(hubB.base, `/imports/jobs/${id}`, auth());
+      expect(job).toMatchObject({
+        state: "CHECKED",
+        fileName: "queued-2012-03.csv",
+        queuedBy: expect.stringContaining("(local sshub)"),
+      });
+      expect(job.report!.status).toBe("DRY_RUN");
+    },
+  );
+
   it("stops both hubs on SIGTERM", SLOW, async () => {
     for (const hub of [api, hubB]) {
+      if (!hub) continue;
       hub.process.child.kill("SIGTERM");
       expect(await hub.process.exited).toBe(0);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ImportQueue } from "../../jobs/import-queue.js";
+import { metricsRegistry } from "../../observability/metrics-registry.js";
 import { AuditEvent } from "../../schema/audit-event.js";
 import { ImportJob } from "../../schema/import-job.js";
 import { Role } from "../../schema/role.js";
@@ -161,6 +162,19 @@ describe("POST /imports queues the upload as a job", () => {
       importRunId: job.importRunId,
       report: { status: "IMPORTED" },
     });
+  });
+
+  it("counts jobs by state, the queue's depth and the rows imported in the metrics registry", async () => {
+    // The worker counts the rows once its import has returned, just after the job reads IMPORTED.
+    let text = "";
+    for (let i = 0; i < 50; i++) {
+      text = await metricsRegistry.metrics();
+      if (/^sshub_import_rows_imported_total [1-9]/m.test(text)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(text).toMatch(/^sshub_import_jobs\{state="IMPORTED"\} [1-9]/m);
+    expect(text).toMatch(/^sshub_import_queue_depth \d+/m);
+    expect(text).toMatch(/^sshub_import_rows_imported_total [1-9]/m);
   });
 
   it("runs a dry run as a job too: it ends CHECKED and writes no figure", async () => {

@@ -26,6 +26,11 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedHub(db.orm.em.fork());
+  // An ended import job (its bytes deleted, as every ended job's are).
+  await db.orm.em.fork().execute(
+    `insert into import_job (id, state, file_name, sha256, size_bytes, options, queued_by, queued_by_role, queued_at, finished_at)
+       values (gen_random_uuid(), 'CHECKED', 'a.xlsx', 'ab', 1, '{"dryRun": true}', 'reader', 'ANALYST', now(), now())`,
+  );
   // A token and its audit event: the tables with timestamps.
   await createToken(db.orm.em.fork(), {
     name: "reader",
