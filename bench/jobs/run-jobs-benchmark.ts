@@ -194,10 +194,15 @@ try {
           const bad = rows.filter((r) => r.state !== "IMPORTED");
           if (bad.length)
             throw new Error(`${bad.length} jobs ended ${bad[0]!.state}`);
-          const last = Math.max(...rows.map((r) => r.finished_at!.getTime()));
+          const last = Math.max(
+            ...rows.map((r) => new Date(r.finished_at!).getTime()),
+          );
           perMinute.push((JOBS / (last - first)) * 60_000);
           for (const r of rows)
-            latencies.push(r.finished_at!.getTime() - r.queued_at.getTime());
+            latencies.push(
+              new Date(r.finished_at!).getTime() -
+                new Date(r.queued_at).getTime(),
+            );
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
