@@ -16,6 +16,11 @@ export type CrashTestPoint =
 const pauseAt = process.env.SSHUB_TEST_PAUSE_AT;
 /** A point pauses once: after SIGUSR2 the import goes on past it. */
 let paused = false;
+/** Ends the pause under way, if any. */
+let resumePause: () => void = () => {};
+// Listened to for the whole life of a paused-test process, not only during the pause: SIGUSR2 with
+// no listener ends the process, which a test resuming an import would read as a crash of the hub.
+if (pauseAt) process.on("SIGUSR2", () => resumePause());
 
 /** Whether the crash tests asked to pause at a share of the file read (for the progress check). */
 export function crashTestPauseFraction(): number | null {
@@ -33,6 +38,6 @@ export async function crashTestPause(point: CrashTestPoint): Promise<void> {
   process.stderr.write(`sshub-test: paused at ${point}\n`);
   // The timer keeps the event loop (and so the process) alive while it waits.
   const timer = setInterval(() => undefined, 60_000);
-  await new Promise<void>((resolve) => process.once("SIGUSR2", resolve));
+  await new Promise<void>((resolve) => (resumePause = resolve));
   clearInterval(timer);
 }
