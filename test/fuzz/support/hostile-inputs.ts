@@ -438,6 +438,23 @@ const DAMAGES: [string, Damage][] = [
   ],
 ];
 
+/** A zip of `entries`, usually with one of the zip damages done to it (noted in `notes`). */
+async function zipWithDamage(
+  random: Random,
+  entries: ZipEntrySpec[],
+  notes: string[],
+): Promise<Buffer> {
+  if (random.chance(0.6)) {
+    const [kind, damage] = random.pick(DAMAGES);
+    const done = await damage(random, entries);
+    if (done) {
+      notes.push(`${kind}: ${done.what}`);
+      return done.bytes;
+    }
+  }
+  return zipBytes(entries);
+}
+
 /** The .xlsx format: a random tracker with hostile cells, then (usually) one damage. */
 export const XLSX_FUZZER: FormatFuzzer = {
   extension: "xlsx",
@@ -448,16 +465,7 @@ export const XLSX_FUZZER: FormatFuzzer = {
         ? random.pick(["1", "true"] as const)
         : undefined,
     });
-    let bytes: Buffer | null = null;
-    if (random.chance(0.6)) {
-      const [kind, damage] = random.pick(DAMAGES);
-      const done = await damage(random, entries);
-      if (done) {
-        bytes = done.bytes;
-        notes.push(`${kind}: ${done.what}`);
-      }
-    }
-    bytes ??= await zipBytes(entries);
+    const bytes = await zipWithDamage(random, entries, notes);
     return { description: notes.join("; ") || "valid", bytes, amounts };
   },
 };
@@ -506,29 +514,28 @@ function csvField(value: string | Buffer): Buffer {
     : Buffer.from(value);
 }
 
+/** A copy of a file's bytes with one to six of them flipped (for the text and compound-file formats). */
+function flipBytes(bytes: Buffer, random: Random): Buffer {
+  const copy = Buffer.from(bytes);
+  for (let i = 1 + random.int(6); i > 0; i--) {
+    const k = random.int(copy.length);
+    copy[k] = copy[k]! ^ (1 + random.int(255));
+  }
+  return copy;
+}
+
+/** A file's bytes cut short at a random length. */
+const truncate = (bytes: Buffer, random: Random): Buffer =>
+  bytes.subarray(0, random.int(bytes.length));
+
 /** CSV damages: [name, damage, whether the cells still say what was written]. */
 const CSV_DAMAGES: [
   string,
   (bytes: Buffer, random: Random) => Buffer,
   boolean,
 ][] = [
-  [
-    "byte flips",
-    (bytes, random) => {
-      const copy = Buffer.from(bytes);
-      for (let i = 1 + random.int(6); i > 0; i--) {
-        const k = random.int(copy.length);
-        copy[k] = copy[k]! ^ (1 + random.int(255));
-      }
-      return copy;
-    },
-    false,
-  ],
-  [
-    "truncated",
-    (bytes, random) => bytes.subarray(0, random.int(bytes.length)),
-    false,
-  ],
+  ["byte flips", flipBytes, false],
+  ["truncated", truncate, false],
   [
     "unclosed quote",
     (bytes) => Buffer.concat([bytes, Buffer.from('"unclosed,1\n')]),
@@ -772,16 +779,7 @@ export const ODS_FUZZER: FormatFuzzer = {
   async generate(random) {
     const { bytes: written, amounts, notes } = sheetJsTracker(random, "ods");
     const entries = zipEntries(written);
-    let bytes: Buffer | null = null;
-    if (random.chance(0.6)) {
-      const [kind, damage] = random.pick(DAMAGES);
-      const done = await damage(random, entries);
-      if (done) {
-        bytes = done.bytes;
-        notes.push(`${kind}: ${done.what}`);
-      }
-    }
-    bytes ??= await zipBytes(entries);
+    const bytes = await zipWithDamage(random, entries, notes);
     return { description: notes.join("; ") || "valid", bytes, amounts };
   },
 };
@@ -811,17 +809,8 @@ const XLS_DAMAGES: [
   string,
   (bytes: Buffer, random: Random) => Buffer | string,
 ][] = [
-  [
-    "byte flips",
-    (bytes, random) => {
-      for (let i = 1 + random.int(6); i > 0; i--) {
-        const k = random.int(bytes.length);
-        bytes[k] = bytes[k]! ^ (1 + random.int(255));
-      }
-      return bytes;
-    },
-  ],
-  ["truncated", (bytes, random) => bytes.subarray(0, random.int(bytes.length))],
+  ["byte flips", flipBytes],
+  ["truncated", truncate],
   [
     "header field",
     (bytes, random) => {
