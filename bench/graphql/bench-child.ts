@@ -1,4 +1,5 @@
 import pg from "pg";
+import { writeHeapSnapshot } from "node:v8";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -46,9 +47,14 @@ export async function listenOnLoopback(
   return `http://127.0.0.1:${port}${path}`;
 }
 
+/** Asks a bench server to write a heap snapshot to `path` (answered with the path once written). */
+export interface HeapSnapshotRequest {
+  heapSnapshot: string;
+}
+
 /**
  * Tells the runner the server's URL, then answers each "stats" message with this process's
- * counters, and stops on "stop".
+ * counters, writes a heap snapshot when asked (`--heap-snapshot`), and stops on "stop".
  */
 export function serveBenchChild(url: string, stop: () => Promise<void>): void {
   process.on("message", (message: unknown) => {
@@ -61,6 +67,13 @@ export function serveBenchChild(url: string, stop: () => Promise<void>): void {
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };
       process.send!(stats);
+    } else if (
+      message &&
+      typeof message === "object" &&
+      "heapSnapshot" in message
+    ) {
+      const path = (message as HeapSnapshotRequest).heapSnapshot;
+      process.send!({ heapSnapshot: writeHeapSnapshot(path) });
     } else if (message === "stop") {
       void stop().then(() => process.exit(0));
     }

@@ -15,14 +15,17 @@ import {
 } from "./bench-queries.js";
 import { prepareBenchDatabase } from "./prepare-bench-database.js";
 
-// `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --profile]`: the hub, PostGraphile 5
-// and the hand-written SQL floors, each in its own process on one national-scale database, measured
-// in alternation (hub, PostGraphile, floor for a request, then the next request; three rounds) with
-// autocannon at 16 connections. --profile writes the hub's CPU profile to bench/out/profiles/.
+// `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --profile] [-- --heap-snapshot]`:
+// the hub, PostGraphile 5 and the hand-written SQL floors, each in its own process on one
+// national-scale database, measured in alternation (hub, PostGraphile, floor for a request, then the
+// next request; three rounds) with autocannon at 16 connections. --profile writes the hub's CPU
+// profile to bench/out/profiles/; --heap-snapshot writes the hub's heap at the end of the run (after
+// the memory figures are read) to bench/out/hub-end.heapsnapshot.
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const PROFILE = args.includes("--profile");
+const HEAP_SNAPSHOT = args.includes("--heap-snapshot");
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const ROUNDS = QUICK ? 1 : 3;
 const CONNECTIONS = 16;
@@ -328,6 +331,16 @@ try {
       }
   }
   const memory = await Promise.all(targets.map((t) => statsOf(t.child)));
+  if (HEAP_SNAPSHOT) {
+    mkdirSync(outDir, { recursive: true });
+    const written = await new Promise<string>((resolve) => {
+      hub.child.once("message", (message) =>
+        resolve((message as { heapSnapshot: string }).heapSnapshot),
+      );
+      hub.child.send({ heapSnapshot: join(outDir, "hub-end.heapsnapshot") });
+    });
+    log(`the hub's heap at the end: ${written}`);
+  }
 
   const rows = [];
   const ratios = [];

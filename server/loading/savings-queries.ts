@@ -13,6 +13,7 @@ import {
 } from "../../schema/savings-figure-key.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
 import type { ChildQuery } from "./child-pages.js";
+import { runPrepared } from "./prepared-sql.js";
 import { runSql, SqlConditions, type Row } from "./sql-rows.js";
 
 /** Which savings figures a list or summary covers; every field narrows it. */
@@ -142,6 +143,39 @@ export function nestedSavingsPageRows(
      from unnest(array[?]::int[]) as p(_parent_id)
      cross join lateral (${inner.sql}) x order by p._parent_id`,
     [parentIds, ...inner.params],
+  );
+}
+
+/** The council (as `_council`, its row as JSON) of a code, with the first savings page of its own figures. */
+export interface CouncilSavingsRow extends Row {
+  _council: Row;
+  /** Null on the one row of a council without figures on this page. */
+  id: number | null;
+}
+
+/**
+ * One council by GSS or register code (any case, as `council(code)` reads it) and the first page
+ * of its latest savings figures (`limit` rows at most, after `after`, each with its `_movement`),
+ * in one prepared statement: the root of "a council's savings figures" and its list in one round
+ * trip instead of two. No rows: no council has the code; one row with a null `id`: the council
+ * has no figure on the page.
+ */
+export function councilWithSavingsPageRows(
+  em: EntityManager,
+  code: string,
+  filter: SavingsFilter,
+  after: SavingsKey | null,
+  limit: number,
+): Promise<CouncilSavingsRow[]> {
+  const inner = latestReportsSql(filter, after, limit, "council");
+  const wanted = code.trim().toUpperCase();
+  return runPrepared<CouncilSavingsRow>(
+    em,
+    `with p as (select c.id as _parent_id, to_jsonb(c) as _council from council c
+       where c.gss_code = ? or c.register_code = ? limit 1)
+     select p._council, x.*, ${movementSql("x")} as _movement
+     from p left join lateral (${inner.sql}) x on true`,
+    [wanted, wanted, ...inner.params],
   );
 }
 

@@ -1,9 +1,11 @@
 import { raw, type FilterQuery } from "@mikro-orm/core";
+import type { GraphQLResolveInfo } from "graphql";
 import {
   Arg,
   Args,
   Ctx,
   FieldResolver,
+  Info,
   Int,
   Query,
   Resolver,
@@ -30,7 +32,11 @@ import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
 import { mapEntity, runSql } from "../loading/sql-rows.js";
 import { PageArgs, SavingsFilterArgs } from "./arguments.js";
-import { nestedSavings, SAVINGS_ORDER } from "./nested-savings.js";
+import {
+  councilWithSavings,
+  nestedSavings,
+  SAVINGS_ORDER,
+} from "./nested-savings.js";
 
 /** Root queries and links of councils. */
 @Resolver(() => Council)
@@ -44,8 +50,14 @@ export class CouncilResolver {
       description: "GSS code or 3-letter register code, any case.",
     })
     code: string,
-    @Ctx() { em }: Context,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Council> {
+    // A council's savings page comes back in the council's own statement when it is selected.
+    const withSavings = await councilWithSavings(context, code, info);
+    if (withSavings === null) throw NotFoundError.councilCode(code);
+    if (withSavings) return withSavings;
+    const { em } = context;
     const wanted = code.trim().toUpperCase();
     const [row] = await runSql(
       em,

@@ -1,10 +1,44 @@
-import type { SavingsFigure } from "../../schema/savings-figure.js";
-import type { SavingsParent } from "../loading/savings-queries.js";
+import {
+  getArgumentValues,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from "graphql";
+import { Council } from "../../schema/council.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
+import type { AccessScope } from "../auth/access-scope.js";
+import {
+  councilWithSavingsPageRows,
+  type SavingsFilter,
+  type SavingsParent,
+} from "../loading/savings-queries.js";
+import { mapEntity } from "../loading/sql-rows.js";
 import type { Context } from "../context.js";
 import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
-import { decodeSavingsCursor } from "../pagination/savings-cursor.js";
+import {
+  decodeSavingsCursor,
+  type SavingsKey,
+} from "../pagination/savings-cursor.js";
 import { savingsFilterOf, type SavingsFilterArgs } from "./arguments.js";
+
+/** What a savings list's arguments ask the savings loader for: the filter, the keyset position and how many rows (one more than the page, to see whether more follow). */
+interface SavingsPageRequest {
+  filter: SavingsFilter;
+  after: SavingsKey | null;
+  limit: number;
+}
+
+function savingsPageRequest(
+  args: SavingsFilterArgs,
+  scope: AccessScope,
+): SavingsPageRequest {
+  const { limit } = pageWindow(args.first, null);
+  const after = args.after ? decodeSavingsCursor(args.after) : null;
+  return { filter: savingsFilterOf(args, scope), after, limit };
+}
 
 /** A council's, partnership's or service's savings list: one batched statement for every parent on the level. */
 export async function nestedSavings(
@@ -13,15 +47,85 @@ export async function nestedSavings(
   parentId: number,
   args: SavingsFilterArgs,
 ): Promise<ConnectionShape<SavingsFigure>> {
-  const { limit } = pageWindow(args.first, null);
-  const after = args.after ? decodeSavingsCursor(args.after) : null;
-  const filter = savingsFilterOf(args, scope);
+  const { filter, after, limit } = savingsPageRequest(args, scope);
   const rows = await loaders
     .savings(parent, filter, after, limit + 1)
     .load(parentId);
   return savingsConnection(rows, limit, after, () =>
     loaders.savingsCount(parent, filter).load(parentId),
   );
+}
+
+/**
+ * The one `savings` field the council being resolved selects (through fragments too), or null
+ * when it selects none, several (aliases with other arguments) or one under a directive.
+ */
+function selectedSavingsField(info: GraphQLResolveInfo): FieldNode | null {
+  const found: FieldNode[] = [];
+  const collect = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === "savings") found.push(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT)
+        collect(selection.selectionSet);
+      else collect(info.fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) collect(node.selectionSet);
+  const [field] = found;
+  return found.length === 1 && !field!.directives?.length ? field! : null;
+}
+
+/**
+ * `council(code)` with its savings page in one statement when the query selects the council's
+ * `savings`: the page is handed to the savings loader under the key `Council.savings` will ask
+ * for, so that field costs no statement. Undefined when the query selects no savings (or arguments
+ * the look-ahead leaves to the field itself, such as a bad cursor, whose error belongs to it): the
+ * caller then reads the council alone. Null: no council has the code.
+ */
+export async function councilWithSavings(
+  { em, loaders, scope }: Pick<Context, "em" | "loaders" | "scope">,
+  code: string,
+  info: GraphQLResolveInfo,
+): Promise<Council | null | undefined> {
+  const field = selectedSavingsField(info);
+  const councilType = info.schema.getType("Council");
+  const definition =
+    field && isObjectType(councilType)
+      ? councilType.getFields().savings
+      : undefined;
+  if (!field || !definition) return undefined;
+  let request: SavingsPageRequest;
+  try {
+    request = savingsPageRequest(
+      getArgumentValues(
+        definition,
+        field,
+        info.variableValues,
+      ) as SavingsFilterArgs,
+      scope,
+    );
+  } catch {
+    return undefined;
+  }
+  const { filter, after, limit } = request;
+  const rows = await councilWithSavingsPageRows(
+    em,
+    code,
+    filter,
+    after,
+    limit + 1,
+  );
+  const [first] = rows;
+  if (!first) return null;
+  const council = mapEntity(em, Council, first._council);
+  const figures = rows.filter((row) => row.id !== null);
+  loaders.primeMovements(figures);
+  loaders.savings("council", filter, after, limit + 1).prime(
+    council.id,
+    figures.map((row) => mapEntity(em, SavingsFigure, row)),
+  );
+  return council;
 }
 
 /** Description shared by the nested savings lists. */
