@@ -75,6 +75,8 @@ export interface Loaders {
   savingsMovement: DataLoader<number, string | null>;
   /** Hands the movements a savings page's rows carry (`_movement`) to `savingsMovement`. */
   primeMovements(rows: readonly Row[]): void;
+  /** Hands the councils a savings summary's per-council lines carry (`_council`) to `council`. */
+  primeSummaryCouncils(rows: readonly SummaryRow[]): void;
   /** A page of every report of a savings figure across months (oldest first), by figure id. */
   figureReports(
     window: ChildWindow,
@@ -192,8 +194,13 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       );
   };
 
+  const primeSummaryCouncils = (rows: readonly SummaryRow[]) => {
+    for (const row of rows) if (row._council) primeCouncil(row);
+  };
+
   return {
     primeMovements,
+    primeSummaryCouncils,
     councilSuccessors: list(
       Council,
       `select cs.predecessor_id as _parent_id, c.* from council_succession cs
@@ -352,6 +359,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     savingsSummary: (filter) =>
       keyed("savingsSummary", filter, async (ids) => {
         const rows = await savingsSummaryRows(em, ids, filter);
+        primeSummaryCouncils(rows);
         return groupByKey(
           ids,
           rows.map((row) => ({ key: row.scope, value: row })),

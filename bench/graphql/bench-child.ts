@@ -12,6 +12,10 @@ export interface ChildStats {
   rssBytes: number;
   /** The most resident memory this process has had (process.resourceUsage().maxRSS). */
   maxRssBytes: number;
+  /** V8's heap in use and reserved, and memory outside it (Buffers): where the resident memory is. */
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
 }
 
 /** The first message a bench server sends its runner: where it listens. */
@@ -60,11 +64,15 @@ export function serveBenchChild(url: string, stop: () => Promise<void>): void {
   process.on("message", (message: unknown) => {
     if (message === "stats") {
       const cpu = process.cpuUsage();
+      const memory = process.memoryUsage();
       const stats: ChildStats = {
         cpuMicros: cpu.user + cpu.system,
         statements,
-        rssBytes: process.memoryUsage.rss(),
+        rssBytes: memory.rss,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        externalBytes: memory.external,
       };
       process.send!(stats);
     } else if (

@@ -168,6 +168,8 @@ interface Cell {
   errors: number;
   /** What the errors were: "503: 3", "socket errors: 2" (autocannon counts both as errors). */
   errorKinds: string;
+  /** The server's most resident memory so far (MB), read after this cell: where memory grows. */
+  maxRssMb: number;
 }
 
 async function load(
@@ -196,6 +198,7 @@ async function load(
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / done,
+    maxRssMb: Math.round(after.maxRssBytes / 2 ** 20),
     errors: result.errors + result.non2xx,
     errorKinds: [
       ...Object.entries(result.statusCodeStats ?? {})
@@ -326,7 +329,7 @@ try {
         throughput.set(key, cell.requestsPerSecond);
         cells.set(key, [...(cells.get(key) ?? []), cell]);
         log(
-          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request${cell.errors ? `, ${cell.errors} ERRORS (${cell.errorKinds})` : ""}`,
+          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request, max RSS ${cell.maxRssMb} MB${cell.errors ? `, ${cell.errors} ERRORS (${cell.errorKinds})` : ""}`,
         );
       }
   }
@@ -393,6 +396,8 @@ try {
     server: target.name,
     "RSS at the end MB": Math.round(memory[i]!.rssBytes / 2 ** 20),
     "max RSS MB": Math.round(memory[i]!.maxRssBytes / 2 ** 20),
+    "heap used / reserved MB at the end": `${Math.round(memory[i]!.heapUsedBytes / 2 ** 20)} / ${Math.round(memory[i]!.heapTotalBytes / 2 ** 20)}`,
+    "external MB": Math.round(memory[i]!.externalBytes / 2 ** 20),
   }));
   console.log(
     `\n${machine}; ${ROUNDS} round(s) of about ${SECONDS} s per request and server, ${CONNECTIONS} connections; medians over the rounds.`,

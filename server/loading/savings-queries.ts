@@ -259,6 +259,8 @@ export interface SummaryRow extends Row {
   financial_year: number;
   measure: SavingsMeasure;
   council_id: number | null;
+  /** The line's council (its row as JSON) on a per-council line, for the council loader. */
+  _council: Row | null;
   cashable: string;
   non_cashable: string;
   total: string;
@@ -270,7 +272,8 @@ export interface SummaryRow extends Row {
  * host's (or partnership's) view of its share; a total by the partnership's own report, else the
  * host's (`preferredReportOrderSql`). Where a service reports a partnership total that total
  * counts; otherwise the sum of its councils' figures does, so nothing is counted twice. Per-council
- * lines sum the councils' figures. `partnershipIds` null: one national summary (scope 0).
+ * lines sum the councils' figures and carry their council (`_council`). `partnershipIds` null: one
+ * national summary (scope 0). One prepared statement (see runPrepared).
  */
 export function savingsSummaryRows(
   em: EntityManager,
@@ -280,10 +283,10 @@ export function savingsSummaryRows(
   const where = filterConditions(filter);
   const scope = partnershipIds ? "s.partnership_id" : "0";
   if (partnershipIds) {
-    where.clauses.unshift("s.partnership_id in (?)");
+    where.clauses.unshift("s.partnership_id = any(array[?]::int[])");
     where.params.unshift(partnershipIds);
   }
-  return runSql<SummaryRow>(
+  return runPrepared<SummaryRow>(
     em,
     `with reports as (
        select distinct on (${LATEST.distinctOn}) ${scope} as scope, f.service_id, f.council_id,
@@ -298,7 +301,7 @@ export function savingsSummaryRows(
          coalesce(sum(amount) filter (where council_id is null), sum(amount)) as amount
        from latest group by scope, service_id, financial_year, measure, cashable
      )
-     select u.* from (
+     select u.*, to_jsonb(c) as _council from (
        select scope, financial_year, measure, null::int as council_id,
          coalesce(sum(amount) filter (where cashable), 0)::text as cashable,
          coalesce(sum(amount) filter (where not cashable), 0)::text as non_cashable,

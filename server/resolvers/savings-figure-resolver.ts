@@ -114,7 +114,7 @@ export class SavingsFigureResolver {
       "National savings per financial year (earliest first), by measure, cashable and non-cashable, overall and per council; exact sums over every partnership.",
   })
   async savingsSummary(
-    @Ctx() { em, scope }: Context,
+    @Ctx() { em, scope, loaders }: Context,
     @Arg("financialYear", () => FinancialYearScalar, {
       nullable: true,
       description: 'Only this financial year, e.g. "2014/15".',
@@ -132,6 +132,7 @@ export class SavingsFigureResolver {
       financialYear: financialYear ?? null,
       asOf: parseReportingPeriodArgument(asOf, "asOf"),
     });
+    loaders.primeSummaryCouncils(rows);
     return toSavingsSummaries(rows);
   }
 
