@@ -401,13 +401,39 @@ export async function assertNoRepeatOfUnstaged(
   freshPeriods: ReadonlySet<string>,
 ): Promise<void> {
   if (freshPeriods.size === 0) return;
-  const [row] = await executeBound<{ found: boolean }>(
-    em,
-    REPEATS_UNSTAGED_SQL,
-    [[...freshPeriods], importRunId],
+  const [row] = await withHashJoins(em, () =>
+    executeBound<{ found: boolean }>(em, REPEATS_UNSTAGED_SQL, [
+      [...freshPeriods],
+      importRunId,
+    ]),
   );
   if (row?.found)
     throw new StreamedFigureUndone("a staged figure repeats a streamed one");
+}
+
+/**
+ * Runs `body` with nested-loop joins off for this transaction, then restores the setting. The
+ * statements comparing staged with stored figures join on coalesced terms no index serves, so a
+ * nested loop is a scan of one table per row of the other: quadratic. The planner picks one when it
+ * underestimates a side (PostgreSQL 15, just after a first import, before autovacuum has analyzed
+ * savings_figure, estimated one row and spent minutes on 40,000 figures); hash joins stay linear
+ * whatever the estimates.
+ */
+async function withHashJoins<T>(
+  em: EntityManager,
+  body: () => Promise<T>,
+): Promise<T> {
+  const [before] = await em.execute<{ setting: string }[]>(
+    "select current_setting('enable_nestloop') as setting",
+  );
+  await em.execute("select set_config('enable_nestloop', 'off', true)");
+  try {
+    return await body();
+  } finally {
+    await em.execute("select set_config('enable_nestloop', ?, true)", [
+      before?.setting ?? "on",
+    ]);
+  }
 }
 
 /** Whether any figure of this reporting period is stored (before this import writes any). */
@@ -471,22 +497,23 @@ export async function applySavingsFigures(
   const replaced = periods
     .map((p) => p.reporting_period)
     .filter((period) => !freshPeriods.has(period));
-  const removed = replaced.length
-    ? await executeBound<{ sheet: string; n: string }>(
-        em,
-        REMOVE_UNREPORTED_SQL,
-        [replaced],
-      )
-    : [];
+  const { removed, updated, inserted } = await withHashJoins(em, async () => ({
+    removed: replaced.length
+      ? await executeBound<{ sheet: string; n: string }>(
+          em,
+          REMOVE_UNREPORTED_SQL,
+          [replaced],
+        )
+      : [],
+    updated: await em.execute<
+      { sheet: string; changed: string; moved: string }[]
+    >(APPLY_CHANGED_SQL, [importRunId, importRunId]),
+    inserted: await em.execute<{ sheet: string; n: string }[]>(APPLY_NEW_SQL, [
+      importRunId,
+    ]),
+  }));
   for (const r of removed) of(r.sheet).removed += Number(r.n);
-  const updated = await em.execute<
-    { sheet: string; changed: string; moved: string }[]
-  >(APPLY_CHANGED_SQL, [importRunId, importRunId]);
   for (const r of updated) of(r.sheet).updated += Number(r.changed);
-  const inserted = await em.execute<{ sheet: string; n: string }[]>(
-    APPLY_NEW_SQL,
-    [importRunId],
-  );
   for (const r of inserted) of(r.sheet).created += Number(r.n);
   const staged = await em.execute<{ sheet: string; n: string }[]>(
     "select sheet, count(*) as n from import_savings group by sheet",
