@@ -109,6 +109,21 @@ export class ConfigurationError extends HubError {
   }
 }
 
+/** A statement or a request ran longer than the hub allows, and was cancelled. */
+export class TimedOutError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.TimedOut, message, details);
+  }
+
+  /** PostgreSQL cancelled one of an import's statements (statement_timeout); nothing of it was written. */
+  static statementDuringImport(file: string): TimedOutError {
+    return new TimedOutError(
+      `A database statement of the import of ${file} ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS) and was cancelled: nothing of it was written. The file itself may be sound; import it again, and raise SSHUB_STATEMENT_TIMEOUT_MS if it happens again.`,
+      { file },
+    );
+  }
+}
+
 /** The database could not be reached or started. */
 export class DatabaseUnavailableError extends HubError {
   constructor(message: string, details?: Record<string, unknown>) {

@@ -4,9 +4,11 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
 import { isConnectionLoss } from "../db/connection-loss.js";
+import { isStatementTimeout } from "../db/orm-config.js";
 import {
   BadInputError,
   DatabaseUnavailableError,
+  TimedOutError,
 } from "../errors/hub-error.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
@@ -268,6 +270,11 @@ export async function importWorkbook(
       first: reader,
       input: readerInput,
     });
+  } catch (error) {
+    // PostgreSQL's statement_timeout is the hub's limit, not a fault of the file: not "unreadable-file".
+    if (isStatementTimeout(error))
+      throw TimedOutError.statementDuringImport(file);
+    throw error;
   } finally {
     await reader.stop();
   }
@@ -544,7 +551,11 @@ async function importLeased(
           break;
         }
         if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
-        else if (error instanceof BadInputError || isConnectionLoss(error))
+        else if (
+          error instanceof BadInputError ||
+          isConnectionLoss(error) ||
+          isStatementTimeout(error)
+        )
           throw error;
         else if (error instanceof WorkbookReadIncomplete) {
           // The guard has read every entry of this zip: the file is sound, and its reading failed.
