@@ -18,7 +18,7 @@ import { GovernanceRowReader } from "./read-governance-rows.js";
 import { SavingsRowReader } from "./read-savings-rows.js";
 import { ServiceRowReader } from "./read-service-rows.js";
 import type { SheetRow, WorkbookSheet } from "./read-workbook-sheets.js";
-import { readFootnote } from "./record-names.js";
+import { isTableNote, readFootnote } from "./record-names.js";
 import {
   isFilled,
   plainText,
@@ -78,9 +78,10 @@ export async function readSheetRecords(
   const reading = reader.reading;
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
+  const notes = { after: false };
   const readRow = (row: SheetRow) => {
     options.onRow?.();
-    const key = rowKey(row, reading, cells);
+    const key = rowKey(row, reading, cells, notes);
     if (key === null) return;
     if (isTotalLabel(key)) {
       reader.readTotal?.(row, key);
@@ -113,7 +114,7 @@ function readSheetHeader(
   options: SheetReadOptions,
   problems: ProblemCollector,
 ): { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] } | null {
-  const header = locateHeader(top, options.profile);
+  const header = locateHeader(top, options.profile, name);
   const kind =
     header === null
       ? null
@@ -235,26 +236,35 @@ function kindRowReader(
 
 /**
  * The key (service, body or funder) of a row, or null for a row that is no record: blank, a
- * footnote (kept on the reading), a section heading or note, or a row of figures without a name
- * (reported). A total row's key is its label (isTotalLabel).
+ * footnote (kept on the reading), a section heading or note (isTableNote: "Source: finance team",
+ * "Figures are provisional", alone in its row), or a row of figures without a name (reported). A
+ * total row's key is its label (isTotalLabel). `notes.after` says the previous line was a note.
  */
 function rowKey(
   row: SheetRow,
   reading: SheetReading,
   cells: RowCells,
+  notes: { after: boolean },
 ): string | null {
   let filled = 0;
   for (const value of row.cells) if (isFilled(value)) filled++;
   if (filled === 0) return null;
+  const afterNote = notes.after;
+  notes.after = false;
   const key = cells.text(row.cells[cells.keyColumn]);
   if (key === null || filled === 1) {
     const only = plainText(row.cells.find(isFilled));
     const footnote = only ? readFootnote(only) : null;
     if (footnote) {
       reading.footnotes.set(footnote.mark, footnote.text);
+      notes.after = true;
       return null;
     }
     if (filled === 1 && key === null) return null; // a section heading or a note under the table
+    if (key !== null && filled === 1 && isTableNote(key, afterNote)) {
+      notes.after = true;
+      return null;
+    }
     if (key === null) {
       cells.problem(
         "missing-value",

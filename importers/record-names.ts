@@ -33,6 +33,32 @@ export function readFootnote(
   return match ? { mark: match[1]!, text: match[2]!.trim() } : null;
 }
 
+// A line under a table that says something about it: a labelled note ("Note: ...", "Source: finance
+// team", "NB figures exclude VAT"), or a sentence about the figures ("Figures are provisional",
+// "All amounts subject to audit"). A service or body is named by nouns, so a verb of this short list
+// as a word of three or more says the line is a sentence, not a name.
+const NOTE_LABEL = [
+  /^(?:notes?|nb|n\.b\.|please note)(?:\s*[:\-–—.]|\s+\S|$)/i,
+  /^(?:sources?|key|comments?|caveats?|disclaimer|(?:prepared|compiled|produced|completed|updated) by|(?:last )?updated|data as at|figures as at)\s*[:\-–—]/i,
+];
+const NOTE_ITEM = /^(?:\d{1,2}[.)]|[a-z][.)]|[-•–])\s+\S/i;
+const NOTE_WORDS =
+  /\b(?:is|are|was|were|be|been|will|may|might|should|must|has|have|had|does|do|include|includes|included|exclude|excludes|excluded|subject to|based on|as at|shown|provisional|unaudited|rounded)\b/i;
+
+/**
+ * Whether a line written alone in a row under the table (in the first column, nothing else filled)
+ * is a note about the table rather than a record: a labelled note or a sentence (see NOTE_LABEL).
+ * A name alone ("Internal Audit") is not one, so a record without its figures is still reported.
+ * `afterNote`: the line follows a note, where a numbered or bulleted line ("2. Chesterfield joined
+ * in 2009") continues the notes.
+ */
+export function isTableNote(text: string, afterNote = false): boolean {
+  const line = text.trim().replace(/\s+/g, " ");
+  if (NOTE_LABEL.some((label) => label.test(line))) return true;
+  if (afterNote && NOTE_ITEM.test(line)) return true;
+  return line.split(" ").length >= 3 && NOTE_WORDS.test(line);
+}
+
 /**
  * The key names are matched by (schema/partnership-name.ts), remembered: each new service's name is
  * compared with every name of its partnership.

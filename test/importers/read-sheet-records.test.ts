@@ -181,6 +181,61 @@ describe("reading a sheet into the reading of its kind", () => {
     ]);
   });
 
+  it("reads notes under a tracker, with or without a blank row before them, as no rows", async () => {
+    const { reading, problems } = await read([
+      ["Service", "Council", "Year", "Measure", "Saving £"],
+      ["Internal Audit", "Bolsover", "2010/11", "Target", "12,000"],
+      ["Figures are provisional"],
+      ["Source: finance team"],
+      [],
+      ["Note: Bolsover's figures follow in July"],
+      ["NB all amounts exclude VAT."],
+      ["Notes:"],
+      ["1. Chesterfield joined in 2009"],
+      ["2) Procurement from April"],
+      ["Prepared by - the partnership office"],
+    ]);
+    expect(problems).toEqual([]);
+    expect(reading?.kind).toBe("savings-long");
+    if (reading?.kind !== "savings-long") return;
+    expect(reading.rowsRead).toBe(1);
+    expect(figures(reading.savings)).toMatchObject([
+      { row: 2, service: "Internal Audit", pence: 1_200_000n },
+    ]);
+  });
+
+  it("still reports a row under a tracker that looks like data: a name alone, or a note with figures", async () => {
+    const { reading, problems } = await read([
+      ["Service", "Council", "Year", "Measure", "Saving £"],
+      ["Internal Audit", "Bolsover", "2010/11", "Target", "12,000"],
+      ["Procurement"],
+      ["Figures are provisional", "", "", "", "5,000"],
+      ["1. Building Control"],
+    ]);
+    expect(reading?.kind).toBe("savings-long");
+    // Each of the three rows is read, and its missing year reported.
+    expect([...new Set(problems.map((p) => p.row))]).toEqual([3, 4, 5]);
+    expect(problems.filter((p) => p.header === "Year")).toHaveLength(3);
+  });
+
+  it("keeps a service list's notes out of its services, and a service named alone in", async () => {
+    const { reading, problems } = await read([
+      ["Service", "Partners", "Lead council"],
+      ["Internal Audit", "Chesterfield, Bolsover", "Chesterfield"],
+      ["Procurement"],
+      [],
+      ["Source: P&C Advisory Panel, 21 January 2009"],
+      ["All savings are estimates"],
+    ]);
+    expect(problems).toEqual([]);
+    expect(reading?.kind).toBe("services");
+    if (reading?.kind !== "services") return;
+    expect(reading.services.map((s) => s.name)).toEqual([
+      "Internal Audit",
+      "Procurement",
+    ]);
+  });
+
   it("hands a tracker's figures on in batches while reading (the rows read with the header first)", async () => {
     const batches: number[] = [];
     const { reading } = await read(
