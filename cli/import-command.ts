@@ -15,6 +15,7 @@ import {
   importWorkbook,
   type ImportReport,
 } from "../importers/import-workbook.js";
+import { withLayoutAnswers } from "../importers/layout-answers.js";
 import {
   loadMappingProfile,
   type MappingProfile,
@@ -37,11 +38,18 @@ interface ImportCommandOptions {
   mapping?: string;
   partnership?: string;
   measure?: string;
+  headerRow?: string[];
+  column?: string[];
   remember: boolean;
   skipInvalidRows?: boolean;
   json?: boolean;
   problemsXlsx?: string;
   queue?: boolean;
+}
+
+/** Commander's parser for an option given more than once: every value, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function pad(text: string | number, width: number, right = false): string {
@@ -184,6 +192,16 @@ export function importCommand(): Command {
       ).choices(MEASURE_OPTION_WORDS.split("|")),
     )
     .option(
+      "--header-row <row>",
+      "the header row, when the importer does not find it: 4 for every sheet, or 'Tracker!4' for one sheet (give it once a sheet); remembered for the layout",
+      collect,
+    )
+    .option(
+      "--column <heading=role>",
+      "a column's role: 'Officer=ignore', 'Saving 2010/11=amount' or 'C=host' (a column letter); give it once a column; remembered for the layout",
+      collect,
+    )
+    .option(
       "--no-remember",
       "neither use the answers remembered for this workbook's layout nor remember the ones given",
     )
@@ -211,16 +229,23 @@ export function importCommand(): Command {
         }
         if (options.queue) return queueFiles(files, options);
         let profile: MappingProfile | undefined;
-        if (options.mapping) {
-          try {
+        try {
+          if (options.mapping)
             profile = await loadMappingProfile(options.mapping);
-          } catch (error) {
-            if (error instanceof BadInputError) {
-              logLine(`sshub: ${error.message}`);
-              return ExitCode.Usage;
-            }
-            throw error;
+          profile = withLayoutAnswers(
+            profile,
+            {
+              ...(options.headerRow ? { headerRows: options.headerRow } : {}),
+              ...(options.column ? { columns: options.column } : {}),
+            },
+            { headerRow: "--header-row", column: "--column" },
+          );
+        } catch (error) {
+          if (error instanceof BadInputError) {
+            logLine(`sshub: ${error.message}`);
+            return ExitCode.Usage;
           }
+          throw error;
         }
         const reports: ImportReport[] = [];
         await withHubSession({ log: logLine }, async (session) => {
@@ -278,7 +303,14 @@ export function importCommand(): Command {
 }
 
 /** Options a queued job cannot take: they need this process (a mapping file, the report here). */
-const NOT_QUEUEABLE = ["kind", "mapping", "json", "problemsXlsx"] as const;
+const NOT_QUEUEABLE = [
+  "kind",
+  "mapping",
+  "headerRow",
+  "column",
+  "json",
+  "problemsXlsx",
+] as const;
 
 /**
  * `sshub import --queue FILE...`: stores each file in the import queue as the operator (the same

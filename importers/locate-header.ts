@@ -7,7 +7,7 @@ import {
   headerKey,
   isEstimatedSaving,
 } from "./header-synonyms.js";
-import type { MappingProfile } from "./mapping-profile.js";
+import { pinnedHeaderRow, type MappingProfile } from "./mapping-profile.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 
 /** How many rows from the top of a sheet are searched for the header. */
@@ -340,15 +340,17 @@ const PINNED = 1e9;
 /**
  * Finds the header among the first 20 rows: the row with the most cells that are known headers
  * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
- * such as "Shared services" is never taken for a header. A profile's headerRow wins. The row under
- * it, or the row above, joins it when the two are one header (see joinHeaderRows): a year merged over
- * measures, a measure over years, "Amount" over "£000".
+ * such as "Shared services" is never taken for a header. A profile's headerRow for the sheet (named
+ * `sheet`) wins. The row under it, or the row above, joins it when the two are one header (see
+ * joinHeaderRows): a year merged over measures, a measure over years, "Amount" over "£000".
  */
 export function locateHeader(
   rows: readonly SheetRow[],
   profile: MappingProfile | undefined,
+  sheet = "",
 ): LocatedHeader | null {
   const known = knownHeaders(profile);
+  const pinnedRow = pinnedHeaderRow(profile, sheet);
   const score = (headers: readonly string[]): number => {
     let n = 0;
     for (const text of headers) {
@@ -364,8 +366,8 @@ export function locateHeader(
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
   for (let index = 0; index < limit; index++) {
     const row = rows[index]!;
-    const pinned = profile?.headerRow !== undefined;
-    if (pinned && row.number !== profile.headerRow) continue;
+    const pinned = pinnedRow !== undefined;
+    if (pinned && row.number !== pinnedRow) continue;
     const single = texts(row);
     const candidates: (LocatedHeader & { score: number })[] = [
       {

@@ -3,6 +3,7 @@ import { BadInputError } from "../errors/hub-error.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { MEASURE_OPTION_WORDS, parseMeasureOption } from "./read-measure.js";
 import { PERIOD_LAYOUTS, type PeriodLayout } from "./period-in-file-name.js";
+import { layoutText } from "./workbook-shape.js";
 import {
   HEADER_SYNONYMS,
   SHEET_KINDS,
@@ -24,8 +25,9 @@ import {
  * ```
  * `synonyms` adds headers to the synonym table; `columns` pins a column, by letter or by its
  * header as written, to a role (or "ignore", which keeps it out of the report); `headerRow` pins the
- * header row (1-based); `kind`, `partnership` and `measure` act as `--kind`, `--partnership` and
- * `--measure` do (an option given wins); `periodInFileName` ("MM-YYYY") names where the month is in
+ * header row (1-based) of every sheet, or of named sheets (`{ "Tracker": 4 }`); `kind`,
+ * `partnership` and `measure` act as `--kind`, `--partnership` and `--measure` do (an option given
+ * wins); `periodInFileName` ("MM-YYYY") names where the month is in
  * the file name when the importer does not see it there itself (period-in-file-name.ts). The same
  * format is what the hub remembers for a workbook's shape (import profiles).
  */
@@ -33,7 +35,8 @@ export interface MappingProfile {
   synonyms?: Partial<Record<ColumnRole, string[]>>;
   columns?: Record<string, ColumnRole | "ignore">;
   kind?: SheetKind;
-  headerRow?: number;
+  /** The header row (1-based) of every sheet, or by sheet name (see pinnedHeaderRow). */
+  headerRow?: number | Record<string, number>;
   partnership?: string;
   /** What the figures measure where the workbook names no measure. */
   measure?: SavingsMeasure;
@@ -42,6 +45,14 @@ export interface MappingProfile {
 }
 
 const ROLES = new Set(Object.keys(HEADER_SYNONYMS));
+
+/** Whether a word is what a column can be pinned to: a column role, or "ignore". */
+export function isPinnedRole(value: unknown): value is ColumnRole | "ignore" {
+  return typeof value === "string" && (value === "ignore" || ROLES.has(value));
+}
+
+/** The words a column can be pinned to, for messages: "service, council, …, ignore". */
+export const PINNED_ROLE_WORDS = [...ROLES, "ignore"].join(", ");
 
 /** Checks a parsed profile, saying exactly which entry is wrong. */
 export function validateMappingProfile(
@@ -83,7 +94,7 @@ export function validateMappingProfile(
     if (typeof profile.columns !== "object" || profile.columns === null)
       throw fail('"columns" must be an object of column → role');
     for (const [column, role] of Object.entries(profile.columns))
-      if (typeof role !== "string" || (role !== "ignore" && !ROLES.has(role)))
+      if (!isPinnedRole(role))
         throw fail(`columns."${column}" must be a column role or "ignore"`);
   }
   if (
@@ -91,11 +102,18 @@ export function validateMappingProfile(
     !SHEET_KINDS.includes(profile.kind as SheetKind)
   )
     throw fail(`"kind" must be one of ${SHEET_KINDS.join(", ")}`);
+  const isRow = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
   if (
     profile.headerRow !== undefined &&
-    (!Number.isInteger(profile.headerRow) || (profile.headerRow as number) < 1)
+    !isRow(profile.headerRow) &&
+    (typeof profile.headerRow !== "object" ||
+      profile.headerRow === null ||
+      Array.isArray(profile.headerRow) ||
+      !Object.values(profile.headerRow).every(isRow))
   )
-    throw fail('"headerRow" must be a row number (1 or more)');
+    throw fail(
+      '"headerRow" must be a row number (1 or more), or an object of sheet name → row number',
+    );
   if (
     profile.partnership !== undefined &&
     typeof profile.partnership !== "string"
@@ -139,4 +157,42 @@ export async function loadMappingProfile(
     );
   }
   return validateMappingProfile(parsed, path);
+}
+
+/**
+ * The header row a profile pins for a sheet: its one row for every sheet, or the row given for the
+ * sheet's name, else for a name of the same layout (workbook-shape.ts layoutText: case, spacing,
+ * months and numbers aside), so that a row pinned for "June 2010" is next month's for "July 2010".
+ */
+export function pinnedHeaderRow(
+  profile: MappingProfile | undefined,
+  sheet: string,
+): number | undefined {
+  const pinned = profile?.headerRow;
+  if (pinned === undefined || typeof pinned === "number") return pinned;
+  const entries = Object.entries(pinned);
+  const name = sheet.trim().toLowerCase();
+  const layout = layoutText(sheet);
+  return (entries.find(([named]) => named.trim().toLowerCase() === name) ??
+    entries.find(([named]) => layoutText(named) === layout))?.[1];
+}
+
+/**
+ * Header rows pinned sheet by sheet, `over` on top of `under`: a sheet `over` names replaces
+ * `under`'s rows for every sheet of its layout (a row given for "July 2010" replaces the one
+ * remembered for "June 2010").
+ */
+export function overHeaderRows(
+  under: Readonly<Record<string, number>>,
+  over: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const layouts = new Set(Object.keys(over).map(layoutText));
+  return {
+    ...Object.fromEntries(
+      Object.entries(under).filter(
+        ([sheet]) => !layouts.has(layoutText(sheet)),
+      ),
+    ),
+    ...over,
+  };
 }

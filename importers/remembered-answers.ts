@@ -2,7 +2,7 @@ import { reportingPeriodInWords } from "../schema/reporting-period.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import type { SavedProfile, StoredProfile } from "./import-profile-store.js";
 import type { SheetKind } from "./header-synonyms.js";
-import type { MappingProfile } from "./mapping-profile.js";
+import { overHeaderRows, type MappingProfile } from "./mapping-profile.js";
 import { periodLayoutOf } from "./period-in-file-name.js";
 import { periodInName } from "./reporting-period-text.js";
 
@@ -38,8 +38,8 @@ export function givenAnswers(
 
 /**
  * The remembered answers with the given ones on top: a given answer always wins, field by field
- * (a pinned column or synonym list by its own key); a `--period` given outright also sets aside
- * where the month was remembered to be in the file name.
+ * (a pinned column, synonym list or sheet's header row by its own key); a `--period` given
+ * outright also sets aside where the month was remembered to be in the file name.
  */
 export function mergeAnswers(
   given: MappingProfile,
@@ -51,6 +51,12 @@ export function mergeAnswers(
     merged.columns = { ...remembered.columns, ...given.columns };
   if (remembered.synonyms || given.synonyms)
     merged.synonyms = { ...remembered.synonyms, ...given.synonyms };
+  // Header rows pinned sheet by sheet merge sheet by sheet; one row for every sheet replaces them.
+  if (
+    typeof remembered.headerRow === "object" &&
+    typeof given.headerRow === "object"
+  )
+    merged.headerRow = overHeaderRows(remembered.headerRow, given.headerRow);
   if (periodGiven && !given.periodInFileName) delete merged.periodInFileName;
   return merged;
 }
@@ -84,8 +90,12 @@ export function describeAnswers(answers: MappingProfile): string {
   if (answers.kind) parts.push(`kind ${answers.kind}`);
   if (answers.periodInFileName)
     parts.push(`month in the file name as ${answers.periodInFileName}`);
-  if (answers.headerRow !== undefined)
+  if (typeof answers.headerRow === "number")
     parts.push(`header row ${answers.headerRow}`);
+  for (const [sheet, row] of Object.entries(
+    typeof answers.headerRow === "object" ? answers.headerRow : {},
+  ))
+    parts.push(`header row ${row} on sheet "${sheet}"`);
   for (const [column, role] of Object.entries(answers.columns ?? {}))
     parts.push(`column ${column} → ${role}`);
   for (const [role, headers] of Object.entries(answers.synonyms ?? {}))

@@ -15,7 +15,7 @@ export interface ImportAnswersUsed {
   synonyms?: Partial<Record<ColumnRole, string[]>>;
   columns?: Record<string, ColumnRole | "ignore">;
   kind?: SheetKind;
-  headerRow?: number;
+  headerRow?: number | Record<string, number>;
   partnership?: string;
   measure?: SavingsMeasure;
   periodInFileName?: PeriodLayout;
