@@ -1,3 +1,4 @@
+import { TotalRowChecker } from "./check-total-rows.js";
 import type { KindRowReader, RowCells } from "./row-cells.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
 import type { FundingSheetReading, SheetFacts } from "./sheet-reading.js";
@@ -5,6 +6,7 @@ import type { FundingSheetReading, SheetFacts } from "./sheet-reading.js";
 /** Reads a funding list's rows: one FundingRecord an award; a funder without an amount is a problem. */
 export class FundingRowReader implements KindRowReader<FundingSheetReading> {
   readonly reading: FundingSheetReading;
+  private readonly totals = new TotalRowChecker();
 
   constructor(
     facts: SheetFacts,
@@ -18,6 +20,7 @@ export class FundingRowReader implements KindRowReader<FundingSheetReading> {
     const roles = this.reading.map.roles;
     const awardIndex = roles.get("award")!;
     const pence = cells.amount(row, awardIndex);
+    cells.countForTotals(this.totals, row, awardIndex, pence);
     if (pence === null)
       cells.problem(
         "missing-value",
@@ -37,5 +40,11 @@ export class FundingRowReader implements KindRowReader<FundingSheetReading> {
       notes: cells.roleText(row, "notes"),
       extra: cells.extra(row),
     });
+  }
+
+  /** Checks a total row's award against the awards above it (never an award itself). */
+  readTotal(row: SheetRow, label: string): void {
+    const index = this.reading.map.roles.get("award")!;
+    this.cells.checkTotal(this.totals, row, label, [{ index }]);
   }
 }

@@ -4,7 +4,6 @@ import { cellText } from "./locate-header.js";
 import { memoise } from "./memoise.js";
 import { TotalRowChecker } from "./check-total-rows.js";
 import type { ProblemCollector } from "./import-problem.js";
-import { fromPence } from "../schema/pence-text.js";
 import {
   MEASURE_OPTION_WORDS,
   readCashableCell,
@@ -105,11 +104,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const year = this.financialYear(row);
     const amountIndex = this.reading.map.roles.get("amount")!;
     const pence = cells.amount(row, amountIndex);
-    if (typeof pence === "bigint")
-      this.totals.add(row.number, amountIndex, pence);
-    else if (pence === undefined)
-      this.totals.unreadable(row.number, amountIndex);
-    else this.totals.record(row.number);
+    cells.countForTotals(this.totals, row, amountIndex, pence);
     const measure = this.measure(
       row,
       { measure: null, cashable: null },
@@ -177,28 +172,17 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
    */
   readTotal(row: SheetRow, label: string): void {
     const map = this.reading.map;
-    const columns =
+    this.cells.checkTotal(
+      this.totals,
+      row,
+      label,
       this.reading.kind === "savings-long"
-        ? [{ index: map.roles.get("amount")!, scale: undefined }]
+        ? [{ index: map.roles.get("amount")! }]
         : map.yearColumns.map((c) => ({
             index: c.index,
             scale: c.scale !== 1n ? c.scale : undefined,
-          }));
-    const amounts = new Map<number, bigint>();
-    for (const { index, scale } of columns) {
-      const pence = this.cells.quietAmount(row, index, scale);
-      if (pence !== null) amounts.set(index, pence);
-    }
-    for (const m of this.totals.total(row.number, label, amounts))
-      this.problems.add({
-        code: "total-mismatch",
-        sheet: this.reading.name,
-        row: m.row,
-        cell: m.cell,
-        header: map.headers[m.column] ?? "",
-        value: `£${fromPence(m.written)}`,
-        message: `"${label}" in ${m.cell} says £${fromPence(m.written)}, but ${m.range} above it add up to £${fromPence(m.sum)}: correct the total or the rows it adds up. (Totals are checked, never imported.)`,
-      });
+          })),
+    );
   }
 
   private financialYear(row: SheetRow): number | undefined {

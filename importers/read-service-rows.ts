@@ -1,3 +1,4 @@
+import { TotalRowChecker } from "./check-total-rows.js";
 import { splitFootnoteMark } from "./record-names.js";
 import { listText, type KindRowReader, type RowCells } from "./row-cells.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
@@ -6,6 +7,7 @@ import type { SheetFacts, ServiceSheetReading } from "./sheet-reading.js";
 /** Reads a service list's rows: one ServiceRecord a service, councils still as written. */
 export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
   readonly reading: ServiceSheetReading;
+  private readonly totals = new TotalRowChecker();
 
   constructor(
     facts: SheetFacts,
@@ -21,6 +23,10 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
     const partnersIndex = roles.get("partners");
     const hostIndex = roles.get("host");
     const annualIndex = roles.get("annualSaving");
+    const annualSaving =
+      annualIndex === undefined ? null : cells.amount(row, annualIndex);
+    if (annualIndex !== undefined)
+      cells.countForTotals(this.totals, row, annualIndex, annualSaving);
     const partnersText = listText(cells.value(row, "partners"));
     const hostText = listText(cells.value(row, "host"));
     this.reading.services.push({
@@ -41,12 +47,16 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
       statusText: cells.roleText(row, "status"),
       goLive: cells.date(row, roles.get("goLive")),
       governingBody: cells.roleText(row, "governingBody"),
-      annualSaving:
-        annualIndex === undefined
-          ? null
-          : (cells.amount(row, annualIndex) ?? null),
+      annualSaving: annualSaving ?? null,
       notes: cells.roleText(row, "notes"),
       extra: cells.extra(row),
     });
+  }
+
+  /** Checks a total row's estimated saving against the services above it (never a service itself). */
+  readTotal(row: SheetRow, label: string): void {
+    const index = this.reading.map.roles.get("annualSaving");
+    if (index !== undefined)
+      this.cells.checkTotal(this.totals, row, label, [{ index }]);
   }
 }

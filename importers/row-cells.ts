@@ -2,6 +2,8 @@ import { unstorableCharacter } from "../db/storable-text.js";
 import { readAmount } from "./coerce-amount.js";
 import { readDate, type DateReading } from "./coerce-date.js";
 import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
+import type { TotalRowChecker } from "./check-total-rows.js";
+import { fromPence } from "../schema/pence-text.js";
 import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ColumnMap } from "./map-columns.js";
@@ -264,6 +266,49 @@ export class RowCells {
       this.scale(index, scale),
     );
     return reading.kind === "amount" ? reading.pence : null;
+  }
+
+  /**
+   * Checks a total row ("Total", "Total Bromsgrove", "Grand total") of any kind of sheet against
+   * the rows above it, in each amount column given: a total that disagrees is a total-mismatch
+   * warning naming the total's cell and the range it should sum. The one message for every kind.
+   */
+  checkTotal(
+    checker: TotalRowChecker,
+    row: SheetRow,
+    label: string,
+    columns: readonly { index: number; scale?: bigint | undefined }[],
+  ): void {
+    const amounts = new Map<number, bigint>();
+    for (const { index, scale } of columns) {
+      const pence = this.quietAmount(row, index, scale);
+      if (pence !== null) amounts.set(index, pence);
+    }
+    for (const m of checker.total(row.number, label, amounts))
+      this.problems.add({
+        code: "total-mismatch",
+        sheet: this.sheet,
+        row: m.row,
+        cell: m.cell,
+        header: this.map.headers[m.column] ?? "",
+        value: `£${fromPence(m.written)}`,
+        message: `"${label}" in ${m.cell} says £${fromPence(m.written)}, but ${m.range} above it add up to £${fromPence(m.sum)}: correct the total or the rows it adds up. (Totals are checked, never imported.)`,
+      });
+  }
+
+  /**
+   * Adds a record row's amount in a column to a total checker: the amount read (`amount`), null for
+   * none, undefined for one that could not be read (its sums are then not checked).
+   */
+  countForTotals(
+    checker: TotalRowChecker,
+    row: SheetRow,
+    index: number,
+    pence: bigint | null | undefined,
+  ): void {
+    if (typeof pence === "bigint") checker.add(row.number, index, pence);
+    else if (pence === undefined) checker.unreadable(row.number, index);
+    else checker.record(row.number);
   }
 
   /** The scale of a column's amounts: `scale`, else its header's ("£000"), else the title's. */

@@ -128,3 +128,95 @@ describe("total and subtotal rows in a tracker", () => {
     ).toContain("C5:C6 above it add up to £410000.00");
   });
 });
+
+describe("total and subtotal rows in service and funding lists", () => {
+  it("checks a service list's estimated savings totals and a funding list's award total, warns of the ones that disagree, and imports no total as a service or an award", async () => {
+    for (const [bump, format] of FORMATS.entries()) {
+      const partnership = `Totals partnership ${format}`;
+      const path = await writeSampleAs(
+        {
+          file: "lists.xlsx",
+          sheets: [
+            {
+              name: "Services",
+              title: [["Shared services"], ["Partnership:", partnership]],
+              header: [
+                "Service",
+                "Host authority",
+                "Est. cashable savings p.a.",
+              ],
+              rows: [
+                ["Internal Audit", "Chesterfield", 40000],
+                ["Procurement", "Bolsover", 60000],
+                ["Sub-total", null, 100000],
+                ["Legal Services", "Chesterfield", 25000],
+                ["Grand total", null, 125000 + bump],
+              ],
+            },
+            {
+              name: "Funding",
+              title: [["External funding"], ["Partnership:", partnership]],
+              header: ["Funder", "Amount awarded", "Purpose"],
+              rows: [
+                ["RCE", "£100,000", "Business case"],
+                ["Improvement East", "£50,000", "Project manager"],
+                ["Total funding", "£150,000", null],
+                ["Grand total", 150001, null],
+              ],
+            },
+          ],
+        },
+        format,
+        dir,
+      );
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(report.status, format).toBe("IMPORTED");
+      const mismatches = report.problems
+        .filter((p) => p.code === "total-mismatch")
+        .map((p) => ({ sheet: p.sheet, cell: p.cell, message: p.message }));
+      // A CSV holds one sheet (the service list), named after the file.
+      const services = mismatches.filter((m) => m.sheet !== "Funding");
+      if (bump === 0) expect(services, format).toEqual([]);
+      else
+        expect(services, format).toEqual([
+          expect.objectContaining({
+            cell: "C8",
+            message: expect.stringContaining(
+              `"Grand total" in C8 says £${125000 + bump}.00, but C4:C7 above it add up to £125000.00`,
+            ),
+          }),
+        ]);
+      const connection = db.orm.em.fork().getConnection();
+      const stored = await connection.execute<{ name: string }[]>(
+        `select s.name from service s join partnership p on p.id = s.partnership_id
+         where p.name = ? order by s.name`,
+        [partnership],
+      );
+      expect(
+        stored.map((s) => s.name),
+        format,
+      ).toEqual(["Internal Audit", "Legal Services", "Procurement"]);
+      if (format === "csv") continue;
+      expect(
+        mismatches.filter((m) => m.sheet === "Funding"),
+        format,
+      ).toEqual([
+        expect.objectContaining({
+          cell: "B7",
+          message: expect.stringContaining(
+            '"Grand total" in B7 says £150001.00, but B4:B6 above it add up to £150000.00',
+          ),
+        }),
+      ]);
+      const awards = await connection.execute<{ funder: string }[]>(
+        `select a.funder from funding_award a join partnership p on p.id = a.partnership_id
+         where p.name = ? order by a.funder`,
+        [partnership],
+      );
+      expect(
+        awards.map((a) => a.funder),
+        format,
+      ).toEqual(["Improvement East", "RCE"]);
+    }
+  });
+});
