@@ -25,6 +25,8 @@ export interface TitleFacts {
   periodText: string | null;
   /** The text after "Period:" when it is not a month. */
   badPeriod: string | null;
+  /** The labelled period line's value as written ("P3 2010/11", "2010/11"), for the year it names. */
+  periodWritten: string | null;
   /** Every line above the header that is not a labelled fact (the title first). */
   lines: string[];
   /** The A1 cell each of `lines` starts in. */
@@ -115,6 +117,7 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
     period: null,
     periodText: null,
     badPeriod: null,
+    periodWritten: null,
     lines: [],
     lineCells: [],
     partnership: null,
@@ -167,6 +170,7 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
         if (phrase.status === "month") facts.period = phrase.period;
         else if (phrase.status === "needs-year") facts.periodText = phrase.text;
         else facts.badPeriod = cellText(value as CellValue);
+        facts.periodWritten = cellText(value as CellValue) || null;
       } else facts[fact] = cellText(value as CellValue) || null;
       if (cell) facts.cells[fact] = cell;
       break;

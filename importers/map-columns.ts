@@ -61,10 +61,31 @@ function synonymIndex(
   return index;
 }
 
-/** Which kind a sheet is, from its headers: the most specific kind whose required columns are all there. */
+/**
+ * The required roles a sheet of `kind` lacks. A long tracker needs no year column when the sheet
+ * names its financial year above the table (`yearAbove`: "Savings 2010/11", see sheetFinancialYear).
+ */
+export function missingRoles(
+  map: ColumnMap,
+  kind: SheetKind,
+  yearAbove: boolean,
+): ColumnRole[] {
+  return KIND_ROLES[kind].required.filter(
+    (role) =>
+      !map.roles.has(role) &&
+      !(yearAbove && kind === "savings-long" && role === "financialYear"),
+  );
+}
+
+/**
+ * Which kind a sheet is, from its headers: the most specific kind whose required columns are all
+ * there. `yearAbove`: the sheet names its financial year above the table, so that a service and an
+ * amount column ("Saving") make a long tracker of that year.
+ */
 export function classifySheet(
   headers: readonly string[],
   profile: MappingProfile | undefined,
+  yearAbove = false,
 ): SheetKind | null {
   const order: SheetKind[] = [
     "savings-wide",
@@ -75,10 +96,7 @@ export function classifySheet(
   ];
   for (const kind of order) {
     const map = mapColumns(headers, kind, profile);
-    const present = KIND_ROLES[kind].required.every((role) =>
-      map.roles.has(role),
-    );
-    if (!present) continue;
+    if (missingRoles(map, kind, yearAbove).length > 0) continue;
     if (
       kind === "savings-wide" &&
       (map.yearColumns.length === 0 || map.roles.has("financialYear"))

@@ -185,8 +185,10 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     );
   }
 
+  /** The row's financial year: its year column's, else the one the sheet names above its table. */
   private financialYear(row: SheetRow): number | undefined {
-    const index = this.reading.map.roles.get("financialYear")!;
+    const index = this.reading.map.roles.get("financialYear");
+    if (index === undefined) return this.reading.financialYear!.year;
     const value = row.cells[index] ?? null;
     let year: number | null = null;
     if (typeof value === "string") year = this.yearText(value);

@@ -1,6 +1,6 @@
 import { unstorableCharacter } from "../db/storable-text.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
-import { KIND_ROLES, type SheetKind } from "./header-synonyms.js";
+import type { SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ProblemCollector } from "./import-problem.js";
 import {
@@ -11,7 +11,7 @@ import {
   type TitleFacts,
 } from "./locate-header.js";
 import { isTotalLabel } from "./check-total-rows.js";
-import { classifySheet, mapColumns } from "./map-columns.js";
+import { classifySheet, mapColumns, missingRoles } from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { FundingRowReader } from "./read-funding-rows.js";
 import { GovernanceRowReader } from "./read-governance-rows.js";
@@ -32,6 +32,7 @@ import {
   type SheetReading,
 } from "./sheet-reading.js";
 import { SheetRowSource } from "./sheet-row-source.js";
+import { sheetFinancialYear } from "./sheet-financial-year.js";
 
 /** Options that shape how sheets are read. */
 export interface SheetReadOptions {
@@ -115,12 +116,16 @@ function readSheetHeader(
   problems: ProblemCollector,
 ): { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] } | null {
   const header = locateHeader(top, options.profile, name);
+  const titleFacts =
+    header === null ? null : readTitleFacts(top.slice(0, header.firstRowIndex));
+  const financialYear =
+    titleFacts === null ? null : sheetFinancialYear(titleFacts, name);
   const kind =
     header === null
       ? null
       : (options.kind ??
         options.profile?.kind ??
-        classifySheet(header.headers, options.profile));
+        classifySheet(header.headers, options.profile, financialYear !== null));
   if (header === null || kind === null) {
     problems.add({
       code: "unknown-sheet",
@@ -134,12 +139,7 @@ function readSheetHeader(
     return null;
   }
   const map = mapColumns(header.headers, kind, options.profile);
-  const title = checkedTitle(
-    name,
-    readTitleFacts(top.slice(0, header.firstRowIndex)),
-    options.limits,
-    problems,
-  );
+  const title = checkedTitle(name, titleFacts!, options.limits, problems);
   for (const column of map.extra)
     problems.add({
       code: "unknown-column",
@@ -148,15 +148,13 @@ function readSheetHeader(
       header: column.header,
       message: `Column "${column.header}" is not one the importer knows: its values are kept with each record (extra) but not used.`,
     });
-  const missing = KIND_ROLES[kind].required.filter(
-    (role) => !map.roles.has(role),
-  );
+  const missing = missingRoles(map, kind, financialYear !== null);
   if (missing.length) {
     problems.add({
       code: "missing-value",
       sheet: name,
       cell: `A${header.rowNumber}`,
-      message: `Sheet "${name}" was read as ${kind} but has no ${missing.join(", ")} column.`,
+      message: `Sheet "${name}" was read as ${kind} but has no ${missing.join(", ")} column.${missing.includes("financialYear") ? ' Add a Financial year column, or name the year above the table ("Savings 2010/11").' : ""}`,
     });
     return null;
   }
@@ -169,6 +167,7 @@ function readSheetHeader(
       headerRow: header.rowNumber,
       rowsRead: 0,
       footnotes: new Map(),
+      financialYear,
     },
     below: top.slice(header.rowIndex + 1),
   };

@@ -4,6 +4,7 @@ import { columnLetter } from "./locate-header.js";
 import type { ColumnMap } from "./map-columns.js";
 import type { TitleFacts } from "./locate-header.js";
 import { readMeasure } from "./read-measure.js";
+import type { SheetFinancialYear } from "./sheet-financial-year.js";
 
 /** One header of a sheet and what the importer reads it as. */
 export type ColumnReading =
@@ -38,6 +39,8 @@ export interface SheetReadingFacts {
   partnership: SheetFact | null;
   /** Null for a sheet that is not a savings tracker. */
   measure: SheetFact | null;
+  /** Where a tracker's financial years come from; null for a sheet that is not a savings tracker. */
+  financialYear: SheetFact | null;
 }
 
 function columnName(map: ColumnMap, index: number): string {
@@ -145,12 +148,49 @@ function measureFact(
 }
 
 /**
+ * Where a savings sheet's financial years come from, in the reader's order (read-savings-rows.ts):
+ * a wide tracker's year headers; a long tracker's year column, else the year its title, period line
+ * or sheet name names (sheetFinancialYear).
+ */
+function financialYearFact(
+  map: ColumnMap,
+  financialYear: SheetFinancialYear | null,
+): SheetFact {
+  if (map.kind === "savings-wide")
+    return {
+      value: null,
+      source: `the year headers (${map.yearColumns.map((y) => columnName(map, y.index)).join(", ")})`,
+    };
+  const column = map.roles.get("financialYear");
+  if (column !== undefined)
+    return {
+      value: null,
+      source: `each row's ${columnName(map, column)} column`,
+    };
+  return financialYear
+    ? {
+        value: formatFinancialYear(financialYear.year),
+        source: financialYear.place,
+      }
+    : {
+        value: null,
+        source: "nowhere: no year column, and no year above the table",
+      };
+}
+
+/**
  * What the importer read from a sheet's header and title, for the dry-run report: the header row,
- * every column's use (unknown ones included), and where the partnership and the measure come from.
+ * every column's use (unknown ones included), and where the partnership, the measure and a
+ * tracker's financial years come from.
  * `given` is what the import was told (`--partnership`, `--measure`, the form, a profile).
  */
 export function sheetReadingFacts(
-  reading: { map: ColumnMap; title: TitleFacts; headerRow: number },
+  reading: {
+    map: ColumnMap;
+    title: TitleFacts;
+    headerRow: number;
+    financialYear: SheetFinancialYear | null;
+  },
   given: { partnership: string | null; measure: string | null },
 ): SheetReadingFacts {
   const { map, title } = reading;
@@ -160,5 +200,8 @@ export function sheetReadingFacts(
     columns: columnReadings(map),
     partnership: partnershipFact(map, title, given.partnership),
     measure: savings ? measureFact(map, title, given.measure) : null,
+    financialYear: savings
+      ? financialYearFact(map, reading.financialYear)
+      : null,
   };
 }

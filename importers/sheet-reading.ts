@@ -3,6 +3,7 @@ import type { TitleFacts } from "./locate-header.js";
 import type { ColumnMap } from "./map-columns.js";
 import type { CellValue } from "./read-workbook-sheets.js";
 import type { SavingsRows } from "./savings-rows.js";
+import type { SheetFinancialYear } from "./sheet-financial-year.js";
 
 /** A service-list row, read and coerced; councils are still text (resolved with the partnership's context). */
 export interface ServiceRecord {
@@ -60,6 +61,11 @@ export interface SheetFacts {
   rowsRead: number;
   /** Footnotes under the table, by mark ("*" → "Subject to ..."). */
   footnotes: Map<string, string>;
+  /**
+   * The financial year the title, period line or sheet name names (sheetFinancialYear): the year
+   * of a long tracker's figures when it has no year column. Null when none names one.
+   */
+  financialYear: SheetFinancialYear | null;
 }
 
 /** A service list read. */

@@ -99,6 +99,8 @@ export interface SheetReadingFacts {
   )[];
   partnership: { value: string | null; source: string } | null;
   measure: { value: string | null; source: string } | null;
+  /** Where a tracker's financial years come from ("the title line ..."). */
+  financialYear: { value: string | null; source: string } | null;
 }
 
 /** The cells of one sheet around its problems (schema/problem-grid.ts). */
