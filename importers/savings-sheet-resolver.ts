@@ -8,6 +8,37 @@ import type { SavingsRows } from "./savings-rows.js";
 import { titleContextCodes } from "./title-context-codes.js";
 import { sheetContextCodes } from "./write-sheet-records.js";
 
+/** How many year slots a council key holds: slot 0 is the sheet's own date, 1-255 the years 1900-2154. */
+const YEAR_SLOTS = 256;
+
+/**
+ * The key a figure's council is decided under: its council text with the financial year it is read
+ * as of (issue 10 item 5: "Buckinghamshire" in a 2015/16 row is the county council, in a 2021/22
+ * row the unitary one), or -1 for a row naming no council. A figure without a year (a row with an
+ * error) is read as of the sheet's date.
+ */
+export function datedCouncilKey(rows: SavingsRows, i: number): number {
+  return councilKey(rows.council[i]!, rows.year[i]!);
+}
+
+/** The datedCouncilKey of a council text (its index, -1 for none) read as of a financial year (0: the sheet's date). */
+export function councilKey(text: number, year: number): number {
+  if (text < 0) return -1;
+  const slot = year >= 1900 && year < 1900 + YEAR_SLOTS - 1 ? year - 1899 : 0;
+  return text * YEAR_SLOTS + slot;
+}
+
+/** The council text's index (in the rows' texts) of a datedCouncilKey. */
+export function councilTextIndex(key: number): number {
+  return Math.floor(key / YEAR_SLOTS);
+}
+
+/** The date a datedCouncilKey's council is read as of: the 1st of April of its year; null: the sheet's. */
+function keyDate(key: number): string | null {
+  const slot = key % YEAR_SLOTS;
+  return slot === 0 ? null : `${slot + 1899}-04-01`;
+}
+
 /** What the resolver asks of the partnerships the hub holds (PartnershipDirectory answers it). */
 export interface PartnershipFacts<P> {
   findPartnership(name: string): P | null;
@@ -21,11 +52,14 @@ export interface PartnershipFacts<P> {
 export interface SavingsSheetDecisions<P> {
   /** Councils read with the whole sheet's context: the title's, the partnership's and every row's. */
   lookup: CouncilLookup;
-  /** Each council text (its index in the rows' texts) with the first worksheet row naming it, in row order. */
+  /**
+   * Each council text as of a year (its datedCouncilKey) with the first worksheet row naming it, in
+   * row order.
+   */
   councilTexts: ReadonlyMap<number, number>;
-  /** Each council text's readings with the whole sheet's context. */
+  /** Each dated council text's readings with the whole sheet's context. */
   readings: ReadonlyMap<number, CouncilReading[]>;
-  /** Each council text's council, null when it names none or several. */
+  /** Each dated council text's council, null when it names none or several. */
   councilOf: ReadonlyMap<number, string | null>;
   /** The councils the rows name (those decided). */
   listed: ReadonlySet<string>;
@@ -44,7 +78,8 @@ export interface SavingsSheetDecisions<P> {
  * (`submitter`) and the sheet's partnership when it is named (`partnership`); at the end of the
  * sheet (`end`) it decides everything with the whole sheet read.
  *
- * The rules: councils are read as of the sheet's date (the lookup given), short forms among the
+ * The rules: councils are read as of each figure's financial year (its datedCouncilKey), else the
+ * sheet's date (the lookup given), short forms among the
  * councils the title names, the named partnership's members and every council the rows name on
  * their own. The submitter is the "Submitted by:" line's council, else the one council every row
  * names (a blank council or one that names none counts as another), else none. A row's partnership
@@ -58,6 +93,10 @@ export interface SavingsSheetDecisions<P> {
 export class SavingsSheetResolver<P> {
   private readonly context = new Set<string>();
   private lookup: CouncilLookup;
+  /** The lookups as of each year's 1 April (no context), and with the context of `version`. */
+  private readonly dated = new Map<string, CouncilLookup>();
+  private readonly datedWithContext = new Map<string, CouncilLookup>();
+  private datedVersion = 0;
   /** Bumped whenever the context grows: an unsettled text is tried again only then. */
   private version = 0;
   private readonly firstRow = new Map<number, number>();
@@ -101,18 +140,49 @@ export class SavingsSheetResolver<P> {
     this.settle();
   }
 
+  /** The lookup (no context) a dated council key is read with: as of its year, else the sheet's date. */
+  private baseFor(key: number): CouncilLookup {
+    const date = keyDate(key);
+    if (date === null) return this.base;
+    let lookup = this.dated.get(date);
+    if (!lookup) this.dated.set(date, (lookup = this.base.asOf(date)));
+    return lookup;
+  }
+
+  /** The lookup with the sheet's context so far that a dated council key is read with. */
+  private lookupFor(key: number): CouncilLookup {
+    const date = keyDate(key);
+    if (date === null) return this.lookup;
+    if (this.datedVersion !== this.version) {
+      this.datedWithContext.clear();
+      this.datedVersion = this.version;
+    }
+    let lookup = this.datedWithContext.get(date);
+    if (!lookup)
+      this.datedWithContext.set(
+        date,
+        (lookup = this.baseFor(key).withContext(this.context)),
+      );
+    return lookup;
+  }
+
+  /** The text of a dated council key. */
+  private textOf(key: number): string {
+    return this.rows.text(councilTextIndex(key))!;
+  }
+
   /** Takes in the rows from `from` to the end of the rows (their council, partnership and service). */
   read(from: number): void {
     const rows = this.rows;
     let grew = false;
     for (let i = from; i < rows.length; i++) {
       this.figures++;
-      const c = rows.council[i]!;
+      const c = datedCouncilKey(rows, i);
       if (c < 0) this.certainValues.add(null);
       else if (!this.firstRow.has(c)) {
         this.firstRow.set(c, rows.row[i]!);
         this.unsettled.set(c, -1);
-        for (const code of sheetContextCodes(this.base, [rows.text(c)!]))
+        for (const code of sheetContextCodes(this.baseFor(c), [this.textOf(c)]))
           if (!this.context.has(code)) {
             this.context.add(code);
             grew = true;
@@ -138,7 +208,7 @@ export class SavingsSheetResolver<P> {
   private settle(): void {
     for (const [key, tried] of this.unsettled) {
       if (tried === this.version) continue;
-      const readings = this.lookup.settledList(this.rows.text(key)!);
+      const readings = this.lookupFor(key).settledList(this.textOf(key));
       if (readings) {
         const gss = onlyCouncil(readings);
         this.settled.set(key, gss);
@@ -155,7 +225,7 @@ export class SavingsSheetResolver<P> {
     } else if (this.certainValues.size > 1) this.submitterSoFar = null;
   }
 
-  /** A council text's council once certain (null: it names none or several); undefined until then. */
+  /** A dated council text's council once certain (null: it names none or several); undefined until then. */
   council(key: number): string | null | undefined {
     return this.settled.get(key);
   }
@@ -179,7 +249,7 @@ export class SavingsSheetResolver<P> {
     const readings = new Map<number, CouncilReading[]>();
     const councilOf = new Map<number, string | null>();
     for (const key of councilTexts.keys()) {
-      const read = lookup.list(this.rows.text(key)!);
+      const read = this.lookupFor(key).list(this.textOf(key));
       readings.set(key, read);
       councilOf.set(key, onlyCouncil(read));
     }
@@ -202,7 +272,7 @@ export class SavingsSheetResolver<P> {
     for (const [key, gss] of this.settled)
       if (councilOf.get(key) !== gss)
         throw new Error(
-          `"${this.rows.text(key)}" was certain to be ${gss ?? "no council"} but is ${councilOf.get(key) ?? "no council"} at the end of the sheet`,
+          `"${this.textOf(key)}" was certain to be ${gss ?? "no council"} but is ${councilOf.get(key) ?? "no council"} at the end of the sheet`,
         );
     if (this.submitterSoFar !== undefined && this.submitterSoFar !== submitter)
       throw new Error(

@@ -5,7 +5,10 @@ import type { RecordCounts } from "./partnership-directory.js";
 import { FigureChunk } from "./figure-chunk.js";
 import type { SavingsSheetReading } from "./sheet-reading.js";
 import type { ReferencedKeys } from "./referenced-keys.js";
-import type { SavingsSheetResolver } from "./savings-sheet-resolver.js";
+import {
+  datedCouncilKey,
+  type SavingsSheetResolver,
+} from "./savings-sheet-resolver.js";
 import {
   figureCouncilId,
   insertFigures,
@@ -88,7 +91,7 @@ export class SavingsStream {
     const dropped = new Uint8Array(rows.length - from);
     for (let i = from; i < rows.length; i++) {
       const p = rows.partnership[i]!;
-      const c = rows.council[i]!;
+      const c = datedCouncilKey(rows, i);
       const gss = c < 0 ? submitter : this.resolver.council(c);
       if (c >= 0 && !gss) continue;
       const memo = serviceMemo(p, rows.service[i]!, c);

@@ -32,7 +32,11 @@ import {
   decidedPartnership,
   type SheetWriteContext,
 } from "./write-sheet-records.js";
-import type { SavingsSheetDecisions } from "./savings-sheet-resolver.js";
+import {
+  councilTextIndex,
+  datedCouncilKey,
+  type SavingsSheetDecisions,
+} from "./savings-sheet-resolver.js";
 
 /** Rows sent to PostgreSQL in one staging statement. */
 export const STAGING_CHUNK_ROWS = 16_384;
@@ -67,8 +71,24 @@ export async function stageSavingsSheet(
     reading.map.headers[reading.map.roles.get("council") ?? -1] ?? "Council";
   const councilColumn = reading.map.roles.get("council") ?? 0;
   const { councilTexts, councilOf, submitter } = decisions;
+  // A text read alike in several years (an unknown council in every row) is reported once, at its
+  // first row; keys skipped here have their rows reported with the short problem below.
+  const readAlike = new Map<number, string>();
+  const reportedFirst = new Map<number, number>();
   for (const [key, first] of councilTexts) {
-    const text = rows.text(key)!;
+    const index = councilTextIndex(key);
+    const text = rows.text(index)!;
+    const outcome = JSON.stringify(
+      decisions.readings
+        .get(key)!
+        .map((r) => [
+          r.status,
+          r.status === "resolved" ? r.council.gssCode : r.text,
+        ]),
+    );
+    if (readAlike.get(index) === outcome) continue;
+    readAlike.set(index, outcome);
+    reportedFirst.set(key, first);
     const codes = councilCodes(
       decisions.readings.get(key)!,
       {
@@ -93,21 +113,23 @@ export async function stageSavingsSheet(
   }
   // Every row with an unresolved council is invalid, not only the first that names it.
   for (let i = 0; i < rows.length; i++) {
-    const key = rows.council[i]!;
+    const key = datedCouncilKey(rows, i);
     if (
       key >= 0 &&
       councilOf.get(key) === null &&
-      rows.row[i] !== councilTexts.get(key)
-    )
+      rows.row[i] !== reportedFirst.get(key)
+    ) {
+      const text = rows.text(councilTextIndex(key))!;
       problems.add({
-        code: problemCodeFor(problems.problems, rows.text(key)!),
+        code: problemCodeFor(problems.problems, text),
         sheet,
         row: rows.row[i]!,
         cell: `${columnLetter(councilColumn)}${rows.row[i]}`,
         header: councilHeader,
-        value: rows.text(key)!,
-        message: `"${rows.text(key)}" is not a council the importer could decide (see its first use above).`,
+        value: text,
+        message: `"${text}" is not a council the importer could decide (see its first use above).`,
       });
+    }
   }
   if (decisions.submitterReadings)
     councilCodes(
@@ -137,7 +159,7 @@ export async function stageSavingsSheet(
   const resolveService = (i: number): Service | null => {
     const p = rows.partnership[i]!;
     const s = rows.service[i]!;
-    const c = rows.council[i]!;
+    const c = datedCouncilKey(rows, i);
     const memo = serviceMemo(p, s, c);
     if (services.has(memo)) return services.get(memo)!;
     const name = rows.text(s)!;
@@ -199,7 +221,7 @@ export async function stageSavingsSheet(
     if (problems.rowIsInvalid(sheet, row)) continue;
     const service = resolveService(i);
     if (!service) continue;
-    const c = rows.council[i]!;
+    const c = datedCouncilKey(rows, i);
     chunk.push(
       rows,
       i,

@@ -302,7 +302,9 @@ describe("short forms decided by the workbook", () => {
   });
 });
 
-describe("councils as of the sheet's date", () => {
+describe("councils as of the row's financial year", () => {
+  // Each tracker's row is of its period's year: the row's year decides (import-councils-as-of-row.test.ts
+  // has both years in one sheet).
   const tracker = (file: string, period: string) => ({
     file,
     sheets: [
@@ -314,7 +316,15 @@ describe("councils as of the sheet's date", () => {
           ["Partnership:", "Bucks Shared Services"],
         ],
         header: ["Council", "Service", "Financial year", "Measure", "Amount"],
-        rows: [["Buckinghamshire", "Waste", "2015/16", "Achieved", 1000]],
+        rows: [
+          [
+            "Buckinghamshire",
+            "Waste",
+            `${period.slice(-4)}/${Number(period.slice(-2)) + 1}`,
+            "Achieved",
+            1000,
+          ],
+        ],
       },
     ],
   });

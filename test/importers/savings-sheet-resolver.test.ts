@@ -6,6 +6,7 @@ import {
 } from "../../importers/locate-header.js";
 import { SavingsRows } from "../../importers/savings-rows.js";
 import {
+  councilKey,
   SavingsSheetResolver,
   type PartnershipFacts,
 } from "../../importers/savings-sheet-resolver.js";
@@ -59,6 +60,8 @@ function title(facts: Partial<TitleFacts> = {}): TitleFacts {
 
 interface Row {
   council: string | null;
+  /** 2010 unless given; 0 for a figure without one (a row with an error). */
+  year?: number;
   service?: string;
   partnership?: string | null;
 }
@@ -93,7 +96,7 @@ function sheet(
         service: r.service ?? "Internal Audit",
         partnership: r.partnership ?? null,
         council: r.council,
-        year: 2010,
+        year: r.year ?? 2010,
         measure: 0,
         cashable: true,
         pence: 100n,
@@ -102,7 +105,8 @@ function sheet(
       });
     resolver.read(from);
   };
-  const key = (text: string) => rows.intern(text);
+  const key = (text: string, year = 2010) =>
+    councilKey(rows.intern(text), year);
   return { resolver, feed, key, rows };
 }
 
@@ -260,16 +264,27 @@ describe("a row's council", () => {
     expect(resolver.end().councilOf.get(key("BDC"))).toBe(BOLSOVER);
   });
 
-  it("is read as of the sheet's date", () => {
+  it("is read as of each figure's financial year: Buckinghamshire in 2015/16 is the county council, in 2021/22 the unitary one", () => {
+    const { resolver, feed, key } = sheet({ date: "2021-06-01" });
+    feed([
+      { council: "Buckinghamshire", year: 2015 },
+      { council: "Buckinghamshire", year: 2021 },
+    ]);
+    const end = resolver.end();
+    expect(end.councilOf.get(key("Buckinghamshire", 2015))).toBe("E10000002");
+    expect(end.councilOf.get(key("Buckinghamshire", 2021))).toBe("E06000060");
+  });
+
+  it("is read as of the sheet's date for a figure without a year", () => {
     const in2015 = sheet({ date: "2015-06-01" });
-    in2015.feed([{ council: "Buckinghamshire" }]);
+    in2015.feed([{ council: "Buckinghamshire", year: 0 }]);
     expect(
-      in2015.resolver.end().councilOf.get(in2015.key("Buckinghamshire")),
+      in2015.resolver.end().councilOf.get(in2015.key("Buckinghamshire", 0)),
     ).toBe("E10000002");
     const in2021 = sheet({ date: "2021-06-01" });
-    in2021.feed([{ council: "Buckinghamshire" }]);
+    in2021.feed([{ council: "Buckinghamshire", year: 0 }]);
     expect(
-      in2021.resolver.end().councilOf.get(in2021.key("Buckinghamshire")),
+      in2021.resolver.end().councilOf.get(in2021.key("Buckinghamshire", 0)),
     ).toBe("E06000060");
   });
 
