@@ -13,6 +13,7 @@ import {
 import { isTotalLabel } from "./check-total-rows.js";
 import { classifySheet, mapColumns, missingRoles } from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
+import { isProblemsList } from "./problems-list-marker.js";
 import { FundingRowReader } from "./read-funding-rows.js";
 import { GovernanceRowReader } from "./read-governance-rows.js";
 import { SavingsRowReader } from "./read-savings-rows.js";
@@ -67,6 +68,12 @@ export async function readSheetRecords(
 ): Promise<SheetReading | null> {
   const rows = new SheetRowSource(sheet, options.limits, problems);
   const top = await rows.take(HEADER_SEARCH_ROWS);
+  if (isProblemsList(sheet.name, top)) {
+    // The hub's own list of a run's problems, left in the fixed workbook: not data, nothing to warn
+    // of, and no part of the workbook's shape (so the fixed file matches its remembered answers).
+    await rows.drain();
+    return null;
+  }
   options.onTopRows?.(top);
   const header = readSheetHeader(sheet.name, top, options, problems);
   if (header === null) {

@@ -3,6 +3,10 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { DEFAULT_IMPORT_LIMITS } from "./import-limits.js";
 import type { ImportProblem } from "./import-problem.js";
+import {
+  PROBLEMS_LIST_MARKER,
+  PROBLEMS_LIST_SHEET,
+} from "./problems-list-marker.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 import { detectWorkbookFormat } from "./workbook-format.js";
 
@@ -43,7 +47,7 @@ const FILL: Record<ImportProblem["severity"], string> = {
  * Writes the problems back onto a copy of the workbook so that the analyst can fix them where they
  * are: each problem cell is filled (red for errors, yellow for warnings) and carries a comment with the
  * code and the sentence; a first sheet "Import problems" lists them all, including those that belong to
- * no cell. A .xls, .ods or CSV file is copied as its cells (readCellsInto). A workbook that could not
+ * no cell, and carries PROBLEMS_LIST_MARKER so that the importer skips it when the fixed file comes back. A .xls, .ods or CSV file is copied as its cells (readCellsInto). A workbook that could not
  * be read (or is very large) gets only that sheet.
  */
 export async function writeProblemsWorkbook(
@@ -91,9 +95,9 @@ export async function writeProblemsWorkbook(
       .map((p) => `${p.severity} ${p.code}: ${p.message}`)
       .join("\n\n");
   }
-  const existing = workbook.getWorksheet("Import problems");
+  const existing = workbook.getWorksheet(PROBLEMS_LIST_SHEET);
   if (existing) workbook.removeWorksheet(existing.id);
-  const sheet = workbook.addWorksheet("Import problems");
+  const sheet = workbook.addWorksheet(PROBLEMS_LIST_SHEET);
   sheet.columns = [
     { header: "Severity", key: "severity", width: 10 },
     { header: "Code", key: "code", width: 20 },
@@ -102,6 +106,7 @@ export async function writeProblemsWorkbook(
     { header: "Header", key: "header", width: 22 },
     { header: "Value", key: "value", width: 24 },
     { header: "Problem", key: "message", width: 100 },
+    { header: PROBLEMS_LIST_MARKER, key: "marker", width: 50 },
   ];
   sheet.getRow(1).font = { bold: true };
   for (const p of problems)

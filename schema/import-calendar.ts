@@ -49,3 +49,19 @@ export class PartnershipImportMonths {
   })
   missingMonths!: number;
 }
+
+/** One month's checks that wrote nothing: its dry runs and refused runs. */
+@ObjectType({
+  description:
+    "One reporting month's import runs that wrote nothing (dry runs and refused runs): no partnership holds figures from them, so they are listed by month alone.",
+})
+export class ImportMonthChecks {
+  @Field(() => String, { description: "The reporting month, YYYY-MM." })
+  reportingPeriod!: string;
+
+  @Field(() => [ImportRun], {
+    description:
+      "The month's dry runs and refused runs, oldest first (their `status` tells which).",
+  })
+  runs!: ImportRun[];
+}

@@ -78,3 +78,33 @@ export async function latestFigureMonth(
   );
   return rows[0]?.latest ?? null;
 }
+
+/** At most this many dry and refused runs are listed in a range: a month table, not an audit log. */
+export const MAX_CHECK_RUNS = 500;
+
+/**
+ * The ids and months of the dry runs and refused runs of reporting months `[from, to]`, oldest
+ * first, that the caller may see (AccessScope.importRunCondition: national callers only, since
+ * they wrote nothing a partnership holds): one statement.
+ */
+export async function checkRunRows(
+  em: EntityManager,
+  scope: AccessScope,
+  from: string,
+  to: string,
+): Promise<{ importRunId: number; reportingPeriod: string }[]> {
+  const visible = scope.importRunCondition("r");
+  const rows = await em
+    .getConnection()
+    .execute<{ id: number; reporting_period: string }[]>(
+      `select r.id, r.reporting_period from import_run r
+        where r.status in ('DRY_RUN', 'REFUSED') and r.reporting_period between ? and ?
+          ${visible ? `and ${visible.sql}` : ""}
+        order by r.started_at, r.id limit ${MAX_CHECK_RUNS}`,
+      [from, to, ...(visible?.params ?? [])],
+    );
+  return rows.map((r) => ({
+    importRunId: r.id,
+    reportingPeriod: r.reporting_period,
+  }));
+}

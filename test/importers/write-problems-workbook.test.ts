@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
+import { PROBLEMS_LIST_MARKER } from "../../importers/problems-list-marker.js";
 import { writeProblemsWorkbook } from "../../importers/write-problems-workbook.js";
 import {
   createTestDatabase,
@@ -60,6 +61,7 @@ describe("writing the problems back onto a copy of the workbook", () => {
       "Header",
       "Value",
       "Problem",
+      PROBLEMS_LIST_MARKER,
     ]);
     expect(list.rowCount).toBe(1 + report.problems.length);
   });
@@ -84,6 +86,45 @@ describe("writing the problems back onto a copy of the workbook", () => {
     const amount = copy.getWorksheet("claim")!.getCell("E6");
     expect(amount.value).toBe("lots");
     expect(JSON.stringify(amount.note)).toMatch(/bad-amount/);
+  });
+
+  it("skips its own list when the fixed workbook is dropped in again, but still warns of a council's sheet of that name", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      longTracker("refix.xlsx", "June 2008", [
+        [null, "Procurement", "2007/08", "Achieved", 40000],
+        [null, "Internal Audit", "2007/08", "Achieved", "lots"],
+      ]),
+    );
+    const refused = await importWorkbook(db.orm, path, { dryRun: true });
+    const bad = refused.problems.find((p) => p.code === "bad-amount")!;
+    expect(bad.cell).toBeTruthy();
+    const out = join(dir, "refix-problems.xlsx");
+    await writeProblemsWorkbook(path, refused.problems, out);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.readFile(out);
+    copy.getWorksheet("Tracker")!.getCell(bad.cell!).value = 9000;
+    const fixed = join(dir, "refix.xlsx");
+    await copy.xlsx.writeFile(fixed);
+
+    const again = await importWorkbook(db.orm, fixed, { dryRun: true });
+    expect(again.problems).toEqual([]);
+    expect(again.status).toBe("DRY_RUN");
+    expect(
+      again.sheets.map((s) => [s.sheet, s.status, s.rowsRead, s.problems]),
+    ).toEqual([
+      ["Import problems", "unknown", 0, 0],
+      ["Tracker", "read", 2, 0],
+    ]);
+
+    // Without the hub's marker a sheet called "Import problems" is the council's: warned about as before.
+    copy.getWorksheet("Import problems")!.getCell("H1").value = null;
+    const unmarked = join(dir, "refix-unmarked.xlsx");
+    await copy.xlsx.writeFile(unmarked);
+    const warned = await importWorkbook(db.orm, unmarked, { dryRun: true });
+    expect(warned.problems.map((p) => [p.code, p.severity, p.sheet])).toEqual([
+      ["unknown-sheet", "warning", "Import problems"],
+    ]);
   });
 
   it("writes only the list for a file that could not be read", async () => {

@@ -41,6 +41,16 @@ beforeAll(async () => {
     );
     runs[file] = report.importRunId;
   }
+  // July checked (a dry run) but never imported.
+  const check = await importWorkbook(
+    db.orm,
+    await writeTestWorkbook(
+      dir,
+      longTracker("july-check.xlsx", "July 2008", figures(1)),
+    ),
+    { dryRun: true },
+  );
+  runs["july-check.xlsx"] = check.importRunId;
 });
 afterAll(() => db.drop());
 
@@ -121,6 +131,42 @@ describe("the import history by partnership and month", () => {
       to: "2008-05",
     });
     expect(long.errors?.[0]?.message).toMatch(/101 months; ask for at most 60/);
+  });
+
+  it("lists each month's dry runs and refused runs apart, for national callers only", async () => {
+    const CHECKS = `query ($from: String, $to: String) { importChecksByMonth(from: $from, to: $to) {
+      reportingPeriod runs { fileName status } } }`;
+    type Checks = {
+      importChecksByMonth: {
+        reportingPeriod: string;
+        runs: { fileName: string; status: string }[];
+      }[];
+    };
+    const answer = await graphql.run<Checks>(CHECKS, {
+      from: "2008-05",
+      to: "2008-09",
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(
+      answer.data!.importChecksByMonth.map((m) => [
+        m.reportingPeriod,
+        m.runs.map((r) => `${r.fileName} ${r.status}`),
+      ]),
+    ).toEqual([
+      ["2008-05", []],
+      ["2008-06", []],
+      ["2008-07", ["july-check.xlsx DRY_RUN"]],
+      ["2008-08", []],
+      ["2008-09", ["september.xlsx REFUSED"]],
+    ]);
+    const bound = await graphql.run<Checks>(
+      CHECKS,
+      { from: "2008-05", to: "2008-09" },
+      callerWith(Role.VIEWER, ["E07000033"]),
+    );
+    expect(bound.errors).toBeUndefined();
+    expect(bound.data!.importChecksByMonth.flatMap((m) => m.runs)).toEqual([]);
+    expect(bound.data!.importChecksByMonth).toHaveLength(5);
   });
 
   it("lists a council-bound token's partnerships only: none for a council that is a member of none", async () => {

@@ -3,7 +3,6 @@ import ExcelJS from "exceljs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, startBrowserHub, type BrowserHub } from "./browser-hub.js";
 import { claimWorkbook } from "./claim-workbook.js";
@@ -19,15 +18,6 @@ afterAll(async () => {
   await env?.close();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
-
-/** Set SSHUB_SCREENSHOTS=1 to rewrite docs/screenshots/ (committed) from these tests. */
-async function screenshot(page: Page, name: string, fullPage = false) {
-  if (process.env.SSHUB_SCREENSHOTS !== "1") return;
-  await page.screenshot({
-    path: join(import.meta.dirname, "../../docs/screenshots", `${name}.png`),
-    fullPage,
-  });
-}
 
 describe("the import page with a refused workbook", () => {
   it("a refused workbook → problems on the grid → corrected file → imported", async () => {
@@ -93,7 +83,6 @@ describe("the import page with a refused workbook", () => {
       await message.getAttribute("id"),
     );
     expect(await card.getByRole("button", { name: /^Import/ }).count()).toBe(0);
-    await screenshot(page, "import-problems-grid", true);
 
     // The refused file, downloaded with its problems marked.
     const [download] = await Promise.all([
@@ -168,11 +157,22 @@ describe("the import page with a refused workbook", () => {
     expect(await derbyshire.locator("th").innerText()).toMatch(
       /month\(s\) without a tracker/,
     );
+    // The checks that wrote nothing, in their own row by month: August's refused check and its clean dry run.
+    const checks = calendar.getByTestId("import-checks");
+    const augustChecks = checks.locator('td[data-period="2008-08"] a');
+    expect(
+      (await augustChecks.allInnerTexts()).map((t) => t.replace(/\s+/g, " ")),
+    ).toEqual([
+      "Refused bolsover-claim-2008-08.xlsx browser analyst",
+      "Dry run bolsover-claim-2008-08.xlsx browser analyst",
+    ]);
+    expect(await checks.locator('td[data-period="2008-07"]').innerText()).toBe(
+      "",
+    );
     // The wide calendar scrolls in its own box: the page is no wider than the window.
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(1280);
-    await screenshot(page, "history-by-month", true);
 
     // The run's page: its report (how the sheet was read), who ran it, and the figures it wrote with their cells.
     await august.getByRole("link", { name: /bolsover-claim-2008-08/ }).click();

@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
-import { readFile } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HEADER_ROW,
@@ -30,15 +28,6 @@ afterAll(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-/** Set SSHUB_SCREENSHOTS=1 to rewrite docs/screenshots/ (committed) from these tests. */
-async function screenshot(page: Page, name: string, fullPage = false) {
-  if (process.env.SSHUB_SCREENSHOTS !== "1") return;
-  await page.screenshot({
-    path: join(import.meta.dirname, "../../docs/screenshots", `${name}.png`),
-    fullPage,
-  });
-}
-
 /** A claim tracker in this file's folder (claim-workbook.ts). */
 const claimWorkbook = (
   name: string,
@@ -52,7 +41,6 @@ describe("the web page", () => {
     await expect
       .poll(() => page.getByRole("heading", { name: "Sign in" }).count())
       .toBe(1);
-    await screenshot(page, "sign-in");
     await page.getByLabel("API token").fill("sshub_1_not-a-real-secret");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").waitFor();
@@ -77,7 +65,6 @@ describe("the web page", () => {
     await page
       .getByRole("heading", { name: "Bolsover District Council" })
       .waitFor();
-    await screenshot(page, "council");
 
     // Council → partnership → its member council (back the other way) and a service → its host.
     await page
@@ -171,7 +158,6 @@ describe("the web page", () => {
       .getByText('"officialName"')
       .first()
       .waitFor();
-    await screenshot(page, "graphiql");
     expect(foreignRequests).toEqual([]);
     expect([...hosts].filter((h) => h !== new URL(env.base).host)).toEqual([]);
   });
@@ -201,7 +187,6 @@ describe("the web page", () => {
       name: /13-bolsover-claim-2008-06\.xlsx · Claims!E5/,
     });
     expect(await source.count(), text).toBe(1);
-    await screenshot(page, "reconciliation");
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -263,7 +248,6 @@ describe("the web page", () => {
       .waitFor();
     const chart = page.getByRole("img", { name: /target against achieved/ });
     expect(await chart.getAttribute("aria-label")).toContain("2007/08: target");
-    await screenshot(page, "partnership", true);
     expect(foreignRequests).toEqual([]);
   });
 
@@ -298,7 +282,6 @@ describe("the web page", () => {
     }));
     expect(widths.page).toBeLessThanOrEqual(390);
     expect(widths.table).toBeGreaterThan(390);
-    await screenshot(page, "phone-reconciliation");
     expect(foreignRequests).toEqual([]);
   });
 
@@ -372,7 +355,6 @@ describe("the web page", () => {
     expect(await badCard.getByRole("button", { name: /^Import/ }).count()).toBe(
       0,
     );
-    await screenshot(page, "import-dry-run");
 
     await goodCard
       .getByRole("button", { name: "Import bolsover-claim-2008-07.xlsx" })
@@ -391,7 +373,39 @@ describe("the web page", () => {
     await row.first().waitFor();
     expect(await row.first().innerText()).toContain("July 2008");
     expect(await row.first().innerText()).toContain("browser analyst");
-    await screenshot(page, "history");
     expect(foreignRequests).toEqual([]);
+  });
+
+  it("keeps History's month and run filter in the address together, and the back button steps back through them", async () => {
+    const { page } = await env.newPage();
+    await signIn(page, env.base, env.tokens.analyst);
+    await page.goto(`${env.base}/#/history`);
+    const month = page.getByLabel("Twelve months up to");
+    const filter = page.getByLabel("Show");
+    await page.getByTestId("import-calendar").waitFor();
+    await month.fill("2008-09");
+    await page.waitForURL(/#\/history\?to=2008-09$/);
+    await filter.selectOption("REFUSED");
+    await page.waitForURL(/#\/history\?to=2008-09&status=REFUSED$/);
+    expect(await month.inputValue()).toBe("2008-09");
+    await month.fill("2008-07");
+    await page.waitForURL(/#\/history\?to=2008-07&status=REFUSED$/);
+    expect(await filter.inputValue()).toBe("REFUSED");
+    // The address alone brings both back in a new tab.
+    const other = await env.newPage();
+    await signIn(other.page, env.base, env.tokens.analyst);
+    await other.page.goto(page.url());
+    await other.page.getByTestId("import-calendar").waitFor();
+    expect(
+      await other.page.getByLabel("Twelve months up to").inputValue(),
+    ).toBe("2008-07");
+    expect(await other.page.getByLabel("Show").inputValue()).toBe("REFUSED");
+    await page.goBack();
+    await page.waitForURL(/#\/history\?to=2008-09&status=REFUSED$/);
+    expect(await month.inputValue()).toBe("2008-09");
+    await page.goBack();
+    await page.waitForURL(/#\/history\?to=2008-09$/);
+    expect(await filter.inputValue()).toBe("");
+    expect(await month.inputValue()).toBe("2008-09");
   });
 });

@@ -30,6 +30,18 @@ const ENDED: readonly ImportJob["state"][] = [
 /** How long the page waits between two looks at a job. */
 const POLL_MS = 300;
 
+/** How many more looks (POLL_MS apart) for a finished job's problem grids: about three seconds. */
+const GRID_LOOKS = 10;
+
+/** Whether a finished report has problems on cells but no grid of them yet. */
+function awaitsGrids(report: ImportReport | null): boolean {
+  return (
+    report !== null &&
+    report.problems.some((p) => p.sheet && p.cell) &&
+    (report.problemGrids ?? []).length === 0
+  );
+}
+
 /**
  * Sends `form` to POST /imports (answered 202 with the queued job) and follows the job at its
  * Location until it ends, telling `onJob` each state it sees; resolves with the report, or throws
@@ -45,6 +57,12 @@ export async function importThroughJob(
   for (;;) {
     onJob(job);
     if (ENDED.includes(job.state)) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = (await (await hubFetch(location)).json()) as ImportJob;
+  }
+  // The grids of the problems' cells reach the job's report just after the job ends
+  // (jobs/run-import-job.ts reads them after the import's transaction): look again for a while.
+  for (let look = 0; look < GRID_LOOKS && awaitsGrids(job.report); look++) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     job = (await (await hubFetch(location)).json()) as ImportJob;
   }

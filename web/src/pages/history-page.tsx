@@ -51,18 +51,37 @@ const STATUSES = [
 /** Every import run, newest first, or one run with its counts and problems. */
 export function HistoryPage({ route }: { route: Route }) {
   const runId = route.segments[1];
+  // The month picker and the run filter each change their own value and keep the other's, so the
+  // address names both (and the back button steps through them).
+  const go = (change: Record<string, string>) =>
+    (window.location.hash = href("history", {
+      ...Object.fromEntries(route.params),
+      ...change,
+    }));
   return runId ? (
     <RunDetail id={runId} />
   ) : (
     <>
       <h1>Import history</h1>
-      <ImportCalendar to={route.params.get("to")} />
-      <RunList status={route.params.get("status")} />
+      <ImportCalendar
+        to={route.params.get("to")}
+        onMonth={(to) => go({ to })}
+      />
+      <RunList
+        status={route.params.get("status")}
+        onStatus={(status) => go({ status })}
+      />
     </>
   );
 }
 
-function RunList({ status }: { status: string | null }) {
+function RunList({
+  status,
+  onStatus,
+}: {
+  status: string | null;
+  onStatus: (status: string) => void;
+}) {
   const id = useId();
   const state = useGraphql<{
     imports: { totalCount: number; edges: { node: Run }[] };
@@ -78,11 +97,7 @@ function RunList({ status }: { status: string | null }) {
           <select
             id={`${id}-status`}
             value={status ?? ""}
-            onChange={(e) =>
-              (window.location.hash = href("history", {
-                status: e.target.value,
-              }))
-            }
+            onChange={(e) => onStatus(e.target.value)}
           >
             <option value="">Every run</option>
             {STATUSES.map((s) => (

@@ -3,11 +3,15 @@ import { useGraphql } from "../api/use-graphql";
 import { Loaded } from "../app/status-message";
 import { href } from "../app/use-hash-route";
 import { formatPeriod } from "../format/format-date";
+import { enumWords } from "../format/format-words";
 
 const CALENDAR = `query ImportCalendar($from: String, $to: String) {
   importsByMonth(from: $from, to: $to) {
     partnership { id name } missingMonths
     months { reportingPeriod figureCount beforeFirstTracker runs { id fileName runBy } }
+  }
+  importChecksByMonth(from: $from, to: $to) {
+    reportingPeriod runs { id fileName runBy status }
   } }`;
 
 interface PartnershipMonths {
@@ -21,14 +25,30 @@ interface PartnershipMonths {
   }[];
 }
 
+/** A month's dry runs and refused runs: they wrote nothing, so no partnership's row holds them. */
+interface MonthChecks {
+  reportingPeriod: string;
+  runs: { id: string; fileName: string; runBy: string; status: string }[];
+}
+
 /**
  * The import history by partnership and month: each month's imports that wrote its savings
  * figures, who ran them, and the months with no tracker marked. `to` (YYYY-MM) is the last month
  * shown, twelve in all; by default up to the latest month with figures.
  */
-export function ImportCalendar({ to }: { to: string | null }) {
+export function ImportCalendar({
+  to,
+  onMonth,
+}: {
+  to: string | null;
+  /** Called with the month picked ("" when cleared): the page keeps it in its address. */
+  onMonth: (to: string) => void;
+}) {
   const id = useId();
-  const state = useGraphql<{ importsByMonth: PartnershipMonths[] }>(CALENDAR, {
+  const state = useGraphql<{
+    importsByMonth: PartnershipMonths[];
+    importChecksByMonth: MonthChecks[];
+  }>(CALENDAR, {
     from: null,
     to: to || null,
   });
@@ -42,23 +62,23 @@ export function ImportCalendar({ to }: { to: string | null }) {
             id={`${id}-to`}
             type="month"
             value={to ?? ""}
-            onChange={(e) =>
-              (window.location.hash = href("history", { to: e.target.value }))
-            }
+            onChange={(e) => onMonth(e.target.value)}
           />
         </div>
       </div>
       <Loaded state={state}>
-        {({ importsByMonth }) => {
+        {({ importsByMonth, importChecksByMonth }) => {
           // Newest first: the months an analyst is chasing are the recent ones.
           const months = [...(importsByMonth[0]?.months ?? [])].reverse();
+          const checks = [...importChecksByMonth].reverse();
           return (
             <div className="table-wrap">
               <table className="calendar" data-testid="import-calendar">
                 <caption>
                   Each month's imports that wrote savings figures, newest month
                   first; “No tracker” marks a month since the partnership's
-                  first tracker with none.
+                  first tracker with none. Dry runs and refused runs wrote
+                  nothing: they are in the last row, by month.
                 </caption>
                 <thead>
                   <tr>
@@ -124,6 +144,39 @@ export function ImportCalendar({ to }: { to: string | null }) {
                       ))}
                     </tr>
                   ))}
+                  {checks.some((m) => m.runs.length > 0) && (
+                    <tr className="checks" data-testid="import-checks">
+                      <th scope="row">
+                        Checks that wrote nothing
+                        <span className="note">dry runs and refused runs</span>
+                      </th>
+                      {checks.map((m) => (
+                        <td
+                          key={m.reportingPeriod}
+                          data-period={m.reportingPeriod}
+                        >
+                          {m.runs.map((run) => (
+                            <a
+                              key={run.id}
+                              className="source"
+                              href={href("history", run.id)}
+                              title={`${enumWords(run.status)}: ${run.fileName}, run by ${run.runBy}`}
+                            >
+                              <span
+                                className={`badge ${run.status === "REFUSED" ? "bad" : "neutral"}`}
+                              >
+                                {run.status === "REFUSED"
+                                  ? "Refused"
+                                  : "Dry run"}
+                              </span>{" "}
+                              {run.fileName}
+                              <span className="note">{run.runBy}</span>
+                            </a>
+                          ))}
+                        </td>
+                      ))}
+                    </tr>
+                  )}
                 </tbody>
               </table>
             </div>
