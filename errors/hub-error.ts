@@ -158,10 +158,10 @@ export class DatabaseUnavailableError extends HubError {
     );
   }
 
-  /** Another import has held the import lock for longer than this one may wait. */
+  /** Another import has held a lock this import needs (see importers/import-lock.ts) for longer than it may wait. */
   static importBusy(minutes: number): DatabaseUnavailableError {
     return new DatabaseUnavailableError(
-      `Another import has been writing for over ${minutes} minutes, and imports run one at a time: try again once it has finished.`,
+      `Another import has been writing for over ${minutes} minutes, and imports of one partnership and month (or ones adding partnerships, services or members) run one at a time: try again once it has finished.`,
       { minutes },
     );
   }

@@ -18,7 +18,7 @@ import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { CouncilLookup } from "./council-lookup.js";
 import { crashTestPause, crashTestPauseFraction } from "./crash-test-pause.js";
 import { guardWorkbookFile } from "./guard-workbook-file.js";
-import { takeImportLock } from "./import-lock.js";
+import { ImportLocks, NeedsExclusiveImportLock } from "./import-lock.js";
 import {
   ImportRunLease,
   INTERRUPTED_REASON,
@@ -404,26 +404,31 @@ async function importLeased(
   const { path, file, started, readers, guarded } = input;
   let options = input.options;
   let problems = input.problems;
+  const guardProblems = [...problems.problems];
   // What was given (the import's own options), kept apart from remembered answers merged in later.
   const given = options.profile ?? {};
   let remembered: StoredProfile | null = null;
   let saved: SavedProfile | null = null;
-  const previous = guarded
-    ? await orm.em.fork().findOne(
-        ImportRun,
-        {
-          sha256: guarded.sha256,
-          status: {
-            $in: [
-              ImportStatus.IMPORTED,
-              ImportStatus.IMPORTED_WITH_SKIPPED_ROWS,
-            ],
+  // The last import of the same bytes; looked up again under the import's locks when it ends, so
+  // that of two identical uploads at once the second names the first.
+  const lastImportOfFile = async (em: EntityManager) =>
+    guarded
+      ? em.findOne(
+          ImportRun,
+          {
+            sha256: guarded.sha256,
+            status: {
+              $in: [
+                ImportStatus.IMPORTED,
+                ImportStatus.IMPORTED_WITH_SKIPPED_ROWS,
+              ],
+            },
+            id: { $ne: run.id },
           },
-          id: { $ne: run.id },
-        },
-        { orderBy: { id: "desc" } },
-      )
-    : null;
+          { orderBy: { id: "desc" } },
+        )
+      : null;
+  let previous = await lastImportOfFile(orm.em.fork());
 
   let sheets: SheetSummary[] = [];
   let pass: PassResult = {
@@ -488,6 +493,7 @@ async function importLeased(
         fileName: file,
         reportingPeriod: result.workbookPeriod,
       });
+    previous = await lastImportOfFile(em);
     const done = report(result);
     await recordRunResult(em, done);
     options.audit?.(em, done);
@@ -497,13 +503,16 @@ async function importLeased(
 
   // Remembered answers are looked up once the first pass knows the workbook's shape; when they add
   // to what was given, the workbook is read once more with them (the first pass wrote nothing).
+  // Shared until a pass finds it must change the directory (see ImportLocks); exclusive from then on.
+  let exclusive = false;
   for (let attempt = 0; guarded && attempt < 2; attempt++) {
     let readAgain = false;
     // Streaming figures while reading is the fast path; when a streamed figure turns out repeated
     // in the workbook, or on a row skipped afterwards (rare), the file is imported once more without it.
-    for (const streaming of options.streaming === false
-      ? [false]
-      : [true, false]) {
+    const modes = options.streaming === false ? [false] : [true, false];
+    let lockedAgain = false;
+    for (let mode = 0; mode < modes.length; mode++) {
+      const streaming = modes[mode]!;
       sheets = [];
       written = null;
       pass = {
@@ -514,7 +523,11 @@ async function importLeased(
         periodSource: options.period ? "--period" : null,
         shape: null,
       };
-      if (!streaming || attempt > 0) problems = new ProblemCollector(file);
+      if (!streaming || attempt > 0 || lockedAgain) {
+        problems = new ProblemCollector(file);
+        // The guard's problems (a misnamed file) hold for every pass.
+        for (const problem of guardProblems) problems.add(problem);
+      }
       try {
         const reader = readers.first ?? startReader(readers.input);
         readers.first = null;
@@ -532,9 +545,21 @@ async function importLeased(
             options.rememberAnswers && remembered === null
               ? { given, periodGiven: options.period !== undefined }
               : null,
+          exclusive,
+          savesAnswers:
+            (options.rememberAnswers ?? false) &&
+            !options.dryRun &&
+            hasAnswers(given),
         });
       } catch (error) {
         if (error instanceof StreamedFigureUndone) continue;
+        if (error instanceof NeedsExclusiveImportLock && !exclusive) {
+          // Rolled back before it wrote anything another import could see: the same pass again.
+          exclusive = true;
+          lockedAgain = true;
+          mode--;
+          continue;
+        }
         // Stopped on purpose (cancelled, or the worker shutting down): not a problem of the file.
         if (options.signal?.aborted) throw error;
         if (error instanceof RememberedAnswersApply) {
@@ -633,6 +658,10 @@ interface SheetsInput {
   finish: (em: EntityManager, result: PassResult) => Promise<void>;
   /** Look up remembered answers for the workbook's shape (null: not asked for, or already used). */
   remembering: { given: MappingProfile; periodGiven: boolean } | null;
+  /** Hold the import lock exclusive (see ImportLocks), not shared. */
+  exclusive: boolean;
+  /** Remember the answers given for the workbook's shape, if it imports. */
+  savesAnswers: boolean;
 }
 
 /** What one pass over the workbook decided. */
@@ -694,9 +723,34 @@ async function importSheets(
   try {
     await orm.em.fork().transactional(async (em) => {
       // Before anything is read from the database: what follows decides against what it holds.
-      await takeImportLock(em, undefined, options.signal);
+      const locks = await ImportLocks.take(em, {
+        exclusive: input.exclusive,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       await createSavingsStaging(em);
-      const directory = await PartnershipDirectory.load(em, run, problems);
+      const directory = await PartnershipDirectory.load(
+        em,
+        run,
+        problems,
+        (what) => locks.mayChangeDirectory(what),
+      );
+      // The lock of the figures a savings sheet writes for its month: its partnership's when the
+      // sheet names one that exists and its rows name none, else the whole month's.
+      const lockSheetFigures = async (
+        reading: SheetReading,
+        period: string,
+        sheetResolver: SavingsSheetResolver<Partnership> | null,
+      ) => {
+        const named =
+          reading.map.roles.get("partnership") === undefined
+            ? sheetResolver?.partnership()
+            : undefined;
+        const partnership =
+          named?.kind === "named"
+            ? directory.findPartnership(named.name)
+            : null;
+        await locks.source(partnership?.id ?? null, period);
+      };
       const context: SheetWriteContext = {
         em,
         directory,
@@ -793,7 +847,12 @@ async function importSheets(
               });
               const period = periodOf(reading).period;
               const sheetContext = datedContext(context, period, reading);
-              if (!isSavingsReading(reading)) break;
+              if (!isSavingsReading(reading)) {
+                locks.mayChangeDirectory(
+                  `sheet "${reading.name}" is a ${reading.kind} list`,
+                );
+                break;
+              }
               // One resolver per savings sheet, fed as it is read, for the streaming writer and the
               // sheet's end alike.
               resolver = new SavingsSheetResolver(
@@ -804,6 +863,7 @@ async function importSheets(
                 reading.savings,
               );
               if (!period) break;
+              await lockSheetFigures(reading, period, resolver);
               if (!checkedPeriods.has(period)) {
                 checkedPeriods.add(period);
                 if (!(await periodHasFigures(em, period)))
@@ -856,6 +916,13 @@ async function importSheets(
                     outcome.periodSource = decided.source.place;
                   }
                 }
+                if (isSavingsReading(sheet)) {
+                  if (decided.period)
+                    await lockSheetFigures(sheet, decided.period, resolver);
+                } else
+                  locks.mayChangeDirectory(
+                    `sheet "${sheet.name}" is a ${sheet.kind} list`,
+                  );
                 stagedAny =
                   (await writeSheet(
                     sheet,
@@ -897,6 +964,8 @@ async function importSheets(
           await s.settle().catch(() => undefined);
       }
       outcome.shape = workbookShape(shapes);
+      if (options.rememberAnswers)
+        await locks.profile(outcome.shape.key, input.savesAnswers);
       if (input.remembering) {
         const profile = await findImportProfile(em, outcome.shape.key);
         if (profile) {

@@ -66,6 +66,8 @@ export class PartnershipDirectory {
     private readonly run: ImportRun,
     readonly councilIds: ReadonlyMap<string, number>,
     private readonly problems: ProblemCollector,
+    /** Throws unless the import may change the directory (see ImportLocks.mayChangeDirectory). */
+    readonly mayChange: (what: string) => void,
   ) {}
 
   /** Loads every partnership with its members, services and bodies (a few hundred rows at most). */
@@ -73,6 +75,7 @@ export class PartnershipDirectory {
     em: EntityManager,
     run: ImportRun,
     problems: ProblemCollector,
+    mayChange: (what: string) => void = () => undefined,
   ): Promise<PartnershipDirectory> {
     const councils = await em.execute<{ id: number; gss_code: string }[]>(
       "select id, gss_code from council",
@@ -82,6 +85,7 @@ export class PartnershipDirectory {
       run,
       new Map(councils.map((c) => [c.gss_code, c.id])),
       problems,
+      mayChange,
     );
     const partnerships = await em.find(
       Partnership,
@@ -188,6 +192,7 @@ export class PartnershipDirectory {
   ): Partnership {
     const found = this.findPartnership(name);
     if (found) return found;
+    this.mayChange(`it creates the partnership "${name}"`);
     this.warnIfSimilar(
       name,
       this.partnerships.flatMap((p) => [p.name, ...p.alternativeNames]),
@@ -227,12 +232,14 @@ export class PartnershipDirectory {
         role !== MembershipRole.MEMBER &&
         existing.role === MembershipRole.MEMBER
       ) {
+        this.mayChange(`it changes a member of "${partnership.name}"`);
         existing.role = role;
         this.stamp(existing, source);
         counts.updated++;
       }
       return;
     }
+    this.mayChange(`it adds a member to "${partnership.name}"`);
     const membership = this.em.create(Membership, {
       partnership,
       council: this.council(gss),
@@ -277,6 +284,7 @@ export class PartnershipDirectory {
   ): { service: Service; created: boolean } {
     const found = this.findService(partnership, name);
     if (found) return { service: found, created: false };
+    this.mayChange(`it creates the service "${name}"`);
     this.warnIfSimilar(
       name,
       this.services.get(partnership)!.map((s) => s.name),
@@ -318,6 +326,7 @@ export class PartnershipDirectory {
   ): { body: GovernanceBody; created: boolean } {
     const found = this.findBody(partnership, name);
     if (found) return { body: found, created: false };
+    this.mayChange(`it creates the governance body "${name}"`);
     this.warnIfSimilar(
       name,
       this.bodies.get(partnership)!.map((b) => b.name),
@@ -369,6 +378,7 @@ export class PartnershipDirectory {
           "id" in value &&
           (current as { id: unknown }).id === (value as { id: unknown }).id);
       if (!same) {
+        this.mayChange("it updates a record");
         record[key] = value;
         changed = true;
       }
