@@ -54,6 +54,7 @@ export class ImportLocks {
     private readonly em: EntityManager,
     /** True when this import holds the directory lock exclusive: it needs no other lock. */
     readonly exclusive: boolean,
+    private readonly dryRun: boolean,
     private readonly deadline: number,
     private readonly waitMs: number,
     private readonly signal: AbortSignal | undefined,
@@ -67,12 +68,19 @@ export class ImportLocks {
    */
   static async take(
     em: EntityManager,
-    options: { exclusive: boolean; waitMs?: number; signal?: AbortSignal },
+    options: {
+      exclusive: boolean;
+      /** A dry run: it rolls back whatever it changes, so it may change the directory sharing the lock. */
+      dryRun?: boolean;
+      waitMs?: number;
+      signal?: AbortSignal;
+    },
   ): Promise<ImportLocks> {
     const waitMs = options.waitMs ?? IMPORT_LOCK_WAIT_MS;
     const locks = new ImportLocks(
       em,
       options.exclusive,
+      options.dryRun ?? false,
       Date.now() + waitMs,
       waitMs,
       options.signal,
@@ -101,7 +109,9 @@ export class ImportLocks {
 
   /** Throws NeedsExclusiveImportLock unless this import may change the directory. */
   mayChangeDirectory(what: string): void {
-    if (!this.exclusive) throw new NeedsExclusiveImportLock(what);
+    // A dry run's changes are never seen by another import, and none changes what it reads meanwhile.
+    if (!this.exclusive && !this.dryRun)
+      throw new NeedsExclusiveImportLock(what);
   }
 
   /**

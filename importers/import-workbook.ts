@@ -725,6 +725,7 @@ async function importSheets(
       // Before anything is read from the database: what follows decides against what it holds.
       const locks = await ImportLocks.take(em, {
         exclusive: input.exclusive,
+        dryRun: options.dryRun ?? false,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       await createSavingsStaging(em);
