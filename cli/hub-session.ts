@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { ensureDatabase, openDatabase } from "../db/database-url.js";
 import { migrate, openOrm } from "../db/open-orm.js";
 import { isConnectionLoss } from "../db/connection-loss.js";
+import { withPort } from "../db/cluster-port.js";
 import { loadCouncilRegister } from "../db/load-council-register.js";
 import { settleWithin } from "../db/settle-within.js";
 import { DatabaseUnavailableError } from "../errors/hub-error.js";
@@ -61,7 +62,14 @@ export async function openHubSession(options: {
       dataDir: handle.dataDir,
       migrationsApplied,
       supervise(log) {
-        unwatch = handle.supervise?.(log) ?? unwatch;
+        // Connections made from the URL later (migration lock, uploads) go to the new port too.
+        unwatch =
+          handle.supervise?.(log, undefined, (port) =>
+            opened.config.set(
+              "clientUrl",
+              withPort(opened.config.get("clientUrl")!, port),
+            ),
+          ) ?? unwatch;
       },
       close() {
         unwatch();

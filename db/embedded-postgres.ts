@@ -40,6 +40,7 @@ import {
   type OsUser,
 } from "./postgres-os-user.js";
 import { isProcessAlive, processStartTime } from "./process-alive.js";
+import { moveClusterPort } from "./cluster-port.js";
 
 /** A database to connect to, and how to let go of it. */
 export interface DatabaseHandle {
@@ -54,10 +55,16 @@ export interface DatabaseHandle {
   /**
    * For a long-running holder (the hub): checks every `intervalMs` that the embedded cluster still
    * runs, and when it has died starts it again (on the same port, so open pools reconnect) or
-   * attaches to the one another command started, saying so in one line. Returns how to stop
-   * watching. Absent for DATABASE_URL, whose server the hub does not own.
+   * attaches to the one another command started, saying so in one line. When it comes back on
+   * another port (its own taken meanwhile), the pools registered with followClusterPort are moved
+   * there and `moved` is told, so the hub reattaches. Returns how to stop watching. Absent for
+   * DATABASE_URL, whose server the hub does not own.
    */
-  supervise?(log: (line: string) => void, intervalMs?: number): () => void;
+  supervise?(
+    log: (line: string) => void,
+    intervalMs?: number,
+    moved?: (port: number) => void,
+  ): () => void;
 }
 
 /** Where the embedded cluster lives, and where progress lines go. */
@@ -127,19 +134,21 @@ export async function acquireEmbeddedDatabase(
     embedded: true,
     dataDir: layout.dataDir,
     release: () => (released ??= releaseLease(context)),
-    supervise: (superviseLog, intervalMs = 2_000) =>
-      superviseCluster(context, port, superviseLog, intervalMs),
+    supervise: (superviseLog, intervalMs = 2_000, moved = () => undefined) =>
+      superviseCluster(context, port, superviseLog, intervalMs, moved),
   };
 }
 
 /** The watch behind DatabaseHandle.supervise. */
 function superviseCluster(
   context: Context,
-  port: number,
+  attachedPort: number,
   log: (line: string) => void,
   intervalMs: number,
+  moved: (port: number) => void,
 ): () => void {
   const { layout } = context;
+  let port = attachedPort;
   let busy = false;
   let failing = false;
   const check = async () => {
@@ -157,11 +166,19 @@ function superviseCluster(
       });
       failing = false;
       const where = `127.0.0.1:${result.port}`;
-      log(
-        result.port === port
-          ? `sshub: the embedded PostgreSQL had stopped; ${result.started ? "restarted it" : "reattached to it"} on ${where}.`
-          : `sshub: the embedded PostgreSQL had stopped and now runs on ${where}, not ${port}: restart sshub to reconnect.`,
-      );
+      if (result.port === port)
+        log(
+          `sshub: the embedded PostgreSQL had stopped; ${result.started ? "restarted it" : "reattached to it"} on ${where}.`,
+        );
+      else {
+        // New connections go to the new port; those to the dead server fail and are dropped.
+        moveClusterPort(port, result.port);
+        moved(result.port);
+        log(
+          `sshub: the embedded PostgreSQL had stopped and now runs on ${where} (its port ${port} was taken): ${result.started ? "started it there" : "reattached to it"}.`,
+        );
+        port = result.port;
+      }
     } catch (error) {
       // Said once; the watch keeps trying.
       if (!failing)

@@ -8,6 +8,7 @@ import { migrations } from "../migrations/index.js";
 import { entities } from "../schema/entities.js";
 import { watchPool } from "../observability/pool-metrics.js";
 import { cancelQueriesOnAbort } from "./cancel-on-abort.js";
+import { followClusterPort } from "./cluster-port.js";
 
 /** The statement timeout when SSHUB_STATEMENT_TIMEOUT_MS is unset: a million-row import's longest statement takes a few seconds. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -83,6 +84,7 @@ export function ormConfig(
       onPoolCreated: (pool: Pool) => {
         cancelQueriesOnAbort(pool);
         watchPool(pool);
+        followClusterPort(pool);
       },
     },
     ...overrides,

@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { PgBoss, type Job, type JobWithMetadata } from "pg-boss";
+import { followClusterPort } from "../db/cluster-port.js";
 import { connectPostgres } from "../db/connect-postgres.js";
 import { settleWithin } from "../db/settle-within.js";
 import { QueueFullError } from "../errors/hub-error.js";
@@ -75,6 +76,11 @@ export class ImportQueue {
       options.log(`sshub: job queue: ${error.message}`),
     );
     await boss.start();
+    // pg-boss's pool follows the embedded cluster to a new port with the ORM's (db/cluster-port.ts).
+    const bossDb = boss.getDb() as {
+      pool?: Parameters<typeof followClusterPort>[0];
+    };
+    if (bossDb.pool) followClusterPort(bossDb.pool);
     const queue = new ImportQueue(boss, orm, settings, options.log);
     queue.unwatch = watchImportJobs(async () =>
       (
