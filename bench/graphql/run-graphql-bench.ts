@@ -20,12 +20,17 @@ import { prepareBenchDatabase } from "./prepare-bench-database.js";
 // national-scale database, measured in alternation (hub, PostGraphile, floor for a request, then the
 // next request; three rounds) with autocannon at 16 connections. --profile writes the hub's CPU
 // profile to bench/out/profiles/; --heap-snapshot writes the hub's heap at the end of the run (after
-// the memory figures are read) to bench/out/hub-end.heapsnapshot.
+// the memory figures are read) to bench/out/hub-end.heapsnapshot; --hub-flags "…" starts the hub with
+// those V8 flags instead of bin/sshub.js's.
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const PROFILE = args.includes("--profile");
 const HEAP_SNAPSHOT = args.includes("--heap-snapshot");
+/** `--hub-flags "--max-semi-space-size=8 …"`: V8 flags for the hub instead of bin/sshub.js's, to weigh memory against CPU. */
+const HUB_FLAGS = args.includes("--hub-flags")
+  ? args[args.indexOf("--hub-flags") + 1]!.split(/\s+/).filter(Boolean)
+  : SSHUB_NODE_FLAGS;
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const ROUNDS = QUICK ? 1 : 3;
 const CONNECTIONS = 16;
@@ -229,7 +234,7 @@ const profileDir = join(outDir, "profiles");
 if (PROFILE) mkdirSync(profileDir, { recursive: true });
 const [hub, peer, floor] = await Promise.all([
   startChild("serve-hub.js", env, [
-    ...SSHUB_NODE_FLAGS,
+    ...HUB_FLAGS,
     ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
   ]),
   startChild("serve-postgraphile.js", env, []),
@@ -265,7 +270,7 @@ const cpu = cpus();
 const machine = `${cpu.length} × ${cpu[0]?.model ?? "?"}, load average ${loadavg()
   .map((n) => n.toFixed(1))
   .join(" ")} at the start`;
-log(machine);
+log(`${machine}; hub flags: ${HUB_FLAGS.join(" ") || "none"}`);
 
 try {
   // 1. Both servers answer with the same data: the same ids, counts and amounts in the same order.
