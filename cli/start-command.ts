@@ -62,7 +62,10 @@ export function startCommand(): Command {
           try {
             if (options.sampleData)
               await importSampleData(session.orm, logLine);
-            queue = await ImportQueue.open(session.orm, { log: logLine });
+            queue = await ImportQueue.open(session.orm, {
+              log: logLine,
+              logger,
+            });
             hub = await startHub({
               orm: session.orm,
               port,

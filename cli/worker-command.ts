@@ -2,7 +2,13 @@ import { Command } from "commander";
 import { settleWithin } from "../db/settle-within.js";
 import { ImportQueue } from "../jobs/import-queue.js";
 import { openHubSession } from "./hub-session.js";
-import { logLine, onShutdownSignal, runCommand } from "./run-command.js";
+import { hubLogger } from "../observability/logger.js";
+import {
+  logLine,
+  logLinesThrough,
+  onShutdownSignal,
+  runCommand,
+} from "./run-command.js";
 
 /** `sshub worker`: imports queued uploads, with no HTTP server, until Ctrl-C or SIGTERM. */
 export function workerCommand(): Command {
@@ -14,10 +20,13 @@ export function workerCommand(): Command {
     )
     .action(() =>
       runCommand(async () => {
+        // JSON lines (readable ones on a terminal), each job's with its jobId and rows, as sshub start.
+        const logger = hubLogger();
+        logLinesThrough(logger);
         const session = await openHubSession({ log: logLine });
         let queue: ImportQueue;
         try {
-          queue = await ImportQueue.open(session.orm, { log: logLine });
+          queue = await ImportQueue.open(session.orm, { log: logLine, logger });
           await queue.work();
         } catch (error) {
           await session.close();

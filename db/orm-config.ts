@@ -64,9 +64,9 @@ export function ormConfig(
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { checkDuplicateTableNames: true },
-    // Tables the hub keeps with plain SQL and no entity (the shared rate-limit counters): the schema
-    // comparison leaves them to their migrations.
-    schemaGenerator: { skipTables: ["rate_limit_count"] },
+    // Tables the hub keeps with plain SQL and no entity (the shared rate-limit counters, the uploads'
+    // chunks): the schema comparison leaves them to their migrations.
+    schemaGenerator: { skipTables: ["rate_limit_count", "import_job_chunk"] },
     migrations: {
       migrationsList: migrations,
       path: migrationsSourceDir,

@@ -57,7 +57,7 @@ export async function cancelImportJob(
       { id, state: job.state },
     );
   const cancelled = await em.execute<{ id: string }[]>(
-    `update import_job set state = ?, reason = ?, content = null, finished_at = now()
+    `update import_job set state = ?, reason = ?, finished_at = now()
       where id = ? and state = ? returning id`,
     [
       ImportJobState.CANCELLED,

@@ -1,17 +1,24 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { PgBoss, type Job, type JobWithMetadata } from "pg-boss";
 import { followClusterPort } from "../db/cluster-port.js";
-import { connectPostgres } from "../db/connect-postgres.js";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  connectPostgres,
+  type PostgresClient,
+} from "../db/connect-postgres.js";
 import { settleWithin } from "../db/settle-within.js";
 import { QueueFullError } from "../errors/hub-error.js";
 import { watchImportJobs } from "../observability/job-metrics.js";
+import { silentLogger, type Logger } from "../observability/logger.js";
 import { ImportJob, type QueuedImportOptions } from "../schema/import-job.js";
 import type { Caller } from "../server/caller.js";
 import { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
 import { jobSettingsFromEnv, type JobSettings } from "./job-settings.js";
 import { failImportJob, runImportJob } from "./run-import-job.js";
+import { UploadChunkWriter } from "./upload-chunks.js";
 
 /** The pg-boss queue of uploads to import. */
 export const IMPORT_QUEUE = "import";
@@ -48,12 +55,18 @@ export class ImportQueue {
     private readonly orm: MikroORM,
     readonly settings: JobSettings,
     private readonly log: (line: string) => void,
+    private readonly logger: Logger,
   ) {}
 
   /** Connects to the queue in the ORM's database (already migrated) and makes sure both queues exist. */
   static async open(
     orm: MikroORM,
-    options: { log: (line: string) => void; settings?: JobSettings },
+    options: {
+      log: (line: string) => void;
+      /** Where each job's lines go, with its jobId (and rows when it ends); default nowhere. */
+      logger?: Logger;
+      settings?: JobSettings;
+    },
   ): Promise<ImportQueue> {
     const settings = options.settings ?? jobSettingsFromEnv();
     const boss = new PgBoss({
@@ -81,7 +94,13 @@ export class ImportQueue {
       pool?: Parameters<typeof followClusterPort>[0];
     };
     if (bossDb.pool) followClusterPort(bossDb.pool);
-    const queue = new ImportQueue(boss, orm, settings, options.log);
+    const queue = new ImportQueue(
+      boss,
+      orm,
+      settings,
+      options.log,
+      options.logger ?? silentLogger,
+    );
     queue.unwatch = watchImportJobs(async () =>
       (
         await orm.em
@@ -127,69 +146,111 @@ export class ImportQueue {
   }
 
   /**
-   * Stores the upload (bytes and sha256 in `import_job`) and queues it, in one transaction: a job
-   * exists exactly when its bytes do. Refuses with QUEUE_FULL when the caller's waiting and running
-   * uploads would pass `maxQueuedBytesPerToken`.
+   * Opens the transaction in which an upload is stored while it arrives: write its bytes to the
+   * answer's `writer`, then `queue()` it (its row and its place in line, committed with the bytes)
+   * or `abandon()` it (nothing stays). Refuses with QUEUE_FULL at once when `leastBytes`, the least
+   * the upload can be (from its Content-Length), would already pass the caller's limit; `queue()`
+   * checks the real size.
    */
-  async enqueue(upload: UploadToQueue): Promise<ImportJob> {
-    const id = randomUUID();
-    const sha256 = createHash("sha256").update(upload.bytes).digest("hex");
+  async receive(caller: Caller, leastBytes = 0): Promise<ReceivingUpload> {
     // A connection of its own: pg-boss's small pool is left to its workers and heartbeats, which a
     // burst of uploads waiting on one another must not starve.
     const client = await connectPostgres(this.orm.config.get("clientUrl")!);
+    try {
+      if (leastBytes > 0) await this.assertRoom(client, caller, leastBytes);
+      await client.query("begin");
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return new ReceivingUpload(client, caller, (upload) =>
+      this.commitUpload(client, upload),
+    );
+  }
+
+  /** Throws QUEUE_FULL when `bytes` more would pass the caller's waiting and running uploads' limit. */
+  private async assertRoom(
+    client: PostgresClient,
+    caller: Caller,
+    bytes: number,
+  ): Promise<void> {
+    const [queued] = (
+      await client.query<{ bytes: string }>(
+        `select coalesce(sum(size_bytes), 0)::bigint as bytes from import_job
+          where queued_by = $1 and state in ('QUEUED', 'RUNNING')`,
+        [caller.name],
+      )
+    ).rows;
+    const queuedBytes = Number(queued!.bytes);
+    const limit = this.settings.maxQueuedBytesPerToken;
+    if (queuedBytes + bytes > limit)
+      throw QueueFullError.bytesPerToken(
+        caller.name,
+        queuedBytes,
+        bytes,
+        limit,
+      );
+  }
+
+  /** The end of `receive`: the job's row and its pg-boss job, in the transaction that holds its bytes. */
+  private async commitUpload(
+    client: PostgresClient,
+    upload: {
+      writer: UploadChunkWriter;
+      fileName: string;
+      options: QueuedImportOptions;
+      caller: Caller;
+    },
+  ): Promise<string> {
+    const { writer, caller } = upload;
+    const id = writer.jobId;
+    // One token's uploads are counted one at a time, so two at once cannot both pass the limit.
+    await client.query(
+      "select pg_advisory_xact_lock(hashtextextended('sshub-queued-bytes:' || $1, 0))",
+      [caller.name],
+    );
+    await this.assertRoom(client, caller, writer.size);
+    await client.query(
+      `insert into import_job (id, state, file_name, sha256, size_bytes, options, queued_by, queued_by_role, queued_at)
+       values ($1, 'QUEUED', $2, $3, $4, $5, $6, $7, now())`,
+      [
+        id,
+        upload.fileName,
+        writer.sha256(),
+        writer.size,
+        JSON.stringify(upload.options),
+        caller.name,
+        caller.role,
+      ],
+    );
     const db = {
       executeSql: (text: string, values?: unknown[]) =>
         client.query(text, values),
     };
+    await this.boss.send(
+      IMPORT_QUEUE,
+      { importJobId: id } satisfies ImportJobData,
+      { id, db },
+    );
+    await client.query("commit");
+    return id;
+  }
+
+  /** Stores an upload held whole in memory (`sshub import --queue`) and queues it, as `receive` does. */
+  async enqueue(upload: UploadToQueue): Promise<ImportJob> {
+    const receiving = await this.receive(upload.caller, upload.bytes.length);
     try {
-      await client.query("begin");
-      // One token's uploads are counted one at a time, so two at once cannot both pass the limit.
-      await db.executeSql(
-        "select pg_advisory_xact_lock(hashtextextended('sshub-queued-bytes:' || $1, 0))",
-        [upload.caller.name],
+      await pipeline(Readable.from([upload.bytes]), receiving.writer);
+      return await this.job(
+        await receiving.queue(upload.fileName, upload.options),
       );
-      const [queued] = (
-        await db.executeSql(
-          `select coalesce(sum(size_bytes), 0)::bigint as bytes from import_job
-            where queued_by = $1 and state in ('QUEUED', 'RUNNING')`,
-          [upload.caller.name],
-        )
-      ).rows as { bytes: string }[];
-      const queuedBytes = Number(queued!.bytes);
-      const limit = this.settings.maxQueuedBytesPerToken;
-      if (queuedBytes + upload.bytes.length > limit)
-        throw QueueFullError.bytesPerToken(
-          upload.caller.name,
-          queuedBytes,
-          upload.bytes.length,
-          limit,
-        );
-      await db.executeSql(
-        `insert into import_job (id, state, file_name, sha256, size_bytes, content, options, queued_by, queued_by_role, queued_at)
-         values ($1, 'QUEUED', $2, $3, $4, $5, $6, $7, $8, now())`,
-        [
-          id,
-          upload.fileName,
-          sha256,
-          upload.bytes.length,
-          upload.bytes,
-          JSON.stringify(upload.options),
-          upload.caller.name,
-          upload.caller.role,
-        ],
-      );
-      await this.boss.send(
-        IMPORT_QUEUE,
-        { importJobId: id } satisfies ImportJobData,
-        { id, db },
-      );
-      await client.query("commit");
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
     } finally {
-      await client.end().catch(() => undefined);
+      await receiving.abandon();
     }
+  }
+
+  /** The job `id`, as its row now is. */
+  async job(id: string): Promise<ImportJob> {
     return (await this.orm.em.fork().findOne(ImportJob, { id }))!;
   }
 
@@ -245,7 +306,7 @@ export class ImportQueue {
       attempt: job.retryCount + 1,
       worker,
       signal: job.signal,
-      log: this.log,
+      logger: this.logger.child({ jobId: job.data.importJobId }),
     });
   }
 
@@ -323,6 +384,61 @@ export class ImportQueue {
       );
     }
     return ids.length === 0;
+  }
+}
+
+/**
+ * An upload being stored by `ImportQueue.receive`: its bytes go to `writer` as they arrive, in an
+ * open transaction that `queue()` commits with the job, or `abandon()` rolls back.
+ */
+export class ReceivingUpload {
+  /** Where the upload's bytes are written (pipe the file into it). */
+  readonly writer: UploadChunkWriter;
+  private ended = false;
+
+  constructor(
+    private readonly client: PostgresClient,
+    private readonly caller: Caller,
+    private readonly commit: (upload: {
+      writer: UploadChunkWriter;
+      fileName: string;
+      options: QueuedImportOptions;
+      caller: Caller;
+    }) => Promise<string>,
+  ) {
+    this.writer = new UploadChunkWriter(client, randomUUID());
+  }
+
+  /**
+   * Queues the upload once every byte is written: QUEUE_FULL when its size passes the caller's
+   * limit (nothing stays). Answers the job's id.
+   */
+  async queue(fileName: string, options: QueuedImportOptions): Promise<string> {
+    if (this.ended)
+      throw new Error("this upload was already queued or abandoned");
+    try {
+      const id = await this.commit({
+        writer: this.writer,
+        fileName,
+        options,
+        caller: this.caller,
+      });
+      this.ended = true;
+      await this.client.end().catch(() => undefined);
+      return id;
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+  }
+
+  /** Drops what was written (nothing of the upload stays) and closes its connection; once queued, does nothing. */
+  async abandon(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.writer.destroyed) this.writer.destroy();
+    await this.client.query("rollback").catch(() => undefined);
+    await this.client.end().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,5 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -20,6 +19,8 @@ import type { Role } from "../schema/role.js";
 import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { importedRows } from "../observability/job-metrics.js";
+import type { Logger } from "../observability/logger.js";
+import { writeUploadToFile } from "./upload-chunks.js";
 
 /** The job state an import's report ends it in. */
 export function jobStateOf(report: ImportReport): ImportJobState {
@@ -51,12 +52,13 @@ export interface JobAttempt {
   worker: string;
   /** Aborted when pg-boss takes the job back (shutdown past its bound, or a lost lease). */
   signal: AbortSignal;
-  log: (line: string) => void;
+  /** This job's logger (its lines carry `jobId`). */
+  logger: Logger;
 }
 
 /**
- * Runs one attempt of an import job: claims its row, writes its stored bytes to a temporary file
- * (checked against their sha256), and imports them the way `sshub import` does. The job's end
+ * Runs one attempt of an import job: claims its row, writes its stored chunks to a temporary file
+ * (checked against their size and sha256), and imports them the way `sshub import` does. The job's end
  * (state, report, the bytes deleted) is written in the import's own transaction, so a worker killed
  * at any point leaves either the whole import and its ended job, or neither (and a job to retry).
  * Throws when the attempt failed for a reason other than the file (pg-boss then retries it).
@@ -72,12 +74,13 @@ export async function runImportJob(
       cancel_requested: boolean;
       file_name: string;
       sha256: string;
+      size_bytes: string;
       options: QueuedImportOptions;
       queued_by: string;
       queued_by_role: Role;
     }[]
   >(
-    `select state, cancel_requested, file_name, sha256, options, queued_by, queued_by_role
+    `select state, cancel_requested, file_name, sha256, size_bytes, options, queued_by, queued_by_role
        from import_job where id = ?`,
     [attempt.id],
   );
@@ -94,11 +97,11 @@ export async function runImportJob(
       where id = ?`,
     [ImportJobState.RUNNING, attempt.attempt, attempt.worker, attempt.id],
   );
-  const [stored] = await em.execute<{ content: Buffer | null }[]>(
-    "select content from import_job where id = ?",
-    [attempt.id],
+  const started = performance.now();
+  attempt.logger.info(
+    { attempt: attempt.attempt, file: row.file_name },
+    `import job started: ${row.file_name}, attempt ${attempt.attempt}`,
   );
-  const bytes = stored?.content;
   const folder = await mkdtemp(join(tmpdir(), "sshub-job-"));
   const cancel = new AbortController();
   let progress: ImportJobProgress | null = null;
@@ -121,15 +124,12 @@ export async function runImportJob(
     })().catch(() => undefined);
   }, PROGRESS_INTERVAL_MS);
   try {
-    if (
-      !bytes ||
-      createHash("sha256").update(bytes).digest("hex") !== row.sha256
-    )
-      throw new Error(
-        `import job ${attempt.id}: its stored bytes are missing or do not match their sha256`,
-      );
     const path = join(folder, "upload");
-    await writeFile(path, bytes);
+    await writeUploadToFile(
+      em,
+      { id: attempt.id, sha256: row.sha256, sizeBytes: Number(row.size_bytes) },
+      path,
+    );
     const caller = {
       name: row.queued_by,
       role: row.queued_by_role,
@@ -169,13 +169,26 @@ export async function runImportJob(
         `update import_job set report = jsonb_set(report, '{problemGrids}', ?::jsonb) where id = ? and report is not null`,
         [JSON.stringify(report.problemGrids), attempt.id],
       );
-    if (jobStateOf(report) === ImportJobState.IMPORTED)
-      importedRows.inc(report.sheets.reduce((n, s) => n + s.rowsRead, 0));
+    const rows = report.sheets.reduce((n, s) => n + s.rowsRead, 0);
+    if (jobStateOf(report) === ImportJobState.IMPORTED) importedRows.inc(rows);
+    attempt.logger.info(
+      {
+        state: jobStateOf(report),
+        rows,
+        importRunId: report.importRunId,
+        durationMs: Math.round(performance.now() - started),
+      },
+      `import job ended ${jobStateOf(report)}: ${row.file_name}, ${rows} rows`,
+    );
   } catch (error) {
     if (cancel.signal.aborted) {
       await endJob(em, attempt.id, ImportJobState.CANCELLED, {
         reason: "Cancelled while it was running; nothing was written.",
       });
+      attempt.logger.info(
+        { state: ImportJobState.CANCELLED },
+        `import job ended CANCELLED: ${row.file_name}`,
+      );
       return;
     }
     const reason = error instanceof Error ? error.message : String(error);
@@ -187,7 +200,8 @@ export async function runImportJob(
       )
       .catch(() => undefined);
     if (!attempt.signal.aborted)
-      attempt.log(
+      attempt.logger.warn(
+        { attempt: attempt.attempt, reason },
         `sshub: import job ${attempt.id} (${row.file_name}), attempt ${attempt.attempt}: ${reason}`,
       );
     throw error;
@@ -197,7 +211,7 @@ export async function runImportJob(
   }
 }
 
-/** Ends a job that has not ended yet: its state and what goes with it, its bytes deleted. */
+/** Ends a job that has not ended yet: its state and what goes with it (its bytes are deleted by the table's trigger). */
 async function endJob(
   em: EntityManager,
   id: string,
@@ -212,7 +226,7 @@ async function endJob(
   await em.execute(
     `update import_job
         set state = ?, reason = ?, report = ?::jsonb, import_run_id = ?, progress = coalesce(?::jsonb, progress),
-            content = null, finished_at = now()
+            finished_at = now()
       where id = ? and state in ('QUEUED', 'RUNNING')`,
     [
       state,

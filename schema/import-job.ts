@@ -89,8 +89,8 @@ export interface QueuedImportOptions {
 /**
  * One uploaded workbook waiting for, or handled by, a worker: the queue engine (pg-boss) holds its
  * place in line and its retries; this row holds what a user asks about (state, progress, report) and,
- * until it ends, the uploaded bytes themselves, so that nothing depends on the instance that took
- * the upload.
+ * until it ends, the uploaded bytes themselves (in chunks, table `import_job_chunk`: see
+ * jobs/upload-chunks.ts), so that nothing depends on the instance that took the upload.
  */
 @ObjectType({
   description:
@@ -121,10 +121,6 @@ export class ImportJob {
   @Field(() => Number, { description: "The upload's size in bytes." })
   @Property({ type: "bigint", runtimeType: "number" })
   sizeBytes!: number;
-
-  /** The uploaded bytes, deleted (null) once the job ends; read and written only by SQL of their own. */
-  @Property({ type: "blob", nullable: true, lazy: true })
-  content?: Buffer | null;
 
   @Field(() => GraphQLJSON, {
     description:

@@ -1,18 +1,17 @@
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import busboy from "busboy";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ErrorCode } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import { importOptionsFromFields } from "./import-form-fields.js";
 import type { ImportReport } from "../importers/import-workbook.js";
 import { findImportJob, importJobJson } from "../jobs/import-job-access.js";
-import type { ImportQueue } from "../jobs/import-queue.js";
+import type { ImportQueue, ReceivingUpload } from "../jobs/import-queue.js";
 import type { QueuedImportOptions } from "../schema/import-job.js";
 import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import { Role, roleIncludes } from "../schema/role.js";
@@ -64,12 +63,13 @@ interface Refusal {
   message: string;
 }
 
-/** A workbook received whole, with the form's other fields. */
+/** A workbook received whole (written to the upload's writer), with the form's other fields. */
 interface Received {
   kind: "received";
-  path: string;
   name: string;
   fields: Record<string, string>;
+  /** When the body's last byte arrived (performance.now()). */
+  lastByteAt: number;
 }
 
 const refusal = (
@@ -86,13 +86,13 @@ const tooLarge = (limits: UploadOptions, name = "The upload") =>
   );
 
 /**
- * Reads the form into `folder`. Settles once, with the workbook or with the first reason to refuse
- * it: a form cut short, a second file, a body over the limit. It never rejects, so no write to the
- * temporary file is left failing with nobody listening.
+ * Reads the form, its file into `sink` as it arrives. Settles once, with the workbook or with the
+ * first reason to refuse it: a form cut short, a second file, a body over the limit. It never
+ * rejects, so no write to the sink is left failing with nobody listening.
  */
 function receiveUpload(
   req: IncomingMessage,
-  folder: string,
+  sink: Writable,
   limits: UploadOptions,
 ): Promise<Received | Refusal> {
   return new Promise((resolve) => {
@@ -103,7 +103,7 @@ function receiveUpload(
       if (settled) return;
       settled = true;
       if (outcome.kind === "received") return resolve(outcome);
-      // Stops reading and writing, and waits for the temporary file to be closed, so the caller can remove it.
+      // Stops reading and writing, and waits for the sink to stop, so the caller can drop what it holds.
       req.unpipe();
       parser?.destroy();
       void written.then(() => resolve(outcome));
@@ -130,7 +130,7 @@ function receiveUpload(
       return;
     }
     const fields: Record<string, string> = {};
-    let upload: { path: string; name: string } | undefined;
+    let upload: { name: string } | undefined;
     let bytes = 0;
     req.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
@@ -138,6 +138,8 @@ function receiveUpload(
       if (bytes > limits.maxFileBytes + FORM_OVERHEAD_BYTES)
         settle(tooLarge(limits));
     });
+    let lastByteAt = 0;
+    req.on("end", () => void (lastByteAt = performance.now()));
     req.on("close", () => {
       if (!req.complete)
         settle(
@@ -151,6 +153,8 @@ function receiveUpload(
     parser.on("field", (name, value) => void (fields[name] = value));
     parser.on("file", (name, stream, info) => {
       if (name !== "file") {
+        // Drained and dropped; destroying the form below ends it with an error nobody needs.
+        stream.on("error", () => undefined);
         stream.resume();
         settle(
           refusal(
@@ -161,14 +165,11 @@ function receiveUpload(
         );
         return;
       }
-      const file = {
-        path: join(folder, "upload.xlsx"),
-        name: basename(info.filename || "upload.xlsx"),
-      };
+      const file = { name: basename(info.filename || "upload.xlsx") };
       upload = file;
       stream.on("limit", () => settle(tooLarge(limits, file.name)));
       // Settled with the write's error instead of rejecting: a form cut short fails this write too.
-      written = pipeline(stream, createWriteStream(file.path)).then(
+      written = pipeline(stream, sink).then(
         () => undefined,
         (error: unknown) => error as Error,
       );
@@ -209,7 +210,13 @@ function receiveUpload(
               'The form has no "file" field with a workbook.',
             ),
           );
-        else settle({ kind: "received", ...upload, fields });
+        else
+          settle({
+            kind: "received",
+            ...upload,
+            fields,
+            lastByteAt: lastByteAt || performance.now(),
+          });
       });
     });
     req.pipe(parser);
@@ -219,9 +226,10 @@ function receiveUpload(
 /**
  * `POST /imports` (multipart/form-data, analyst role): the field `file` is a workbook; optional fields
  * (importOptionsFromFields) mean what `sshub import`'s options do. The
- * upload is streamed to a temporary file under the size limit (refused on its Content-Length before
- * any of it is read, or as soon as a chunked body passes the limit), then stored with its sha256 in
- * the database and queued as an import job: `202 Accepted` with the job and
+ * upload is written into the database while it arrives (ImportQueue.receive: chunks in one
+ * transaction, its sha256 computed on the way) under the size limit (refused on its Content-Length
+ * before any of it is read, or as soon as a chunked body passes the limit), and queued as an import
+ * job in that transaction once its last byte is in: `202 Accepted` with the job and
  * `Location: /imports/jobs/ID`, where its state, progress and, once done, its report are read (a
  * dry run is a job too). One workbook per request: a second file is refused, since one upload is one
  * job, one import and one report.
@@ -291,53 +299,62 @@ export async function serveImportUpload(
     refuse(tooLarge(limits));
     return;
   }
-  const folder = await mkdtemp(join(limits.folder, "sshub-upload-"));
-  let answer: () => void;
+  let receiving: ReceivingUpload;
   try {
-    answer = await queueUpload(req, res, queue, caller, folder, limits);
-  } finally {
-    await rm(folder, { recursive: true, force: true });
+    // The file is at least the body less the form's overhead: a sure QUEUE_FULL is answered before reading.
+    receiving = await queue.receive(
+      caller,
+      declared > 0 ? Math.max(0, declared - FORM_OVERHEAD_BYTES) : 0,
+    );
+  } catch (error) {
+    closeWhenAnswered(req, res);
+    if (!sendHubError(res, error)) throw error;
+    return;
   }
-  // Answered once the temporary folder is gone: nothing of the upload outlives its answer but the job.
-  answer();
+  try {
+    await queueUpload(req, res, queue, receiving, limits);
+  } finally {
+    // Nothing of a refused upload stays; a queued one's transaction has committed already.
+    await receiving.abandon();
+  }
 }
 
-/** Receives the upload in `folder` and queues it; returns how to answer, once the folder is removed. */
+/** Receives the upload into `receiving` and queues it, or answers why not. */
 async function queueUpload(
   req: IncomingMessage,
   res: ServerResponse,
   queue: ImportQueue,
-  caller: Caller,
-  folder: string,
+  receiving: ReceivingUpload,
   limits: UploadOptions,
-): Promise<() => void> {
-  const upload = await receiveUpload(req, folder, limits);
+): Promise<void> {
+  const upload = await receiveUpload(req, receiving.writer, limits);
   if (upload.kind === "refused") {
+    await receiving.abandon();
     closeWhenAnswered(req, res);
-    return () => sendError(res, upload.status, upload.code, upload.message);
+    sendError(res, upload.status, upload.code, upload.message);
+    return;
   }
   const { fields } = upload;
-  let options: QueuedImportOptions;
   let job;
   try {
     // A bad form field (a period not written YYYY-MM, an unknown measure) is the caller's to fix: 400, nothing queued.
     if (fields.period) parseReportingPeriodArgument(fields.period, "period");
-    options = importOptionsFromFields(fields) as QueuedImportOptions;
-    job = await queue.enqueue({
-      bytes: await readFile(upload.path),
-      fileName: upload.name,
-      options,
-      caller,
-    });
+    const options = importOptionsFromFields(fields) as QueuedImportOptions;
+    job = await queue.job(await receiving.queue(upload.name, options));
   } catch (error) {
-    if (clientErrorStatus(error)) return () => sendHubError(res, error);
+    if (clientErrorStatus(error)) {
+      sendHubError(res, error);
+      return;
+    }
     throw error;
   }
-  const location = `${IMPORT_JOBS_PATH}${job.id}`;
-  return () => {
-    res.setHeader("location", location);
-    sendJson(res, 202, importJobJson(job));
-  };
+  res.setHeader("location", `${IMPORT_JOBS_PATH}${job.id}`);
+  // How long the hub took from the upload's last byte to this answer (bench:jobs reports it).
+  res.setHeader(
+    "server-timing",
+    `queue;desc="last byte to 202";dur=${(performance.now() - upload.lastByteAt).toFixed(1)}`,
+  );
+  sendJson(res, 202, importJobJson(job));
 }
 
 /** Where an import job is read: `GET /imports/jobs/ID`. */

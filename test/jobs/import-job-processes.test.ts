@@ -193,12 +193,11 @@ describe("import jobs across processes", () => {
         ImportStatus.INTERRUPTED,
         ImportStatus.IMPORTED,
       ]);
-      expect((await jobRow(job.id)).content).toBeUndefined();
-      const [bytes] = await em.execute<{ content: Buffer | null }[]>(
-        "select content from import_job where id = ?",
+      const [chunks] = await em.execute<{ count: string }[]>(
+        "select count(*) as count from import_job_chunk where job_id = ?",
         [job.id],
       );
-      expect(bytes!.content).toBeNull();
+      expect(Number(chunks!.count)).toBe(0);
     },
   );
 

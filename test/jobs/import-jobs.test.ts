@@ -1,6 +1,11 @@
-import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ImportQueue } from "../../jobs/import-queue.js";
+import { writeUploadToFile } from "../../jobs/upload-chunks.js";
 import { metricsRegistry } from "../../observability/metrics-registry.js";
 import { AuditEvent } from "../../schema/audit-event.js";
 import { ImportJob } from "../../schema/import-job.js";
@@ -101,10 +106,32 @@ const stored = async (id: string, database = db) =>
     await database.orm.em
       .fork()
       .execute<{ content: Buffer | null; state: string }[]>(
-        "select content, state from import_job where id = ?",
+        `select (select string_agg(c.bytes, ''::bytea order by c.seq) from import_job_chunk c where c.job_id = j.id) as content,
+                state
+           from import_job j where id = ?`,
         [id],
       )
   )[0]!;
+
+/** Transactions left open on `database` (an upload being stored holds one). */
+const openTransactions = async (database: TestDatabase) =>
+  Number(
+    (
+      await database.orm.em.fork().execute<{ count: string }[]>(
+        `select count(*) as count from pg_stat_activity
+            where datname = current_database() and state like 'idle in transaction%'`,
+      )
+    )[0]!.count,
+  );
+
+/** Waits until `condition` holds (at most 20 s). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("waited 20 s in vain");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 const JOB_FIELDS = `id state fileName sha256 sizeBytes dryRun queuedBy attempts reason
   progress { sheet rowsRead } report importRunId`;
@@ -204,6 +231,97 @@ describe("POST /imports queues the upload as a job", () => {
   });
 });
 
+describe("an upload is stored in chunks while it arrives", () => {
+  it("stores a 2.5 MB upload as three chunks in one transaction with its job, reads it back whole, and deletes it when the job ends", async () => {
+    const queue = await openTestQueue(idleDb.orm, { worker: false });
+    try {
+      const bytes = randomBytes(2.5 * 1024 * 1024);
+      const job = await queue.enqueue({
+        bytes,
+        fileName: "big.xlsx",
+        options: {},
+        caller: CALLERS.admin!,
+      });
+      expect(job).toMatchObject({
+        sizeBytes: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      });
+      const [chunks] = await idleDb.orm.em
+        .fork()
+        .execute<{ count: string }[]>(
+          "select count(*) as count from import_job_chunk where job_id = ?",
+          [job.id],
+        );
+      expect(Number(chunks!.count)).toBe(3);
+      expect((await stored(job.id, idleDb)).content!.equals(bytes)).toBe(true);
+      const folder = mkdtempSync(join(tmpdir(), "sshub-test-chunks-"));
+      try {
+        await writeUploadToFile(
+          idleDb.orm.em.fork(),
+          job,
+          join(folder, "upload"),
+        );
+        expect(readFileSync(join(folder, "upload")).equals(bytes)).toBe(true);
+        // One byte changed: the worker refuses to import what was not uploaded.
+        await idleDb.orm.em
+          .fork()
+          .execute(
+            "update import_job_chunk set bytes = set_byte(bytes, 0, 255 - get_byte(bytes, 0)) where job_id = ? and seq = 1",
+            [job.id],
+          );
+        await expect(
+          writeUploadToFile(idleDb.orm.em.fork(), job, join(folder, "upload")),
+        ).rejects.toThrow(/do not match their size and sha256/);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+      await idleGraphql.run(
+        `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+        { id: job.id },
+        CALLERS.admin,
+      );
+      expect(await stored(job.id, idleDb)).toEqual({
+        content: null,
+        state: "CANCELLED",
+      });
+    } finally {
+      await queue.stop();
+    }
+  });
+
+  it("leaves no chunk, no job and no open transaction when an upload is cut off after megabytes were written", async () => {
+    const jobsBefore = await db.orm.em.fork().count(ImportJob);
+    const url = new URL(`${working.http.base}/imports`);
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: "POST",
+      headers: {
+        ...as("analyst"),
+        "content-type": "multipart/form-data; boundary=XX",
+        "transfer-encoding": "chunked",
+      },
+    });
+    req.on("error", () => undefined);
+    req.write(
+      '--XX\r\nContent-Disposition: form-data; name="file"; filename="cut.xlsx"\r\n\r\n',
+    );
+    for (let i = 0; i < 3; i++) req.write(randomBytes(1024 * 1024));
+    // The hub writes the chunks while they arrive: its transaction is open before the upload ends.
+    await until(async () => (await openTransactions(db)) === 1);
+    req.destroy();
+    await until(async () => (await openTransactions(db)) === 0);
+    const [chunks] = await db.orm.em
+      .fork()
+      .execute<{ count: string }[]>(
+        "select count(*) as count from import_job_chunk",
+      );
+    expect(Number(chunks!.count)).toBe(0);
+    expect(await db.orm.em.fork().count(ImportJob)).toBe(jobsBefore);
+  });
+});
+
 describe("who may see and cancel a job", () => {
   it("answers 403 to a viewer and to a council-bound token, 404 to an id no job has", async () => {
     const response = await upload(idle.http.base);
@@ -297,7 +415,7 @@ describe("a job no worker can finish", () => {
     // Bytes that no longer match their sha256: every attempt throws before importing anything.
     await idleDb.orm.em
       .fork()
-      .execute("update import_job set content = ? where id = ?", [
+      .execute("update import_job_chunk set bytes = ? where job_id = ?", [
         Buffer.from("not the upload"),
         job.id,
       ]);
@@ -310,7 +428,7 @@ describe("a job no worker can finish", () => {
       );
       expect(failed).toMatchObject({ state: "FAILED", attempts: 4 });
       expect(failed.reason).toMatch(
-        /in 4 attempts .*do not match their sha256/,
+        /in 4 attempts .*do not match their size and sha256/,
       );
       expect(await stored(job.id, idleDb)).toEqual({
         content: null,

@@ -116,8 +116,25 @@ describe("POST /imports refuses bad requests with a clear message and writes not
   });
 });
 
-/** What is left in the uploads folder: nothing once every answer is sent. */
-const leftOver = () => readdirSync(uploads);
+/**
+ * What an upload could leave behind: files in the uploads folder, stored chunks, a transaction
+ * left open on the database. Nothing once every answer is sent.
+ */
+const leftOver = async () => {
+  const [row] = await db.orm.em
+    .fork()
+    .execute<{ chunks: string; open: string }[]>(
+      `select (select count(*) from import_job_chunk) as chunks,
+            (select count(*) from pg_stat_activity
+              where datname = current_database() and state like 'idle in transaction%') as open`,
+    );
+  return {
+    files: readdirSync(uploads),
+    chunks: Number(row!.chunks),
+    openTransactions: Number(row!.open),
+  };
+};
+const NOTHING_LEFT = { files: [], chunks: 0, openTransactions: 0 };
 
 /**
  * Posts to /imports with `headers`, writing `first` and then, until the hub answers or closes the
@@ -183,7 +200,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       message: expect.stringContaining("boundary"),
       extensions: { code: "BAD_REQUEST" },
     });
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
   it("answers 400 to a form cut short, with nothing imported", async () => {
@@ -197,7 +214,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       message: expect.stringContaining("not a complete multipart"),
     });
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
   it("refuses on a Content-Length over the limit with 413 before reading the body", async () => {
@@ -214,7 +231,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       errors: [{ extensions: { code: "TOO_LARGE" } }],
     });
     expect(answer.closed).toBe(true);
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
   it("stops reading a chunked upload at the limit: 413, the connection closed, no file left", async () => {
@@ -238,7 +255,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       ],
     });
     expect(answer.closed).toBe(true);
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
   it("refuses a form with a second workbook instead of ignoring it, importing neither", async () => {
@@ -253,7 +270,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       extensions: { code: "BAD_USER_INPUT" },
     });
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
   it('refuses a workbook sent in a field other than "file", naming the field', async () => {

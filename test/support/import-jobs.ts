@@ -1,5 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { ImportQueue } from "../../jobs/import-queue.js";
+import type { Logger } from "../../observability/logger.js";
 import {
   DEFAULT_JOB_SETTINGS,
   type JobSettings,
@@ -16,10 +17,15 @@ export const TEST_JOB_SETTINGS: JobSettings = {
 /** An import queue on the test database, working jobs unless `worker` is false. */
 export async function openTestQueue(
   orm: MikroORM,
-  options: { worker?: boolean; settings?: Partial<JobSettings> } = {},
+  options: {
+    worker?: boolean;
+    settings?: Partial<JobSettings>;
+    logger?: Logger;
+  } = {},
 ): Promise<ImportQueue> {
   const queue = await ImportQueue.open(orm, {
     log: () => undefined,
+    ...(options.logger ? { logger: options.logger } : {}),
     settings: { ...TEST_JOB_SETTINGS, ...options.settings },
   });
   if (options.worker !== false) await queue.work();
