@@ -89,6 +89,19 @@ function prettyDestination(out: DestinationStream): DestinationStream {
   return { write: (line: string) => out.write(formatLogLine(line)) };
 }
 
+let contextFields: () => Record<string, unknown> | undefined = () => undefined;
+
+/**
+ * Says where the fields of the work under way come from (the HTTP request's id and token: see
+ * server/request-scope.ts), so that every line logged while it runs carries them, error lines too,
+ * without each caller passing them. A line's own fields win over them.
+ */
+export function setLogContextSource(
+  source: () => Record<string, unknown> | undefined,
+): void {
+  contextFields = source;
+}
+
 /** Makes a logger; the defaults come from the environment and write to stderr. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const fromEnv =
@@ -102,6 +115,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: SECRETS, censor: "[redacted]" },
+      mixin: () => contextFields() ?? {},
     },
     format === "pretty" ? prettyDestination(out) : out,
   );

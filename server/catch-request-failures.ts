@@ -20,7 +20,7 @@ export function catchRequestFailures(log: (line: string) => void): () => void {
       log(`sshub: ${kind} outside any request: ${describe(error)}`);
       process.exit(1);
     }
-    log(`request ${scope.id}: ${kind}: ${describe(error)}`);
+    scope.run(() => log(`request ${scope.id}: ${kind}: ${describe(error)}`));
     scope.abort(new Error(`${kind} in the request`));
     if (!scope.res.writableEnded) sendInternalError(scope.res, scope.id);
   };

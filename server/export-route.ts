@@ -17,7 +17,6 @@ import { exportAuditDetails } from "../reconcile/export-audit-details.js";
 import { AuditAction } from "../schema/audit-event.js";
 import { recordAudit } from "./auth/record-audit.js";
 import type { Caller } from "./caller.js";
-import { queryLimitsFromEnv } from "./query-limits.js";
 import { checkQueryParameters } from "./string-arguments.js";
 
 /** Where the reconciliation workbook is served. */
@@ -32,6 +31,7 @@ export const XLSX_CONTENT_TYPE =
  * [&tolerance=0.50]`: the same workbook as `sshub reconcile --xlsx`. `partnership` (repeatable: one
  * sheet each) takes a global id, a database id or a name. Bad parameters answer 400 and an unknown
  * partnership 404, each with the hub's JSON error (`errors[0].message`, `errors[0].extensions.code`) saying what to fix.
+ * A parameter longer than `maxStringLength` (the server's QueryLimits, as for GraphQL's strings) is refused.
  */
 export async function serveReconciliationExport(
   req: IncomingMessage,
@@ -39,7 +39,7 @@ export async function serveReconciliationExport(
   url: URL,
   em: EntityManager,
   caller: () => Caller | Promise<Caller>,
-  maxStringLength = queryLimitsFromEnv().maxStringLength,
+  maxStringLength: number,
 ): Promise<void> {
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {

@@ -33,6 +33,7 @@ import { createContext, type Context } from "./context.js";
 import { Readiness } from "./readiness.js";
 import { TrustedProxies } from "./trusted-proxies.js";
 import { METRICS_PATH, serveMetrics } from "./metrics-route.js";
+import { queryLimitsFromEnv, type QueryLimits } from "./query-limits.js";
 import {
   RECONCILIATION_EXPORT_PATH,
   serveReconciliationExport,
@@ -63,6 +64,8 @@ export interface HttpOptions {
   requestTimeoutMs?: number;
   /** Size limit and folder of `POST /imports` uploads (default: the importer's limit, the OS's temporary folder). */
   uploads?: UploadOptions;
+  /** The GraphQL limits; the export route's parameters are held to the same string length (default: from the environment). */
+  queryLimits?: QueryLimits;
   /** Where `POST /imports` queues uploads; without it uploads are answered 503. */
   importQueue?: ImportQueue;
   /** The web page and GraphQL IDE; without it only the API answers. */
@@ -124,6 +127,7 @@ export function createHttpServer({
   logger = silentLogger,
   requestTimeoutMs = 0,
   uploads = defaultUploadOptions(),
+  queryLimits = queryLimitsFromEnv(),
   importQueue,
   webSite,
 }: HttpOptions): Server {
@@ -272,6 +276,7 @@ export function createHttpServer({
           url,
           orm.em.fork(),
           () => caller,
+          queryLimits.maxStringLength,
         );
         return;
       }
@@ -351,8 +356,11 @@ export function createHttpServer({
         );
         return;
       }
-      log(
-        `request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      // In the request's scope, so that the line carries its requestId field.
+      scope.run(() =>
+        log(
+          `request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
       );
       if (!res.writableEnded) sendInternalError(res, requestId);
     });

@@ -2,12 +2,21 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
 import { setAbortSignalSource } from "../db/cancel-on-abort.js";
 import { ConfigurationError, ErrorCode } from "../errors/hub-error.js";
+import { setLogContextSource } from "../observability/logger.js";
 import { sendError } from "./json-response.js";
 
 const current = new AsyncLocalStorage<RequestScope>();
 
 // The database's connections stop their statements when the request they serve is aborted.
 setAbortSignalSource(() => current.getStore()?.signal);
+// Every line logged while a request's work runs names the request (and its caller's token name).
+setLogContextSource(() => {
+  const scope = current.getStore();
+  if (!scope) return undefined;
+  return scope.token
+    ? { requestId: scope.id, token: scope.token }
+    : { requestId: scope.id };
+});
 
 /** The request deadline when SSHUB_REQUEST_TIMEOUT_MS is unset: twice the statement timeout. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;

@@ -19,6 +19,7 @@ import { Readiness } from "./readiness.js";
 import { TrustedProxies } from "./trusted-proxies.js";
 import { WebSite } from "./web-site.js";
 import { requestTimeoutFromEnv } from "./request-scope.js";
+import { queryLimitsFromEnv } from "./query-limits.js";
 
 /** What the running hub needs from its caller: a migrated, loaded database. */
 export interface HubOptions {
@@ -64,7 +65,9 @@ export async function startHub({
   const trustedProxies = TrustedProxies.fromEnv();
   const readiness = new Readiness(orm);
   const schema = await buildHubSchema();
-  const apollo = createApollo({ schema, production, log });
+  // Read once: GraphQL and the export route hold strings to the same limit.
+  const queryLimits = queryLimitsFromEnv();
+  const apollo = createApollo({ schema, production, log, limits: queryLimits });
   await apollo.start();
   const server = createHttpServer({
     apollo,
@@ -80,6 +83,7 @@ export async function startHub({
     trustedProxies,
     readiness,
     requestTimeoutMs: requestTimeoutFromEnv(),
+    queryLimits,
     log,
     ...(logger ? { logger } : {}),
     ...(importQueue ? { importQueue } : {}),

@@ -8,6 +8,7 @@ import {
 import { toGlobalId } from "../../schema/global-id.js";
 import type { Partnership } from "../../schema/partnership.js";
 import { XLSX_CONTENT_TYPE } from "../../server/export-route.js";
+import { DEFAULT_QUERY_LIMITS } from "../../server/query-limits.js";
 import {
   BOLSOVER,
   CHESTERFIELD,
@@ -115,6 +116,37 @@ describe("GET /exports/reconciliation.xlsx", () => {
       };
       expect(body.errors[0]!.extensions.code).toBe("BAD_USER_INPUT");
       expect(body.errors[0]!.message, search).toMatch(message);
+    }
+  });
+
+  it("holds its parameters to the server's string limit, the one GraphQL's strings have", async () => {
+    const http = await startTestHttp(db.orm, {
+      callerFor: async () => nationalFinance,
+      queryLimits: { ...DEFAULT_QUERY_LIMITS, maxStringLength: 20 },
+    });
+    try {
+      const response = await fetch(
+        `${http.base}/exports/reconciliation.xlsx?partnership=${"x".repeat(21)}&year=2009/10`,
+      );
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as {
+        errors: { message: string }[];
+      };
+      expect(body.errors[0]!.message).toMatch(
+        /"partnership" is 21 characters long; the most allowed is 20/,
+      );
+      const graphql = await fetch(`${http.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `{ council(code: "${"x".repeat(21)}") { gssCode } }`,
+        }),
+      });
+      expect(JSON.stringify(await graphql.json())).toMatch(
+        /21 characters long; the most allowed is 20/,
+      );
+    } finally {
+      await http.close();
     }
   });
 

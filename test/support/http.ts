@@ -33,12 +33,16 @@ export async function startTestHttp(
     logger?: Logger;
     trustedProxies?: HttpOptions["trustedProxies"];
     readiness?: HttpOptions["readiness"];
+    queryLimits?: HttpOptions["queryLimits"];
+    /** Where failure lines go (Apollo's and the server's), as `sshub start` sends them to its logger; default nowhere. */
+    log?: HttpOptions["log"];
   } = {},
 ): Promise<TestHttp> {
   const apollo = createApollo({
     schema: await buildHubSchema(),
     production: options.production ?? false,
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
+    ...(options.queryLimits ? { limits: options.queryLimits } : {}),
   });
   await apollo.start();
   const server = createHttpServer({
@@ -46,12 +50,13 @@ export async function startTestHttp(
     orm,
     callerFor: options.callerFor ?? (async () => anonymousDevelopmentViewer),
     rateLimiter: options.rateLimiter ?? RateLimiter.off(),
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.trustedProxies
       ? { trustedProxies: options.trustedProxies }
       : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.queryLimits ? { queryLimits: options.queryLimits } : {}),
     ...(options.uploads ? { uploads: options.uploads } : {}),
     ...(options.importQueue ? { importQueue: options.importQueue } : {}),
     webSite: options.webSite,
