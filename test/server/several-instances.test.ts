@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -75,6 +76,49 @@ describe("two hub processes on one database", () => {
     await revokeToken(db.orm.em.fork(), "revoked-elsewhere", operatorCaller());
     expect(await ask(hubs[1]!, revoked)).toBe(401);
     expect(await ask(hubs[0]!, revoked)).toBe(401);
+  });
+
+  it("serve /metrics to an admin token in the Prometheus text format, read by a Prometheus parser", async () => {
+    const { token: admin } = await createToken(db.orm.em.fork(), {
+      name: "metrics admin",
+      role: Role.ADMIN,
+      councils: [],
+      createdBy: operatorCaller(),
+    });
+    expect(await ask(hubs[1]!, admin)).toBe(200);
+    const response = await fetch(`${hubs[1]!.base}/metrics`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(response.status).toBe(200);
+    const families = parsePrometheusTextFormat(await response.text());
+    const names = families.map((f) => f.name);
+    for (const name of [
+      "sshub_http_requests_total",
+      "sshub_http_request_duration_seconds",
+      "sshub_import_jobs",
+      "sshub_import_queue_depth",
+      "sshub_import_rows_imported_total",
+      "sshub_db_pool_in_use",
+      "sshub_db_pool_waiting",
+    ])
+      expect(names).toContain(name);
+    const requests = families.find(
+      (f) => f.name === "sshub_http_requests_total",
+    )!;
+    expect(
+      requests.metrics.some(
+        (m) =>
+          "labels" in m &&
+          m.labels?.route === "graphql" &&
+          m.labels.status === "200" &&
+          Number(m.value) >= 1,
+      ),
+    ).toBe(true);
+    const viewer = await token("not an admin");
+    const refused = await fetch(`${hubs[1]!.base}/metrics`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(refused.status).toBe(403);
   });
 
   it("log JSON lines with an access line per request, without the token", async () => {
