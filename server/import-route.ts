@@ -43,7 +43,7 @@ export function mayImportOverHttp(caller: Caller): boolean {
 export interface UploadOptions {
   /** The largest workbook accepted, in bytes (default: the importer's own limit). */
   maxFileBytes: number;
-  /** The folder in which each upload gets a temporary folder of its own, removed when done (default: the OS's). */
+  /** Where the problems-workbook route gets a temporary folder per request, removed when done (default: the OS's); POST /imports writes uploads to the database, not here. */
   folder: string;
 }
 
