@@ -11,6 +11,7 @@ import {
 } from "../schema/import-job.js";
 import { Role, roleIncludes } from "../schema/role.js";
 import type { Caller } from "../server/caller.js";
+import { deletingChunksOfUpdated } from "./upload-chunks.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,8 +58,8 @@ export async function cancelImportJob(
       { id, state: job.state },
     );
   const cancelled = await em.execute<{ id: string }[]>(
-    `update import_job set state = ?, reason = ?, finished_at = now()
-      where id = ? and state = ? returning id`,
+    deletingChunksOfUpdated(`update import_job set state = ?, reason = ?, finished_at = now()
+      where id = ? and state = ?`),
     [
       ImportJobState.CANCELLED,
       `Cancelled by ${caller.name} before it started; nothing was written.`,

@@ -20,7 +20,7 @@ import { importAuditDetails } from "../server/auth/import-audit-details.js";
 import { recordAudit } from "../server/auth/record-audit.js";
 import { importedRows } from "../observability/job-metrics.js";
 import type { Logger } from "../observability/logger.js";
-import { writeUploadToFile } from "./upload-chunks.js";
+import { deletingChunksOfUpdated, writeUploadToFile } from "./upload-chunks.js";
 
 /** The job state an import's report ends it in. */
 export function jobStateOf(report: ImportReport): ImportJobState {
@@ -211,7 +211,7 @@ export async function runImportJob(
   }
 }
 
-/** Ends a job that has not ended yet: its state and what goes with it (its bytes are deleted by the table's trigger). */
+/** Ends a job that has not ended yet: its state and what goes with it, its bytes deleted. */
 async function endJob(
   em: EntityManager,
   id: string,
@@ -224,10 +224,10 @@ async function endJob(
   },
 ): Promise<void> {
   await em.execute(
-    `update import_job
+    deletingChunksOfUpdated(`update import_job
         set state = ?, reason = ?, report = ?::jsonb, import_run_id = ?, progress = coalesce(?::jsonb, progress),
             finished_at = now()
-      where id = ? and state in ('QUEUED', 'RUNNING')`,
+      where id = ? and state in ('QUEUED', 'RUNNING')`),
     [
       state,
       end.reason ?? null,

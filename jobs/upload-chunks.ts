@@ -113,3 +113,14 @@ export async function writeUploadToFile(
       `import job ${job.id}: its stored bytes are missing or do not match their size and sha256`,
     );
 }
+
+/**
+ * Makes `update import_job … where …` (no `returning`) a statement that also deletes the chunks of
+ * the jobs it updates, and answers their ids: a job that ends loses its bytes in the same statement,
+ * whichever path ends it (a worker, a cancel, the dead-letter worker).
+ */
+export function deletingChunksOfUpdated(updateSql: string): string {
+  return `with updated as (${updateSql} returning id),
+  deleted as (delete from import_job_chunk where job_id in (select id from updated))
+  select id from updated`;
+}

@@ -5,9 +5,7 @@ import { Migration } from "@mikro-orm/migrations";
  * chunk (jobs/upload-chunks.ts), so that POST /imports writes them while they arrive, in the
  * transaction that queues the job, instead of as one value after the upload has ended; a worker
  * reads them back a few chunks at a time. Storage `external`: the bytes are a workbook (zip) already,
- * which PostgreSQL's compression would only spend time on. A trigger deletes a job's chunks in the
- * statement that ends it (any state but QUEUED and RUNNING), whichever path ends it: a worker, a
- * cancel, the dead-letter worker. Waiting jobs keep their bytes as chunk 0.
+ * which PostgreSQL's compression would only spend time on. Waiting jobs keep their bytes as chunk 0.
  */
 export class Migration20261201152000 extends Migration {
   override name = "Migration20261201152000";
@@ -23,12 +21,6 @@ export class Migration20261201152000 extends Migration {
       `insert into "import_job_chunk" ("job_id", "seq", "bytes") select "id", 0, "content" from "import_job" where "content" is not null;`,
     );
     this.addSql(`alter table "import_job" drop column "content";`);
-    this.addSql(
-      `create function "import_job_ended_delete_chunks"() returns trigger language plpgsql as $$ begin delete from "import_job_chunk" where "job_id" = new."id"; return null; end $$;`,
-    );
-    this.addSql(
-      `create trigger "import_job_ended_delete_chunks" after update of "state" on "import_job" for each row when (new."state" not in ('QUEUED', 'RUNNING')) execute function "import_job_ended_delete_chunks"();`,
-    );
   }
 
   override down(): void | Promise<void> {
@@ -36,10 +28,6 @@ export class Migration20261201152000 extends Migration {
     this.addSql(
       `update "import_job" j set "content" = (select string_agg(c."bytes", ''::bytea order by c."seq") from "import_job_chunk" c where c."job_id" = j."id");`,
     );
-    this.addSql(
-      `drop trigger if exists "import_job_ended_delete_chunks" on "import_job";`,
-    );
-    this.addSql(`drop function if exists "import_job_ended_delete_chunks"();`);
     this.addSql(`drop table if exists "import_job_chunk";`);
   }
 }

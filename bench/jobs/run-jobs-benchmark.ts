@@ -18,6 +18,7 @@ import {
   openDatabase,
 } from "../../db/database-url.js";
 import { findProjectRoot } from "../../db/project-root.js";
+import { deletingChunksOfUpdated } from "../../jobs/upload-chunks.js";
 import { loadCouncilRegister } from "../../db/load-council-register.js";
 import { migrate, openOrm } from "../../db/open-orm.js";
 import { CouncilRegister } from "../../register/resolve-council.js";
@@ -331,7 +332,9 @@ try {
         await orm.em
           .fork()
           .execute(
-            "update import_job set state = 'CANCELLED', finished_at = now() where id = ?",
+            deletingChunksOfUpdated(
+              "update import_job set state = 'CANCELLED', finished_at = now() where id = ?",
+            ),
             [id],
           );
       const worker = await start(
