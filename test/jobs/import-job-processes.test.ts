@@ -19,7 +19,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 
 // Real hub and worker processes (the built CLI) on one real database: a job queued on one process
@@ -300,16 +300,27 @@ describe("import jobs across processes", () => {
         "Savings tracker\r\nPeriod:,March 2012\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
           'Workstream,Financial year,Measure,Amount (£)\r\nProcurement 9,2011/12,Achieved,"£9,000"\r\n',
       );
+      // Not spawnSync: a blocked event loop misses hub B closing the kept-alive sockets of the polls
+      // above (after 5 s idle), and the next poll is sent on a closed one ("other side closed").
       const run = (args: string[]) =>
-        spawnSync(process.execPath, [SSHUB_BIN, "import", ...args], {
-          env: { ...process.env, DATABASE_URL: db.url },
-          encoding: "utf8",
-          timeout: 120_000,
-        });
-      const refused = run(["--queue", "--json", file]);
+        new Promise<{ status: number | null; stdout: string; stderr: string }>(
+          (resolve) => {
+            const child = spawn(
+              process.execPath,
+              [SSHUB_BIN, "import", ...args],
+              { env: { ...process.env, DATABASE_URL: db.url } },
+            );
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (chunk: Buffer) => void (stdout += chunk));
+            child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk));
+            child.on("close", (status) => resolve({ status, stdout, stderr }));
+          },
+        );
+      const refused = await run(["--queue", "--json", file]);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain("--queue cannot be used with --json");
-      const queued = run(["--queue", "--dry-run", file]);
+      const queued = await run(["--queue", "--dry-run", file]);
       expect(queued.status, queued.stderr).toBe(0);
       const [id, printed] = queued.stdout.trim().split(" ");
       expect(printed).toBe(file);
