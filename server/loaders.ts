@@ -12,6 +12,10 @@ import { SavingsFigure } from "../schema/savings-figure.js";
 import type { AccessScope } from "./auth/access-scope.js";
 import { Service } from "../schema/service.js";
 import {
+  councilServicesSql,
+  hostedBySql,
+} from "./loading/council-service-role.js";
+import {
   loadChildPages,
   type ChildPage,
   type ChildQuery,
@@ -311,16 +315,13 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       ),
     councilHostedServices: pages("councilHostedServices", Service, (ids) => ({
       sql: `select s.host_council_id as _parent_id, to_jsonb(p) as _partnership, s.* from service s
-            join partnership p on p.id = s.partnership_id where s.host_council_id in (?)`,
+            join partnership p on p.id = s.partnership_id where ${hostedBySql("s", "(?)")}`,
       params: [ids],
       order: "t.name, t.id",
       prime: primePartnership,
     })),
     councilServices: pages("councilServices", Service, (ids) => ({
-      sql: `select m.council_id as _parent_id, s.* from membership m
-              join service s on s.partnership_id = m.partnership_id where m.council_id in (?)
-            union
-            select s.host_council_id, s.* from service s where s.host_council_id in (?)`,
+      sql: councilServicesSql("(?)"),
       params: [ids, ids],
       order: "t.name, t.id",
     })),

@@ -22,6 +22,7 @@ import { Partnership } from "../../schema/partnership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service, ServiceStatus } from "../../schema/service.js";
 import type { Context } from "../context.js";
+import { hostedBySql, partnerInSql } from "../loading/council-service-role.js";
 import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
 import type { ConnectionShape } from "../pagination/connection.js";
 import {
@@ -125,9 +126,8 @@ export class ServiceResolver {
     const where = new SqlConditions();
     if (args.council != null) {
       const councilId = await councilIdByCode(em, args.council);
-      const host = "s.host_council_id = ?";
-      const partner =
-        "s.partnership_id in (select m.partnership_id from membership m where m.council_id = ?)";
+      const host = hostedBySql("s", "(?)");
+      const partner = partnerInSql("s", "(?)");
       switch (args.councilRole ?? ServiceCouncilRole.ANY) {
         case ServiceCouncilRole.HOST:
           where.add(host, councilId);
