@@ -48,14 +48,29 @@ export class AccessScope {
   }
 
   /**
+   * A SQL condition keeping only rows whose partnership id (`column`, e.g. `s.partnership_id`) is in
+   * scope, with its parameters; null for national callers. The other conditions are built on it.
+   */
+  partnershipCondition(
+    column: string,
+  ): { sql: string; params: unknown[] } | null {
+    if (this.partnershipIds === null) return null;
+    return {
+      sql: `${column} = any(array[?]::int[])`,
+      params: [[...this.partnershipIds]],
+    };
+  }
+
+  /**
    * A SQL condition keeping only savings figures (table alias `alias`) in scope, with its parameters;
    * null for national callers. Every savings query adds it.
    */
   savingsCondition(alias: string): { sql: string; params: unknown[] } | null {
-    if (this.partnershipIds === null) return null;
+    const partnership = this.partnershipCondition("s_scope.partnership_id");
+    if (!partnership) return null;
     return {
-      sql: `${alias}.service_id in (select s_scope.id from service s_scope where s_scope.partnership_id = any(array[?]::int[]))`,
-      params: [[...this.partnershipIds]],
+      sql: `${alias}.service_id in (select s_scope.id from service s_scope where ${partnership.sql})`,
+      params: partnership.params,
     };
   }
 

@@ -21,11 +21,9 @@ export async function importMonthRows(
   to: string,
 ): Promise<{ rows: ImportMonthRow[]; firstMonths: Map<number, string> }> {
   const connection = em.getConnection();
-  const visible = scope.partnershipIds
-    ? {
-        sql: "and s.partnership_id = any(array[?]::int[])",
-        params: [[...scope.partnershipIds]],
-      }
+  const scoped = scope.partnershipCondition("s.partnership_id");
+  const visible = scoped
+    ? { sql: `and ${scoped.sql}`, params: scoped.params }
     : { sql: "", params: [] };
   const rows = await connection.execute<
     {
@@ -65,11 +63,9 @@ export async function latestFigureMonth(
   em: EntityManager,
   scope: AccessScope,
 ): Promise<string | null> {
-  const visible = scope.partnershipIds
-    ? {
-        sql: "where s.partnership_id = any(array[?]::int[])",
-        params: [[...scope.partnershipIds]],
-      }
+  const scoped = scope.partnershipCondition("s.partnership_id");
+  const visible = scoped
+    ? { sql: `where ${scoped.sql}`, params: scoped.params }
     : { sql: "", params: [] };
   const rows = await em.getConnection().execute<{ latest: string | null }[]>(
     `select max(f.reporting_period) as latest
