@@ -299,6 +299,44 @@ export class SavingsSheetResolver<P> {
   }
 }
 
+/** What the service-by-name rule asks of the partnerships the hub holds (PartnershipDirectory answers it). */
+export interface ServiceFacts<P, S> {
+  /** The partnerships this council is a member of. */
+  partnershipsOf(gss: string): readonly P[];
+  /** Every partnership. */
+  all(): readonly P[];
+  /** The partnership's service of this name, if any. */
+  findService(partnership: P, name: string): S | null;
+}
+
+/** A service found by its name alone: the one, or why none could be chosen. */
+export type ServiceByName<S> =
+  | { kind: "found"; service: S }
+  /** Services of this name in several partnerships: the row must name its partnership. */
+  | { kind: "several" }
+  /** No such service where it was looked for. */
+  | { kind: "none" };
+
+/**
+ * The savings-sheet rule for a row that names no partnership in a sheet that decides none: its
+ * service is the one service called `name` among the partnerships of the row's council (`gss`, or
+ * the submitter's), or among every partnership for a row with no council. Both writers reach it
+ * through stageSavingsSheet: the streaming one leaves such rows until the end of the sheet, since
+ * only the end decides that the sheet has no partnership.
+ */
+export function serviceByName<P, S>(
+  facts: ServiceFacts<P, S>,
+  name: string,
+  gss: string | null,
+): ServiceByName<S> {
+  const candidates = (gss ? facts.partnershipsOf(gss) : facts.all())
+    .map((p) => facts.findService(p, name))
+    .filter((service): service is S => service !== null);
+  if (candidates.length === 1)
+    return { kind: "found", service: candidates[0]! };
+  return { kind: candidates.length > 1 ? "several" : "none" };
+}
+
 /** The council of a cell that names exactly one (other pieces unknown or ambiguous aside). */
 function onlyCouncil(readings: readonly CouncilReading[]): string | null {
   const resolved = readings.filter((r) => r.status === "resolved");

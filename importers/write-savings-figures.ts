@@ -35,6 +35,7 @@ import {
 import {
   councilTextIndex,
   datedCouncilKey,
+  serviceByName,
   type SavingsSheetDecisions,
 } from "./savings-sheet-resolver.js";
 
@@ -183,21 +184,21 @@ export async function stageSavingsSheet(
         counts,
       );
     else {
-      const candidates = (gss ? directory.partnershipsOf(gss) : directory.all())
-        .map((pp) => directory.findService(pp, name))
-        .filter((x): x is Service => x !== null);
-      if (candidates.length === 1) service = candidates[0]!;
+      const found = serviceByName(directory, name, gss);
+      if (found.kind === "found") service = found.service;
       else
         problems.add({
           code:
-            candidates.length > 1 ? "unknown-partnership" : "unknown-service",
+            found.kind === "several"
+              ? "unknown-partnership"
+              : "unknown-service",
           sheet,
           row: rows.row[i]!,
           cell: source.cell,
           header: reading.map.headers[reading.map.roles.get("service")!] ?? "",
           value: name,
           message:
-            candidates.length > 1
+            found.kind === "several"
               ? `"${name}" is a service of several partnerships: add a Partnership column or a "Partnership: NAME" line, or import with --partnership NAME.`
               : `No partnership${gss ? " of this council" : ""} has a service called "${name}": import the service list first, check the spelling, or name the partnership (column, "Partnership:" line or --partnership) so that it can be created.`,
         });

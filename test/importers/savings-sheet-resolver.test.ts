@@ -8,7 +8,9 @@ import { SavingsRows } from "../../importers/savings-rows.js";
 import {
   councilKey,
   SavingsSheetResolver,
+  serviceByName,
   type PartnershipFacts,
+  type ServiceFacts,
 } from "../../importers/savings-sheet-resolver.js";
 import { CouncilRegister } from "../../register/resolve-council.js";
 
@@ -295,6 +297,48 @@ describe("a row's council", () => {
     expect(
       resolver.end().councilOf.get(key("Bromsgrove and Redditch")),
     ).toBeNull();
+  });
+});
+
+describe("a service named without a partnership (none on the row or the sheet)", () => {
+  const CHESHIRE: TestPartnership = {
+    name: "Cheshire Shared Services",
+    members: ["E06000049", "E06000050"],
+    services: ["Internal Audit", "Payroll"],
+  };
+  const hub = [DERBYSHIRE, CHESHIRE];
+  const facts: ServiceFacts<TestPartnership, string> = {
+    partnershipsOf: (gss) => hub.filter((p) => p.members.includes(gss)),
+    all: () => hub,
+    findService: (p, name) =>
+      p.services.includes(name) ? `${p.name}: ${name}` : null,
+  };
+
+  it("is the one service of that name among the council's partnerships", () => {
+    expect(serviceByName(facts, "Internal Audit", BOLSOVER)).toEqual({
+      kind: "found",
+      service: "Derbyshire RCE Shared Services: Internal Audit",
+    });
+    expect(serviceByName(facts, "Payroll", "E06000050")).toEqual({
+      kind: "found",
+      service: "Cheshire Shared Services: Payroll",
+    });
+  });
+
+  it("is none when the council's partnerships have no such service, though another partnership has", () => {
+    expect(serviceByName(facts, "Payroll", BOLSOVER)).toEqual({
+      kind: "none",
+    });
+  });
+
+  it("is looked for in every partnership for a row with no council, and several of that name decide none", () => {
+    expect(serviceByName(facts, "Payroll", null)).toEqual({
+      kind: "found",
+      service: "Cheshire Shared Services: Payroll",
+    });
+    expect(serviceByName(facts, "Internal Audit", null)).toEqual({
+      kind: "several",
+    });
   });
 });
 
