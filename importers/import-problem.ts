@@ -13,6 +13,7 @@ export type ProblemCode =
   | "too-large"
   | "hidden-sheet"
   | "unknown-sheet"
+  | "no-readable-sheet"
   | "unknown-column"
   | "unknown-council"
   | "ambiguous-council"
@@ -60,6 +61,7 @@ export type ProblemInput = Omit<ImportProblem, "file" | "severity"> & {
 
 const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "hidden-sheet",
+  "unknown-sheet",
   "misnamed-file",
   "unknown-column",
   "similar-name",

@@ -986,7 +986,7 @@ async function importSheets(
         });
       else if (!sheets.some((s) => s.status === "read"))
         problems.add({
-          code: "unknown-sheet",
+          code: "no-readable-sheet",
           message: `No sheet of ${input.file} could be read as a service list, savings tracker, governance list or funding list.`,
         });
       if (stagedAny) {

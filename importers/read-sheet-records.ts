@@ -136,7 +136,6 @@ function readSheetHeader(
   if (header === null || kind === null) {
     problems.add({
       code: "unknown-sheet",
-      severity: "warning",
       sheet: name,
       message:
         header === null

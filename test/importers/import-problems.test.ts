@@ -227,7 +227,13 @@ describe("problems name the file, sheet, cell, header and value, with a stable c
     expect(codes(report)).toEqual([
       "unknown-sheet",
       "hidden-sheet",
-      "unknown-sheet",
+      "no-readable-sheet",
+    ]);
+    // A sheet skipped is a warning wherever it is reported; a file with none read is the error.
+    expect(report.problems.map((p) => [p.code, p.severity])).toEqual([
+      ["unknown-sheet", "warning"],
+      ["hidden-sheet", "warning"],
+      ["no-readable-sheet", "error"],
     ]);
   });
 
