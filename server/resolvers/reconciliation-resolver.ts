@@ -1,7 +1,10 @@
 import {
   Arg,
+  Args,
+  ArgsType,
   Authorized,
   Ctx,
+  Field,
   FieldResolver,
   ID,
   Query,
@@ -11,6 +14,7 @@ import {
 import { loadCouncilSavingsPosition } from "../../reconcile/load-council-savings-position.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
 import { parseTolerance } from "../../reconcile/reconciliation-options.js";
+import type { ReconciliationQuery } from "../../reconcile/reconciliation.js";
 import { parseReportingPeriodArgument } from "../../schema/reporting-period.js";
 import { Council } from "../../schema/council.js";
 import { Role } from "../../schema/role.js";
@@ -22,6 +26,48 @@ import {
   CouncilSavingsPositionResult,
   Reconciliation,
 } from "./reconciliation-types.js";
+
+/**
+ * The arguments both reconciliations take, declared once and read into a ReconciliationQuery by the
+ * same parsers as the CLI's and the export route's.
+ */
+@ArgsType()
+class ReconciliationArgs {
+  @Field(() => FinancialYearScalar, {
+    description: 'The financial year, e.g. "2009/10".',
+  })
+  financialYear!: number;
+
+  @Field(() => SavingsMeasure, {
+    defaultValue: SavingsMeasure.ACHIEVED,
+    description: "What to reconcile.",
+  })
+  measure!: SavingsMeasure;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Use figures reported up to this month (YYYY-MM); the latest when omitted.",
+  })
+  asOf?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Claims within this many pounds of the expected share are MATCHED, e.g. "0.50"; default "0.00".',
+  })
+  tolerance?: string | null;
+}
+
+/** The reconciliation arguments as a query (BAD_USER_INPUT naming the argument when one is malformed). */
+function reconciliationQuery(args: ReconciliationArgs): ReconciliationQuery {
+  return {
+    financialYear: args.financialYear,
+    measure: args.measure,
+    asOf: parseReportingPeriodArgument(args.asOf, "asOf"),
+    tolerancePence: parseTolerance(args.tolerance),
+  };
+}
 
 /** Savings reconciliation: a partnership's lines, and a council's position across its partnerships. */
 @Resolver(() => Council)
@@ -37,35 +83,10 @@ export class ReconciliationResolver {
         "The partnership: its global id, its database id, or its name (any case).",
     })
     partnership: string,
-    @Arg("financialYear", () => FinancialYearScalar, {
-      description: 'The financial year, e.g. "2009/10".',
-    })
-    financialYear: number,
+    @Args(() => ReconciliationArgs) args: ReconciliationArgs,
     @Ctx() { em, scope }: Context,
-    @Arg("measure", () => SavingsMeasure, {
-      defaultValue: SavingsMeasure.ACHIEVED,
-      description: "What to reconcile.",
-    })
-    measure: SavingsMeasure,
-    @Arg("asOf", () => String, {
-      nullable: true,
-      description:
-        "Use figures reported up to this month (YYYY-MM); the latest when omitted.",
-    })
-    asOf?: string | null,
-    @Arg("tolerance", () => String, {
-      nullable: true,
-      description:
-        'Claims within this many pounds of the expected share are MATCHED, e.g. "0.50"; default "0.00".',
-    })
-    tolerance?: string | null,
   ): Promise<Reconciliation> {
-    const query = {
-      financialYear,
-      measure,
-      asOf: parseReportingPeriodArgument(asOf, "asOf"),
-      tolerancePence: parseTolerance(tolerance),
-    };
+    const query = reconciliationQuery(args);
     const found = await findVisiblePartnership(em, partnership, scope);
     const [result] = await loadReconciliations(em, [found], query);
     return Reconciliation.from(result!);
@@ -78,38 +99,13 @@ export class ReconciliationResolver {
   })
   async savingsPosition(
     @Root() council: Council,
-    @Arg("financialYear", () => FinancialYearScalar, {
-      description: 'The financial year, e.g. "2009/10".',
-    })
-    financialYear: number,
+    @Args(() => ReconciliationArgs) args: ReconciliationArgs,
     @Ctx() { em, scope }: Context,
-    @Arg("measure", () => SavingsMeasure, {
-      defaultValue: SavingsMeasure.ACHIEVED,
-      description: "What to reconcile.",
-    })
-    measure: SavingsMeasure,
-    @Arg("asOf", () => String, {
-      nullable: true,
-      description:
-        "Use figures reported up to this month (YYYY-MM); the latest when omitted.",
-    })
-    asOf?: string | null,
-    @Arg("tolerance", () => String, {
-      nullable: true,
-      description:
-        'Claims within this many pounds of the expected share are MATCHED; default "0.00".',
-    })
-    tolerance?: string | null,
   ): Promise<CouncilSavingsPositionResult> {
     const position = await loadCouncilSavingsPosition(
       em,
       council,
-      {
-        financialYear,
-        measure,
-        asOf: parseReportingPeriodArgument(asOf, "asOf"),
-        tolerancePence: parseTolerance(tolerance),
-      },
+      reconciliationQuery(args),
       (id) => scope.allows(id),
     );
     return CouncilSavingsPositionResult.from(position);
