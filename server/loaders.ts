@@ -12,14 +12,18 @@ import { SavingsFigure } from "../schema/savings-figure.js";
 import type { AccessScope } from "./auth/access-scope.js";
 import { Service } from "../schema/service.js";
 import {
-  councilServicesSql,
-  hostedBySql,
-} from "./loading/council-service-role.js";
-import {
   loadChildPages,
+  parentIdList,
   type ChildPage,
   type ChildQuery,
+  type ParentIds,
 } from "./loading/child-pages.js";
+import {
+  councilHostedServicesQuery,
+  councilMembershipsQuery,
+  councilServicesQuery,
+} from "./loading/council-queries.js";
+import type { ChildPrefetch } from "./loading/root-with-children.js";
 import {
   countNestedSavings,
   figureReportsQuery,
@@ -100,6 +104,19 @@ export interface Loaders {
   councilMemberships(
     window: ChildWindow,
   ): DataLoader<number, ChildPage<Membership>>;
+  /**
+   * The child lists a root field can read in its own statement (loadRootWithChildren): the same
+   * query, order and loader as the child field's, so its resolver then finds the page loaded.
+   */
+  prefetch: {
+    councilMemberships(window: ChildWindow): ChildPrefetch;
+    councilHostedServices(window: ChildWindow): ChildPrefetch;
+    councilServices(window: ChildWindow): ChildPrefetch;
+    partnershipServices(
+      window: ChildWindow,
+      joins: ServiceJoins,
+    ): ChildPrefetch;
+  };
   /** A keyset page of a parent's latest savings figures (`limit` rows at most), by parent id. */
   savings(
     parent: SavingsParent,
@@ -157,7 +174,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       query: (ids: readonly number[]) => ChildQuery,
     ) =>
     (window: ChildWindow) =>
-      keyed(name, window, (ids) =>
+      keyed(name, [window.offset, window.limit], (ids) =>
         loadChildPages(
           em,
           entity,
@@ -167,6 +184,23 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
           window.limit,
         ),
       );
+  // A child list that a root statement can also read (see `prefetch`): its loader per window, and
+  // the prefetch that primes that very loader.
+  const childList = <T extends object>(
+    name: string,
+    entity: EntityClass<T>,
+    query: (parents: ParentIds) => ChildQuery,
+  ) => {
+    const loader = pages(name, entity, (ids) => query(parentIdList(ids)));
+    const prefetch = (window: ChildWindow): ChildPrefetch => ({
+      entity,
+      query,
+      offset: window.offset,
+      limit: window.limit,
+      into: loader(window) as DataLoader<number, ChildPage<object>>,
+    });
+    return { loader, prefetch };
+  };
 
   const partnership = byId(em, Partnership);
   const council = byId(em, Council);
@@ -183,6 +217,37 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     const joined = row._council as Row;
     council.prime(joined.id as number, mapEntity(em, Council, joined));
   };
+
+  const councilMemberships = childList(
+    "councilMemberships",
+    Membership,
+    (parents) => councilMembershipsQuery(parents, primePartnership),
+  );
+  const councilHostedServices = childList(
+    "councilHostedServices",
+    Service,
+    (parents) => councilHostedServicesQuery(parents, primePartnership),
+  );
+  const councilServices = childList(
+    "councilServices",
+    Service,
+    councilServicesQuery,
+  );
+  const partnershipServices = (joins: ServiceJoins) =>
+    childList(
+      `partnershipServices:${JSON.stringify(joins)}`,
+      Service,
+      (parents) =>
+        partnershipServicesQuery(parents, joins, {
+          council: (row) =>
+            council.prime(row.id as number, mapEntity(em, Council, row)),
+          governanceBody: (row) =>
+            governanceBody.prime(
+              row.id as number,
+              mapEntity(em, GovernanceBody, row),
+            ),
+        }),
+    );
 
   const savingsMovement = new DataLoader<number, string | null>(async (ids) => {
     const rows = await savingsMovements(em, ids);
@@ -295,43 +360,17 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
         ),
     })),
     partnershipServices: (window, joins) =>
-      keyed("partnershipServices", [window, joins], (ids) =>
-        loadChildPages(
-          em,
-          Service,
-          ids,
-          partnershipServicesQuery(ids, joins, {
-            council: (row) =>
-              council.prime(row.id as number, mapEntity(em, Council, row)),
-            governanceBody: (row) =>
-              governanceBody.prime(
-                row.id as number,
-                mapEntity(em, GovernanceBody, row),
-              ),
-          }),
-          window.offset,
-          window.limit,
-        ),
-      ),
-    councilHostedServices: pages("councilHostedServices", Service, (ids) => ({
-      sql: `select s.host_council_id as _parent_id, to_jsonb(p) as _partnership, s.* from service s
-            join partnership p on p.id = s.partnership_id where ${hostedBySql("s", "(?)")}`,
-      params: [ids],
-      order: "t.name, t.id",
-      prime: primePartnership,
-    })),
-    councilServices: pages("councilServices", Service, (ids) => ({
-      sql: councilServicesSql("(?)"),
-      params: [ids, ids],
-      order: "t.name, t.id",
-    })),
-    councilMemberships: pages("councilMemberships", Membership, (ids) => ({
-      sql: `select m.council_id as _parent_id, p.name as _sort, to_jsonb(p) as _partnership, m.*
-            from membership m join partnership p on p.id = m.partnership_id where m.council_id in (?)`,
-      params: [ids],
-      order: "t._sort, t.id",
-      prime: primePartnership,
-    })),
+      partnershipServices(joins).loader(window),
+    councilHostedServices: councilHostedServices.loader,
+    councilServices: councilServices.loader,
+    councilMemberships: councilMemberships.loader,
+    prefetch: {
+      councilMemberships: councilMemberships.prefetch,
+      councilHostedServices: councilHostedServices.prefetch,
+      councilServices: councilServices.prefetch,
+      partnershipServices: (window, joins) =>
+        partnershipServices(joins).prefetch(window),
+    },
     savings: (parent, filter, after, limit) =>
       keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {
         const rows = await nestedSavingsPageRows(

@@ -19,33 +19,57 @@ export interface ChildQuery {
   prime?: (row: Row) => void;
 }
 
+/** The parents a child list is read for: a parenthesised id list or subquery, with its parameters. */
+export interface ParentIds {
+  /** `(?)` bound to an id list, or `(select id from root)` inside a statement that has the root. */
+  sql: string;
+  params: unknown[];
+}
+
+/** The parents of a DataLoader batch, bound as a list. */
+export const parentIdList = (ids: readonly number[]): ParentIds => ({
+  sql: "(?)",
+  params: [ids],
+});
+
+/** A ranked child row: the entity's columns and whatever its query joined, with its place in the parent's list. */
+export type ChildRow = Row & {
+  _parent_id: number;
+  _position: number;
+  _total: number;
+};
+
 /**
- * Loads one page of a nested list for many parents in one statement: the rows are numbered per
- * parent by a window function, so the statement count does not grow with the number of parents.
- * Position 0 always comes back so that a page past the end still knows the list's total.
+ * The statement that selects one page (`offset`, `limit + 1` rows) of every parent's children,
+ * each row numbered within its parent by a window function, so that the statement count does not
+ * grow with the number of parents. Position 0 always comes back so that a page past the end still
+ * knows the list's total.
  */
-export async function loadChildPages<T extends object>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  parentIds: readonly number[],
+export function childPagesSql(
   query: ChildQuery,
   offset: number,
   limit: number,
-): Promise<ChildPage<T>[]> {
-  const rows = await runSql<{
-    _parent_id: number;
-    _position: number;
-    _total: number;
-  }>(
-    em,
-    `select * from (
+): { sql: string; params: unknown[] } {
+  return {
+    sql: `select * from (
        select t.*, (row_number() over w - 1)::int as _position,
          (count(*) over (partition by t._parent_id))::int as _total
        from (${query.sql}) t window w as (partition by t._parent_id order by ${query.order})
      ) ranked where (_position >= ? and _position <= ?) or _position = 0
      order by _parent_id, _position`,
-    [...query.params, offset, offset + limit],
-  );
+    params: [...query.params, offset, offset + limit],
+  };
+}
+
+/** Sorts ranked child rows (childPagesSql's, in parent and position order) into each parent's page. */
+export function toChildPages<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parentIds: readonly number[],
+  rows: readonly ChildRow[],
+  query: Pick<ChildQuery, "prime">,
+  offset: number,
+): ChildPage<T>[] {
   const pages = new Map<number, ChildPage<T>>(
     parentIds.map((id) => [id, { items: [], total: 0 }]),
   );
@@ -58,4 +82,18 @@ export async function loadChildPages<T extends object>(
     query.prime?.(row);
   }
   return parentIds.map((id) => pages.get(id) ?? { items: [], total: 0 });
+}
+
+/** Loads one page of a nested list for many parents in one statement (see childPagesSql). */
+export async function loadChildPages<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parentIds: readonly number[],
+  query: ChildQuery,
+  offset: number,
+  limit: number,
+): Promise<ChildPage<T>[]> {
+  const { sql, params } = childPagesSql(query, offset, limit);
+  const rows = await runSql<ChildRow>(em, sql, params);
+  return toChildPages(em, entity, parentIds, rows, query, offset);
 }

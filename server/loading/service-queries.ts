@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { selectsPath } from "../pagination/selects-field.js";
-import type { ChildQuery } from "./child-pages.js";
+import type { ChildQuery, ParentIds } from "./child-pages.js";
 import type { Row } from "./sql-rows.js";
 
 /** Which of a service page's links are selected, and so joined into the page's own statement. */
@@ -9,11 +9,22 @@ export interface ServiceJoins {
   governingBody: boolean;
 }
 
-/** The links a connection of services selects on its nodes (a look-ahead at `edges { node { … } }`). */
-export function serviceJoinsOf(info: GraphQLResolveInfo): ServiceJoins {
+/**
+ * The links a connection of services selects on its nodes (a look-ahead at `edges { node { … } }`),
+ * for the connection being resolved or the one at `path` under it.
+ */
+export function serviceJoinsOf(
+  info: GraphQLResolveInfo,
+  path: readonly string[] = [],
+): ServiceJoins {
   return {
-    hostCouncil: selectsPath(info, ["edges", "node", "hostCouncil"]),
-    governingBody: selectsPath(info, ["edges", "node", "governingBody"]),
+    hostCouncil: selectsPath(info, [...path, "edges", "node", "hostCouncil"]),
+    governingBody: selectsPath(info, [
+      ...path,
+      "edges",
+      "node",
+      "governingBody",
+    ]),
   };
 }
 
@@ -24,12 +35,12 @@ export interface ServiceJoinTargets {
 }
 
 /**
- * The services of the partnerships bound to `(?)`, each with `_parent_id`, and with the selected
+ * The services of the parent partnerships, each with `_parent_id`, and with the selected
  * links joined in (`_host`, `_body`: the council's and the body's rows as JSON), so that a page
  * and its host councils cost one statement instead of two.
  */
 export function partnershipServicesQuery(
-  ids: readonly number[],
+  parents: ParentIds,
   joins: ServiceJoins,
   into: ServiceJoinTargets,
 ): ChildQuery {
@@ -44,8 +55,8 @@ export function partnershipServicesQuery(
     from.push("left join governance_body b on b.id = s.governing_body_id");
   }
   return {
-    sql: `select ${columns.join(", ")}, s.* from ${from.join(" ")} where s.partnership_id in (?)`,
-    params: [ids],
+    sql: `select ${columns.join(", ")}, s.* from ${from.join(" ")} where s.partnership_id in ${parents.sql}`,
+    params: parents.params,
     order: "t.name, t.id",
     prime:
       joins.hostCouncil || joins.governingBody

@@ -89,6 +89,45 @@ function rowReader(em: EntityManager, entity: EntityClass<object>): RowReader {
   };
 }
 
+const exactJson = new WeakMap<EntityClass<object>, (alias: string) => string>();
+
+/**
+ * SQL for a row of `entity`'s table (aliased `alias`, with whatever other columns it carries) as a
+ * JSON object that mapEntity reads to the same values as the row itself: `to_jsonb`, with decimal
+ * and bigint columns as text, since a JSON number loses their exactness ("12.50" would come back
+ * as 12.5). For child lists folded into their parent's statement (json_agg).
+ */
+export function exactJsonSql<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  alias: string,
+): string {
+  let build = exactJson.get(entity);
+  if (!build) {
+    const asText = em
+      .getMetadata()
+      .get(entity)
+      .props.filter(
+        (prop) =>
+          prop.kind === ReferenceKind.SCALAR &&
+          prop.persist !== false &&
+          prop.fieldNames?.[0] &&
+          /^(decimal|numeric|bigint)/i.test(
+            String(prop.columnTypes?.[0] ?? prop.type),
+          ),
+      )
+      .map((prop) => prop.fieldNames[0]!);
+    build = (at: string) =>
+      asText.length
+        ? `(to_jsonb(${at}) || jsonb_build_object(${asText
+            .map((column) => `'${column}', ${at}.${column}::text`)
+            .join(", ")}))`
+        : `to_jsonb(${at})`;
+    exactJson.set(entity, build);
+  }
+  return build(alias);
+}
+
 /** Groups values under the keys DataLoader asked for, in that order, with an empty list for a key without rows. */
 export function groupByKey<T>(
   keys: readonly number[],

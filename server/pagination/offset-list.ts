@@ -7,6 +7,10 @@ import {
   type Row,
   type SqlConditions,
 } from "../loading/sql-rows.js";
+import {
+  loadRootWithChildren,
+  type ChildPrefetch,
+} from "../loading/root-with-children.js";
 import { selectsField } from "./selects-field.js";
 import {
   offsetConnection,
@@ -28,7 +32,9 @@ export interface ListQuery {
  * One page of a root list in one statement (one row more than asked, to know whether a next page
  * exists). When the client asks for `totalCount` (`info`), the same statement counts the whole
  * list (a window count before the limit); a page past the end, which has no row to carry the
- * count, counts in a second statement.
+ * count, counts in a second statement. The pages of child lists in `children` (the ones the request
+ * selects under each row) come back in the same statement (loadRootWithChildren); the list's
+ * order may then name only its own alias's columns.
  */
 export async function offsetList<T extends object>(
   em: EntityManager,
@@ -37,16 +43,23 @@ export async function offsetList<T extends object>(
   first: number | null | undefined,
   after: string | null | undefined,
   info?: GraphQLResolveInfo,
+  children: readonly ChildPrefetch[] = [],
 ): Promise<ConnectionShape<T>> {
   const { offset, limit } = pageWindow(first, after);
   const withTotal = info !== undefined && selectsField(info, "totalCount");
-  const rows = await runSql<Row & { _total?: number }>(
-    em,
-    `select ${query.alias}.*${withTotal ? ", (count(*) over ())::int as _total" : ""}
+  const page = {
+    sql: `select ${query.alias}.*${withTotal ? ", (count(*) over ())::int as _total" : ""}
      from ${query.from} ${query.where.where}
      order by ${query.order} limit ? offset ?`,
-    [...query.where.params, limit + 1, offset],
-  );
+    params: [...query.where.params, limit + 1, offset],
+  };
+  const rows: (Row & { _total?: number })[] = children.length
+    ? await loadRootWithChildren(
+        em,
+        { ...page, alias: query.alias, order: query.order },
+        children,
+      )
+    : await runSql(em, page.sql, page.params);
   const count = async () => {
     const [row] = await runSql<{ n: number }>(
       em,

@@ -30,13 +30,38 @@ import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { Membership } from "../../schema/membership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
-import { mapEntity, runSql } from "../loading/sql-rows.js";
+import { mapEntity } from "../loading/sql-rows.js";
+import { councilByCodeQuery } from "../loading/council-queries.js";
+import {
+  loadRootWithChildren,
+  type ChildPrefetch,
+} from "../loading/root-with-children.js";
+import type { Loaders } from "../loaders.js";
+import { selectedPageWindows } from "../pagination/selects-field.js";
 import { PageArgs, SavingsFilterArgs } from "./arguments.js";
 import {
   councilWithSavings,
   nestedSavings,
   SAVINGS_ORDER,
 } from "./nested-savings.js";
+
+/** The pages of a council's lists that the request selects, to read in the council's own statement. */
+function selectedCouncilPages(
+  info: GraphQLResolveInfo,
+  { prefetch }: Loaders,
+): ChildPrefetch[] {
+  return [
+    ...selectedPageWindows(info, ["memberships"]).map((window) =>
+      prefetch.councilMemberships(window),
+    ),
+    ...selectedPageWindows(info, ["hostedServices"]).map((window) =>
+      prefetch.councilHostedServices(window),
+    ),
+    ...selectedPageWindows(info, ["services"]).map((window) =>
+      prefetch.councilServices(window),
+    ),
+  ];
+}
 
 /** Root queries and links of councils. */
 @Resolver(() => Council)
@@ -53,16 +78,16 @@ export class CouncilResolver {
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Council> {
-    // A council's savings page comes back in the council's own statement when it is selected.
+    // A council's savings page comes back in the council's own statement when it is selected;
+    // otherwise the pages of its other lists that are selected do.
     const withSavings = await councilWithSavings(context, code, info);
     if (withSavings === null) throw NotFoundError.councilCode(code);
     if (withSavings) return withSavings;
-    const { em } = context;
-    const wanted = code.trim().toUpperCase();
-    const [row] = await runSql(
+    const { em, loaders } = context;
+    const [row] = await loadRootWithChildren(
       em,
-      "select * from council where gss_code = ? or register_code = ? limit 1",
-      [wanted, wanted],
+      councilByCodeQuery(code),
+      selectedCouncilPages(info, loaders),
     );
     if (!row) throw NotFoundError.councilCode(code);
     return mapEntity(em, Council, row);

@@ -27,6 +27,9 @@ import type { Context } from "../context.js";
 import { childPage } from "./child-page.js";
 import { serviceJoinsOf } from "../loading/service-queries.js";
 import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
+import type { ChildPrefetch } from "../loading/root-with-children.js";
+import type { Loaders } from "../loaders.js";
+import { selectedPageWindows } from "../pagination/selects-field.js";
 import { type ConnectionShape } from "../pagination/connection.js";
 import {
   PartnershipConnection,
@@ -68,6 +71,18 @@ export class PartnershipsArgs extends PageArgs {
   search?: string | null;
 }
 
+/** The pages of services the request selects under each partnership of a list, to read in the list's statement. */
+function selectedServicePages(
+  info: GraphQLResolveInfo,
+  { prefetch }: Loaders,
+): ChildPrefetch[] {
+  const path = ["edges", "node", "services"];
+  const joins = serviceJoinsOf(info, path);
+  return selectedPageWindows(info, path).map((window) =>
+    prefetch.partnershipServices(window, joins),
+  );
+}
+
 /** Root queries and links of partnerships. */
 @Resolver(() => Partnership)
 export class PartnershipResolver {
@@ -91,7 +106,7 @@ export class PartnershipResolver {
   })
   async partnerships(
     @Args(() => PartnershipsArgs) args: PartnershipsArgs,
-    @Ctx() { em }: Context,
+    @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Partnership>> {
     const where = new SqlConditions();
@@ -118,6 +133,7 @@ export class PartnershipResolver {
       args.first,
       args.after,
       info,
+      selectedServicePages(info, loaders),
     );
   }
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
+import { Membership, MembershipRole } from "../../schema/membership.js";
+import { offsetCursor } from "../../server/pagination/connection.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
@@ -104,9 +106,9 @@ it("runs partnerships → services → host council → savings in the same numb
   const small = await countStatements(PartnershipStatus.PROPOSED, null);
   expect(small.data.totalCount).toBe(5);
   expect(small.data.edges).toHaveLength(5);
-  // partnerships page (with its count), services (with their host councils), savings (with their
-  // movements) + count, savings' services.
-  expect(small.statements).toBe(5);
+  // partnerships page (with its count) and their services (with their host councils) in one
+  // statement, savings (with their movements) + count, savings' services.
+  expect(small.statements).toBe(4);
 
   let after: string | null = null;
   let seen = 0;
@@ -124,4 +126,97 @@ it("runs partnerships → services → host council → savings in the same numb
   }
   expect(pages).toBe(5);
   expect(seen).toBe(500);
+});
+
+const councilPage = `query ($code: String!, $after: String) { council(code: $code) { id gssCode officialName
+  memberships(first: 2) { totalCount edges { cursor node { id role costSharePercent partnership { id name status } } } }
+  later: memberships(first: 5, after: $after) { totalCount edges { node { id partnership { name } } } }
+  hostedServices(first: 20) { totalCount edges { node { id name status partnership { id name } } } }
+} }`;
+
+// The same lists read through `councils`, which reads them with their loaders, a statement each.
+const councilPageThroughList = `query ($code: String!, $after: String) { councils(search: $code, first: 1) { edges { node { id gssCode officialName
+  memberships(first: 2) { totalCount edges { cursor node { id role costSharePercent partnership { id name status } } } }
+  later: memberships(first: 5, after: $after) { totalCount edges { node { id partnership { name } } } }
+  hostedServices(first: 20) { totalCount edges { node { id name status partnership { id name } } } }
+} } } }`;
+
+it("reads a council page (its memberships with their partnerships, two windows of them, its hosted services with theirs) in one statement, the same pages as its lists' loaders", async () => {
+  const em = db.orm.em.fork();
+  const [council] = await em.find(
+    Council,
+    { endDate: null },
+    { orderBy: { gssCode: "asc" }, limit: 1 },
+  );
+  const partnerships = await em.find(
+    Partnership,
+    { name: { $like: "Large 00%" } },
+    { orderBy: { name: "asc" } },
+  );
+  for (const [i, partnership] of partnerships.slice(0, 4).entries())
+    em.create(Membership, {
+      council: council!,
+      partnership,
+      role: MembershipRole.MEMBER,
+      costSharePercent: i === 0 ? "12.5000" : null,
+    });
+  await em.flush();
+  const variables = {
+    code: council!.gssCode,
+    after: offsetCursor(0),
+  };
+  db.resetQueryLog();
+  const page = await gql.run<{
+    council: {
+      memberships: {
+        totalCount: number;
+        edges: { node: { costSharePercent: string | null } }[];
+      };
+      later: { edges: unknown[] };
+      hostedServices: { totalCount: number };
+    };
+  }>(councilPage, variables);
+  expect(page.errors).toBeUndefined();
+  expect(db.queries).toHaveLength(1);
+  const { memberships, later, hostedServices } = page.data!.council;
+  expect(memberships.totalCount).toBe(4);
+  expect(memberships.edges).toHaveLength(2);
+  expect(memberships.edges[0]!.node.costSharePercent).toBe("12.5000");
+  expect(later.edges).toHaveLength(3);
+  expect(hostedServices.totalCount).toBeGreaterThan(1);
+
+  db.resetQueryLog();
+  const throughList = await gql.run<{
+    councils: { edges: { node: unknown }[] };
+  }>(councilPageThroughList, variables);
+  expect(throughList.errors).toBeUndefined();
+  expect(db.queries.length).toBeGreaterThan(1);
+  expect(throughList.data!.councils.edges[0]!.node).toEqual(page.data!.council);
+});
+
+it("reads a page of partnerships with a page of each one's services and their host councils in one statement", async () => {
+  db.resetQueryLog();
+  const result = await gql.run<{
+    partnerships: {
+      totalCount: number;
+      edges: {
+        node: {
+          services: {
+            totalCount: number;
+            edges: { node: { hostCouncil: { gssCode: string } } }[];
+          };
+        };
+      }[];
+    };
+  }>(`{ partnerships(first: 100) { totalCount edges { cursor node { id name
+    services(first: 10) { totalCount edges { node { id name hostCouncil { id gssCode shortName } } } } } } } }`);
+  expect(result.errors).toBeUndefined();
+  expect(db.queries).toHaveLength(1);
+  const { totalCount, edges } = result.data!.partnerships;
+  expect(totalCount).toBe(505);
+  expect(edges).toHaveLength(100);
+  expect(edges.every(({ node }) => node.services.totalCount === 2)).toBe(true);
+  expect(edges[0]!.node.services.edges[0]!.node.hostCouncil.gssCode).toMatch(
+    /^E\d{8}$/,
+  );
 });

@@ -9,11 +9,13 @@ import { workbookShape } from "../../../importers/workbook-shape.js";
 import { createToken } from "../../../server/auth/token-service.js";
 import { operatorCaller } from "../../../server/caller.js";
 import {
+  exactJsonSql,
   mapEntity,
   runSql,
   type Row,
 } from "../../../server/loading/sql-rows.js";
 import { GovernanceBody } from "../../../schema/governance-body.js";
+import { Membership } from "../../../schema/membership.js";
 import { Partnership } from "../../../schema/partnership.js";
 import {
   createTestDatabase,
@@ -113,6 +115,37 @@ it("reads a council, partnership or governance body joined into another row as J
         mapEntity(em, entity, row),
       );
   }
+});
+
+it("reads any entity's row folded into JSON (exactJsonSql) to the same values as its own row, decimals exact", async () => {
+  const em = db.orm.em.fork();
+  // A cost share whose trailing zero a JSON number would drop.
+  await em.execute(
+    "update membership set cost_share_percent = 12.5000 where id = (select min(id) from membership)",
+  );
+  let compared = 0;
+  for (const entity of entities as EntityClass<object>[]) {
+    const meta = em.getMetadata().find(entity);
+    if (!meta || meta.abstract) continue;
+    const rows = await runSql(
+      em,
+      `select t.*, ${exactJsonSql(em, entity, "t")} as _joined from ${meta.tableName} t order by id`,
+    );
+    for (const row of rows) {
+      expect(mapEntity(em, entity, row._joined as Row), meta.className).toEqual(
+        mapEntity(em, entity, row),
+      );
+      compared++;
+    }
+  }
+  expect(compared).toBeGreaterThan(400);
+  const [share] = await runSql(
+    em,
+    `select ${exactJsonSql(em, Membership, "m")} as _joined from membership m where cost_share_percent = 12.5`,
+  );
+  expect(
+    mapEntity(em, Membership, share!._joined as Row).costSharePercent,
+  ).toBe("12.5000");
 });
 
 it("keeps the entity's getters and leaves the ORM out: nothing read is managed or tracked", async () => {
