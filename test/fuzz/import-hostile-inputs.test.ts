@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,12 +10,19 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
+import { SSHUB_BIN } from "../support/sshub-process.js";
 import { hostileInput } from "./support/hostile-inputs.js";
 
 // A seeded sample on every run (FUZZ_CASES inputs from FUZZ_SEED); `npm run fuzz` runs thousands.
 const CASES = Number(process.env["FUZZ_CASES"] ?? 80);
 const FIRST_SEED = Number(process.env["FUZZ_SEED"] ?? 1);
 const CASE_LIMIT_MS = 60_000;
+// The resident memory an import of one hostile input may reach in this process (the test runner,
+// its database connections and the import together; a workbook's reader has a heap bound of its own).
+const MEMORY_LIMIT_BYTES =
+  Number(process.env["FUZZ_MEMORY_MB"] ?? 1024) * 2 ** 20;
+// Inputs also run through `sshub import` itself, for its exit status and what it prints.
+const CLI_CASES = Number(process.env["FUZZ_CLI_CASES"] ?? 8);
 
 /** What an analyst must never see in a problem: a stack trace, or an internal or database error. */
 const INTERNAL =
@@ -47,6 +55,7 @@ describe("hostile inputs: imported or refused, never an internal error, a stall 
     async () => {
       const failures: string[] = [];
       const outcomes = new Map<string, number>();
+      let highest = 0;
       for (let seed = FIRST_SEED; seed < FIRST_SEED + CASES; seed++) {
         const input = await hostileInput(seed);
         const path = join(dir, input.file);
@@ -62,12 +71,25 @@ describe("hostile inputs: imported or refused, never an internal error, a stall 
           );
         };
         let report;
+        // Sampled while the import runs (a reader on this thread holds the loop, so the reading after
+        // it counts too: resident memory seldom falls back at once).
+        let peak = process.memoryUsage.rss();
+        const sampler = setInterval(
+          () => void (peak = Math.max(peak, process.memoryUsage.rss())),
+          25,
+        );
         try {
           report = await importWorkbook(db.orm, path);
         } catch (error) {
           fail(`threw ${(error as Error).stack ?? String(error)}`);
           continue;
+        } finally {
+          clearInterval(sampler);
+          peak = Math.max(peak, process.memoryUsage.rss());
+          highest = Math.max(highest, peak);
         }
+        if (peak > MEMORY_LIMIT_BYTES)
+          fail(`reached ${Math.round(peak / 2 ** 20)} MB resident`);
         const elapsed = Date.now() - started;
         outcomes.set(report.status, (outcomes.get(report.status) ?? 0) + 1);
         if (elapsed > CASE_LIMIT_MS) fail(`took ${elapsed} ms`);
@@ -104,10 +126,50 @@ describe("hostile inputs: imported or refused, never an internal error, a stall 
         }
       }
       console.log(
-        `fuzz: ${CASES} inputs from seed ${FIRST_SEED}: ${[...outcomes].map(([s, n]) => `${s} ${n}`).join(", ")}`,
+        `fuzz: ${CASES} inputs from seed ${FIRST_SEED}: ${[...outcomes].map(([s, n]) => `${s} ${n}`).join(", ")}; at most ${Math.round(highest / 2 ** 20)} MB resident`,
       );
       expect(failures).toEqual([]);
     },
     Math.max(300_000, CASES * 5_000),
+  );
+
+  it(
+    `exits 0 or 1 from sshub import, with no stack trace, for ${CLI_CASES} of them`,
+    async () => {
+      const failures: string[] = [];
+      for (let seed = FIRST_SEED; seed < FIRST_SEED + CLI_CASES; seed++) {
+        const input = await hostileInput(seed);
+        const path = join(dir, `cli-${input.file}`);
+        writeFileSync(path, input.bytes);
+        const { status, output } = await new Promise<{
+          status: number | null;
+          output: string;
+        }>((resolve) => {
+          const child = execFile(
+            process.execPath,
+            [SSHUB_BIN, "import", path],
+            {
+              env: { ...process.env, DATABASE_URL: db.url },
+              encoding: "utf8",
+              timeout: CASE_LIMIT_MS,
+            },
+            (_error, stdout, stderr) =>
+              resolve({ status: child.exitCode, output: stdout + stderr }),
+          );
+        });
+        if (status !== 0 && status !== 1)
+          failures.push(
+            `seed ${seed} (${input.description}): exit ${status}: ${output.slice(0, 500)}`,
+          );
+        else if (
+          /\n\s+at |\b(?:TypeError|RangeError|ReferenceError)\b/.test(output)
+        )
+          failures.push(
+            `seed ${seed} (${input.description}): printed ${output.slice(0, 500)}`,
+          );
+      }
+      expect(failures).toEqual([]);
+    },
+    Math.max(300_000, CLI_CASES * 30_000),
   );
 });
