@@ -278,16 +278,16 @@ export async function importWorkbook(
   } finally {
     await reader.stop();
   }
-  return keepProblemGrids(orm, path, report, limits);
+  return report;
 }
 
 /**
  * Reads the cells around the report's problems (importers/problem-grids.ts) while the file is still
- * there, and keeps them on the run, so that the page can draw them after the upload is gone.
+ * there. Called before the run's result is written, in its transaction, so that the run (and an
+ * import job's report, written by onResult) has its grids from the moment it is finished: a page
+ * polling a job never sees it refused without them.
  */
-async function keepProblemGrids(
-  orm: MikroORM,
-  path: string,
+async function withProblemGrids(
   report: ImportReport,
   limits: ImportLimits,
 ): Promise<ImportReport> {
@@ -295,20 +295,12 @@ async function keepProblemGrids(
     report.sheets.map((s) => [s.sheet, s.header?.headerRow ?? null]),
   );
   const grids = await readProblemGrids(
-    path,
+    report.path,
     report.file,
     report.problems,
     headerRows,
     limits,
   );
-  if (grids.length > 0)
-    await orm.em
-      .fork()
-      .nativeUpdate(
-        ImportRun,
-        { id: report.importRunId },
-        { problemGrids: grids },
-      );
   return { ...report, problemGrids: grids };
 }
 
@@ -494,7 +486,7 @@ async function importLeased(
         reportingPeriod: result.workbookPeriod,
       });
     previous = await lastImportOfFile(em);
-    const done = report(result);
+    const done = await withProblemGrids(report(result), input.limits);
     await recordRunResult(em, done);
     options.audit?.(em, done);
     await options.onResult?.(em, done);
@@ -633,6 +625,9 @@ async function recordRunResult(
         warnings: report.warningCount,
       },
       problems: report.problems,
+      ...(report.problemGrids.length > 0
+        ? { problemGrids: report.problemGrids }
+        : {}),
       finishedAt: new Date(),
     },
   );

@@ -162,13 +162,6 @@ export async function runImportJob(
           progress,
         }),
     });
-    // The grids of the problems' cells are read after the import's transaction (from the file, still
-    // here), so the job's report, written inside it, gets them now.
-    if (report.problemGrids.length > 0)
-      await em.execute(
-        `update import_job set report = jsonb_set(report, '{problemGrids}', ?::jsonb) where id = ? and report is not null`,
-        [JSON.stringify(report.problemGrids), attempt.id],
-      );
     const rows = report.sheets.reduce((n, s) => n + s.rowsRead, 0);
     if (jobStateOf(report) === ImportJobState.IMPORTED) importedRows.inc(rows);
     attempt.logger.info(

@@ -24,6 +24,14 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import {
+  figures,
+  longTracker,
+} from "../importers/support/tracker-workbooks.js";
+import {
+  workbookDir,
+  writeTestWorkbook,
+} from "../importers/support/write-test-workbook.js";
 
 const workbook = readFileSync(
   new URL(
@@ -228,6 +236,62 @@ describe("POST /imports queues the upload as a job", () => {
       { id: job.id },
       CALLERS.analyst,
     );
+  });
+});
+
+describe("a refused job's grids", () => {
+  it("are on the job's report and its run in the commit that ends it REFUSED, never after", async () => {
+    // What the job's row and its run held at the moment the job turned REFUSED, as a page polling
+    // it could see: a trigger copies them as the ending statement runs (its transaction commits them).
+    await db.orm.em.fork().execute(`
+      create table job_end_seen (job_id uuid, job_grids jsonb, run_grids jsonb);
+      create function job_end_seen() returns trigger language plpgsql as $$
+      begin
+        insert into job_end_seen values (new.id, new.report->'problemGrids',
+          (select problem_grids from import_run where id = new.import_run_id));
+        return new;
+      end $$;
+      create trigger job_end_seen after update on import_job for each row
+        when (new.state = 'REFUSED' and old.state <> 'REFUSED') execute function job_end_seen();`);
+    try {
+      const path = await writeTestWorkbook(
+        workbookDir(),
+        longTracker("refused.xlsx", "June 2008", [
+          ["Chesterfield", "Internal Audit", "2007/08", "Achieved", "lots"],
+          ...figures(3),
+        ]),
+      );
+      const response = await upload(
+        working.http.base,
+        {},
+        as("analyst"),
+        readFileSync(path),
+        "refused.xlsx",
+      );
+      expect(response.status).toBe(202);
+      const job = await waitForJob(
+        working.http.base,
+        response.headers.get("location")!,
+      );
+      expect(job.state).toBe("REFUSED");
+      const [seen] = await db.orm.em
+        .fork()
+        .execute<
+          { job_grids: { sheet: string }[] | null; run_grids: unknown }[]
+        >(`select job_grids, run_grids from job_end_seen where job_id = ?`, [
+          job.id,
+        ]);
+      expect(seen!.job_grids).toMatchObject([{ sheet: "Tracker" }]);
+      expect(seen!.run_grids).toEqual(seen!.job_grids);
+      expect((job.report as { problemGrids?: unknown }).problemGrids).toEqual(
+        seen!.job_grids,
+      );
+    } finally {
+      await db.orm.em.fork().execute(`
+        drop trigger job_end_seen on import_job;
+        drop function job_end_seen();
+        drop table job_end_seen;`);
+    }
   });
 });
 
