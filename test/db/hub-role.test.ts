@@ -1,5 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -106,6 +109,60 @@ it("imports every sample workbook, and serves them, with only the documented gra
     expect(body.data!.savings.totalCount).toBeGreaterThan(0);
     expect(body.data!.savings.totalCount).toBeLessThanOrEqual(figures);
     expect((await fetch(`${hub.base}/readyz`)).status).toBe(200);
+  } finally {
+    expect(await hub.stop()).toBe(0);
+  }
+}, 180_000);
+
+it("queues an upload, its bytes in chunks, and runs it through a hub's worker, as that role", async () => {
+  const file = join(
+    mkdtempSync(join(tmpdir(), "sshub-hub-role-")),
+    "queued-2012-04.csv",
+  );
+  writeFileSync(
+    file,
+    "Savings tracker\r\nPeriod:,April 2012\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
+      'Workstream,Financial year,Measure,Amount (£)\r\nProcurement 4,2011/12,Achieved,"£4,000"\r\n',
+  );
+  const queued = spawnSync(process.execPath, [bin, "import", "--queue", file], {
+    env: { ...process.env, DATABASE_URL: roleUrl },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(queued.status, queued.stderr + queued.stdout).toBe(0);
+  const id = queued.stdout.trim().split(" ")[0]!;
+  const job = () =>
+    asRole(async (client) => {
+      const { rows } = await client.query<{ state: string; chunks: number }>(
+        `select state, (select count(*)::int from import_job_chunk where job_id = j.id) as chunks
+           from import_job j where id = $1`,
+        [id],
+      );
+      return rows[0];
+    });
+  // Waiting: no worker runs yet, and its bytes are stored.
+  expect(await job()).toEqual({ state: "QUEUED", chunks: 1 });
+  const hub = await startHubProcess(roleUrl);
+  try {
+    let seen = await job();
+    for (
+      let i = 0;
+      i < 300 && ["QUEUED", "RUNNING"].includes(seen!.state);
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      seen = await job();
+    }
+    expect(seen).toEqual({ state: "IMPORTED", chunks: 0 });
+    const amount = await asRole(
+      async (client) =>
+        (
+          await client.query<{ n: string }>(
+            `select count(*) as n from savings_figure f join service s on s.id = f.service_id where s.name = 'Procurement 4'`,
+          )
+        ).rows[0]!.n,
+    );
+    expect(Number(amount)).toBe(1);
   } finally {
     expect(await hub.stop()).toBe(0);
   }

@@ -138,10 +138,58 @@ describe("import jobs across processes", () => {
   let api: { process: SshubProcess; base: string };
 
   it(
+    "cancels a job while a worker is running it: CANCELLED, nothing of it written, its bytes deleted",
+    SLOW,
+    async () => {
+      // First of this describe: no worker but this one (hub B has one) may take the job.
+      api ??= await startHubProcess(["--no-worker"]);
+      const worker = await startWorker({ SSHUB_TEST_PAUSE_AT: "30%" });
+      try {
+        const figuresBefore = await db.orm.em.fork().count(SavingsFigure);
+        const { job } = await upload(api.base, tracker, "cancelled.xlsx");
+        await worker.waitForStderr("sshub-test: paused at 30%");
+        // Figures are in the import's transaction by now; the job is RUNNING on this worker.
+        expect((await jobRow(job.id)).state).toBe("RUNNING");
+        const response = await fetch(`${api.base}/graphql`, {
+          method: "POST",
+          headers: { ...auth(), "content-type": "application/json" },
+          body: JSON.stringify({
+            query: `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+            variables: { id: job.id },
+          }),
+        });
+        const answer = (await response.json()) as { errors?: unknown };
+        expect(answer.errors).toBeUndefined();
+        await untilJob(job.id, (j) => j.cancelRequested === true);
+        // Let the worker's ticker see the request, then let the import go on: it stops at its next step.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        worker.child.kill("SIGUSR2");
+        const cancelled = await untilJob(
+          job.id,
+          (j) => !["QUEUED", "RUNNING"].includes(j.state),
+        );
+        expect(cancelled.state, cancelled.reason ?? "").toBe("CANCELLED");
+        const em = db.orm.em.fork();
+        expect(await em.count(SavingsFigure)).toBe(figuresBefore);
+        const runs = await em.find(ImportRun, { fileName: "cancelled.xlsx" });
+        expect(runs.map((r) => r.status)).not.toContain(ImportStatus.IMPORTED);
+        const [chunks] = await em.execute<{ count: string }[]>(
+          "select count(*) as count from import_job_chunk where job_id = ?",
+          [job.id],
+        );
+        expect(Number(chunks!.count)).toBe(0);
+      } finally {
+        worker.child.kill("SIGTERM");
+        expect(await worker.exited, worker.stderr()).toBe(0);
+      }
+    },
+  );
+
+  it(
     "a job queued on an API-only hub is run by a worker; SIGTERM hands it back within its bound; a hub killed with kill -9 half-way leaves nothing, and another hub finishes it with every figure once",
     SLOW,
     async () => {
-      api = await startHubProcess(["--no-worker"]);
+      api ??= await startHubProcess(["--no-worker"]);
       // 1. A worker takes it, and is stopped (SIGTERM) while it holds it at 30%.
       const stopping = await startWorker({
         SSHUB_TEST_PAUSE_AT: "30%",

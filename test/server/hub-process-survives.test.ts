@@ -101,7 +101,7 @@ function send(
 }
 
 describe("the hub process survives one bad request", () => {
-  it("answers 400 to a multipart upload cut short, keeps answering, and leaves no temporary folder", async () => {
+  it("answers 400 to a multipart upload cut short, keeps answering, and leaves no temporary folder, job or chunk", async () => {
     const { token } = await createToken(db.orm.em.fork(), {
       name: "cut-short analyst",
       role: Role.ANALYST,
@@ -144,6 +144,15 @@ describe("the hub process survives one bad request", () => {
       expect(
         readdirSync(uploads).filter((name) => name.startsWith("sshub-upload-")),
       ).toEqual([]);
+      // The upload goes to PostgreSQL (a job, its chunks): none of it may be left, nor its transaction.
+      const [left] = await db.orm.em
+        .fork()
+        .execute<{ jobs: string; chunks: string; open: string }[]>(
+          `select (select count(*) from import_job) as jobs, (select count(*) from import_job_chunk) as chunks,
+                (select count(*) from pg_stat_activity
+                  where datname = current_database() and state like 'idle in transaction%') as open`,
+        );
+      expect(left).toEqual({ jobs: "0", chunks: "0", open: "0" });
     } finally {
       expect(await stop(hub.child), hub.stderr()).toBe(0);
     }

@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ImportJob } from "../../schema/import-job.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { Role } from "../../schema/role.js";
 import type { ImportQueue } from "../../jobs/import-queue.js";
@@ -205,6 +206,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
 
   it("answers 400 to a form cut short, with nothing imported", async () => {
     const before = await db.orm.em.fork().count(ImportRun);
+    const jobsBefore = await db.orm.em.fork().count(ImportJob);
     const response = await post(
       '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK',
       { "content-type": "multipart/form-data; boundary=XX" },
@@ -214,6 +216,8 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       message: expect.stringContaining("not a complete multipart"),
     });
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
+    // POST /imports queues a job and a worker makes the run later: no job may be queued either.
+    expect(await db.orm.em.fork().count(ImportJob)).toBe(jobsBefore);
     expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
@@ -260,6 +264,7 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
 
   it("refuses a form with a second workbook instead of ignoring it, importing neither", async () => {
     const before = await db.orm.em.fork().count(ImportRun);
+    const jobsBefore = await db.orm.em.fork().count(ImportJob);
     const form = new FormData();
     form.append("file", new Blob([workbook]), "first.xlsx");
     form.append("file", new Blob([workbook]), "second.xlsx");
@@ -270,6 +275,8 @@ describe("POST /imports refuses hostile uploads early and leaves nothing behind"
       extensions: { code: "BAD_USER_INPUT" },
     });
     expect(await db.orm.em.fork().count(ImportRun)).toBe(before);
+    // POST /imports queues a job and a worker makes the run later: no job may be queued either.
+    expect(await db.orm.em.fork().count(ImportJob)).toBe(jobsBefore);
     expect(await leftOver()).toEqual(NOTHING_LEFT);
   });
 
