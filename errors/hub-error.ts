@@ -21,6 +21,8 @@ export enum ErrorCode {
   TimedOut = "TIMED_OUT",
   /** A token has more upload bytes waiting in the import queue than SSHUB_MAX_QUEUED_BYTES_PER_TOKEN allows: HTTP 429. */
   QueueFull = "QUEUE_FULL",
+  /** This instance is receiving as many uploads as SSHUB_MAX_RECEIVING_UPLOADS allows: HTTP 503 with Retry-After. */
+  UploadsBusy = "UPLOADS_BUSY",
 }
 
 /** The one base class for errors a user caused or can fix: it carries a stable code. */
@@ -203,6 +205,21 @@ export class ForbiddenError extends HubError {
 }
 
 /** The import queue will not take more from this caller until some of its jobs have ended. */
+/** An instance receiving as many uploads at once as it allows (each holds a PostgreSQL connection). */
+export class UploadsBusyError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.UploadsBusy, message, details);
+  }
+
+  /** `limit` uploads are being received already; the caller should try again in `retryAfterSeconds`. */
+  static receiving(limit: number, retryAfterSeconds: number): UploadsBusyError {
+    return new UploadsBusyError(
+      `This instance is receiving ${limit} uploads already, as many as it takes at once: send it again in ${retryAfterSeconds} s.`,
+      { limit, retryAfterSeconds },
+    );
+  }
+}
+
 export class QueueFullError extends HubError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(ErrorCode.QueueFull, message, details);

@@ -10,7 +10,7 @@ import {
   type PostgresClient,
 } from "../db/connect-postgres.js";
 import { settleWithin } from "../db/settle-within.js";
-import { QueueFullError } from "../errors/hub-error.js";
+import { QueueFullError, UploadsBusyError } from "../errors/hub-error.js";
 import { watchImportJobs } from "../observability/job-metrics.js";
 import { silentLogger, type Logger } from "../observability/logger.js";
 import { ImportJob, type QueuedImportOptions } from "../schema/import-job.js";
@@ -49,6 +49,8 @@ export class ImportQueue {
   private unwatch = () => {};
   /** The jobs this process is importing, by id. */
   private readonly running = new Map<string, Promise<unknown>>();
+  /** Uploads this process is receiving now (each holds a connection of its own, see receive). */
+  private receiving = 0;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -155,16 +157,26 @@ export class ImportQueue {
   async receive(caller: Caller, leastBytes = 0): Promise<ReceivingUpload> {
     // A connection of its own: pg-boss's small pool is left to its workers and heartbeats, which a
     // burst of uploads waiting on one another must not starve.
-    const client = await connectPostgres(this.orm.config.get("clientUrl")!);
+    // Bounded, so that slow uploads cannot use up PostgreSQL's connections (and with them the hub's).
+    if (this.receiving >= this.settings.maxReceivingUploads)
+      throw UploadsBusyError.receiving(this.settings.maxReceivingUploads, 5);
+    this.receiving++;
+    let client: PostgresClient | undefined;
     try {
+      client = await connectPostgres(this.orm.config.get("clientUrl")!);
       if (leastBytes > 0) await this.assertRoom(client, caller, leastBytes);
       await client.query("begin");
     } catch (error) {
-      await client.end().catch(() => undefined);
+      this.receiving--;
+      await client?.end().catch(() => undefined);
       throw error;
     }
-    return new ReceivingUpload(client, caller, (upload) =>
-      this.commitUpload(client, upload),
+    const opened = client;
+    return new ReceivingUpload(
+      opened,
+      caller,
+      (upload) => this.commitUpload(opened, upload),
+      () => void this.receiving--,
     );
   }
 
@@ -405,6 +417,8 @@ export class ReceivingUpload {
       options: QueuedImportOptions;
       caller: Caller;
     }) => Promise<string>,
+    /** Told once, when the upload is queued or abandoned (its connection closed). */
+    private readonly onEnd: () => void = () => {},
   ) {
     this.writer = new UploadChunkWriter(client, randomUUID());
   }
@@ -425,6 +439,7 @@ export class ReceivingUpload {
       });
       this.ended = true;
       await this.client.end().catch(() => undefined);
+      this.onEnd();
       return id;
     } catch (error) {
       await this.abandon();
@@ -439,6 +454,7 @@ export class ReceivingUpload {
     if (!this.writer.destroyed) this.writer.destroy();
     await this.client.query("rollback").catch(() => undefined);
     await this.client.end().catch(() => undefined);
+    this.onEnd();
   }
 }
 

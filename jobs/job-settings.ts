@@ -14,6 +14,10 @@ export interface JobSettings {
   maxQueuedBytesPerToken: number;
   /** Imports one worker process runs at once (SSHUB_WORKER_CONCURRENCY). */
   concurrency: number;
+  /** Uploads one instance receives at once, each holding a PostgreSQL connection until its last byte (SSHUB_MAX_RECEIVING_UPLOADS); past it 503 with Retry-After. */
+  maxReceivingUploads: number;
+  /** How long one upload may take to arrive before it is refused and its connection freed (SSHUB_UPLOAD_RECEIVE_TIMEOUT_MS). */
+  receiveTimeoutMs: number;
 }
 
 /** The settings when no variable is set. */
@@ -24,6 +28,8 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   stopTimeoutMs: 30_000,
   maxQueuedBytesPerToken: 500 * 1024 * 1024,
   concurrency: 1,
+  maxReceivingUploads: 20,
+  receiveTimeoutMs: 120_000,
 };
 
 /** Reads the job settings from the environment; a value that is not a whole number in range is a configuration error. */
@@ -68,6 +74,18 @@ export function jobSettingsFromEnv(
       "SSHUB_WORKER_CONCURRENCY",
       DEFAULT_JOB_SETTINGS.concurrency,
       "imports",
+      1,
+    ),
+    maxReceivingUploads: read(
+      "SSHUB_MAX_RECEIVING_UPLOADS",
+      DEFAULT_JOB_SETTINGS.maxReceivingUploads,
+      "uploads",
+      1,
+    ),
+    receiveTimeoutMs: read(
+      "SSHUB_UPLOAD_RECEIVE_TIMEOUT_MS",
+      DEFAULT_JOB_SETTINGS.receiveTimeoutMs,
+      "milliseconds",
       1,
     ),
   };

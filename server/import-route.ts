@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { basename } from "node:path";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ErrorCode } from "../errors/hub-error.js";
+import { ErrorCode, UploadsBusyError } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import { importOptionsFromFields } from "./import-form-fields.js";
 import type { ImportReport } from "../importers/import-workbook.js";
@@ -94,14 +94,28 @@ function receiveUpload(
   req: IncomingMessage,
   sink: Writable,
   limits: UploadOptions,
+  deadlineMs: number,
 ): Promise<Received | Refusal> {
   return new Promise((resolve) => {
     let parser: busboy.Busboy | undefined;
     let written: Promise<Error | undefined> = Promise.resolve(undefined);
     let settled = false;
+    // A client trickling its bytes would otherwise hold its transaction (and connection) for ever.
+    const deadline = setTimeout(
+      () =>
+        settle(
+          refusal(
+            408,
+            ErrorCode.TimedOut,
+            `The upload did not arrive within ${deadlineMs / 1000} s (SSHUB_UPLOAD_RECEIVE_TIMEOUT_MS): nothing was imported; send it again.`,
+          ),
+        ),
+      deadlineMs,
+    );
     const settle = (outcome: Received | Refusal) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       if (outcome.kind === "received") return resolve(outcome);
       // Stops reading and writing, and waits for the sink to stop, so the caller can drop what it holds.
       req.unpipe();
@@ -307,6 +321,8 @@ export async function serveImportUpload(
       declared > 0 ? Math.max(0, declared - FORM_OVERHEAD_BYTES) : 0,
     );
   } catch (error) {
+    if (error instanceof UploadsBusyError)
+      res.setHeader("retry-after", String(error.details!.retryAfterSeconds));
     closeWhenAnswered(req, res);
     if (!sendHubError(res, error)) throw error;
     return;
@@ -327,7 +343,12 @@ async function queueUpload(
   receiving: ReceivingUpload,
   limits: UploadOptions,
 ): Promise<void> {
-  const upload = await receiveUpload(req, receiving.writer, limits);
+  const upload = await receiveUpload(
+    req,
+    receiving.writer,
+    limits,
+    queue.settings.receiveTimeoutMs,
+  );
   if (upload.kind === "refused") {
     await receiving.abandon();
     closeWhenAnswered(req, res);

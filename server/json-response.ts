@@ -41,6 +41,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.QueueFull]: 429,
+  [ErrorCode.UploadsBusy]: 503,
 };
 
 /** The HTTP status of a client's HubError; undefined for anything else (a bug, or a fault of the hub's own). */

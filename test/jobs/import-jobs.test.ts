@@ -12,6 +12,7 @@ import { ImportJob } from "../../schema/import-job.js";
 import { Role } from "../../schema/role.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import type { Caller } from "../../server/caller.js";
+import { Readiness } from "../../server/readiness.js";
 import { callerWith } from "../support/callers.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
@@ -383,6 +384,85 @@ describe("an upload is stored in chunks while it arrives", () => {
       );
     expect(Number(chunks!.count)).toBe(0);
     expect(await db.orm.em.fork().count(ImportJob)).toBe(jobsBefore);
+  });
+});
+
+describe("uploads being received at once", () => {
+  it("are bounded per instance: past the bound 503 with Retry-After while /readyz and GraphQL answer, and a trickling upload is refused at its deadline, its connection freed", async () => {
+    const queue = await openTestQueue(idleDb.orm, {
+      worker: false,
+      settings: { maxReceivingUploads: 2, receiveTimeoutMs: 4_000 },
+    });
+    const http = await startTestHttp(idleDb.orm, {
+      callerFor: async (req: { headers: Record<string, unknown> }) =>
+        CALLERS[String(req.headers["x-test-caller"] ?? "analyst")]!,
+      importQueue: queue,
+      // Its 80 ms bound is for a quiet machine; here it only needs to answer at all.
+      readiness: new Readiness(idleDb.orm, 2_000),
+    });
+    const url = new URL(`${http.base}/imports`);
+    // An upload that sends its form's start and then nothing, as a slow or hostile client does.
+    const trickle = () => {
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          ...as("analyst"),
+          "content-type": "multipart/form-data; boundary=XX",
+          "transfer-encoding": "chunked",
+        },
+      });
+      req.on("error", () => undefined);
+      const answer = new Promise<{ status: number; retryAfter: unknown }>(
+        (resolve) =>
+          req.on("response", (res) => {
+            res.resume();
+            resolve({
+              status: res.statusCode!,
+              retryAfter: res.headers["retry-after"],
+            });
+          }),
+      );
+      req.write(
+        '--XX\r\nContent-Disposition: form-data; name="file"; filename="slow.xlsx"\r\n\r\nPK',
+      );
+      return { req, answer };
+    };
+    try {
+      const held = [trickle(), trickle()];
+      await until(async () => (await openTransactions(idleDb)) === 2);
+      const refused = [trickle(), trickle(), trickle()];
+      for (const { answer } of refused)
+        expect(await answer).toEqual({ status: 503, retryAfter: "5" });
+      expect(await openTransactions(idleDb)).toBe(2);
+      expect((await fetch(`${http.base}/readyz`)).status).toBe(200);
+      const graphqlAnswer = await fetch(`${http.base}/graphql`, {
+        method: "POST",
+        headers: { ...as("analyst"), "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ savings(first: 1) { totalCount } }" }),
+      });
+      expect(graphqlAnswer.status).toBe(200);
+      expect(
+        ((await graphqlAnswer.json()) as { errors?: unknown }).errors,
+      ).toBeUndefined();
+      // The deadline ends the held ones: refused, their transactions rolled back, their places free.
+      for (const { answer } of held) expect((await answer).status).toBe(408);
+      await until(async () => (await openTransactions(idleDb)) === 0);
+      const next = await upload(http.base);
+      expect(next.status).toBe(202);
+      const job = (await next.json()) as JobAnswer;
+      await idleGraphql.run(
+        `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`,
+        { id: job.id },
+        CALLERS.analyst,
+      );
+      for (const { req } of [...held, ...refused]) req.destroy();
+    } finally {
+      await http.close();
+      await queue.stop();
+    }
   });
 });
 
