@@ -17,11 +17,23 @@ export class FormulaWithoutValue {
 export type CellValue =
   string | number | boolean | Date | FormulaWithoutValue | null;
 
+/** A merged range, on the row of its first (top left) cell: how far right and down it reaches. */
+export interface MergedRange {
+  /** The first cell's column (0 for A). */
+  column: number;
+  /** The range's last column (0-based), `column` for a range one column wide. */
+  lastColumn: number;
+  /** The range's last row number (1-based), the row's own for a range one row high. */
+  lastRow: number;
+}
+
 /** One worksheet row: `cells[0]` is column A. */
 export interface SheetRow {
   /** The worksheet row number (1-based), for A1 references. */
   number: number;
   cells: CellValue[];
+  /** The merged ranges starting in this row whose first cell is filled, where the reader knows them. */
+  merges?: MergedRange[];
 }
 
 /** The error values a formula can show in Excel. */

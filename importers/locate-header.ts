@@ -306,13 +306,20 @@ function joinHeaderRows(
   const lowFilled = low.flatMap((t, i) => (t === "" ? [] : [i]));
   if (upFilled.length === 0 || lowFilled.length === 0) return null;
   if (upFilled.length === 1 && upFilled[0]! <= lowFilled[0]!) return null; // a title line
+  // A cell merged across (where the reader gives merges: .xls, .ods) spreads over its range and no
+  // further; a cell with no merge (a CSV, an .xlsx whose merges follow its rows, or text written
+  // once over unmerged blanks) over the blanks to its right.
+  const mergedTo = new Map<number, number>();
+  for (const merge of upper.merges ?? [])
+    mergedTo.set(merge.column, merge.lastColumn);
   const headers: string[] = [];
   let joined = 0;
-  let spread: { text: string; part: HeaderPart } | null = null;
+  let spread: { text: string; part: HeaderPart; last: number } | null = null;
   for (let i = 0; i < width; i++) {
     const u = up[i]!;
     const l = low[i]!;
     const lowPart = lowParts[i];
+    if (spread && i > spread.last) spread = null;
     if (u !== "") {
       const upPart = upParts[i]!;
       spread = null;
@@ -324,7 +331,7 @@ function joinHeaderRows(
       if (!completes(upPart, lowPart!)) return null;
       headers.push(`${u} ${l}`);
       joined++;
-      spread = { text: u, part: upPart };
+      spread = { text: u, part: upPart, last: mergedTo.get(i) ?? Infinity };
       continue;
     }
     if (l !== "" && spread && completes(spread.part, lowPart!)) {

@@ -4,6 +4,7 @@ import yauzl from "yauzl";
 import type { ImportLimits } from "./import-limits.js";
 import type {
   CellValue,
+  MergedRange,
   SheetRow,
   WorkbookSheet,
 } from "./read-workbook-sheets.js";
@@ -18,7 +19,13 @@ type OdsEvent =
 /** A parsed row with its repeat count, expanded only as it is read. */
 type ParsedEvent =
   | { type: "sheet"; name: string; hidden: boolean }
-  | { type: "row"; number: number; cells: CellValue[]; copies: number };
+  | {
+      type: "row";
+      number: number;
+      cells: CellValue[];
+      copies: number;
+      merges: MergedRange[] | null;
+    };
 
 /** The events of one parsed chunk, each repeated row expanded into rows of their own. */
 function* expand(queue: ParsedEvent[]): Generator<OdsEvent> {
@@ -30,7 +37,14 @@ function* expand(queue: ParsedEvent[]): Generator<OdsEvent> {
     for (let i = 0; i < event.copies; i++) {
       const cells: CellValue[] = new Array<CellValue>(event.cells.length);
       for (let c = 0; c < cells.length; c++) cells[c] = event.cells[c] ?? null;
-      yield { type: "row", row: { number: event.number + i, cells } };
+      // A merge is the first copy's: repeated rows repeat values, a range starts once.
+      yield {
+        type: "row",
+        row:
+          i === 0 && event.merges
+            ? { number: event.number, cells, merges: event.merges }
+            : { number: event.number + i, cells },
+      };
     }
   }
   queue.length = 0;
@@ -105,6 +119,8 @@ async function* odsEvents(
   let rowNumber = 0;
   let rowRepeat = 1;
   let cells: CellValue[] | null = null;
+  /** The merged ranges (number-columns-spanned / number-rows-spanned) starting in the open row. */
+  let merges: MergedRange[] | null = null;
   /** A filled cell lies past the column limit: the row stays that wide, so that it is refused. */
   let overflow = false;
   let cell: {
@@ -141,6 +157,14 @@ async function* odsEvents(
       return;
     }
     if (row.length + c.repeat > maxCells) overflow = true;
+    const across = count(a["table:number-columns-spanned"]);
+    const down = count(a["table:number-rows-spanned"]);
+    if ((across > 1 || down > 1) && row.length < maxCells)
+      (merges ??= []).push({
+        column: row.length,
+        lastColumn: row.length + across - 1,
+        lastRow: rowNumber + down,
+      });
     for (let i = 0; i < c.repeat && row.length < maxCells; i++) row.push(value);
   };
 
@@ -169,6 +193,7 @@ async function* odsEvents(
         if (tableDepth !== 1) break;
         rowRepeat = count(a["table:number-rows-repeated"]);
         cells = [];
+        merges = null;
         overflow = false;
         break;
       case "table:table-cell":
@@ -238,6 +263,7 @@ async function* odsEvents(
               Math.min(rowRepeat, limits.maxRows + 2 - rowNumber),
               1,
             ),
+            merges,
           });
         }
         rowNumber += rowRepeat;
@@ -278,7 +304,8 @@ async function* odsEvents(
  * tables with their names and hidden state (a table style with display="false"), non-empty rows
  * numbered as the sheet numbers them (repeated rows and cells counted), values typed as the file
  * says (float, percentage and currency as numbers, dates as UTC dates, booleans, text with its
- * paragraphs joined by line breaks; comments left out). content.xml is parsed as a stream.
+ * paragraphs joined by line breaks; comments left out), merged ranges (a cell's spans) on the rows
+ * they start in. content.xml is parsed as a stream.
  */
 export async function* readOdsSheets(
   path: string,

@@ -7,7 +7,7 @@ import type { ImportLimits } from "./import-limits.js";
 import type { SheetRow } from "./cell-value.js";
 import { readSheetXml, type SheetXmlContext } from "./read-sheet-xml.js";
 
-export type { CellValue, SheetRow } from "./cell-value.js";
+export type { CellValue, MergedRange, SheetRow } from "./cell-value.js";
 
 /** One worksheet as it streams past: its rows can be read once, in order. */
 export interface WorkbookSheet {

@@ -3,6 +3,7 @@ import type { ImportLimits } from "./import-limits.js";
 import { readCompoundFile } from "./read-compound-file.js";
 import type {
   CellValue,
+  MergedRange,
   SheetRow,
   WorkbookSheet,
 } from "./read-workbook-sheets.js";
@@ -37,6 +38,7 @@ const MULRK = 0x00bd;
 const FORMULA = 0x0006;
 const STRING = 0x0207;
 const BOOLERR = 0x0205;
+const MERGEDCELLS = 0x00e5;
 const BIFF8 = 0x0600;
 
 /** Excel's error values as their cells show them (the same text exceljs gives for an .xlsx). */
@@ -314,6 +316,7 @@ function readSheetRows(
   const number = (xf: number, value: number): CellValue =>
     globals.dateXf[xf] ? serialDate(value, globals.date1904) : value;
   let pendingString: { row: number; column: number } | null = null;
+  const merges = new Map<number, MergedRange[]>();
   let first = true;
   if (offset >= stream.length)
     throw new XlsReadError(
@@ -332,6 +335,28 @@ function readSheetRows(
       continue;
     }
     if (type === EOF) break;
+    if (type === MERGEDCELLS) {
+      // A count, then per range its first and last row and first and last column (0-based).
+      const count = data.length >= 2 ? data.readUInt16LE(0) : 0;
+      for (
+        let i = 0, at = 2;
+        i < count && at + 8 <= data.length;
+        i++, at += 8
+      ) {
+        const top = data.readUInt16LE(at);
+        const range = {
+          column: data.readUInt16LE(at + 4),
+          lastColumn: data.readUInt16LE(at + 6),
+          lastRow: data.readUInt16LE(at + 2) + 1,
+        };
+        if (range.lastRow - 1 < top || range.lastColumn < range.column)
+          continue;
+        let list = merges.get(top);
+        if (!list) merges.set(top, (list = []));
+        list.push(range);
+      }
+      continue;
+    }
     if (data.length < 6 && type !== STRING) continue;
     const row = data.length >= 2 ? data.readUInt16LE(0) : 0;
     const column = data.length >= 4 ? data.readUInt16LE(2) : 0;
@@ -411,14 +436,25 @@ function readSheetRows(
   }
   return [...rows.keys()]
     .sort((a, b) => a - b)
-    .map((row) => ({ number: row + 1, cells: rows.get(row)! }));
+    .map((row) => {
+      const cells = rows.get(row)!;
+      const starting = merges
+        .get(row)
+        ?.filter(
+          (m) => cells[m.column] !== undefined && cells[m.column] !== null,
+        );
+      return starting?.length
+        ? { number: row + 1, cells, merges: starting }
+        : { number: row + 1, cells };
+    });
 }
 
 /**
  * Reads an Excel 97-2003 workbook (BIFF8 inside an OLE compound file) into the shape every reader
  * yields: each worksheet with its name and hidden state, its cells as text, numbers, booleans,
  * dates (numbers in a date format, in the workbook's 1900 or 1904 system) or error values, and a
- * formula's cached result, as exceljs gives them for an .xlsx. Row and column numbers are the
+ * formula's cached result, as exceljs gives them for an .xlsx, and the merged ranges (MERGEDCELLS)
+ * on the rows they start in. Row and column numbers are the
  * sheet's own, so A1 references match what Excel shows. The file is read whole (at most
  * `maxFileBytes`; a .xls holds at most 65,536 rows a sheet).
  */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
+import { SavingsMeasure } from "../../schema/savings-measure.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -187,5 +188,39 @@ describe("two-row and merged headers", () => {
         figure("Pensions", 2011, "FORECAST", 200 + b),
       ],
     );
+  });
+
+  it("bounds a merged cell's spread by its merge range where the reader gives ranges (.xls, .ods), by the blanks elsewhere", async () => {
+    // "Forecast" is merged over B:C only; D's "2012/13" stands under a blank outside the merge.
+    for (const [bump, format] of FORMATS.entries()) {
+      const sample = tracker(
+        "Savings tracker",
+        ["Service", "Forecast", "", ""],
+        ["", "2010/11", "2011/12", "2012/13"],
+        [["Pensions", 100 + bump, 200 + bump, 300 + bump]],
+      );
+      sample.sheets[0]!.headerMergeRanges = [
+        { top: 0, bottom: 1, left: 0, right: 0 },
+        { top: 0, bottom: 0, left: 1, right: 2 },
+      ];
+      const path = await writeSampleAs(sample, format, dir);
+      const report = await importWorkbook(db.orm, path, {
+        runBy: "test",
+        measure: SavingsMeasure.ACHIEVED,
+      });
+      expect(report.status, format).toBe("IMPORTED");
+      // .xlsx keeps its merges after all its rows, where the streaming reader meets them too late.
+      const rangesRead = format === "xls" || format === "ods";
+      expect(await stored(report.importRunId), format).toEqual([
+        figure("Pensions", 2010, "FORECAST", 100 + bump),
+        figure("Pensions", 2011, "FORECAST", 200 + bump),
+        figure(
+          "Pensions",
+          2012,
+          rangesRead ? "ACHIEVED" : "FORECAST",
+          300 + bump,
+        ),
+      ]);
+    }
   });
 });

@@ -137,4 +137,32 @@ describe("finding the header and reading the title lines", () => {
       headers: ["Service", "2010/11 Target", "2010/11 Forecast", "Notes"],
     });
   });
+
+  it("spreads a cell merged across over its merge range only, and an unmerged one over the blanks", () => {
+    const upper: SheetRow = {
+      number: 1,
+      cells: ["Service", "2010/11", "", ""],
+      merges: [
+        { column: 0, lastColumn: 0, lastRow: 2 },
+        { column: 1, lastColumn: 2, lastRow: 1 },
+      ],
+    };
+    const lower: SheetRow = {
+      number: 2,
+      cells: ["", "Target", "Forecast", "Actual"],
+    };
+    expect(locateHeader([upper, lower], undefined)?.headers).toEqual([
+      "Service",
+      "2010/11 Target",
+      "2010/11 Forecast",
+      "Actual",
+    ]);
+    const { merges: _merges, ...unmerged } = upper;
+    expect(locateHeader([unmerged, lower], undefined)?.headers).toEqual([
+      "Service",
+      "2010/11 Target",
+      "2010/11 Forecast",
+      "2010/11 Actual",
+    ]);
+  });
 });
