@@ -110,6 +110,20 @@ export function readCompoundFile(file: Buffer): CompoundFile {
     const sectors = chain(start, fat, sectorCount);
     if (bytes > sectors.length * sectorSize)
       throw new CompoundFileDamaged("a stream is longer than its sectors");
+    // A stream stored in consecutive sectors (as writers lay them out) is a view of the file, not a
+    // copy: a 20 MB .xls is then held once while it is read, not twice.
+    const first = sectors[0];
+    if (
+      first !== undefined &&
+      sectors.every((n, i) => n === first + i) &&
+      (first + 1) * sectorSize + bytes <= file.length
+    ) {
+      sectorAt(first + sectors.length - 1); // the same bound as for a copy
+      return file.subarray(
+        (first + 1) * sectorSize,
+        (first + 1) * sectorSize + bytes,
+      );
+    }
     const out = Buffer.concat(sectors.map(sectorAt));
     return out.subarray(0, bytes);
   };

@@ -323,8 +323,28 @@ function readSheetRows(
       "damaged",
       "a sheet starts past the end of the workbook",
     );
-  for (const record of records(stream, offset)) {
-    const { type, data } = record;
+  // The records are walked by offset, not as records() objects: a sheet has one record a cell, and
+  // a view of each (hundreds of thousands) was most of what reading a big sheet allocated.
+  let start = 0;
+  let length = 0;
+  const u16 = (k: number) => stream.readUInt16LE(start + k);
+  const u32 = (k: number) => stream.readUInt32LE(start + k);
+  const f64 = (k: number) => stream.readDoubleLE(start + k);
+  const byte = (k: number) => stream[start + k]!;
+  const record = (type: number, at: number): BiffRecord => ({
+    type,
+    data: stream.subarray(start, start + length),
+    at,
+  });
+  for (let at = offset; at + 4 <= stream.length; at = start + length) {
+    const type = stream.readUInt16LE(at);
+    length = stream.readUInt16LE(at + 2);
+    start = at + 4;
+    if (start + length > stream.length)
+      throw new XlsReadError(
+        "damaged",
+        "a record runs past the end of the workbook",
+      );
     if (first) {
       first = false;
       if (type !== BOF)
@@ -337,17 +357,13 @@ function readSheetRows(
     if (type === EOF) break;
     if (type === MERGEDCELLS) {
       // A count, then per range its first and last row and first and last column (0-based).
-      const count = data.length >= 2 ? data.readUInt16LE(0) : 0;
-      for (
-        let i = 0, at = 2;
-        i < count && at + 8 <= data.length;
-        i++, at += 8
-      ) {
-        const top = data.readUInt16LE(at);
+      const count = length >= 2 ? u16(0) : 0;
+      for (let i = 0, at = 2; i < count && at + 8 <= length; i++, at += 8) {
+        const top = u16(at);
         const range = {
-          column: data.readUInt16LE(at + 4),
-          lastColumn: data.readUInt16LE(at + 6),
-          lastRow: data.readUInt16LE(at + 2) + 1,
+          column: u16(at + 4),
+          lastColumn: u16(at + 6),
+          lastRow: u16(at + 2) + 1,
         };
         if (range.lastRow - 1 < top || range.lastColumn < range.column)
           continue;
@@ -357,14 +373,14 @@ function readSheetRows(
       }
       continue;
     }
-    if (data.length < 6 && type !== STRING) continue;
-    const row = data.length >= 2 ? data.readUInt16LE(0) : 0;
-    const column = data.length >= 4 ? data.readUInt16LE(2) : 0;
-    const xf = data.length >= 6 ? data.readUInt16LE(4) : 0;
+    if (length < 6 && type !== STRING) continue;
+    const row = length >= 2 ? u16(0) : 0;
+    const column = length >= 4 ? u16(2) : 0;
+    const xf = length >= 6 ? u16(4) : 0;
     switch (type) {
       case LABELSST:
-        if (data.length >= 10) {
-          const text = globals.strings[data.readUInt32LE(6)];
+        if (length >= 10) {
+          const text = globals.strings[u32(6)];
           if (text === undefined)
             throw new XlsReadError(
               "damaged",
@@ -378,48 +394,42 @@ function readSheetRows(
           row,
           column,
           new SegmentReader(
-            withContinues(stream, record).map((s, i) =>
+            withContinues(stream, record(type, at)).map((s, i) =>
               i === 0 ? s.subarray(6) : s,
             ),
           ).string(2),
         );
         break;
       case NUMBER:
-        if (data.length >= 14)
-          put(row, column, number(xf, data.readDoubleLE(6)));
+        if (length >= 14) put(row, column, number(xf, f64(6)));
         break;
       case RK:
-        if (data.length >= 10)
-          put(row, column, number(xf, rkNumber(data.readUInt32LE(6))));
+        if (length >= 10) put(row, column, number(xf, rkNumber(u32(6))));
         break;
       case MULRK:
-        for (let at = 4, c = column; at + 6 <= data.length - 2; at += 6, c++)
-          put(
-            row,
-            c,
-            number(data.readUInt16LE(at), rkNumber(data.readUInt32LE(at + 2))),
-          );
+        for (let at = 4, c = column; at + 6 <= length - 2; at += 6, c++)
+          put(row, c, number(u16(at), rkNumber(u32(at + 2))));
         break;
       case BOOLERR:
-        if (data.length >= 8)
+        if (length >= 8)
           put(
             row,
             column,
-            data[7] ? (ERRORS[data[6]!] ?? "#VALUE!") : data[6] === 1,
+            byte(7) ? (ERRORS[byte(6)] ?? "#VALUE!") : byte(6) === 1,
           );
         break;
       case FORMULA: {
         // The cached result: a number, or a marker saying the result is text (in the next
         // STRING record), a boolean, an error or empty.
-        if (data.length < 14) break;
-        if (data.readUInt16LE(12) !== 0xffff) {
-          put(row, column, number(xf, data.readDoubleLE(6)));
+        if (length < 14) break;
+        if (u16(12) !== 0xffff) {
+          put(row, column, number(xf, f64(6)));
           break;
         }
-        const kind = data[6];
+        const kind = byte(6);
         if (kind === 0) pendingString = { row, column };
-        else if (kind === 1) put(row, column, data[8] === 1);
-        else if (kind === 2) put(row, column, ERRORS[data[8]!] ?? "#VALUE!");
+        else if (kind === 1) put(row, column, byte(8) === 1);
+        else if (kind === 2) put(row, column, ERRORS[byte(8)] ?? "#VALUE!");
         break;
       }
       case STRING:
@@ -427,7 +437,9 @@ function readSheetRows(
           put(
             pendingString.row,
             pendingString.column,
-            new SegmentReader(withContinues(stream, record)).string(2),
+            new SegmentReader(withContinues(stream, record(type, at))).string(
+              2,
+            ),
           );
           pendingString = null;
         }
