@@ -23,6 +23,8 @@ export enum ErrorCode {
   QueueFull = "QUEUE_FULL",
   /** This instance is receiving as many uploads as SSHUB_MAX_RECEIVING_UPLOADS allows: HTTP 503 with Retry-After. */
   UploadsBusy = "UPLOADS_BUSY",
+  /** PostgreSQL refused a statement for a reason of its own (a deadlock, a lock, a grant, a trigger), not the input's. */
+  DatabaseFault = "DATABASE_FAULT",
 }
 
 /** The one base class for errors a user caused or can fix: it carries a stable code. */
@@ -181,6 +183,26 @@ export class DatabaseUnavailableError extends HubError {
         logPath,
         logTail,
       },
+    );
+  }
+}
+
+/** PostgreSQL refused one of the hub's statements (a deadlock, a lock, a grant): neither the input nor a lost connection. */
+export class DatabaseFaultError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(ErrorCode.DatabaseFault, message, details);
+  }
+
+  /** A statement of the import of `file` failed with `sqlState`; nothing of it was written, and the file is not at fault. */
+  static duringImport(
+    file: string,
+    sqlState: string,
+    error: unknown,
+  ): DatabaseFaultError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new DatabaseFaultError(
+      `The database refused a statement of the import of ${file} (SQLSTATE ${sqlState}: ${reason.split("\n")[0]}): nothing of this import was written. This is not a fault of the file; import it again, and report it if it happens again.`,
+      { file, sqlState, reason },
     );
   }
 }

@@ -4,9 +4,11 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { userInfo } from "node:os";
 import { isConnectionLoss } from "../db/connection-loss.js";
+import { databaseFaultState } from "./database-fault.js";
 import { isStatementTimeout } from "../db/orm-config.js";
 import {
   BadInputError,
+  DatabaseFaultError,
   DatabaseUnavailableError,
   TimedOutError,
 } from "../errors/hub-error.js";
@@ -567,13 +569,19 @@ async function importLeased(
           readAgain = true;
           break;
         }
+        const faultState = databaseFaultState(error);
         if (error instanceof SheetTooLarge) pass.status = ImportStatus.REFUSED;
         else if (
           error instanceof BadInputError ||
+          error instanceof DatabaseUnavailableError ||
           isConnectionLoss(error) ||
           isStatementTimeout(error)
         )
           throw error;
+        // PostgreSQL refused a statement (a deadlock, a grant, a trigger): the database's fault, which
+        // a job retries, never "unreadable-file".
+        else if (faultState !== null)
+          throw DatabaseFaultError.duringImport(file, faultState, error);
         else if (error instanceof WorkbookReadIncomplete) {
           // The guard has read every entry of this zip: the file is sound, and its reading failed.
           problems.add({

@@ -450,13 +450,21 @@ async function withHashJoins<T>(
     "select current_setting('enable_nestloop') as setting",
   );
   await em.execute("select set_config('enable_nestloop', 'off', true)");
-  try {
-    return await body();
-  } finally {
-    await em.execute("select set_config('enable_nestloop', ?, true)", [
+  const restore = () =>
+    em.execute("select set_config('enable_nestloop', ?, true)", [
       before?.setting ?? "on",
     ]);
+  let result: T;
+  try {
+    result = await body();
+  } catch (error) {
+    // In an aborted transaction the restore fails too ("current transaction is aborted"): the
+    // body's own error (a deadlock, a refused grant) is the one to report.
+    await restore().catch(() => undefined);
+    throw error;
   }
+  await restore();
+  return result;
 }
 
 /** Whether any figure of this reporting period is stored (before this import writes any). */
