@@ -2,6 +2,7 @@ import { SaxesParser } from "saxes";
 import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import type { ImportLimits } from "./import-limits.js";
+import { FormulaWithoutValue } from "./cell-value.js";
 import type {
   CellValue,
   MergedRange,
@@ -150,6 +151,12 @@ async function* odsEvents(
     else if (type === "string") value = a["office:string-value"] ?? shown;
     else value = shown === "" ? null : shown;
     if (typeof value === "number" && Number.isNaN(value)) value = shown || null;
+    // A formula saved with no result (no value type, nothing shown): the same problem as in an .xlsx.
+    const formula = a["table:formula"];
+    if (value === null && type === undefined && formula)
+      value = new FormulaWithoutValue(
+        formula.replace(/^[a-z]+:/, "").replace(/^=/, ""),
+      );
     const row = cells!;
     if (value === null || value === "") {
       // Empty cells are only a gap before the next filled one.

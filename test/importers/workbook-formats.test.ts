@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import XLSX from "xlsx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import {
@@ -16,6 +17,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { longTracker } from "./support/tracker-workbooks.js";
+import { rawXlsxEntries, type RawCell } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeZip } from "./support/write-zip.js";
 
@@ -51,6 +53,91 @@ function tracker(file: string, badAmount = false): SampleWorkbook {
     [],
     [null, "Total", null, null, 578000],
   ]);
+}
+
+/**
+ * The tracker with E8 (Building Control's amount) holding a #DIV/0! (a formula whose result is that
+ * error; in a CSV, the text Excel exports) or a formula saved without its result, written as each
+ * format's own program would: raw sheet XML for .xlsx, SheetJS for .xls, LibreOffice's content.xml
+ * markup for .ods.
+ */
+async function writeTrackerWithE8(
+  stem: string,
+  format: WorkbookFormat,
+  e8: "error" | "formula",
+): Promise<string> {
+  const spec = tracker(`${stem}.xlsx`).sheets[0]!;
+  const lines: (string | number | null)[][] = [
+    ...spec.title,
+    spec.header,
+    ...spec.rows,
+  ].map((line) =>
+    line.map((cell) => (cell instanceof Date ? cell.toISOString() : cell)),
+  );
+  const path = join(dir, `${stem}.${format}`);
+  if (format === "csv") {
+    lines[7]![4] = "#DIV/0!";
+    writeFileSync(
+      path,
+      lines.map((line) => line.map((c) => c ?? "").join(",")).join("\r\n"),
+    );
+    return path;
+  }
+  if (format === "xls") {
+    const sheet = XLSX.utils.aoa_to_sheet(lines);
+    sheet["E8"] = { t: "e", v: 0x07, w: "#DIV/0!", f: "E6/0" };
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, sheet, "Tracker");
+    writeFileSync(
+      path,
+      XLSX.write(workbook, { bookType: "xls", type: "buffer" }) as Buffer,
+    );
+    return path;
+  }
+  if (format === "xlsx") {
+    const rows: RawCell[][] = lines.map((line) =>
+      line.map((c) => (typeof c === "number" ? { v: String(c) } : c)),
+    );
+    rows[7]![4] =
+      e8 === "error"
+        ? { t: "e", f: "E6/0", v: "#DIV/0!" }
+        : { f: "SUM(E6:E7)" };
+    await writeZip(path, rawXlsxEntries([{ name: "Tracker", rows }]));
+    return path;
+  }
+  const cellXml = (c: string | number | null): string =>
+    c === null
+      ? "<table:table-cell/>"
+      : typeof c === "number"
+        ? `<table:table-cell office:value-type="float" office:value="${c}"><text:p>${c}</text:p></table:table-cell>`
+        : `<table:table-cell office:value-type="string"><text:p>${c.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</text:p></table:table-cell>`;
+  const rowsXml = lines
+    .map((line, r) => {
+      const cells = line.map((c, i) =>
+        r === 7 && i === 4
+          ? e8 === "error"
+            ? '<table:table-cell table:formula="of:=[.E6]/0" office:value-type="float" office:value="" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+            : '<table:table-cell table:formula="of:=SUM([.E6:.E7])"/>'
+          : cellXml(c),
+      );
+      return `<table:table-row>${cells.join("")}</table:table-row>`;
+    })
+    .join("");
+  await writeZip(path, [
+    {
+      name: "mimetype",
+      data: Buffer.from("application/vnd.oasis.opendocument.spreadsheet"),
+    },
+    {
+      name: "content.xml",
+      data: Buffer.from(
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body><office:spreadsheet>' +
+          `<table:table table:name="Tracker">${rowsXml}</table:table>` +
+          "</office:spreadsheet></office:body></office:document-content>",
+      ),
+    },
+  ]);
+  return path;
 }
 
 async function storedFigures(runId: number) {
@@ -151,6 +238,48 @@ describe("four formats behind one reading stage", () => {
       ]);
     }
   });
+
+  it.each([
+    {
+      what: "a #DIV/0! amount",
+      formats: ["xlsx", "xls", "ods", "csv"] as WorkbookFormat[],
+      code: "bad-amount",
+      message: "#DIV/0!",
+    },
+    {
+      // A .xls always keeps a formula's result, and a CSV has no formulas: only .xlsx and .ods.
+      what: "an amount whose formula was saved without its result",
+      formats: ["xlsx", "ods"] as WorkbookFormat[],
+      code: "formula-without-value",
+      message: "open the file in Excel, let it calculate, save it",
+    },
+  ])(
+    "refuses $what in E8 in every format that can hold it, naming the cell",
+    async ({ what, formats, code, message }) => {
+      const error = what.includes("#DIV/0!");
+      for (const format of formats) {
+        const path = await writeTrackerWithE8(
+          `e8-${error ? "error" : "formula"}-${format}`,
+          format,
+          error ? "error" : "formula",
+        );
+        const report = await importWorkbook(db.orm, path);
+        expect(report.status, format).toBe("REFUSED");
+        // (A total under a cell with no figure may also be warned about: only the errors matter here.)
+        const errors = report.problems.filter((p) => p.severity === "error");
+        expect(errors, format).toMatchObject([
+          {
+            code,
+            sheet: format === "csv" ? basename(path, ".csv") : "Tracker",
+            cell: "E8",
+            row: 8,
+          },
+        ]);
+        expect(errors[0]!.message, format).toContain("E8");
+        expect(errors[0]!.message, format).toContain(message);
+      }
+    },
+  );
 
   it("reads CSV in UTF-8 with or without a mark and in Windows-1252, split by comma, semicolon or tab", async () => {
     const styles = [
