@@ -10,7 +10,6 @@ import {
   RateLimiter,
   rateLimitFromEnv,
 } from "./auth/rate-limiter.js";
-import { listenForTokenRevocations } from "./auth/token-revocation-listener.js";
 import { buildHubSchema } from "./build-schema.js";
 import { catchRequestFailures } from "./catch-request-failures.js";
 import { createApollo } from "./create-apollo.js";
@@ -70,11 +69,6 @@ export async function startHub({
   const queryLimits = queryLimitsFromEnv();
   const apollo = createApollo({ schema, production, log, limits: queryLimits });
   await apollo.start();
-  // Drops a revoked token's kept row as soon as any process on the database revokes it.
-  const revocations = await listenForTokenRevocations(
-    orm.config.get("clientUrl")!,
-    log,
-  );
   const server = createHttpServer({
     apollo,
     orm,
@@ -107,7 +101,6 @@ export async function startHub({
   } catch (error) {
     stopCatching();
     await apollo.stop();
-    await revocations.stop();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw ConfigurationError.portInUse(port, "PORT");
     if ((error as NodeJS.ErrnoException).code === "EACCES") {
@@ -124,7 +117,6 @@ export async function startHub({
     stopCatching();
     await new Promise((resolve) => server.close(resolve));
     await apollo.stop();
-    await revocations.stop();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -142,7 +134,6 @@ export async function startHub({
         server.closeIdleConnections();
       });
       await apollo.stop();
-      await revocations.stop();
       stopCatching();
     },
   };

@@ -7,11 +7,6 @@ import { AuditAction } from "../../schema/audit-event.js";
 import { Council } from "../../schema/council.js";
 import type { Role } from "../../schema/role.js";
 import type { Caller } from "../caller.js";
-import {
-  checkedTokens,
-  TOKEN_REVOKED_CHANNEL,
-  type CheckedTokenRow,
-} from "./checked-token-cache.js";
 import { recordAudit } from "./record-audit.js";
 import {
   hashSecret,
@@ -107,13 +102,13 @@ export async function createToken(
   });
 }
 
-/** Revokes a token by name or id; it stops working at once in this process and within a second on every other instance. */
+/** Revokes a token by name or id; revoked tokens stop working at once. */
 export async function revokeToken(
   em: EntityManager,
   nameOrId: string,
   by: Caller,
 ): Promise<ApiToken> {
-  const revoked = await em.transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const id = /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
     const record = await tx.findOne(
       ApiToken,
@@ -126,22 +121,12 @@ export async function revokeToken(
       record.revokedAt = new Date();
       recordAudit(tx, by, AuditAction.TOKEN_REVOKED, { token: record.name });
     }
-    await tx.flush();
-    // Delivered at commit to every hub instance listening (listenForTokenRevocations), which then
-    // drop the row they keep; without it they read it again within TOKEN_ROW_FRESH_MS anyway.
-    await tx.execute("select pg_notify(?, ?)", [
-      TOKEN_REVOKED_CHANNEL,
-      String(record.id),
-    ]);
     return record;
   });
-  checkedTokens.forget(revoked.id);
-  return revoked;
 }
 
 // Verified secrets, by token id: a sha256 of the presented token, so scrypt runs once per token and
-// process, not once per request. Expiry and revocation are read from the token's row (kept at most
-// TOKEN_ROW_FRESH_MS, see checked-token-cache.ts).
+// process, not once per request. Expiry and revocation are still read from the database every time.
 const verified = new Map<number, string>();
 // Hashes under way, by fingerprint: a client's first burst of concurrent requests shares one.
 const verifying = new Map<string, Promise<boolean>>();
@@ -171,15 +156,12 @@ export async function authenticateToken(
     throw new UnauthenticatedError(
       "The bearer token is not a Shared Services Hub token.",
     );
-  const fingerprint = fingerprintOf(presented);
-  // A row read for this very token less than TOKEN_ROW_FRESH_MS ago answers without a statement:
-  // the check would otherwise be a round trip in series before every request.
-  const fresh = checkedTokens.fresh(parsed.id, fingerprint);
-  if (fresh) return callerOfValidToken(em, fresh);
-  // A plain row: the ORM's query building and hydration cost more than the rest of a small request.
+  // A plain row: this runs on every request, and the ORM's query building and hydration cost
+  // more than the rest of a small request.
   const rowRead = runSql(em, "select * from api_token where id = ?", [
     parsed.id,
   ]);
+  const fingerprint = fingerprintOf(presented);
   const known = verified.get(parsed.id) === fingerprint;
   // The hash check is registered before anything is awaited, so that a concurrent request with the
   // same token, arriving next, finds it under way (isTokenCheckShared) and waits for it.
@@ -196,7 +178,6 @@ export async function authenticateToken(
     shared.catch(() => undefined);
     verifying.set(fingerprint, shared);
   }
-  const readAt = Date.now();
   const [row] = await rowRead;
   const record = row ? mapEntity(em, ApiToken, row) : null;
   if (!record) throw new UnauthenticatedError("The bearer token is not valid.");
@@ -209,20 +190,6 @@ export async function authenticateToken(
       throw new UnauthenticatedError("The bearer token is not valid.");
     verified.set(record.id, fingerprint);
   }
-  // Only a row that can still be trusted is kept: a revoked one is read again (and refused) anyway.
-  // Its age counts from before the read, so a revocation committed meanwhile is not outlived.
-  if (!record.revokedAt) checkedTokens.remember(fingerprint, record, readAt);
-  return callerOfValidToken(em, record);
-}
-
-/**
- * The caller of a token row whose secret matched: refused when revoked or expired; otherwise its
- * last use is recorded, at most once a minute (a statement, but not one per request).
- */
-async function callerOfValidToken(
-  em: EntityManager,
-  record: CheckedTokenRow,
-): Promise<Caller> {
   const now = new Date();
   if (record.revokedAt)
     throw new UnauthenticatedError(`The token "${record.name}" was revoked.`);
@@ -234,8 +201,6 @@ async function callerOfValidToken(
     !record.lastUsedAt ||
     now.getTime() - record.lastUsedAt.getTime() > 60_000
   ) {
-    // Set before the update is awaited: the requests arriving meanwhile read the kept row.
-    record.lastUsedAt = now;
     await em.nativeUpdate(ApiToken, { id: record.id }, { lastUsedAt: now });
   }
   return {

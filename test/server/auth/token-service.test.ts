@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditEvent } from "../../../schema/audit-event.js";
 import { ApiToken } from "../../../schema/api-token.js";
@@ -10,12 +9,6 @@ import {
   parseExpiry,
   revokeToken,
 } from "../../../server/auth/token-service.js";
-import {
-  checkedTokens,
-  TOKEN_REVOKED_CHANNEL,
-  TOKEN_ROW_FRESH_MS,
-} from "../../../server/auth/checked-token-cache.js";
-import { listenForTokenRevocations } from "../../../server/auth/token-revocation-listener.js";
 import { operatorCaller } from "../../../server/caller.js";
 import {
   createTestDatabase,
@@ -83,67 +76,6 @@ describe("API tokens", () => {
       code: "UNAUTHENTICATED",
       message: expect.stringContaining("revoked"),
     });
-  });
-
-  it("checks a token's row once for a burst of requests, and again within a second, so a revocation nobody notified still takes effect", async () => {
-    const { token, record } = await createToken(db.orm.em.fork(), {
-      name: "burst",
-      role: Role.VIEWER,
-      councils: [],
-      createdBy: operator,
-    });
-    // The first check's scrypt hash can take longer than the row is kept on a busy machine: the
-    // rows read after it answer the checks that follow at once, without a statement.
-    const statements: number[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await authenticateToken(db.orm.em.fork(), token);
-      db.resetQueryLog();
-      await authenticateToken(db.orm.em.fork(), token);
-      await authenticateToken(db.orm.em.fork(), token);
-      statements.push(db.queries.length);
-      if (db.queries.length === 0) break;
-    }
-    expect(statements).toContain(0);
-    // Revoked as an instance without notifications would: only the row changes.
-    await db.orm.em
-      .fork()
-      .nativeUpdate(ApiToken, { id: record.id }, { revokedAt: new Date() });
-    expect(TOKEN_ROW_FRESH_MS).toBeLessThan(1000);
-    await sleep(TOKEN_ROW_FRESH_MS);
-    await expect(
-      authenticateToken(db.orm.em.fork(), token),
-    ).rejects.toMatchObject({
-      code: "UNAUTHENTICATED",
-      message: expect.stringContaining("revoked"),
-    });
-  });
-
-  it("drops a kept token row when another process's revocation is notified, before it would expire", async () => {
-    const listener = await listenForTokenRevocations(db.url, () => {});
-    try {
-      const { token, record } = await createToken(db.orm.em.fork(), {
-        name: "notified",
-        role: Role.VIEWER,
-        councils: [],
-        createdBy: operator,
-      });
-      await authenticateToken(db.orm.em.fork(), token);
-      expect(checkedTokens.keeps(record.id)).toBe(true);
-      // What revokeToken sends, from a statement of its own (this process's revokeToken would
-      // drop the row itself, without the notification).
-      await db.orm.em
-        .fork()
-        .execute("select pg_notify(?, ?)", [
-          TOKEN_REVOKED_CHANNEL,
-          String(record.id),
-        ]);
-      const deadline = Date.now() + 5_000;
-      while (checkedTokens.keeps(record.id) && Date.now() < deadline)
-        await sleep(10);
-      expect(checkedTokens.keeps(record.id)).toBe(false);
-    } finally {
-      await listener.stop();
-    }
   });
 
   it("refuses an expired token", async () => {
