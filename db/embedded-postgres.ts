@@ -152,7 +152,10 @@ function superviseCluster(
   let busy = false;
   let failing = false;
   const check = async () => {
-    if (busy || readPostmaster(layout)?.live) return;
+    const current = readPostmaster(layout);
+    // A live server on another port was started by another process (a command run while this one's
+    // server was down): reattach to it, as to one this watch starts.
+    if (busy || (current?.live && current.port === port)) return;
     busy = true;
     try {
       const password = readPassword(layout) ?? "";
