@@ -224,9 +224,15 @@ export class ForbiddenError extends HubError {
       `This needs a token with the ${required.toLowerCase()} role or above.`,
     );
   }
+
+  /** A council-bound token asking to import (or to see imports) over HTTP. */
+  static councilBoundImport(): ForbiddenError {
+    return new ForbiddenError(
+      "Importing over HTTP needs a national token (one not bound to councils).",
+    );
+  }
 }
 
-/** The import queue will not take more from this caller until some of its jobs have ended. */
 /** An instance receiving as many uploads at once as it allows (each holds a PostgreSQL connection). */
 export class UploadsBusyError extends HubError {
   constructor(message: string, details?: Record<string, unknown>) {
@@ -242,6 +248,7 @@ export class UploadsBusyError extends HubError {
   }
 }
 
+/** The import queue will not take more from this caller until some of its jobs have ended. */
 export class QueueFullError extends HubError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(ErrorCode.QueueFull, message, details);

@@ -10,20 +10,14 @@ import {
   ImportJobState,
 } from "../schema/import-job.js";
 import { Role, roleIncludes } from "../schema/role.js";
+import { assertMayImportOverHttp } from "../server/auth/auth-checker.js";
 import type { Caller } from "../server/caller.js";
 import { deletingChunksOfUpdated } from "./upload-chunks.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Who may see import jobs: whoever may upload one (the rule of POST /imports, mayImportOverHttp). */
-function assertMaySee(caller: Caller): void {
-  if (!roleIncludes(caller.role, Role.ANALYST))
-    throw ForbiddenError.role(Role.ANALYST);
-  if (caller.councilGssCodes !== null)
-    throw new ForbiddenError(
-      "Import jobs need a national token (one not bound to councils), as uploads do.",
-    );
-}
+/** Who may see import jobs: whoever may upload one (the rule of POST /imports). */
+const assertMaySee = assertMayImportOverHttp;
 
 /** One import job by id, for a caller allowed to see it; NOT_FOUND for an id no job has. */
 export async function findImportJob(

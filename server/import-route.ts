@@ -14,8 +14,7 @@ import { findImportJob, importJobJson } from "../jobs/import-job-access.js";
 import type { ImportQueue, ReceivingUpload } from "../jobs/import-queue.js";
 import type { QueuedImportOptions } from "../schema/import-job.js";
 import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
-import { Role, roleIncludes } from "../schema/role.js";
-import { assertRole } from "./auth/auth-checker.js";
+import { assertMayImportOverHttp } from "./auth/auth-checker.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
 import {
   clientErrorStatus,
@@ -31,13 +30,6 @@ export const IMPORTS_PATH = "/imports";
 
 /** The report an ended import job carries (GET /imports/jobs/ID): the worker's temporary file path left out. */
 export type ImportReportAnswer = Omit<ImportReport, "path">;
-
-/** What `serveImportUpload` requires: the analyst role and a national token (the page hides its import controls otherwise). */
-export function mayImportOverHttp(caller: Caller): boolean {
-  return (
-    roleIncludes(caller.role, Role.ANALYST) && caller.councilGssCodes === null
-  );
-}
 
 /** Where uploads are received and how big they may be. */
 export interface UploadOptions {
@@ -271,21 +263,10 @@ export async function serveImportUpload(
     return;
   }
   try {
-    assertRole(caller, Role.ANALYST);
+    assertMayImportOverHttp(caller);
   } catch (error) {
     closeWhenAnswered(req, res);
     if (!sendHubError(res, error)) throw error;
-    return;
-  }
-  // A council-bound token could otherwise write figures for partnerships outside its scope.
-  if (caller.councilGssCodes !== null) {
-    refuse(
-      refusal(
-        403,
-        ErrorCode.Forbidden,
-        "Importing over HTTP needs a national token (one not bound to councils).",
-      ),
-    );
     return;
   }
   if (!queue) {

@@ -7,15 +7,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ErrorCode } from "../errors/hub-error.js";
+import { ErrorCode, ForbiddenError } from "../errors/hub-error.js";
 import type { ImportProblem } from "../importers/import-problem.js";
 import { writeProblemsWorkbook } from "../importers/write-problems-workbook.js";
 import { ImportRun } from "../schema/import-run.js";
 import { AccessScope } from "./auth/access-scope.js";
+import { assertMayImportOverHttp } from "./auth/auth-checker.js";
 import type { Caller } from "./caller.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
 import { XLSX_CONTENT_TYPE } from "./export-route.js";
-import { mayImportOverHttp, type UploadOptions } from "./import-route.js";
+import { type UploadOptions } from "./import-route.js";
 import { sendError, type ResponseErrorCode } from "./json-response.js";
 
 /** Where a checked workbook is sent back to get it with its problems marked. */
@@ -56,12 +57,11 @@ export async function serveProblemsWorkbook(
     );
     return;
   }
-  if (!mayImportOverHttp(caller)) {
-    refuse(
-      403,
-      ErrorCode.Forbidden,
-      "The problems workbook needs an analyst (or higher) token not bound to councils, as importing does.",
-    );
+  try {
+    assertMayImportOverHttp(caller);
+  } catch (error) {
+    if (!(error instanceof ForbiddenError)) throw error;
+    refuse(403, ErrorCode.Forbidden, error.message);
     return;
   }
   const runParameter = url.searchParams.get("run") ?? "";

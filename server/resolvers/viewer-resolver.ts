@@ -2,7 +2,7 @@ import { Ctx, Field, ObjectType, Query, Resolver } from "type-graphql";
 import { Role, roleIncludes } from "../../schema/role.js";
 import { anonymousDevelopmentViewer } from "../caller.js";
 import type { Context } from "../context.js";
-import { mayImportOverHttp } from "../import-route.js";
+import { mayImportOverHttp } from "../auth/auth-checker.js";
 
 /** Who is calling, as the API sees it: what the web page shows after sign-in. */
 @ObjectType({

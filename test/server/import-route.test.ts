@@ -33,7 +33,13 @@ beforeAll(async () => {
   db = await createTestDatabase();
   queue = await openTestQueue(db.orm);
   http = await startTestHttp(db.orm, {
-    callerFor: async () => callerWith(Role.ANALYST),
+    // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
+    callerFor: async (req) =>
+      req.headers["x-test-role"] === "viewer"
+        ? callerWith(Role.VIEWER)
+        : req.headers["x-test-role"] === "bound"
+          ? callerWith(Role.ANALYST, ["E07000034"])
+          : callerWith(Role.ANALYST),
     uploads: { maxFileBytes: MAX_FILE_BYTES, folder: uploads },
     importQueue: queue,
   });
@@ -59,6 +65,23 @@ function post(body: FormData | string, headers: Record<string, string> = {}) {
 }
 
 describe("POST /imports refuses bad requests with a clear message and writes nothing", () => {
+  it("answers 403 to a viewer and to a council-bound analyst, saying what is missing, and queues nothing", async () => {
+    const jobsBefore = await db.orm.em.fork().count(ImportJob);
+    for (const [role, message] of [
+      ["viewer", /analyst role/],
+      ["bound", /national token/],
+    ] as const) {
+      const form = new FormData();
+      form.append("file", new Blob([workbook]), "workstreams.xlsx");
+      const response = await post(form, { "x-test-role": role });
+      expect(response.status).toBe(403);
+      const error = await errorOf(response);
+      expect(error.extensions.code).toBe("FORBIDDEN");
+      expect(error.message).toMatch(message);
+    }
+    expect(await db.orm.em.fork().count(ImportJob)).toBe(jobsBefore);
+  });
+
   it("answers 405 to anything but POST", async () => {
     const response = await fetch(`${http.base}/imports`);
     expect(response.status).toBe(405);
