@@ -295,7 +295,7 @@ try {
         `| --- | --- | --- | --- | --- | --- |\n${lines.join("\n")}\n`,
     );
 
-  if (BIG > 0) {
+  if (BIG > 0 && BIG_ROUNDS > 0) {
     const big = join(outDir, `long-tracker-${BIG}.xlsx`);
     if (!existsSync(big)) {
       process.stderr.write(`bench:jobs: writing ${big}…\n`);
