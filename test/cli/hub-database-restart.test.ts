@@ -1,10 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { stopEmbeddedDatabase } from "../../db/embedded-postgres.js";
 import {
@@ -15,31 +13,10 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
+import { freePort, postmaster, SSHUB_BIN } from "../support/sshub-process.js";
 
 // The running hub (`sshub start`, built CLI) on an embedded cluster of its own, whose postgres is
 // killed with SIGKILL.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === "object" && address ? address.port : 0),
-      );
-    });
-  });
-}
-
-/** pid and port of the cluster's postmaster, from its postmaster.pid. */
-function postmaster(dataDir: string): { pid: number; port: number } {
-  const lines = readFileSync(
-    join(dataDir, "pgdata", "postmaster.pid"),
-    "utf8",
-  ).split("\n");
-  return { pid: Number(lines[0]), port: Number(lines[3]) };
-}
-
 it(
   "the hub notices its embedded PostgreSQL died, starts it again on the same port, answers again, and the next command attaches to it",
   { timeout: 180_000 },
@@ -51,10 +28,14 @@ it(
       DATABASE_URL: "",
       PORT: String(await freePort()),
     };
-    const hub = spawn(process.execPath, [bin, "start", "--no-sample-data"], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const hub = spawn(
+      process.execPath,
+      [SSHUB_BIN, "start", "--no-sample-data"],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     hub.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) =>
@@ -99,7 +80,7 @@ it(
         workbookDir(),
         longTracker("after-restart.xlsx", "July 2008", figures(2)),
       );
-      const next = spawnSync(process.execPath, [bin, "import", small], {
+      const next = spawnSync(process.execPath, [SSHUB_BIN, "import", small], {
         env,
         encoding: "utf8",
         timeout: 180_000,

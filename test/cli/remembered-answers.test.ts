@@ -1,6 +1,4 @@
 import "reflect-metadata";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
@@ -12,9 +10,9 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
+import { runSshub } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
 
 let db: TestDatabase;
@@ -28,13 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-function sshub(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, DATABASE_URL: db.url },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-}
+const sshub = (args: string[]) => runSshub(args, db.url);
 
 /**
  * A monthly tracker that names neither its partnership, its measure nor its month (only its file

@@ -1,11 +1,31 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest). */
 export const SSHUB_BIN = fileURLToPath(
   new URL("../../bin/sshub.js", import.meta.url),
 );
+
+/** Runs `sshub args` to its end on the database at `databaseUrl`, with what it printed and its exit status. */
+export function runSshub(args: string[], databaseUrl: string) {
+  return spawnSync(process.execPath, [SSHUB_BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+/** pid and port of an embedded cluster's postmaster (data folder `dataDir`), from its postmaster.pid. */
+export function postmaster(dataDir: string): { pid: number; port: number } {
+  const lines = readFileSync(
+    join(dataDir, "pgdata", "postmaster.pid"),
+    "utf8",
+  ).split("\n");
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {
