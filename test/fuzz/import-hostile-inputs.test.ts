@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +9,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
-import { SSHUB_BIN } from "../support/sshub-process.js";
+import { runSshubInBackground } from "../support/sshub-process.js";
 import { hostileInput } from "./support/hostile-inputs.js";
 
 // A seeded sample on every run (FUZZ_CASES inputs from FUZZ_SEED); `npm run fuzz` runs thousands.
@@ -141,22 +140,12 @@ describe("hostile inputs: imported or refused, never an internal error, a stall 
         const input = await hostileInput(seed);
         const path = join(dir, `cli-${input.file}`);
         writeFileSync(path, input.bytes);
-        const { status, output } = await new Promise<{
-          status: number | null;
-          output: string;
-        }>((resolve) => {
-          const child = execFile(
-            process.execPath,
-            [SSHUB_BIN, "import", path],
-            {
-              env: { ...process.env, DATABASE_URL: db.url },
-              encoding: "utf8",
-              timeout: CASE_LIMIT_MS,
-            },
-            (_error, stdout, stderr) =>
-              resolve({ status: child.exitCode, output: stdout + stderr }),
-          );
-        });
+        const { status, stdout, stderr } = await runSshubInBackground(
+          ["import", path],
+          db.url,
+          CASE_LIMIT_MS,
+        );
+        const output = stdout + stderr;
         if (status !== 0 && status !== 1)
           failures.push(
             `seed ${seed} (${input.description}): exit ${status}: ${output.slice(0, 500)}`,

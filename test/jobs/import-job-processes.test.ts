@@ -10,7 +10,7 @@ import { operatorCaller } from "../../server/caller.js";
 import { waitForJob, type JobAnswer } from "../support/import-jobs.js";
 import {
   freePort,
-  SSHUB_BIN,
+  runSshubInBackground,
   startSshub,
   type SshubProcess,
 } from "../support/sshub-process.js";
@@ -19,7 +19,6 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
-import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 
 // Real hub and worker processes (the built CLI) on one real database: a job queued on one process
@@ -348,23 +347,9 @@ describe("import jobs across processes", () => {
         "Savings tracker\r\nPeriod:,March 2012\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
           'Workstream,Financial year,Measure,Amount (£)\r\nProcurement 9,2011/12,Achieved,"£9,000"\r\n',
       );
-      // Not spawnSync: a blocked event loop misses hub B closing the kept-alive sockets of the polls
-      // above (after 5 s idle), and the next poll is sent on a closed one ("other side closed").
+      // In the background: hub B is polled meanwhile (see runSshubInBackground).
       const run = (args: string[]) =>
-        new Promise<{ status: number | null; stdout: string; stderr: string }>(
-          (resolve) => {
-            const child = spawn(
-              process.execPath,
-              [SSHUB_BIN, "import", ...args],
-              { env: { ...process.env, DATABASE_URL: db.url } },
-            );
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (chunk: Buffer) => void (stdout += chunk));
-            child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk));
-            child.on("close", (status) => resolve({ status, stdout, stderr }));
-          },
-        );
+        runSshubInBackground(["import", ...args], db.url);
       const refused = await run(["--queue", "--json", file]);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain("--queue cannot be used with --json");

@@ -1,4 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import {
+  execFile,
+  spawn,
+  spawnSync,
+  type ChildProcess,
+} from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -15,6 +20,31 @@ export function runSshub(args: string[], databaseUrl: string) {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     encoding: "utf8",
     timeout: 120_000,
+  });
+}
+
+/**
+ * `runSshub` without blocking this process's event loop while the command runs: for tests that talk to
+ * a server of their own meanwhile (a blocked loop misses the server closing idle keep-alive sockets,
+ * and the next request goes out on a closed one). Killed after `timeoutMs` (its status is then null).
+ */
+export function runSshubInBackground(
+  args: string[],
+  databaseUrl: string,
+  timeoutMs = 120_000,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [SSHUB_BIN, ...args],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        encoding: "utf8",
+        timeout: timeoutMs,
+      },
+      (_error, stdout, stderr) =>
+        resolve({ status: child.exitCode, stdout, stderr }),
+    );
   });
 }
 
