@@ -1,9 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-
-// The built CLI (`npm test` builds first).
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
+import { freePort, SSHUB_BIN } from "./sshub-process.js";
 
 /** A running `sshub start` process. */
 export interface HubProcess {
@@ -15,32 +11,26 @@ export interface HubProcess {
   stop(): Promise<number | null>;
 }
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts `sshub start --no-sample-data` on `databaseUrl` with `env`; resolves once it says it is ready. */
 export async function startHubProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, "start", "--no-sample-data"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [SSHUB_BIN, "start", "--no-sample-data"],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk));
   const exited = new Promise<number | null>((resolve) =>
