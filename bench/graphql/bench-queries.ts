@@ -35,6 +35,13 @@ export interface BenchIds {
 /** The most PostgreSQL connections each server (hub, PostGraphile, floor) may hold. */
 export const BENCH_POOL_SIZE = 20;
 
+/**
+ * The bench servers' pools never close an idle connection (0 turns pg-pool's idle timeout off), so
+ * the PostgreSQL backends whose CPU the runner reads before a run are still there at its end, and no
+ * run pays for the connections another run let go.
+ */
+export const BENCH_POOL_IDLE_TIMEOUT_MS = 0;
+
 /** The latest report of each figure and source, with its movement, for the floors (the API's rule, from savings-figure-key.ts). */
 const LATEST = (
   where: string,

@@ -4,9 +4,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { findProjectRoot } from "../../db/project-root.js";
 import { fromGlobalId } from "../../schema/global-id.js";
 import { SSHUB_NODE_FLAGS } from "../sshub-node-flags.js";
+import { backendCpu, backendCpuBetween } from "./backend-cpu.js";
 import type { ChildReady, ChildStats } from "./bench-child.js";
 import {
   benchQueries,
@@ -18,7 +20,10 @@ import { prepareBenchDatabase } from "./prepare-bench-database.js";
 // `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --profile] [-- --heap-snapshot]`:
 // the hub, PostGraphile 5 and the hand-written SQL floors, each in its own process on one
 // national-scale database, measured in alternation (hub, PostGraphile, floor for a request, then the
-// next request; three rounds) with autocannon at 16 connections. --profile writes the hub's CPU
+// next request; three rounds) with autocannon at 16 connections. CPU per request is the server
+// process's own, its PostgreSQL backends' (found by the application_name each server's pool connects
+// with and read from /proc: "n/a" when the database is on another machine) and the two together,
+// which is what throughput on a saturated machine is made of. --profile writes the hub's CPU
 // profile to bench/out/profiles/; --heap-snapshot writes the hub's heap at the end of the run (after
 // the memory figures are read) to bench/out/hub-end.heapsnapshot; --hub-flags "…" starts the hub with
 // those V8 flags instead of bin/sshub.js's.
@@ -53,6 +58,8 @@ interface Target {
   name: TargetName;
   child: ChildProcess;
   url: string;
+  /** The application_name its pool connects with (PGAPPNAME), so its PostgreSQL backends can be found. */
+  applicationName: string;
   /** The HTTP request for `query`, or null where this server cannot answer it. */
   request(
     query: BenchQuery,
@@ -170,6 +177,10 @@ interface Cell {
   p50Ms: number;
   p99Ms: number;
   cpuMsPerRequest: number;
+  /** The CPU of the server's PostgreSQL backends per request, or null where /proc cannot show them (another machine). */
+  pgCpuMsPerRequest: number | null;
+  /** Backends of the server's pool that closed during the run (their CPU is not counted; 0 expected). */
+  lostBackends: number;
   errors: number;
   /** What the errors were: "503: 3", "socket errors: 2" (autocannon counts both as errors). */
   errorKinds: string;
@@ -183,6 +194,7 @@ async function load(
   amount: number,
 ): Promise<Cell> {
   const before = await statsOf(target.child);
+  const pgBefore = await backendCpu(pgStats, target.applicationName);
   const result = await autocannon({
     url: request.url,
     method: "POST",
@@ -197,12 +209,18 @@ async function load(
     sampleInt: 10,
   });
   const after = await statsOf(target.child);
+  const pg = backendCpuBetween(
+    pgBefore,
+    await backendCpu(pgStats, target.applicationName),
+  );
   const done = result.requests.total;
   return {
     requestsPerSecond: done / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     cpuMsPerRequest: (after.cpuMicros - before.cpuMicros) / 1000 / done,
+    pgCpuMsPerRequest: pg && pg.ms / done,
+    lostBackends: pg?.lost ?? 0,
     maxRssMb: Math.round(after.maxRssBytes / 2 ** 20),
     errors: result.errors + result.non2xx,
     errorKinds: [
@@ -222,6 +240,14 @@ const db = await prepareBenchDatabase(log);
 const queries = benchQueries(db.ids).filter(
   (query) => !ONLY || query.name === ONLY,
 );
+// Reads pg_stat_activity for the servers' backends; its own backend has a name of its own.
+const pgStats = new pg.Client({
+  connectionString: db.url,
+  application_name: "sshub-bench-runner",
+});
+await pgStats.connect();
+const applicationName = (name: TargetName) =>
+  `sshub-bench-${name.toLowerCase()}`;
 const env = {
   ...process.env,
   NODE_ENV: "production",
@@ -232,25 +258,31 @@ const env = {
 };
 const profileDir = join(outDir, "profiles");
 if (PROFILE) mkdirSync(profileDir, { recursive: true });
+const envOf = (name: TargetName) => ({
+  ...env,
+  PGAPPNAME: applicationName(name),
+});
 const [hub, peer, floor] = await Promise.all([
-  startChild("serve-hub.js", env, [
+  startChild("serve-hub.js", envOf("hub"), [
     ...HUB_FLAGS,
     ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
   ]),
-  startChild("serve-postgraphile.js", env, []),
-  startChild("serve-floor.js", env, []),
+  startChild("serve-postgraphile.js", envOf("PostGraphile"), []),
+  startChild("serve-floor.js", envOf("floor"), []),
 ]);
 const allQueries = benchQueries(db.ids);
 const targets: Target[] = [
   {
     name: "hub",
     ...hub,
+    applicationName: applicationName("hub"),
     request: (query) =>
       graphqlRequest(hub.url, query.hub, { authorization: db.authorization }),
   },
   {
     name: "PostGraphile",
     ...peer,
+    applicationName: applicationName("PostGraphile"),
     request: (query) =>
       "cannot" in query.postgraphile
         ? null
@@ -259,6 +291,7 @@ const targets: Target[] = [
   {
     name: "floor",
     ...floor,
+    applicationName: applicationName("floor"),
     request: (query) => ({
       url: `${floor.url}${allQueries.findIndex((q) => q.name === query.name)}`,
       headers: {},
@@ -334,7 +367,7 @@ try {
         throughput.set(key, cell.requestsPerSecond);
         cells.set(key, [...(cells.get(key) ?? []), cell]);
         log(
-          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request, max RSS ${cell.maxRssMb} MB${cell.errors ? `, ${cell.errors} ERRORS (${cell.errorKinds})` : ""}`,
+          `round ${r} ${query.name} ${target.name}: ${cell.requestsPerSecond.toFixed(1)} req/s, p50 ${cell.p50Ms} ms, p99 ${cell.p99Ms} ms, ${cell.cpuMsPerRequest.toFixed(2)} ms CPU/request + PostgreSQL ${cell.pgCpuMsPerRequest?.toFixed(2) ?? "n/a"} ms, max RSS ${cell.maxRssMb} MB${cell.lostBackends ? `, ${cell.lostBackends} backends closed during the run (their CPU is missing)` : ""}${cell.errors ? `, ${cell.errors} ERRORS (${cell.errorKinds})` : ""}`,
         );
       }
   }
@@ -350,6 +383,19 @@ try {
     log(`the hub's heap at the end: ${written}`);
   }
 
+  // CPU per request of the server's PostgreSQL backends, and of the server and its backends together
+  // (what throughput on a saturated machine is made of): medians over the rounds.
+  const pgCpu = (runs: Cell[]) =>
+    runs.every((c) => c.pgCpuMsPerRequest !== null)
+      ? round(median(runs.map((c) => c.pgCpuMsPerRequest!)), 2)
+      : null;
+  const totalCpu = (runs: Cell[]) =>
+    runs.every((c) => c.pgCpuMsPerRequest !== null)
+      ? round(
+          median(runs.map((c) => c.cpuMsPerRequest + c.pgCpuMsPerRequest!)),
+          2,
+        )
+      : null;
   const rows = [];
   const ratios = [];
   for (const query of queries) {
@@ -364,6 +410,8 @@ try {
         "p50 ms": round(median(runs.map((c) => c.p50Ms))),
         "p99 ms": round(median(runs.map((c) => c.p99Ms))),
         "CPU ms/req": round(median(runs.map((c) => c.cpuMsPerRequest)), 2),
+        "PG CPU ms/req": pgCpu(runs) ?? "n/a",
+        "total CPU ms/req": totalCpu(runs) ?? "n/a",
         "SQL/req": statements.get(`${query.name}|${target.name}`),
         errors: runs.reduce((n, c) => n + c.errors, 0),
       });
@@ -380,6 +428,12 @@ try {
     const vsPeer = perRound("PostGraphile");
     const vsFloor = perRound("floor")!;
     const peerRuns = of("PostGraphile");
+    const floorRuns = of("floor")!;
+    const totalRatio = (other: Cell[] | undefined) => {
+      const ours = totalCpu(hubRuns);
+      const theirs = other && totalCpu(other);
+      return ours !== null && theirs ? round(ours / theirs, 2) : "n/a";
+    };
     ratios.push({
       request: query.name,
       "hub/PostGraphile req/s": vsPeer
@@ -393,8 +447,12 @@ try {
             2,
           )
         : "",
+      "hub/PostGraphile total CPU per req": peerRuns
+        ? totalRatio(peerRuns)
+        : "",
       "hub/floor req/s": round(median(vsFloor), 2),
       "per round ": vsFloor.map((x) => x.toFixed(2)).join(" "),
+      "hub/floor total CPU per req": totalRatio(floorRuns),
     });
   }
   const memoryRows = targets.map((target, i) => ({
@@ -440,5 +498,6 @@ try {
   );
 } finally {
   await Promise.all(targets.map((t) => stopChild(t.child)));
+  await pgStats.end();
   await db.release();
 }

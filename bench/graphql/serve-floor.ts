@@ -6,6 +6,7 @@ import {
   serveBenchChild,
 } from "./bench-child.js";
 import {
+  BENCH_POOL_IDLE_TIMEOUT_MS,
   BENCH_POOL_SIZE,
   benchQueries,
   type BenchIds,
@@ -19,6 +20,7 @@ const queries = benchQueries(JSON.parse(process.env.BENCH_IDS!) as BenchIds);
 const pool = new pg.Pool({
   connectionString: process.env.BENCH_DATABASE_URL!,
   max: BENCH_POOL_SIZE,
+  idleTimeoutMillis: BENCH_POOL_IDLE_TIMEOUT_MS,
 });
 const server = createServer((req, res) => {
   const query = queries[Number(req.url!.slice(1))];

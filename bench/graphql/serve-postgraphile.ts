@@ -9,7 +9,10 @@ import {
   listenOnLoopback,
   serveBenchChild,
 } from "./bench-child.js";
-import { BENCH_POOL_SIZE } from "./bench-queries.js";
+import {
+  BENCH_POOL_IDLE_TIMEOUT_MS,
+  BENCH_POOL_SIZE,
+} from "./bench-queries.js";
 
 // The peer of `npm run bench:graphql`: PostGraphile 5 (amber preset, simplified inflection) serving
 // the bench database's public schema through grafserv on node:http, in its own process.
@@ -20,7 +23,10 @@ const pgl = postgraphile({
     makePgService({
       connectionString: process.env.BENCH_DATABASE_URL!,
       schemas: ["public"],
-      poolConfig: { max: BENCH_POOL_SIZE },
+      poolConfig: {
+        max: BENCH_POOL_SIZE,
+        idleTimeoutMillis: BENCH_POOL_IDLE_TIMEOUT_MS,
+      },
     }),
   ],
   grafserv: { graphiql: false, watch: false },
