@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ImportProfile } from "../schema/import-profile.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import type { WorkbookShape } from "./workbook-shape.js";
+import type { SheetShape, WorkbookShape } from "./workbook-shape.js";
 
 /** A remembered profile as the importer uses it. */
 export interface StoredProfile {
@@ -12,20 +12,15 @@ export interface StoredProfile {
   answers: MappingProfile;
 }
 
-/** The profile remembered for a workbook shape, if any (one statement). */
-export async function findImportProfile(
-  em: EntityManager,
-  shapeKey: string,
-): Promise<StoredProfile | null> {
-  const rows = await em.getConnection().execute<
-    {
-      id: number;
-      import_run_id: number;
-      reporting_period: string | null;
-      answers: MappingProfile;
-    }[]
-  >(`select id, import_run_id, reporting_period, answers from import_profile where shape_key = ?`, [shapeKey]);
-  const row = rows[0];
+/** A row of import_profile as read by the lookups below. */
+interface ProfileRow {
+  id: number;
+  import_run_id: number;
+  reporting_period: string | null;
+  answers: MappingProfile;
+}
+
+function storedProfile(row: ProfileRow | undefined): StoredProfile | null {
   return row
     ? {
         profileId: row.id,
@@ -34,6 +29,37 @@ export async function findImportProfile(
         answers: row.answers,
       }
     : null;
+}
+
+/** The profile remembered for a workbook shape, if any (one statement). */
+export async function findImportProfile(
+  em: EntityManager,
+  shapeKey: string,
+): Promise<StoredProfile | null> {
+  const rows = await em
+    .getConnection()
+    .execute<ProfileRow[]>(
+      `select id, import_run_id, reporting_period, answers from import_profile where shape_key = ?`,
+      [shapeKey],
+    );
+  return storedProfile(rows[0]);
+}
+
+/**
+ * The profile last remembered for a layout whose first sheet has this shape, if any (one
+ * statement): what a file is read with from its first sheet on, before its whole shape is known
+ * (which is checked against findImportProfile once every sheet is read).
+ */
+export async function findImportProfileByFirstSheet(
+  em: EntityManager,
+  first: SheetShape,
+): Promise<StoredProfile | null> {
+  const rows = await em.getConnection().execute<ProfileRow[]>(
+    `select id, import_run_id, reporting_period, answers from import_profile
+      where shape -> 0 = ?::jsonb order by updated_at desc, id desc limit 1`,
+    [JSON.stringify({ name: first.name, header: first.header })],
+  );
+  return storedProfile(rows[0]);
 }
 
 /** What saving a profile did. */

@@ -32,6 +32,7 @@ import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import {
   findImportProfile,
+  findImportProfileByFirstSheet,
   saveImportProfile,
   type SavedProfile,
   type StoredProfile,
@@ -62,9 +63,11 @@ import { SheetTooLarge } from "./sheet-row-source.js";
 import {
   InProcessWorkbookReader,
   READ_BATCH_ROWS,
+  withAnswers,
   type ReadWorkerInput,
   type WorkbookReader,
 } from "./read-workbook-events.js";
+import type { SheetAnswers } from "./read-sheet-records.js";
 import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
 import {
@@ -211,14 +214,28 @@ export interface ImportReport {
   problemGrids: ProblemGrid[];
 }
 
-/** The first pass read a workbook whose shape has remembered answers it was not given: read it again with them. */
+/**
+ * A pass read a workbook with other answers than those remembered for its whole shape (found once
+ * every sheet is read): read it again with these (`profile` null: as given). A pass meets this only
+ * when its first sheet's shape was not found remembered, or was found with another layout's
+ * answers (ones remembered for a workbook of more sheets, say).
+ */
 class RememberedAnswersApply extends Error {
   constructor(
-    readonly profile: StoredProfile,
+    readonly profile: StoredProfile | null,
     readonly merged: MappingProfile,
   ) {
     super("remembered answers apply");
   }
+}
+
+/** What the reader is told to read with, for a workbook's answers (remembered ones merged in). */
+function readerAnswers(answers: MappingProfile): SheetAnswers {
+  return {
+    profile: answers,
+    ...(answers.kind ? { kind: answers.kind } : {}),
+    ...(answers.measure ? { measure: answers.measure } : {}),
+  };
 }
 
 /** Ends the transaction without writing: the file has errors, or this is a dry run. */
@@ -263,6 +280,8 @@ export async function importWorkbook(
       : {}),
     limits,
     batchRows: READ_BATCH_ROWS,
+    // Remembered answers are looked up by the first sheet's shape, before the rest is read.
+    ...(options.rememberAnswers ? { asksAnswers: true } : {}),
   };
   // Started now, so that a worker loads its modules while the file is checked and the transaction opens.
   const reader = startReader(readerInput);
@@ -401,7 +420,22 @@ async function importLeased(
   const guardProblems = [...problems.problems];
   // What was given (the import's own options), kept apart from remembered answers merged in later.
   const given = options.profile ?? {};
+  const readAsGiven = readers.input;
   let remembered: StoredProfile | null = null;
+  // Read with the answers remembered for a file's whole shape (or as given, none being remembered),
+  // decided at the end of a pass under the profile's lock: nothing more to look up.
+  let answersSettled = false;
+  const useAnswers = (
+    profile: StoredProfile | null,
+    merged: MappingProfile,
+  ) => {
+    remembered = profile;
+    options = { ...options, profile: merged };
+    readers.input = withAnswers(
+      { ...readAsGiven, asksAnswers: false },
+      readerAnswers(merged),
+    );
+  };
   let saved: SavedProfile | null = null;
   // The last import of the same bytes; looked up again under the import's locks when it ends, so
   // that of two identical uploads at once the second names the first.
@@ -495,9 +529,11 @@ async function importLeased(
     written = done;
   };
 
-  // Remembered answers are looked up once the first pass knows the workbook's shape; when they add
-  // to what was given, the workbook is read once more with them (the first pass wrote nothing).
-  // Shared until a pass finds it must change the directory (see ImportLocks); exclusive from then on.
+  // Remembered answers are looked up by the first sheet's shape as soon as the reader knows it, and
+  // the workbook is read on with them; once every sheet is read, those remembered for its whole
+  // shape are looked up under the profile's lock, and when they are not what the pass read with (a
+  // rare file whose first sheet is another layout's), it is read once more with them (the pass wrote
+  // nothing). Shared until a pass finds it must change the directory (see ImportLocks); exclusive from then on.
   let exclusive = false;
   for (let attempt = 0; guarded && attempt < 2; attempt++) {
     let readAgain = false;
@@ -536,8 +572,13 @@ async function importLeased(
           streaming,
           finish,
           remembering:
-            options.rememberAnswers && remembered === null
-              ? { given, periodGiven: options.period !== undefined }
+            options.rememberAnswers && !answersSettled
+              ? {
+                  given,
+                  periodGiven: options.period !== undefined,
+                  firstSheet: remembered === null,
+                  use: useAnswers,
+                }
               : null,
           exclusive,
           savesAnswers:
@@ -557,14 +598,8 @@ async function importLeased(
         // Stopped on purpose (cancelled, or the worker shutting down): not a problem of the file.
         if (options.signal?.aborted) throw error;
         if (error instanceof RememberedAnswersApply) {
-          remembered = error.profile;
-          options = { ...options, profile: error.merged };
-          readers.input = {
-            ...readers.input,
-            profile: error.merged,
-            ...(error.merged.kind ? { kind: error.merged.kind } : {}),
-            ...(error.merged.measure ? { measure: error.merged.measure } : {}),
-          };
+          useAnswers(error.profile, error.merged);
+          answersSettled = true;
           written = null;
           readAgain = true;
           break;
@@ -659,8 +694,17 @@ interface SheetsInput {
   streaming: boolean;
   /** Writes the run's result in the transaction, just before it commits (not for dry runs). */
   finish: (em: EntityManager, result: PassResult) => Promise<void>;
-  /** Look up remembered answers for the workbook's shape (null: not asked for, or already used). */
-  remembering: { given: MappingProfile; periodGiven: boolean } | null;
+  /**
+   * Look up remembered answers for the workbook's shape (null: not asked for, or settled):
+   * `firstSheet`, by its first sheet's shape too as soon as the reader tells it, reading on with
+   * them (`use` makes them the import's).
+   */
+  remembering: {
+    given: MappingProfile;
+    periodGiven: boolean;
+    firstSheet: boolean;
+    use: (profile: StoredProfile, merged: MappingProfile) => void;
+  } | null;
   /** Hold the import lock exclusive (see ImportLocks), not shared. */
   exclusive: boolean;
   /** Remember the answers given for the workbook's shape, if it imports. */
@@ -708,7 +752,9 @@ async function importSheets(
   reader: WorkbookReader,
   input: SheetsInput,
 ): Promise<PassResult> {
-  const { options, problems, sheets, run } = input;
+  const { problems, sheets, run } = input;
+  // The answers read with: remembered ones may be merged in once the first sheet's shape is known.
+  let options = input.options;
   const pauseFraction = crashTestPauseFraction();
   const outcome: PassResult = {
     created: [],
@@ -720,9 +766,29 @@ async function importSheets(
   };
   const shapes: SheetShape[] = [];
   // Where the month is in the file name, as remembered or given in a mapping profile.
-  const layout = options.profile?.periodInFileName;
-  const layoutPeriod =
+  let layout = options.profile?.periodInFileName;
+  const periodInLayout = () =>
     layout && !options.period ? periodFromFileName(input.file, layout) : null;
+  let layoutPeriod = periodInLayout();
+  // The answers remembered for the first sheet's layout with those given on top, when they add any
+  // (the import's from then on); null: read on as given.
+  const firstSheetAnswers = async (
+    em: EntityManager,
+    shape: SheetShape,
+  ): Promise<MappingProfile | null> => {
+    const remembering = input.remembering;
+    if (!remembering?.firstSheet) return null;
+    const found = await findImportProfileByFirstSheet(em, shape);
+    if (!found) return null;
+    const merged = mergeAnswers(
+      remembering.given,
+      found.answers,
+      remembering.periodGiven,
+    );
+    if (sameAnswers(merged, remembering.given)) return null;
+    remembering.use(found, merged);
+    return merged;
+  };
   try {
     await orm.em.fork().transactional(async (em) => {
       // Before anything is read from the database: what follows decides against what it holds.
@@ -820,9 +886,20 @@ async function importSheets(
                 sheet: summary.sheet || null,
               });
               break;
-            case "shape":
+            case "shape": {
               shapes.push(event.shape);
+              if (!event.asks) break;
+              const answers = await firstSheetAnswers(em, event.shape);
+              reader.answer(answers && readerAnswers(answers));
+              if (!answers) break;
+              // Nothing has been decided from the answers yet: the first sheet's header is next.
+              options = { ...options, profile: answers };
+              context.partnership =
+                options.partnership ?? answers.partnership ?? null;
+              layout = answers.periodInFileName;
+              layoutPeriod = periodInLayout();
               break;
+            }
             case "sheet":
               before = problems.errorCount + problems.warningCount;
               summary = emptySummary(
@@ -971,16 +1048,17 @@ async function importSheets(
       if (options.rememberAnswers)
         await locks.profile(outcome.shape.key, input.savesAnswers);
       if (input.remembering) {
+        // Under the profile's lock: the answers of the whole shape are those the pass must have used.
+        const { given, periodGiven } = input.remembering;
         const profile = await findImportProfile(em, outcome.shape.key);
-        if (profile) {
-          const merged = mergeAnswers(
-            input.remembering.given,
-            profile.answers,
-            input.remembering.periodGiven,
+        const wanted = profile
+          ? mergeAnswers(given, profile.answers, periodGiven)
+          : given;
+        if (!sameAnswers(wanted, options.profile ?? {}))
+          throw new RememberedAnswersApply(
+            profile && !sameAnswers(wanted, given) ? profile : null,
+            wanted,
           );
-          if (!sameAnswers(merged, input.remembering.given))
-            throw new RememberedAnswersApply(profile, merged);
-        }
       }
       if (rowsSeen === 0 && sheets.every((s) => s.status !== "hidden"))
         problems.add({

@@ -43,8 +43,13 @@ export interface SheetReadOptions {
   measure?: SavingsMeasure;
   limits: ImportLimits;
   onRow?: () => void;
-  /** Told the rows the header is searched in, before anything is decided from them (a workbook's shape). */
-  onTopRows?: (rows: readonly SheetRow[]) => void;
+  /**
+   * Told the rows the header is searched in, before anything is decided from them (a workbook's
+   * shape); may answer with the answers to read the sheet with from then on (remembered ones).
+   */
+  onTopRows?: (
+    rows: readonly SheetRow[],
+  ) => Promise<SheetAnswers | null> | void;
   /** Told once the header is read, before any row: kind, columns and title lines are known. */
   onHeader?: (reading: SheetReading) => void;
   /**
@@ -55,6 +60,12 @@ export interface SheetReadOptions {
   savingsBatchRows?: number;
 }
 
+/** The answers a sheet is read with (see SheetReadOptions.onTopRows). */
+export type SheetAnswers = Pick<
+  SheetReadOptions,
+  "kind" | "profile" | "measure"
+>;
+
 /**
  * Reads one sheet: finds its header among the first 20 rows, reads the title lines above it, decides
  * its kind (or takes `--kind`), maps its columns, then coerces every row with the reader of its
@@ -63,9 +74,10 @@ export interface SheetReadOptions {
  */
 export async function readSheetRecords(
   sheet: WorkbookSheet,
-  options: SheetReadOptions,
+  given: SheetReadOptions,
   problems: ProblemCollector,
 ): Promise<SheetReading | null> {
+  let options = given;
   const rows = new SheetRowSource(sheet, options.limits, problems);
   const top = await rows.take(HEADER_SEARCH_ROWS);
   if (isProblemsList(sheet.name, top)) {
@@ -74,7 +86,8 @@ export async function readSheetRecords(
     await rows.drain();
     return null;
   }
-  options.onTopRows?.(top);
+  const answers = await options.onTopRows?.(top);
+  if (answers) options = { ...options, ...answers };
   const header = readSheetHeader(sheet.name, top, options, problems);
   if (header === null) {
     await rows.drain();

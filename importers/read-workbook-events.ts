@@ -3,7 +3,7 @@ import type { SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import { readSheetRecords } from "./read-sheet-records.js";
+import { readSheetRecords, type SheetAnswers } from "./read-sheet-records.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
 import type { SavingsBatch } from "./savings-rows.js";
@@ -26,13 +26,22 @@ export interface ReadWorkerInput {
   measure?: SavingsMeasure;
   limits: ImportLimits;
   batchRows: number;
+  /**
+   * Wait, once the first sheet's shape is told (its "shape" event `asks`), for the answers to read
+   * the workbook with from then on (WorkbookReader.answer): remembered answers are looked up by it,
+   * so that a file of a remembered layout is read once, with them.
+   */
+  asksAnswers?: boolean;
 }
 
 /** What the reader reports, in workbook order. */
 export type ReadEvent =
   | { type: "sheet"; name: string; hidden: boolean }
-  /** The sheet's part of the workbook's shape (see workbook-shape.ts), for every sheet, hidden ones included. */
-  | { type: "shape"; shape: SheetShape }
+  /**
+   * The sheet's part of the workbook's shape (see workbook-shape.ts), for every sheet, hidden ones
+   * included, told before the sheet is read on; `asks`: the reader waits for WorkbookReader.answer.
+   */
+  | { type: "shape"; shape: SheetShape; asks?: boolean }
   /** A recognised sheet's kind, columns and title lines, before its rows. */
   | { type: "header"; reading: SheetHeader }
   | { type: "savings"; batch: SavingsBatch }
@@ -63,6 +72,33 @@ export interface WorkbookReader {
   events(): AsyncGenerator<Reported>;
   /** Stops reading (if it has not finished). */
   stop(): Promise<void>;
+  /** Answers a "shape" event that `asks`: null reads on as given. */
+  answer(answers: SheetAnswers | null): void;
+}
+
+/** The reader's input with answers to read on with (null: as it is). */
+export function withAnswers(
+  input: ReadWorkerInput,
+  answers: SheetAnswers | null,
+): ReadWorkerInput {
+  return answers ? { ...input, ...answers } : input;
+}
+
+/** One answer to wait for, given by whoever reads the events (see ReadWorkerInput.asksAnswers). */
+export class AnswerWait {
+  private resolve: ((answers: SheetAnswers | null) => void) | null = null;
+  private given: { answers: SheetAnswers | null } | null = null;
+
+  /** The answer, once given. */
+  wait(): Promise<SheetAnswers | null> {
+    if (this.given) return Promise.resolve(this.given.answers);
+    return new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  give(answers: SheetAnswers | null): void {
+    this.given = { answers };
+    this.resolve?.(answers);
+  }
 }
 
 /** Collects problems like the main collector and keeps the new ones to send with the next event. */
@@ -82,10 +118,22 @@ class ForwardingCollector extends ProblemCollector {
  * Ends with "done" or "failed"; never throws.
  */
 export async function readWorkbookEvents(
-  input: ReadWorkerInput,
+  given: ReadWorkerInput,
   send: (reported: Reported) => Promise<void> | void,
   signal?: AbortSignal,
+  answered?: () => Promise<SheetAnswers | null>,
 ): Promise<void> {
+  let input = given;
+  let asks = (input.asksAnswers ?? false) && answered !== undefined;
+  // The shape is told before the sheet is read on; the first one may be answered (see asksAnswers).
+  const tellShape = async (shape: SheetShape) => {
+    await report({ type: "shape", shape, ...(asks ? { asks: true } : {}) });
+    if (!asks) return null;
+    asks = false;
+    const answers = await answered!();
+    input = withAnswers(input, answers);
+    return answers;
+  };
   const problems = new ForwardingCollector(input.file);
   const report = (event: ReadEvent) => {
     const outbox = problems.outbox;
@@ -106,10 +154,9 @@ export async function readWorkbookEvents(
     )) {
       await report({ type: "sheet", name: sheet.name, hidden: sheet.hidden });
       if (sheet.hidden) {
-        await report({ type: "shape", shape: sheetShape(sheet.name, []) });
+        await tellShape(sheetShape(sheet.name, []));
         continue;
       }
-      let shape = null as SheetShape | null;
       const reading = await readSheetRecords(
         sheet,
         {
@@ -118,9 +165,7 @@ export async function readWorkbookEvents(
           ...(input.measure ? { measure: input.measure } : {}),
           limits: input.limits,
           savingsBatchRows: input.batchRows,
-          onTopRows: (top) => {
-            shape = sheetShape(sheet.name, top);
-          },
+          onTopRows: (top) => tellShape(sheetShape(sheet.name, top)),
           onRow: () => {
             if (++rows % 5000 === 0)
               void report({ type: "progress", rows, bytesRead });
@@ -132,7 +177,6 @@ export async function readWorkbookEvents(
         },
         problems,
       );
-      if (shape) await report({ type: "shape", shape });
       if (reading && isSavingsReading(reading) && reading.savings.length > 0)
         await report({ type: "savings", batch: reading.savings.takeBatch() });
       await report({
@@ -275,8 +319,13 @@ class Stopped extends Error {}
 export class InProcessWorkbookReader implements WorkbookReader {
   private stopped = false;
   private readonly abort = new AbortController();
+  private readonly answers = new AnswerWait();
 
   constructor(private readonly input: ReadWorkerInput) {}
+
+  answer(answers: SheetAnswers | null): void {
+    this.answers.give(answers);
+  }
 
   async *events(): AsyncGenerator<Reported> {
     const queue = new ReportQueue();
@@ -294,6 +343,7 @@ export class InProcessWorkbookReader implements WorkbookReader {
         if (batch) await gate.handedOn();
       },
       this.abort.signal,
+      () => this.answers.wait(),
     ).finally(() => queue.close());
     try {
       yield* queue.drain(() => gate.taken(), this.input.limits);

@@ -7,6 +7,7 @@ import {
   type Reported,
   type WorkbookReader,
 } from "./read-workbook-events.js";
+import type { SheetAnswers } from "./read-sheet-records.js";
 
 /**
  * The reading worker's young generation, in MB. exceljs makes a great deal of short-lived garbage;
@@ -79,6 +80,10 @@ export class WorkbookReaderThread implements WorkbookReader {
     } finally {
       await this.stop();
     }
+  }
+
+  answer(answers: SheetAnswers | null): void {
+    this.worker.postMessage({ answers });
   }
 
   /** Stops the worker (if it is still running). */
