@@ -12,6 +12,7 @@ import { SavingsFigure } from "../schema/savings-figure.js";
 import type { AccessScope } from "./auth/access-scope.js";
 import { Service } from "../schema/service.js";
 import {
+  childListSql,
   loadChildPages,
   parentIdList,
   type ChildPage,
@@ -34,6 +35,12 @@ import {
   type SavingsParent,
   type SummaryRow,
 } from "./loading/savings-queries.js";
+import {
+  bodySeatsQuery,
+  partnershipFundingQuery,
+  partnershipGovernanceBodiesQuery,
+  partnershipMembersQuery,
+} from "./loading/partnership-queries.js";
 import {
   partnershipServicesQuery,
   type ServiceJoins,
@@ -116,6 +123,10 @@ export interface Loaders {
       window: ChildWindow,
       joins: ServiceJoins,
     ): ChildPrefetch;
+    partnershipMembers(): ChildPrefetch;
+    /** With `seats`, each body's seats (and their councils) come back with it, into `bodySeats`. */
+    partnershipGovernanceBodies(seats: boolean): ChildPrefetch;
+    partnershipFunding(): ChildPrefetch;
   };
   /** A keyset page of a parent's latest savings figures (`limit` rows at most), by parent id. */
   savings(
@@ -197,7 +208,41 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       query,
       offset: window.offset,
       limit: window.limit,
-      into: loader(window) as DataLoader<number, ChildPage<object>>,
+      prime: (id, page) =>
+        (loader(window) as DataLoader<number, ChildPage<object>>).prime(
+          id,
+          page,
+        ),
+    });
+    return { loader, prefetch };
+  };
+  // A list that is not paged (every child of each parent, in the list's order), which a root
+  // statement can also read: its loader and the prefetch that primes it.
+  const wholeList = <T extends object>(
+    entity: EntityClass<T>,
+    query: (parents: ParentIds) => ChildQuery,
+  ) => {
+    const loader = new DataLoader<number, T[]>(async (ids) => {
+      const listQuery = query(parentIdList(ids));
+      const { sql, params } = childListSql(listQuery);
+      const rows = await runSql<Row & { _parent_id: number }>(em, sql, params);
+      for (const row of rows) listQuery.prime?.(row);
+      return groupByKey(
+        ids,
+        rows.map((row) => ({
+          key: row._parent_id,
+          value: mapEntity(em, entity, row),
+        })),
+      );
+    });
+    const prefetch = (
+      of: (parents: ParentIds) => ChildQuery = query,
+    ): ChildPrefetch => ({
+      entity,
+      query: of,
+      offset: 0,
+      limit: null,
+      prime: (id, page) => loader.prime(id, page.items as T[]),
     });
     return { loader, prefetch };
   };
@@ -248,6 +293,29 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
             ),
         }),
     );
+
+  const partnershipMembers = wholeList(Membership, (parents) =>
+    partnershipMembersQuery(parents, primeCouncil),
+  );
+  const bodySeats = wholeList(GovernanceSeat, (parents) =>
+    bodySeatsQuery(parents, primeCouncil),
+  );
+  const partnershipGovernanceBodies = wholeList(
+    GovernanceBody,
+    partnershipGovernanceBodiesQuery,
+  );
+  // Seat rows read with their body (`_seats`) go to the seats loader, their councils to the council loader.
+  const seatsWithBodies = {
+    em,
+    prime(body: Row, seats: Row[]) {
+      for (const seat of seats) primeCouncil(seat);
+      bodySeats.loader.prime(
+        body.id as number,
+        seats.map((seat) => mapEntity(em, GovernanceSeat, seat)),
+      );
+    },
+  };
+  const partnershipFunding = wholeList(FundingAward, partnershipFundingQuery);
 
   const savingsMovement = new DataLoader<number, string | null>(async (ids) => {
     const rows = await savingsMovements(em, ids);
@@ -310,30 +378,10 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       );
       return ids.map((id) => byService.get(id) ?? null);
     }),
-    partnershipMembers: list(
-      Membership,
-      `select m.partnership_id as _parent_id, to_jsonb(c) as _council, m.* from membership m
-       join council c on c.id = m.council_id
-       where m.partnership_id in (?) order by c.short_name, c.gss_code, m.id`,
-      primeCouncil,
-    ),
-    partnershipGovernanceBodies: list(
-      GovernanceBody,
-      `select b.partnership_id as _parent_id, b.* from governance_body b
-       where b.partnership_id in (?) order by b.name, b.id`,
-    ),
-    partnershipFunding: list(
-      FundingAward,
-      `select a.partnership_id as _parent_id, a.* from funding_award a
-       where a.partnership_id in (?) order by a.awarded_on nulls last, a.id`,
-    ),
-    bodySeats: list(
-      GovernanceSeat,
-      `select gs.body_id as _parent_id, to_jsonb(c) as _council, gs.* from governance_seat gs
-       join council c on c.id = gs.council_id
-       where gs.body_id in (?) order by c.short_name, c.gss_code, gs.id`,
-      primeCouncil,
-    ),
+    partnershipMembers: partnershipMembers.loader,
+    partnershipGovernanceBodies: partnershipGovernanceBodies.loader,
+    partnershipFunding: partnershipFunding.loader,
+    bodySeats: bodySeats.loader,
     bodyServices: list(
       Service,
       `select s.governing_body_id as _parent_id, s.* from service s
@@ -370,6 +418,15 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       councilServices: councilServices.prefetch,
       partnershipServices: (window, joins) =>
         partnershipServices(joins).prefetch(window),
+      partnershipMembers: () => partnershipMembers.prefetch(),
+      partnershipGovernanceBodies: (seats) =>
+        partnershipGovernanceBodies.prefetch(
+          seats
+            ? (parents) =>
+                partnershipGovernanceBodiesQuery(parents, seatsWithBodies)
+            : undefined,
+        ),
+      partnershipFunding: () => partnershipFunding.prefetch(),
     },
     savings: (parent, filter, after, limit) =>
       keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {

@@ -43,21 +43,39 @@ export type ChildRow = Row & {
  * The statement that selects one page (`offset`, `limit + 1` rows) of every parent's children,
  * each row numbered within its parent by a window function, so that the statement count does not
  * grow with the number of parents. Position 0 always comes back so that a page past the end still
- * knows the list's total.
+ * knows the list's total. A `limit` of null selects every child (a list that is not paged).
  */
 export function childPagesSql(
   query: ChildQuery,
   offset: number,
-  limit: number,
+  limit: number | null,
 ): { sql: string; params: unknown[] } {
+  const window =
+    limit === null
+      ? ""
+      : "where (_position >= ? and _position <= ?) or _position = 0";
   return {
     sql: `select * from (
        select t.*, (row_number() over w - 1)::int as _position,
          (count(*) over (partition by t._parent_id))::int as _total
        from (${query.sql}) t window w as (partition by t._parent_id order by ${query.order})
-     ) ranked where (_position >= ? and _position <= ?) or _position = 0
+     ) ranked ${window}
      order by _parent_id, _position`,
-    params: [...query.params, offset, offset + limit],
+    params:
+      limit === null
+        ? [...query.params]
+        : [...query.params, offset, offset + limit],
+  };
+}
+
+/** Selects every parent's children in the list's order, with no paging (a list field that is not paged). */
+export function childListSql(query: ChildQuery): {
+  sql: string;
+  params: unknown[];
+} {
+  return {
+    sql: `select t.* from (${query.sql}) t order by ${query.order}`,
+    params: query.params,
   };
 }
 

@@ -1,6 +1,5 @@
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type DataLoader from "dataloader";
 import {
   childPagesSql,
   toChildPages,
@@ -28,9 +27,10 @@ export interface ChildPrefetch {
   /** The child list's query for a set of parents. */
   query: (parents: ParentIds) => ChildQuery;
   offset: number;
-  limit: number;
-  /** The loader the child field's resolver reads this page from: each root row's page is primed into it. */
-  into: DataLoader<number, ChildPage<object>>;
+  /** The page size; null: the whole list (a list field that is not paged). */
+  limit: number | null;
+  /** Hands a root row's page to the loader the child field's resolver reads it from. */
+  prime: (parentId: number, page: ChildPage<object>) => void;
 }
 
 // The root rows' ids, for the child lists inside the same statement.
@@ -79,7 +79,7 @@ export async function loadRootWithChildren(
       queries[i]!,
       child.offset,
     );
-    ids.forEach((id, at) => child.into.prime(id, pages[at]!));
+    ids.forEach((id, at) => child.prime(id, pages[at]!));
   });
   return rows;
 }

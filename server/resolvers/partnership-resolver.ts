@@ -26,10 +26,22 @@ import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
 import { childPage } from "./child-page.js";
 import { serviceJoinsOf } from "../loading/service-queries.js";
-import { containsPattern, SqlConditions } from "../loading/sql-rows.js";
-import type { ChildPrefetch } from "../loading/root-with-children.js";
+import {
+  containsPattern,
+  mapEntity,
+  SqlConditions,
+} from "../loading/sql-rows.js";
+import { partnershipByIdQuery } from "../loading/partnership-queries.js";
+import {
+  loadRootWithChildren,
+  type ChildPrefetch,
+} from "../loading/root-with-children.js";
 import type { Loaders } from "../loaders.js";
-import { selectedPageWindows } from "../pagination/selects-field.js";
+import {
+  selectedPageWindows,
+  selectsField,
+  selectsPath,
+} from "../pagination/selects-field.js";
 import { type ConnectionShape } from "../pagination/connection.js";
 import {
   PartnershipConnection,
@@ -83,6 +95,33 @@ function selectedServicePages(
   );
 }
 
+/**
+ * The lists a partnership page selects (members, pages of services with the links they select,
+ * governance bodies with their seats, funding awards), to read in the partnership's own statement.
+ */
+function selectedPartnershipLists(
+  info: GraphQLResolveInfo,
+  { prefetch }: Loaders,
+): ChildPrefetch[] {
+  const joins = serviceJoinsOf(info, ["services"]);
+  return [
+    ...(selectsField(info, "members") ? [prefetch.partnershipMembers()] : []),
+    ...selectedPageWindows(info, ["services"]).map((window) =>
+      prefetch.partnershipServices(window, joins),
+    ),
+    ...(selectsField(info, "governanceBodies")
+      ? [
+          prefetch.partnershipGovernanceBodies(
+            selectsPath(info, ["governanceBodies", "seats"]),
+          ),
+        ]
+      : []),
+    ...(selectsField(info, "fundingAwards")
+      ? [prefetch.partnershipFunding()]
+      : []),
+  ];
+}
+
 /** Root queries and links of partnerships. */
 @Resolver(() => Partnership)
 export class PartnershipResolver {
@@ -92,13 +131,25 @@ export class PartnershipResolver {
   async partnership(
     @Arg("id", () => ID, { description: "The partnership's global id." })
     id: string,
-    @Ctx() { loaders }: Context,
+    @Ctx() { em, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Partnership> {
-    const found = await loaders.partnership.load(
-      fromGlobalId(id, "Partnership").id,
+    const partnershipId = fromGlobalId(id, "Partnership").id;
+    // The lists the page selects come back in the partnership's own statement; without any, the
+    // loader reads it (several aliased partnerships then share one statement).
+    const lists = selectedPartnershipLists(info, loaders);
+    if (lists.length === 0) {
+      const found = await loaders.partnership.load(partnershipId);
+      if (!found) throw NotFoundError.entity("partnership", id);
+      return found;
+    }
+    const [row] = await loadRootWithChildren(
+      em,
+      partnershipByIdQuery(partnershipId),
+      lists,
     );
-    if (!found) throw NotFoundError.entity("partnership", id);
-    return found;
+    if (!row) throw NotFoundError.entity("partnership", id);
+    return mapEntity(em, Partnership, row);
   }
 
   @Query(() => PartnershipConnection, {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
+import { FundingAward } from "../../schema/funding-award.js";
+import { toGlobalId } from "../../schema/global-id.js";
+import {
+  GovernanceBody,
+  GovernanceKind,
+} from "../../schema/governance-body.js";
+import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { Membership, MembershipRole } from "../../schema/membership.js";
 import { offsetCursor } from "../../server/pagination/connection.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
@@ -218,5 +225,100 @@ it("reads a page of partnerships with a page of each one's services and their ho
   expect(edges.every(({ node }) => node.services.totalCount === 2)).toBe(true);
   expect(edges[0]!.node.services.edges[0]!.node.hostCouncil.gssCode).toMatch(
     /^E\d{8}$/,
+  );
+});
+
+const partnershipPageFields = `id name status description
+  members { role costSharePercent council { gssCode shortName } }
+  services(first: 20) { totalCount edges { node { id name status category hostCouncil { shortName } governingBody { name } } } }
+  governanceBodies { name kind seats { seats council { shortName } } }
+  fundingAwards { funder amount { amount } }
+  savingsSummary { financialYear measures { measure total { amount } byCouncil { council { shortName } total { amount } } } }`;
+
+it("reads a partnership page (members, a page of services with their host and body, governance bodies with their seats, funding awards) in one statement besides its savings summary, the same lists as their loaders", async () => {
+  const em = db.orm.em.fork();
+  const partnership = await em.findOneOrFail(Partnership, {
+    name: "Large 010",
+  });
+  const councils = await em.find(
+    Council,
+    { endDate: null },
+    { orderBy: { gssCode: "desc" }, limit: 4 },
+  );
+  for (const [i, council] of councils.slice(0, 3).entries())
+    em.create(Membership, {
+      council,
+      partnership,
+      role: i === 0 ? MembershipRole.LEAD : MembershipRole.MEMBER,
+      costSharePercent: i === 0 ? "33.3300" : null,
+    });
+  const bodies = ["Joint Committee", "Board"].map((name) =>
+    em.create(GovernanceBody, {
+      name,
+      kind: GovernanceKind.JOINT_COMMITTEE,
+      partnership,
+    }),
+  );
+  for (const [i, council] of councils.entries())
+    em.create(GovernanceSeat, {
+      body: bodies[i % 2]!,
+      council,
+      seats: i + 1,
+    });
+  em.create(FundingAward, { partnership, funder: "Undated", amount: "10.00" });
+  em.create(FundingAward, {
+    partnership,
+    funder: "Dated",
+    amount: "1234.50",
+    awardedOn: "2015-04-01",
+  });
+  const service = await em.findOneOrFail(Service, {
+    partnership,
+    name: "Service 1",
+  });
+  service.governingBody = bodies[0]!;
+  await em.flush();
+
+  db.resetQueryLog();
+  type Page = {
+    members: { council: { shortName: string } }[];
+    governanceBodies: { name: string; seats: unknown[] }[];
+    fundingAwards: { funder: string; amount: { amount: string } }[];
+    services: { totalCount: number };
+  };
+  const page = await gql.run<{ partnership: Page }>(
+    `query ($id: ID!) { partnership(id: $id) { ${partnershipPageFields} } }`,
+    { id: toGlobalId("Partnership", partnership.id) },
+  );
+  expect(page.errors).toBeUndefined();
+  // The partnership and its lists, then the savings summary's own statement.
+  expect(db.queries).toHaveLength(2);
+  const { members, governanceBodies, fundingAwards, services } =
+    page.data!.partnership;
+  expect(members).toHaveLength(3);
+  const names = members.map((member) => member.council.shortName);
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  expect(governanceBodies.map((body) => body.name)).toEqual([
+    "Board",
+    "Joint Committee",
+  ]);
+  expect(governanceBodies.map((body) => body.seats.length)).toEqual([2, 2]);
+  expect(fundingAwards).toEqual([
+    { funder: "Dated", amount: { amount: "1234.50" } },
+    { funder: "Undated", amount: { amount: "10.00" } },
+  ]);
+  expect(services.totalCount).toBe(2);
+
+  // The same page through `partnerships`, whose node reads these lists with their own loaders.
+  db.resetQueryLog();
+  const throughList = await gql.run<{
+    partnerships: { edges: { node: Page }[] };
+  }>(
+    `{ partnerships(search: "Large 010", first: 1) { edges { node { ${partnershipPageFields} } } } }`,
+  );
+  expect(throughList.errors).toBeUndefined();
+  expect(db.queries.length).toBeGreaterThan(2);
+  expect(throughList.data!.partnerships.edges[0]!.node).toEqual(
+    page.data!.partnership,
   );
 });

@@ -1,0 +1,83 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { GovernanceSeat } from "../../schema/governance-seat.js";
+import type { ChildQuery, ParentIds } from "./child-pages.js";
+import type { RootQuery } from "./root-with-children.js";
+import { exactJsonSql, type Row } from "./sql-rows.js";
+
+/** The partnership with this database id, as a root query. */
+export function partnershipByIdQuery(id: number): RootQuery {
+  return {
+    sql: "select * from partnership where id = ?",
+    params: [id],
+    alias: "p",
+    order: "p.id",
+  };
+}
+
+/**
+ * The memberships of the parent partnerships, in council name order, each with its council
+ * (`_council`, handed to `primeCouncil`).
+ */
+export const partnershipMembersQuery = (
+  parents: ParentIds,
+  primeCouncil?: (row: Row) => void,
+): ChildQuery => ({
+  sql: `select m.partnership_id as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
+          to_jsonb(c) as _council, m.*
+        from membership m join council c on c.id = m.council_id where m.partnership_id in ${parents.sql}`,
+  params: parents.params,
+  order: "t._sort, t._sort_code, t.id",
+  prime: primeCouncil,
+});
+
+/** The seats on the parent governance bodies, in council name order, each with its council (`_council`). */
+export const bodySeatsQuery = (
+  parents: ParentIds,
+  primeCouncil?: (row: Row) => void,
+): ChildQuery => ({
+  sql: `select gs.body_id as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
+          to_jsonb(c) as _council, gs.*
+        from governance_seat gs join council c on c.id = gs.council_id where gs.body_id in ${parents.sql}`,
+  params: parents.params,
+  order: "t._sort, t._sort_code, t.id",
+  prime: primeCouncil,
+});
+
+/** Where a governance body row's seats go when they were read with it (`_seats`). */
+export interface BodySeatsTarget {
+  em: EntityManager;
+  /** Called with each body row and its seat rows (each with `_council`). */
+  prime(body: Row, seats: Row[]): void;
+}
+
+/**
+ * The governance bodies of the parent partnerships, in name order. With `seats`, each body row
+ * carries its seats (`_seats`: bodySeatsQuery's rows as exact JSON, in its order), so that a page
+ * of bodies and their seats cost one statement.
+ */
+export const partnershipGovernanceBodiesQuery = (
+  parents: ParentIds,
+  seats?: BodySeatsTarget,
+): ChildQuery => {
+  const seatRows = seats
+    ? bodySeatsQuery({ sql: "(b.id)", params: [] })
+    : undefined;
+  return {
+    sql: `select b.partnership_id as _parent_id${
+      seatRows
+        ? `, (select coalesce(jsonb_agg(${exactJsonSql(seats!.em, GovernanceSeat, "t")} order by ${seatRows.order}), '[]'::jsonb)
+             from (${seatRows.sql}) t) as _seats`
+        : ""
+    }, b.* from governance_body b where b.partnership_id in ${parents.sql}`,
+    params: [...(seatRows?.params ?? []), ...parents.params],
+    order: "t.name, t.id",
+    prime: seats ? (row) => seats.prime(row, row._seats as Row[]) : undefined,
+  };
+};
+
+/** The funding awards of the parent partnerships, earliest first (undated last). */
+export const partnershipFundingQuery = (parents: ParentIds): ChildQuery => ({
+  sql: `select a.partnership_id as _parent_id, a.* from funding_award a where a.partnership_id in ${parents.sql}`,
+  params: parents.params,
+  order: "t.awarded_on nulls last, t.id",
+});
