@@ -15,6 +15,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
+  visit,
 } from "graphql";
 import { ConfigurationError, ErrorCode } from "../errors/hub-error.js";
 import { checkStringArguments } from "./string-arguments.js";
@@ -274,11 +275,36 @@ function refuse(code: ErrorCode, message: string, details: object) {
   });
 }
 
+/** The variables whose values a document's cost depends on: those given to a `first` argument. */
+function pageSizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (node.name.value === "first" && node.value.kind === Kind.VARIABLE)
+        names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
+/** What one document's limits were worked out to, per operation (and per page-size variables for the cost). */
+interface DocumentLimits {
+  pageSizeVariables: string[];
+  depth: Map<string, number>;
+  cost: Map<string, number>;
+}
+
+/** How many costs (one per operation and page sizes asked for) are kept per document. */
+const COSTS_PER_DOCUMENT = 100;
+
 /**
  * Refuses, before anything runs, operations deeper or costlier than the limits, and string arguments
- * too long or holding NUL, with a code saying which.
+ * too long or holding NUL, with a code saying which. Depth and cost are worked out once per parsed
+ * document (Apollo hands every request of a query the same one) and operation, the cost again
+ * only for other values of the variables given to `first`.
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  const worked = new WeakMap<DocumentNode, DocumentLimits>();
   return {
     async requestDidStart() {
       return {
@@ -288,24 +314,38 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           request,
           schema,
         }) {
-          checkStringArguments(
-            document,
-            request.variables ?? {},
-            limits.maxStringLength,
-          );
-          const depth = operationDepth(document, operationName);
+          const variables = request.variables ?? {};
+          checkStringArguments(document, variables, limits.maxStringLength);
+          let known = worked.get(document);
+          if (!known) {
+            known = {
+              pageSizeVariables: pageSizeVariables(document),
+              depth: new Map(),
+              cost: new Map(),
+            };
+            worked.set(document, known);
+          }
+          const operation = operationName ?? "";
+          let depth = known.depth.get(operation);
+          if (depth === undefined) {
+            depth = operationDepth(document, operationName);
+            known.depth.set(operation, depth);
+          }
           if (depth > limits.maxDepth)
             throw refuse(
               ErrorCode.QueryTooDeep,
               `The query nests fields ${depth} deep; the most allowed is ${limits.maxDepth} (SSHUB_MAX_QUERY_DEPTH).`,
               { depth, maxDepth: limits.maxDepth },
             );
-          const cost = operationCost(
-            schema,
-            document,
-            request.variables ?? {},
-            operationName,
-          );
+          const costKey = known.pageSizeVariables.length
+            ? `${operation}\u0000${JSON.stringify(known.pageSizeVariables.map((name) => variables[name] ?? null))}`
+            : operation;
+          let cost = known.cost.get(costKey);
+          if (cost === undefined) {
+            cost = operationCost(schema, document, variables, operationName);
+            if (known.cost.size >= COSTS_PER_DOCUMENT) known.cost.clear();
+            known.cost.set(costKey, cost);
+          }
           if (cost > limits.maxCost)
             throw refuse(
               ErrorCode.QueryTooCostly,

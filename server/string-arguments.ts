@@ -92,9 +92,34 @@ export function checkStringArguments(
       for (const item of node.fields)
         checkNode(item.value, `${path}.${item.name.value}`);
   };
-  visit(document, {
-    Field: (node) => void (field = node.name.value),
-    Directive: (node) => void (field = `@${node.name.value}`),
-    Argument: (node: ArgumentNode) => checkNode(node.value, node.name.value),
-  });
+  for (const argument of argumentsOf(document)) {
+    field = argument.field;
+    checkNode(argument.node.value, argument.node.name.value);
+  }
+}
+
+/** An argument of a document and the field (or `@directive`) it is given to. */
+interface DocumentArgument {
+  field: string;
+  node: ArgumentNode;
+}
+
+// A document's arguments, found once: Apollo hands every request of the same query the same parsed
+// document, so only the variables are new.
+const documentArguments = new WeakMap<DocumentNode, DocumentArgument[]>();
+
+function argumentsOf(document: DocumentNode): DocumentArgument[] {
+  let found = documentArguments.get(document);
+  if (!found) {
+    const collected: DocumentArgument[] = [];
+    let field = "";
+    visit(document, {
+      Field: (node) => void (field = node.name.value),
+      Directive: (node) => void (field = `@${node.name.value}`),
+      Argument: (node: ArgumentNode) => void collected.push({ field, node }),
+    });
+    found = collected;
+    documentArguments.set(document, found);
+  }
+  return found;
 }

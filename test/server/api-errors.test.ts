@@ -159,6 +159,18 @@ describe("query limits", () => {
     expect(small.errors).toBeUndefined();
   });
 
+  it("works out the limits of a query it has seen again for each request's variables: a bigger page or a NUL string the second time is refused", async () => {
+    const costly = `query ($n: Int, $search: String) { partnerships(first: 100, search: $search) { edges { node { services(first: $n) { edges { node {
+      partnerCouncils { services(first: $n) { edges { node { name } } } } } } } } } } }`;
+    const small = await gql.run(costly, { n: 1, search: "a" });
+    expect(small.errors).toBeUndefined();
+    const big = await gql.run(costly, { n: 100, search: "a" });
+    expect(big.errors![0]!.extensions!.code).toBe("QUERY_TOO_COSTLY");
+    const nul = await gql.run(costly, { n: 1, search: "a\u0000" });
+    expect(nul.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    expect(nul.errors![0]!.message).toContain('"search" of "partnerships"');
+  });
+
   it("reads both limits from the environment and refuses nonsense values", () => {
     expect(queryLimitsFromEnv({})).toEqual(DEFAULT_QUERY_LIMITS);
     expect(
