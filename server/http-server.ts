@@ -28,6 +28,8 @@ import { isStatementTimeout } from "../db/orm-config.js";
 import { STATEMENT_TIMED_OUT } from "./error-handling.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
 import { mayCostAHash } from "./auth/authenticate-request.js";
+import { isReadOnlyGraphqlRequest } from "./auth/read-only-graphql-request.js";
+import { sameCaller, type ParallelCheck } from "./auth/token-service.js";
 import { anonymousDevelopmentViewer, type Caller } from "./caller.js";
 import { createContext, type Context } from "./context.js";
 import { Readiness } from "./readiness.js";
@@ -48,6 +50,13 @@ export interface HttpOptions {
   orm: MikroORM;
   /** Works out who is calling; throws a HubError (UNAUTHENTICATED) to refuse. */
   callerFor: (req: IncomingMessage) => Promise<Caller>;
+  /**
+   * Starts the check of a token confirmed recently, with the caller it was confirmed as (default:
+   * none, every request waits for `callerFor`). A GraphQL query then runs as that caller while its
+   * token is checked, and is answered only if the check confirms the same caller; anything else
+   * waits for the check.
+   */
+  parallelCallerFor?: (req: IncomingMessage) => ParallelCheck | null;
   /** Requests per minute per token (or per client address without one). */
   rateLimiter: RateLimiter;
   /** Failed authentications per minute per client address (default: none limited). */
@@ -119,6 +128,7 @@ export function createHttpServer({
   apollo,
   orm,
   callerFor,
+  parallelCallerFor = () => null,
   rateLimiter,
   authFailureLimiter = RateLimiter.off(),
   trustedProxies = TrustedProxies.none(),
@@ -150,9 +160,12 @@ export function createHttpServer({
       key: string,
       limiter = rateLimiter,
       what = "requests",
+      // A caller still being checked: a token refused since is answered 401, not 429.
+      pendingCheck?: ParallelCheck,
     ): Promise<boolean> => {
       const wait = await limiter.take(key);
       if (wait <= 0) return false;
+      if (pendingCheck && !(await confirmed(pendingCheck))) return true;
       res.setHeader("retry-after", String(wait));
       closeWhenAnswered(req, res);
       sendError(
@@ -163,29 +176,25 @@ export function createHttpServer({
       );
       return true;
     };
-    const handle = async () => {
-      // Neither needs a token: a load balancer or orchestrator asks them, and they tell nothing.
-      if (url.pathname === "/healthz") {
-        sendJson(res, 200, { status: "ok" });
-        return;
+    /** Answers 401 with `error`'s code and message; a token that was good once is counted as a failure. */
+    const refuse = async (error: HubError, countAsFailure: boolean) => {
+      if (countAsFailure) await authFailureLimiter.take(address);
+      res.setHeader("www-authenticate", 'Bearer realm="sshub"');
+      closeWhenAnswered(req, res);
+      sendError(res, 401, error.code, error.message);
+    };
+    /** The caller a parallel check confirms; null once its refusal is answered. */
+    const confirmed = async ({ check }: ParallelCheck) => {
+      try {
+        return await check;
+      } catch (error) {
+        if (!(error instanceof HubError)) throw error;
+        await refuse(error, true);
+        return null;
       }
-      if (url.pathname === "/readyz") {
-        const { ready, checks } = await readiness.report();
-        sendJson(res, ready ? 200 : 503, {
-          status: ready ? "ready" : "unavailable",
-          checks,
-        });
-        return;
-      }
-      // The page's files hold no data, so they need no token (a browser navigation cannot send one);
-      // they are rate limited per client address like anonymous API requests.
-      const webFile = webSite?.fileFor(req, url);
-      if (webSite && webFile) {
-        scope.route = "web";
-        if (await rateLimited(address)) return;
-        webSite.send(req, res, webFile);
-        return;
-      }
+    };
+    /** Works out the caller (callerFor) with the failed-authentication allowance; null once a refusal is answered. */
+    const authenticate = async (): Promise<Caller | null> => {
       // A presented token costs a scrypt hash to check: each attempt from an address is taken from
       // its allowance first (so concurrent guesses count too) and given back when it succeeds. A token
       // verified already (or being verified) costs none and is not a guess, so it is not taken first,
@@ -213,31 +222,62 @@ export function createHttpServer({
         };
       }
       const failures = "failed authentications from your address";
-      let caller: Caller;
       try {
         if (
           mayHash &&
           (await rateLimited(address, authFailureLimiter, failures))
         )
-          return;
-        caller = await callerFor(req);
+          return null;
+        const caller = await callerFor(req);
         if (mayHash) await authFailureLimiter.refund(address);
         if (caller !== anonymousDevelopmentViewer) scope.token = caller.name;
+        return caller;
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
-        if (presentsToken && !mayHash) await authFailureLimiter.take(address);
-        res.setHeader("www-authenticate", 'Bearer realm="sshub"');
-        closeWhenAnswered(req, res);
-        sendError(res, 401, error.code, error.message);
-        return;
+        await refuse(error, presentsToken && !mayHash);
+        return null;
       } finally {
         firstCheckDone();
       }
+    };
+    const handle = async () => {
+      // Neither needs a token: a load balancer or orchestrator asks them, and they tell nothing.
+      if (url.pathname === "/healthz") {
+        sendJson(res, 200, { status: "ok" });
+        return;
+      }
+      if (url.pathname === "/readyz") {
+        const { ready, checks } = await readiness.report();
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? "ready" : "unavailable",
+          checks,
+        });
+        return;
+      }
+      // The page's files hold no data, so they need no token (a browser navigation cannot send one);
+      // they are rate limited per client address like anonymous API requests.
+      const webFile = webSite?.fileFor(req, url);
+      if (webSite && webFile) {
+        scope.route = "web";
+        if (await rateLimited(address)) return;
+        webSite.send(req, res, webFile);
+        return;
+      }
+      // A GraphQL request whose token this process confirmed recently: its check starts now, and
+      // only a query may run before it ends (see below).
+      const parallel =
+        url.pathname === "/graphql" ? parallelCallerFor(req) : null;
+      const caller = parallel ? parallel.assumed : await authenticate();
+      if (!caller) return;
+      if (parallel) scope.token = caller.name;
       if (
         await rateLimited(
           caller === anonymousDevelopmentViewer
             ? address
             : `token:${caller.name}`,
+          rateLimiter,
+          "requests",
+          parallel ?? undefined,
         )
       )
         return;
@@ -318,15 +358,31 @@ export function createHttpServer({
         if (value !== undefined)
           headers.set(key, Array.isArray(value) ? value.join(", ") : value);
       }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: (req.method ?? "GET").toUpperCase(),
-          headers,
-          search: url.search,
-          body,
-        },
-        context: () => createContext(orm.em, caller, requestId),
-      });
+      const method = (req.method ?? "GET").toUpperCase();
+      const execute = (as: Caller) =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: () => createContext(orm.em, as, requestId),
+        });
+      let response: Awaited<ReturnType<typeof execute>>;
+      if (!parallel) response = await execute(caller);
+      else {
+        // A query starts as the caller the token was confirmed as, while its row is read; its answer
+        // is sent only if the read confirms that caller now (not revoked, not expired, the same role
+        // and councils), so every answer still agrees with the database at the time it is sent.
+        // Anything that may have side effects waits for the check, as every request used to.
+        const early = isReadOnlyGraphqlRequest(method, body, url.searchParams)
+          ? execute(caller)
+          : null;
+        early?.catch(() => undefined);
+        const fresh = await confirmed(parallel);
+        // Refused: the early answer is dropped (and its work stopped, now that the 401 is out).
+        if (!fresh) return;
+        response =
+          early && sameCaller(fresh, caller)
+            ? await early
+            : await execute(fresh);
+      }
       // Past the deadline the 503 went out already: what Apollo made of the stopped work is dropped.
       if (res.headersSent) return;
       for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "../errors/hub-error.js";
 import type { Logger } from "../observability/logger.js";
 import type { ImportQueue } from "../jobs/import-queue.js";
-import { authenticateRequest } from "./auth/authenticate-request.js";
+import {
+  authenticateRequest,
+  startParallelRequestCheck,
+} from "./auth/authenticate-request.js";
 import {
   authFailureLimitFromEnv,
   RateLimiter,
@@ -74,6 +77,8 @@ export async function startHub({
     orm,
     callerFor: (req) =>
       authenticateRequest(orm.em.fork(), req.headers, production),
+    parallelCallerFor: (req) =>
+      startParallelRequestCheck(orm.em.fork(), req.headers),
     rateLimiter: RateLimiter.inDatabase(orm, rateLimitFromEnv()),
     authFailureLimiter: RateLimiter.inDatabase(
       orm,

@@ -4,7 +4,9 @@ import { anonymousDevelopmentViewer, type Caller } from "../caller.js";
 import {
   authenticateToken,
   isTokenCheckShared,
+  startParallelCheck,
   UnauthenticatedError,
+  type ParallelCheck,
 } from "./token-service.js";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -44,4 +46,18 @@ export async function authenticateRequest(
       'The Authorization header must be "Bearer <token>".',
     );
   return authenticateToken(em, match[1]!);
+}
+
+/**
+ * Starts the check of a request's bearer token when this process confirmed the same token recently,
+ * returning the caller it was confirmed as with the check under way (see startParallelCheck); null
+ * for anything else (no token, a malformed header, a token not confirmed here lately), which waits
+ * for authenticateRequest.
+ */
+export function startParallelRequestCheck(
+  em: EntityManager,
+  headers: IncomingHttpHeaders,
+): ParallelCheck | null {
+  const match = BEARER.exec(headers.authorization ?? "");
+  return match ? startParallelCheck(em, match[1]!) : null;
 }

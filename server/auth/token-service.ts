@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { createHash } from "node:crypto";
 import { BadInputError, ErrorCode, HubError } from "../../errors/hub-error.js";
-import { mapEntity, runSql } from "../loading/sql-rows.js";
+import { mapEntity } from "../loading/sql-rows.js";
+import { runPrepared } from "../loading/prepared-sql.js";
 import { ApiToken } from "../../schema/api-token.js";
 import { AuditAction } from "../../schema/audit-event.js";
 import { Council } from "../../schema/council.js";
@@ -130,6 +131,18 @@ export async function revokeToken(
 const verified = new Map<number, string>();
 // Hashes under way, by fingerprint: a client's first burst of concurrent requests shares one.
 const verifying = new Map<string, Promise<boolean>>();
+// The caller each token was last confirmed as in this process, and when: what a query may start with
+// while the token's row is read again (startParallelCheck). Dropped when a check refuses the token.
+const confirmed = new Map<number, { caller: Caller; at: number }>();
+
+/** How long after a token's last confirmed check a query may start before its row is read again (ms). */
+export const PARALLEL_CHECK_WINDOW_MS = 60_000;
+
+// Only what the check needs, by primary key, as a named prepared statement: it runs on every
+// request, so PostgreSQL plans it once per connection, and the ORM's query building and
+// hydration (which cost more than the rest of a small request) are not involved.
+const TOKEN_ROW_SQL = `select id, name, role, council_gss_codes, secret_hash, expires_at, revoked_at, last_used_at
+from api_token where id = ?`;
 
 const fingerprintOf = (presented: string) =>
   createHash("sha256").update(presented.trim()).digest("hex");
@@ -146,6 +159,44 @@ export function isTokenCheckShared(presented: string): boolean {
   return verified.get(parsed.id) === fingerprint || verifying.has(fingerprint);
 }
 
+/** Whether two callers may do and see exactly the same: same token name, role and councils. */
+export function sameCaller(a: Caller, b: Caller): boolean {
+  if (a.name !== b.name || a.role !== b.role) return false;
+  const x = a.councilGssCodes;
+  const y = b.councilGssCodes;
+  if (x === null || y === null) return x === y;
+  return x.length === y.length && x.every((code, i) => code === y[i]);
+}
+
+/** A token check under way, and the caller the token was last confirmed as (see startParallelCheck). */
+export interface ParallelCheck {
+  /** Who the token was at its last confirmed check in this process: what a query may start as. */
+  assumed: Caller;
+  /** The check of the token's row, started now: its caller, or UNAUTHENTICATED. */
+  check: Promise<Caller>;
+}
+
+/**
+ * A check of a token's row started now, with the caller this process confirmed the same token as
+ * within PARALLEL_CHECK_WINDOW_MS: work without side effects may start as `assumed` while `check`
+ * reads the row, and is answered only if `check` confirms the same caller (sameCaller). Null when
+ * the token was not confirmed here recently: the request waits for authenticateToken as usual.
+ */
+export function startParallelCheck(
+  em: EntityManager,
+  presented: string,
+): ParallelCheck | null {
+  const parsed = parseToken(presented);
+  if (!parsed || verified.get(parsed.id) !== fingerprintOf(presented))
+    return null;
+  const last = confirmed.get(parsed.id);
+  if (!last || Date.now() - last.at > PARALLEL_CHECK_WINDOW_MS) return null;
+  const check = authenticateToken(em, presented);
+  // Whoever started the check may stop waiting for it (its answer was refused for another reason).
+  check.catch(() => undefined);
+  return { assumed: last.caller, check };
+}
+
 /** Turns a presented bearer token into its caller, or throws UNAUTHENTICATED. */
 export async function authenticateToken(
   em: EntityManager,
@@ -156,11 +207,7 @@ export async function authenticateToken(
     throw new UnauthenticatedError(
       "The bearer token is not a Shared Services Hub token.",
     );
-  // A plain row: this runs on every request, and the ORM's query building and hydration cost
-  // more than the rest of a small request.
-  const rowRead = runSql(em, "select * from api_token where id = ?", [
-    parsed.id,
-  ]);
+  const rowRead = runPrepared(em, TOKEN_ROW_SQL, [parsed.id]);
   const fingerprint = fingerprintOf(presented);
   const known = verified.get(parsed.id) === fingerprint;
   // The hash check is registered before anything is awaited, so that a concurrent request with the
@@ -180,32 +227,40 @@ export async function authenticateToken(
   }
   const [row] = await rowRead;
   const record = row ? mapEntity(em, ApiToken, row) : null;
-  if (!record) throw new UnauthenticatedError("The bearer token is not valid.");
-  if (shared) {
-    // The request that started a shared check may have been stopped (client gone): check anew.
-    const matches = await shared.catch(() =>
-      verifySecret(parsed.secret, record.secretHash),
-    );
-    if (!matches)
+  try {
+    if (!record)
       throw new UnauthenticatedError("The bearer token is not valid.");
-    verified.set(record.id, fingerprint);
+    if (shared) {
+      // The request that started a shared check may have been stopped (client gone): check anew.
+      const matches = await shared.catch(() =>
+        verifySecret(parsed.secret, record.secretHash),
+      );
+      if (!matches)
+        throw new UnauthenticatedError("The bearer token is not valid.");
+      verified.set(record.id, fingerprint);
+    }
+    const now = new Date();
+    if (record.revokedAt)
+      throw new UnauthenticatedError(`The token "${record.name}" was revoked.`);
+    if (record.expiresAt && record.expiresAt <= now)
+      throw new UnauthenticatedError(
+        `The token "${record.name}" expired on ${record.expiresAt.toISOString()}.`,
+      );
+    if (
+      !record.lastUsedAt ||
+      now.getTime() - record.lastUsedAt.getTime() > 60_000
+    ) {
+      await em.nativeUpdate(ApiToken, { id: record.id }, { lastUsedAt: now });
+    }
+    const caller: Caller = {
+      name: record.name,
+      role: record.role,
+      councilGssCodes: record.councilGssCodes ?? null,
+    };
+    confirmed.set(record.id, { caller, at: now.getTime() });
+    return caller;
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) confirmed.delete(parsed.id);
+    throw error;
   }
-  const now = new Date();
-  if (record.revokedAt)
-    throw new UnauthenticatedError(`The token "${record.name}" was revoked.`);
-  if (record.expiresAt && record.expiresAt <= now)
-    throw new UnauthenticatedError(
-      `The token "${record.name}" expired on ${record.expiresAt.toISOString()}.`,
-    );
-  if (
-    !record.lastUsedAt ||
-    now.getTime() - record.lastUsedAt.getTime() > 60_000
-  ) {
-    await em.nativeUpdate(ApiToken, { id: record.id }, { lastUsedAt: now });
-  }
-  return {
-    name: record.name,
-    role: record.role,
-    councilGssCodes: record.councilGssCodes ?? null,
-  };
 }

@@ -9,6 +9,7 @@ import {
   acquireEmbeddedDatabase,
   stopEmbeddedDatabase,
 } from "../../db/embedded-postgres.js";
+import { ApiToken } from "../../schema/api-token.js";
 import { Role } from "../../schema/role.js";
 import { createToken, revokeToken } from "../../server/auth/token-service.js";
 import { operatorCaller } from "../../server/caller.js";
@@ -76,6 +77,22 @@ describe("two hub processes on one database", () => {
     await revokeToken(db.orm.em.fork(), "revoked-elsewhere", operatorCaller());
     expect(await ask(hubs[1]!, revoked)).toBe(401);
     expect(await ask(hubs[0]!, revoked)).toBe(401);
+  });
+
+  it("refuse on the very next request of either a token whose expiry was moved into the past by hand", async () => {
+    const expiring = await token("expired-by-hand");
+    // Twice each: the second request of a confirmed token runs its query while the row is read.
+    for (const hub of [...hubs, ...hubs])
+      expect(await ask(hub, expiring)).toBe(200);
+    await db.orm.em
+      .fork()
+      .nativeUpdate(
+        ApiToken,
+        { name: "expired-by-hand" },
+        { expiresAt: new Date(Date.now() - 60_000) },
+      );
+    expect(await ask(hubs[0]!, expiring)).toBe(401);
+    expect(await ask(hubs[1]!, expiring)).toBe(401);
   });
 
   it("serve /metrics to an admin token in the Prometheus text format, read by a Prometheus parser", async () => {
