@@ -160,12 +160,14 @@ export function createHttpServer({
       key: string,
       limiter = rateLimiter,
       what = "requests",
-      // A caller still being checked: a token refused since is answered 401, not 429.
-      pendingCheck?: ParallelCheck,
-    ): Promise<boolean> => {
-      const wait = await limiter.take(key);
+    ): Promise<boolean> => spent(await limiter.take(key), limiter, what);
+    /** When `wait` (what `limiter.take` said) is more than 0, answers 429 and returns true. */
+    const spent = (
+      wait: number,
+      limiter: RateLimiter,
+      what: string,
+    ): boolean => {
       if (wait <= 0) return false;
-      if (pendingCheck && !(await confirmed(pendingCheck))) return true;
       res.setHeader("retry-after", String(wait));
       closeWhenAnswered(req, res);
       sendError(
@@ -270,17 +272,15 @@ export function createHttpServer({
       const caller = parallel ? parallel.assumed : await authenticate();
       if (!caller) return;
       if (parallel) scope.token = caller.name;
-      if (
-        await rateLimited(
-          caller === anonymousDevelopmentViewer
-            ? address
-            : `token:${caller.name}`,
-          rateLimiter,
-          "requests",
-          parallel ?? undefined,
-        )
-      )
-        return;
+      const limitKey =
+        caller === anonymousDevelopmentViewer
+          ? address
+          : `token:${caller.name}`;
+      // A request checked in parallel is counted now too, and its count looked at once its check
+      // has confirmed the caller, before anything else is sent (below).
+      const counted = parallel ? rateLimiter.take(limitKey) : null;
+      counted?.catch(() => undefined);
+      if (!parallel && (await rateLimited(limitKey))) return;
       if (url.pathname === METRICS_PATH) {
         if (!roleIncludes(caller.role, Role.ADMIN)) {
           const refusal = ForbiddenError.role(Role.ADMIN);
@@ -341,6 +341,7 @@ export function createHttpServer({
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {
+            if (parallel && !(await confirmed(parallel))) return;
             sendError(
               res,
               400,
@@ -376,8 +377,9 @@ export function createHttpServer({
           : null;
         early?.catch(() => undefined);
         const fresh = await confirmed(parallel);
-        // Refused: the early answer is dropped (and its work stopped, now that the 401 is out).
-        if (!fresh) return;
+        // Refused (401, or 429 when its allowance is spent): the early answer is dropped, and its
+        // work stopped now that the refusal is out.
+        if (!fresh || spent(await counted!, rateLimiter, "requests")) return;
         response =
           early && sameCaller(fresh, caller)
             ? await early

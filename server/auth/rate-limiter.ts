@@ -1,5 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { ConfigurationError } from "../../errors/hub-error.js";
+import { runPrepared } from "../loading/prepared-sql.js";
 
 const MINUTE_MS = 60_000;
 
@@ -37,7 +38,8 @@ export function secondsToWait(perMinute: number, counts: MinuteCounts): number {
 }
 
 // One statement per request: count it in the key's row for the database's current minute (so every
-// instance uses one clock), and read the minute before.
+// instance uses one clock), and read the minute before. Prepared (runPrepared): planned once per
+// connection instead of for every request.
 const TAKE_SQL = `with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms),
 counted as (
   insert into rate_limit_count as c (key, minute, count)
@@ -90,10 +92,11 @@ export class RateLimiter {
   /** Counts one request of `key`; returns 0 when it is allowed, else the seconds to wait. */
   async take(key: string): Promise<number> {
     if (!this.orm) return 0;
-    const connection = this.orm.em.getConnection();
-    const [row] = await connection.execute<
-      { current: number; previous: number; elapsed_ms: string }[]
-    >(TAKE_SQL, [this.rowKey(key), this.rowKey(key)]);
+    const [row] = await runPrepared<{
+      current: number;
+      previous: number;
+      elapsed_ms: string;
+    }>(this.orm.em, TAKE_SQL, [this.rowKey(key), this.rowKey(key)]);
     this.sweepNowAndThen();
     return secondsToWait(this.perMinute, {
       current: Number(row!.current),

@@ -225,3 +225,62 @@ describe("a mutation from a token confirmed lately", () => {
     expect(await stateOf(job)).toBe("CANCELLED");
   });
 });
+
+describe("the rate limit of a query checked in parallel", () => {
+  let limited: RunningHub;
+  beforeAll(async () => {
+    const before = process.env.SSHUB_RATE_LIMIT;
+    process.env.SSHUB_RATE_LIMIT = "3";
+    try {
+      limited = await startHub({
+        orm: db.orm,
+        port: 0,
+        host: "127.0.0.1",
+        production: true,
+        log: () => undefined,
+      });
+    } finally {
+      if (before === undefined) delete process.env.SSHUB_RATE_LIMIT;
+      else process.env.SSHUB_RATE_LIMIT = before;
+    }
+  });
+  afterAll(() => limited?.stop());
+
+  const askLimited = async (bearer: string) => {
+    const response = await fetch(limited.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${bearer}`,
+      },
+      body: JSON.stringify({ query: COUNCILS }),
+    });
+    return {
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body: await response.text(),
+    };
+  };
+
+  it("answers 429 once the allowance is spent, never the answer it ran meanwhile", async () => {
+    const bearer = await token("parallel limited");
+    for (let i = 0; i < 3; i++)
+      expect((await askLimited(bearer)).status).toBe(200);
+    const refused = await askLimited(bearer);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(refused.body).not.toContain("totalCount");
+  });
+
+  it("answers 401, not 429, to a revoked token over its allowance", async () => {
+    const bearer = await token("parallel limited revoked");
+    for (let i = 0; i < 3; i++)
+      expect((await askLimited(bearer)).status).toBe(200);
+    await revokeToken(
+      db.orm.em.fork(),
+      "parallel limited revoked",
+      operatorCaller(),
+    );
+    expect((await askLimited(bearer)).status).toBe(401);
+  });
+});
