@@ -185,11 +185,13 @@ export function createHttpServer({
       closeWhenAnswered(req, res);
       sendError(res, 401, error.code, error.message);
     };
-    /** The caller a parallel check confirms; null once its refusal is answered. */
+    /** The caller a parallel check confirms; null once its refusal is answered (or nobody waits for one). */
     const confirmed = async ({ check }: ParallelCheck) => {
       try {
         return await check;
       } catch (error) {
+        // Stopped with the request (client gone, or past its deadline with the 503 out already).
+        if (scope.signal.aborted) return null;
         if (!(error instanceof HubError)) throw error;
         await refuse(error, true);
         return null;
@@ -278,7 +280,13 @@ export function createHttpServer({
           : `token:${caller.name}`;
       // A request checked in parallel is counted now too, and its count looked at once its check
       // has confirmed the caller, before anything else is sent (below).
-      const counted = parallel ? rateLimiter.take(limitKey) : null;
+      const counted = parallel
+        ? rateLimiter.take(limitKey).catch((error: unknown) => {
+            // Stopped with the request: nobody is left to answer.
+            if (scope.signal.aborted) return 0;
+            throw error;
+          })
+        : null;
       counted?.catch(() => undefined);
       if (!parallel && (await rateLimited(limitKey))) return;
       if (url.pathname === METRICS_PATH) {

@@ -20,6 +20,8 @@ import {
 
 let db: TestDatabase;
 let hub: RunningHub;
+/** What the hub logged about failures. */
+const failures: string[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -28,7 +30,7 @@ beforeAll(async () => {
     port: 0,
     host: "127.0.0.1",
     production: true,
-    log: () => undefined,
+    log: (line) => failures.push(line),
   });
 });
 afterAll(async () => {
@@ -124,6 +126,32 @@ describe("a query checked in parallel with its token", () => {
       expect(answered).toBe(false);
     });
     expect((await answer!).status).toBe(200);
+  });
+
+  it("logs no failure when its client goes away while its token is checked", async () => {
+    const bearer = await token("parallel gone");
+    await confirm(bearer);
+    const logged = failures.length;
+    await whileTokensLocked(async () => {
+      const gone = new AbortController();
+      const answer = fetch(hub.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${bearer}`,
+        },
+        body: JSON.stringify({ query: COUNCILS }),
+        signal: gone.signal,
+      });
+      await sleep(300);
+      gone.abort();
+      await expect(answer).rejects.toThrow();
+      // The check's statement, waiting for the lock, is stopped with the request.
+      await sleep(300);
+    });
+    await sleep(300);
+    expect(failures.slice(logged)).toEqual([]);
+    expect((await ask(bearer, COUNCILS)).status).toBe(200);
   });
 
   it("refuses a token whose expiry was moved into the past by hand on the very next request", async () => {
