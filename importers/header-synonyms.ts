@@ -187,6 +187,17 @@ export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
     awardedOn: ["Date awarded", "Awarded", "Awarded on", "Date"],
   };
 
+/**
+ * A service list's cashable column, besides the cashable synonyms: a tracker reads these as its
+ * measure column (which may hold cashability); a service list has no measure, so they say whether
+ * its estimates are cashable.
+ */
+export const SERVICE_LIST_CASHABLE_HEADERS: readonly string[] = [
+  "Saving type",
+  "Savings type",
+  "Type of saving",
+];
+
 /** The roles each kind of sheet reads; the first listed are required. */
 export const KIND_ROLES: Readonly<
   Record<
@@ -205,6 +216,9 @@ export const KIND_ROLES: Readonly<
       "goLive",
       "governingBody",
       "annualSaving",
+      // The year and cashability of the estimated saving (a Saving type column holding Cashable / Non-cashable).
+      "financialYear",
+      "cashable",
       "notes",
     ],
   },

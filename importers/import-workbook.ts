@@ -15,6 +15,7 @@ import {
 import { CouncilRegister } from "../register/resolve-council.js";
 import { ImportRun, ImportStatus } from "../schema/import-run.js";
 import type { Partnership } from "../schema/partnership.js";
+import type { Service } from "../schema/service.js";
 import type { ProblemGrid } from "../schema/problem-grid.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { CouncilLookup } from "./council-lookup.js";
@@ -84,6 +85,10 @@ import {
   sheetReadingFacts,
   type SheetReadingFacts,
 } from "./sheet-reading-facts.js";
+import {
+  deriveEstimatedAnnualSavings,
+  stageServiceEstimates,
+} from "./stage-service-estimates.js";
 import { SavingsStream } from "./stream-savings-figures.js";
 import {
   applySavingsFigures,
@@ -831,6 +836,8 @@ async function importSheets(
         skipInvalidRows: options.skipInvalidRows ?? false,
       };
       const streamed = new Map<string, SavingsStream>();
+      // The services whose service-list estimates this import stages (their estimatedAnnualSaving follows).
+      const estimateServices = new Set<Service>();
       const freshPeriods = new Set<string>();
       const checkedPeriods = new Set<string>();
       const keys = input.streaming
@@ -1012,6 +1019,7 @@ async function importSheets(
                     decided,
                     resolver,
                     stream,
+                    estimateServices,
                   )) || stagedAny;
                 await em.flush();
               }
@@ -1101,14 +1109,19 @@ async function importSheets(
           );
         if ([...streamed.values()].some((s) => s.unstaged > 0))
           await assertNoRepeatOfUnstaged(em, run.id, freshPeriods);
-        const savingsCounts = await applySavingsFigures(
+        const applied = await applySavingsFigures(
           em,
           run.id,
           streamed,
           freshPeriods,
         );
+        await deriveEstimatedAnnualSavings(
+          em,
+          [...estimateServices].map((s) => s.id),
+          applied.removedEstimates,
+        );
         for (const summary of sheets) {
-          const c = savingsCounts.get(summary.sheet);
+          const c = applied.counts.get(summary.sheet);
           if (!c) continue;
           summary.created += c.created;
           summary.updated += c.updated;
@@ -1133,7 +1146,10 @@ async function importSheets(
   return outcome;
 }
 
-/** Writes one read sheet by its kind; true when it staged savings figures. */
+/**
+ * Writes one read sheet by its kind; true when it staged savings figures. A service list's services
+ * whose estimates it staged are added to `estimateServices`.
+ */
 async function writeSheet(
   reading: SheetReading,
   context: SheetWriteContext,
@@ -1141,12 +1157,24 @@ async function writeSheet(
   decided: SheetPeriod,
   resolver: SavingsSheetResolver<Partnership> | null,
   stream: SavingsStream | null,
+  estimateServices: Set<Service>,
 ): Promise<boolean> {
   const period = decided.period;
   switch (reading.kind) {
-    case "services":
-      writeServiceSheet(reading, context, counts);
-      return false;
+    case "services": {
+      const written = writeServiceSheet(reading, context, counts);
+      const staged = await stageServiceEstimates(
+        reading,
+        context,
+        decided,
+        written.services,
+        written.submitter,
+      );
+      if (staged)
+        for (const { service } of written.services)
+          estimateServices.add(service);
+      return staged;
+    }
     case "governance":
       await writeGovernanceSheet(reading, context, counts);
       return false;

@@ -3,6 +3,7 @@ import { amountScale } from "./coerce-amount.js";
 import {
   HEADER_SYNONYMS,
   KIND_ROLES,
+  SERVICE_LIST_CASHABLE_HEADERS,
   headerKey,
   isEstimatedSaving,
   type ColumnRole,
@@ -54,6 +55,9 @@ function synonymIndex(
     for (const header of [
       ...(profile?.synonyms?.[role] ?? []),
       ...HEADER_SYNONYMS[role],
+      ...(kind === "services" && role === "cashable"
+        ? SERVICE_LIST_CASHABLE_HEADERS
+        : []),
     ]) {
       const key = headerKey(header);
       if (!index.has(key)) index.set(key, role);
@@ -79,7 +83,7 @@ export function missingRoles(
 
 /**
  * Which kind a sheet is, from its headers: the most specific kind whose required columns are all
- * there. `yearAbove`: the sheet names its financial year above the table, so that a service and an
+ * there (a service list with estimates before a long tracker: isServiceListWithEstimates). `yearAbove`: the sheet names its financial year above the table, so that a service and an
  * amount column ("Saving") make a long tracker of that year.
  */
 export function classifySheet(
@@ -102,6 +106,11 @@ export function classifySheet(
       (map.yearColumns.length === 0 || map.roles.has("financialYear"))
     )
       continue;
+    if (
+      kind === "savings-long" &&
+      isServiceListWithEstimates(headers, map, profile)
+    )
+      continue;
     if (kind === "savings-wide" || kind === "savings-long") return kind;
     if (kind === "funding") return kind;
     // A governance sheet has a body column and something a body has; a service list, a service.
@@ -115,6 +124,43 @@ export function classifySheet(
     if (kind === "services") return kind;
   }
   return null;
+}
+
+/** Roles only a service list has: a column of one says the sheet lists services. */
+const SERVICE_LIST_ROLES: readonly ColumnRole[] = [
+  "partners",
+  "host",
+  "category",
+  "status",
+  "goLive",
+  "governingBody",
+];
+
+/**
+ * Whether a sheet that would read as a long tracker (a service, a year column or a year above the
+ * table, and an amount) is a service list with estimates: its amount column is worded as a service
+ * list's estimate ("Est. cashable savings p.a.", "Estimated annual saving £") and it has a column
+ * only service lists have (partners, host, status...) that the tracker reading leaves unknown.
+ * "Shared services 2013/14" over Service | Hosted by | Est. cashable savings p.a. is a service list
+ * of that year; Service | Estimated saving (£) under "Savings 2010/11" a tracker of estimates.
+ */
+function isServiceListWithEstimates(
+  headers: readonly string[],
+  tracker: ColumnMap,
+  profile: MappingProfile | undefined,
+): boolean {
+  const amount = tracker.roles.get("amount");
+  if (
+    amount === undefined ||
+    !isEstimatedSaving(headerKey(headers[amount] ?? ""))
+  )
+    return false;
+  const services = mapColumns(headers, "services", profile);
+  const trackerColumns = new Set(tracker.roles.values());
+  return SERVICE_LIST_ROLES.some((role) => {
+    const index = services.roles.get(role);
+    return index !== undefined && !trackerColumns.has(index);
+  });
 }
 
 /**

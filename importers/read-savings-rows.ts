@@ -1,12 +1,9 @@
-import { parseFinancialYear } from "../schema/financial-year.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
-import { cellText } from "./locate-header.js";
 import { memoise } from "./memoise.js";
 import { TotalRowChecker } from "./check-total-rows.js";
 import type { ProblemCollector } from "./import-problem.js";
 import {
   MEASURE_OPTION_WORDS,
-  readCashableCell,
   readCashableWords,
   readMeasure,
 } from "./read-measure.js";
@@ -41,9 +38,7 @@ const RAG_WORDS: Readonly<Record<string, string>> = {
  */
 export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   readonly reading: SavingsSheetReading;
-  private readonly yearText = memoise(parseFinancialYear);
   private readonly measureText = memoise(readMeasure);
-  private readonly cashableText = memoise(readCashableCell);
   private readonly cashableWords = memoise(readCashableWords);
   private readonly serviceName = memoise(
     (key: string) => splitFootnoteMark(key).name,
@@ -189,26 +184,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   private financialYear(row: SheetRow): number | undefined {
     const index = this.reading.map.roles.get("financialYear");
     if (index === undefined) return this.reading.financialYear!.year;
-    const value = row.cells[index] ?? null;
-    let year: number | null = null;
-    if (typeof value === "string") year = this.yearText(value);
-    else if (
-      typeof value === "number" &&
-      Number.isInteger(value) &&
-      value >= 1990 &&
-      value <= 2100
-    )
-      year = value;
-    if (year !== null) return year;
-    this.cells.problem(
-      value === null ? "missing-value" : "bad-financial-year",
-      row,
-      index,
-      value === null
-        ? `Row ${row.number} has no financial year: write it as 2010/11.`
-        : `"${cellText(value)}" in ${this.cells.cell(index, row.number)} is not a financial year: write it as 2010/11 (April 2010 to March 2011).`,
-    );
-    return undefined;
+    return this.cells.financialYear(row, index);
   }
 
   /**
@@ -267,20 +243,9 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       map.amountCashable ??
       this.titleCashable;
     if (cashableIndex !== undefined) {
-      const written = cells.text(row.cells[cashableIndex]);
-      if (written !== null) {
-        const read = this.cashableText(written);
-        if (read === null) {
-          cells.problem(
-            "bad-value",
-            row,
-            cashableIndex,
-            `"${written}" in ${cells.cell(cashableIndex, row.number)} should say Cashable or Non-cashable (or Yes/No).`,
-          );
-          return undefined;
-        }
-        cashable = read;
-      }
+      const read = cells.cashable(row, cashableIndex);
+      if (read === undefined) return undefined;
+      if (read !== null) cashable = read;
     }
     return {
       measure: MEASURES.indexOf(measure.measure),

@@ -1,4 +1,5 @@
 import { TotalRowChecker } from "./check-total-rows.js";
+import { readCashableWords } from "./read-measure.js";
 import { splitFootnoteMark } from "./record-names.js";
 import { listText, type KindRowReader, type RowCells } from "./row-cells.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
@@ -14,6 +15,34 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
     private readonly cells: RowCells,
   ) {
     this.reading = { ...facts, kind: "services", services: [] };
+    const annual = facts.map.roles.get("annualSaving");
+    this.headerCashable =
+      (annual === undefined
+        ? null
+        : readCashableWords(facts.map.headers[annual] ?? "")) ?? true;
+  }
+
+  /** "Est. cashable savings p.a." → true, "Non-cashable savings" → false, neither → cashable. */
+  private readonly headerCashable: boolean;
+
+  /**
+   * The estimated saving's year (the row's year column) and cashability (the row's Saving type
+   * column, else the header's): undefined, with the problem, when a cell of them is bad.
+   */
+  private estimateFacts(
+    row: SheetRow,
+  ): { year: number | null; cashable: boolean } | undefined {
+    const { cells } = this;
+    const roles = this.reading.map.roles;
+    const yearIndex = roles.get("financialYear");
+    const year =
+      yearIndex === undefined ? null : cells.financialYear(row, yearIndex);
+    if (year === undefined) return undefined;
+    const cashableIndex = roles.get("cashable");
+    const cashable =
+      cashableIndex === undefined ? null : cells.cashable(row, cashableIndex);
+    if (cashable === undefined) return undefined;
+    return { year, cashable: cashable ?? this.headerCashable };
   }
 
   read(row: SheetRow, key: string): void {
@@ -27,6 +56,11 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
       annualIndex === undefined ? null : cells.amount(row, annualIndex);
     if (annualIndex !== undefined)
       cells.countForTotals(this.totals, row, annualIndex, annualSaving);
+    // The year and cashability matter only for an estimate to record.
+    const estimate =
+      annualSaving === null || annualSaving === undefined
+        ? { year: null, cashable: this.headerCashable }
+        : this.estimateFacts(row);
     const partnersText = listText(cells.value(row, "partners"));
     const hostText = listText(cells.value(row, "host"));
     this.reading.services.push({
@@ -48,6 +82,8 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
       goLive: cells.date(row, roles.get("goLive")),
       governingBody: cells.roleText(row, "governingBody"),
       annualSaving: annualSaving ?? null,
+      annualSavingYear: estimate?.year ?? null,
+      annualSavingCashable: estimate?.cashable ?? this.headerCashable,
       notes: cells.roleText(row, "notes"),
       extra: cells.extra(row),
     });

@@ -4,6 +4,8 @@ import { readDate, type DateReading } from "./coerce-date.js";
 import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
 import type { TotalRowChecker } from "./check-total-rows.js";
 import { fromPence } from "../schema/pence-text.js";
+import { parseFinancialYear } from "../schema/financial-year.js";
+import { readCashableCell } from "./read-measure.js";
 import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ColumnMap } from "./map-columns.js";
@@ -64,6 +66,8 @@ export function isFilled(value: CellValue | undefined): boolean {
  */
 export class RowCells {
   private readonly normalText = memoise((raw: string) => plainText(raw));
+  private readonly yearText = memoise(parseFinancialYear);
+  private readonly cashableText = memoise(readCashableCell);
   private readonly sheet: string;
   private readonly map: ColumnMap;
   /** The column naming each row's record (service, body or funder): its kind's first required role. */
@@ -91,6 +95,52 @@ export class RowCells {
       ...map.yearColumns.map((column) => column.index),
       ...AMOUNT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
     ]);
+  }
+
+  /**
+   * The financial year in a row's year column ("2010/11", "FY10-11", 2010), or undefined with a
+   * missing-value or bad-financial-year problem naming the cell: a tracker's year column and a
+   * service list's read alike.
+   */
+  financialYear(row: SheetRow, index: number): number | undefined {
+    const value = row.cells[index] ?? null;
+    let year: number | null = null;
+    if (typeof value === "string") year = this.yearText(value);
+    else if (
+      typeof value === "number" &&
+      Number.isInteger(value) &&
+      value >= 1990 &&
+      value <= 2100
+    )
+      year = value;
+    if (year !== null) return year;
+    this.problem(
+      value === null ? "missing-value" : "bad-financial-year",
+      row,
+      index,
+      value === null
+        ? `Row ${row.number} has no financial year: write it as 2010/11.`
+        : `"${cellText(value)}" in ${this.cell(index, row.number)} is not a financial year: write it as 2010/11 (April 2010 to March 2011).`,
+    );
+    return undefined;
+  }
+
+  /**
+   * A row's cashable cell ("Cashable", "Non-cashable", "Yes", "No"): null when blank, undefined
+   * with a bad-value problem naming the cell when it says neither.
+   */
+  cashable(row: SheetRow, index: number): boolean | null | undefined {
+    const written = this.text(row.cells[index]);
+    if (written === null) return null;
+    const read = this.cashableText(written);
+    if (read !== null) return read;
+    this.problem(
+      "bad-value",
+      row,
+      index,
+      `"${written}" in ${this.cell(index, row.number)} should say Cashable or Non-cashable (or Yes/No).`,
+    );
+    return undefined;
   }
 
   /** The A1 reference of a column in a row. */

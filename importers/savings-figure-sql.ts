@@ -28,6 +28,7 @@ const STAGING_COLUMNS = [
   ["reporting_period", "text"],
   ["rag_status", "text"],
   ["extra", "jsonb"],
+  ["from_service_list", "boolean"],
   ["applied", "boolean"],
 ] as const;
 
@@ -58,6 +59,7 @@ const PARAMETERS = [
   "period",
   "columnLetters",
   "ragTexts",
+  "fromServiceList",
   ...CHUNK_ARRAYS.map(([name]) => name),
   "importRun",
 ] as const;
@@ -71,6 +73,11 @@ export interface FigureSource {
   sheet: string;
   period: string;
   reportedBy: number | null;
+  /**
+   * A service list's estimates (true) or a tracker's figures (false): the monthly rule removes a
+   * source's unreported figures only among figures of the same kind (REMOVE_UNREPORTED_SQL).
+   */
+  fromServiceList: boolean;
 }
 
 /** A chunk's bound parameters, in PARAMETERS' order (with the import run for statements that write). */
@@ -85,6 +92,7 @@ export function figureParameters(
     source.period,
     chunk.columnLetters,
     chunk.ragTexts,
+    source.fromServiceList,
     ...CHUNK_ARRAYS.map(([name]) => chunk[name]),
     ...(importRunId === undefined ? [] : [importRunId]),
   ];
@@ -104,6 +112,7 @@ const WRITTEN_COLUMNS = [
   ["amount", "amount"],
   ["reporting_period", "reporting_period"],
   ["rag_status", "rag_status"],
+  ["from_service_list", "from_service_list"],
 ] as const;
 
 type WrittenColumn = (typeof WRITTEN_COLUMNS)[number][0];
@@ -118,11 +127,15 @@ function stagedValues(alias: string): string {
 
 /** Columns whose change is a new value: the figure then counts as updated by this run. */
 const VALUE_COLUMNS: readonly WrittenColumn[] = ["amount", "rag_status"];
-/** Columns whose change only moves the figure (another cell or sheet, other notes). */
+/**
+ * Columns whose change only moves the figure (another cell or sheet, other notes, or the other kind
+ * of file: a tracker's figure that a service list reports alike becomes the service list's).
+ */
 const PLACE_COLUMNS: readonly WrittenColumn[] = [
   "source_cell",
   "source_sheet",
   "extra",
+  "from_service_list",
 ];
 
 /** A stored column's term, and the incoming figure's: `excluded` has stored names, the staging table its own. */
@@ -185,7 +198,8 @@ function stagingSelect(applied: boolean): string {
       u.service_id, u.partnership_id, u.council_id, ${param("reportedBy")}::int as reported_by_id,
       u.year as financial_year, (array[${measures}])[u.measure + 1] as measure, u.cashable = 1 as cashable,
       u.pence::numeric / 100 as amount, ${param("period")}::text as reporting_period,
-      (${param("ragTexts")}::text[])[u.rag + 1] as rag_status, u.extra::jsonb as extra, ${applied} as applied
+      (${param("ragTexts")}::text[])[u.rag + 1] as rag_status, u.extra::jsonb as extra,
+      ${param("fromServiceList")}::boolean as from_service_list, ${applied} as applied
     from unnest(${arrays}) as u(${CHUNK_ARRAYS.map(([name]) => name).join(", ")})`;
 }
 
@@ -245,19 +259,25 @@ export const APPLY_NEW_SQL = `with added as (
      select source_sheet as sheet, count(*) as n from added group by source_sheet`;
 
 /**
- * Deletes the stored figures of each source (partnership, submitter, month) the staged figures come
- * from that this import no longer reports ($1: the months replaced); counts per sheet.
+ * Deletes the stored figures of each source (partnership, submitter, month, and kind of file: a
+ * tracker's figures or a service list's estimates) the staged figures come from that this import no
+ * longer reports ($1: the months replaced); counts per sheet, with the services whose service-list
+ * estimates went (their estimatedAnnualSaving is derived again).
  */
 export const REMOVE_UNREPORTED_SQL = `with sources as materialized (
-       select partnership_id, coalesce(reported_by_id, 0) as reported_by, reporting_period, min(sheet) as sheet
-       from import_savings where reporting_period = any($1::text[]) group by 1, 2, 3),
+       select partnership_id, coalesce(reported_by_id, 0) as reported_by, reporting_period, from_service_list,
+         min(sheet) as sheet
+       from import_savings where reporting_period = any($1::text[]) group by 1, 2, 3, 4),
      gone as (
        delete from savings_figure f using service sv, sources src
        where sv.id = f.service_id and src.partnership_id = sv.partnership_id
          and f.reporting_period = src.reporting_period and coalesce(f.reported_by_id, 0) = src.reported_by
+         and f.from_service_list = src.from_service_list
          and not exists (select 1 from import_savings n where ${SAME_FIGURE_SQL})
-       returning src.sheet)
-     select sheet, count(*) as n from gone group by sheet`;
+       returning src.sheet, f.service_id, f.from_service_list)
+     select sheet, count(*) as n,
+       coalesce(array_agg(distinct service_id) filter (where from_service_list), '{}') as estimate_services
+     from gone group by sheet`;
 
 /** Whether a figure staged the usual way repeats one this run inserted unstaged ($1: fresh months, $2: the run). */
 export const REPEATS_UNSTAGED_SQL = `select exists (select 1 from import_savings n join savings_figure f on ${SAME_FIGURE_SQL}

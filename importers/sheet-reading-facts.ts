@@ -39,7 +39,10 @@ export interface SheetReadingFacts {
   partnership: SheetFact | null;
   /** Null for a sheet that is not a savings tracker. */
   measure: SheetFact | null;
-  /** Where a tracker's financial years come from; null for a sheet that is not a savings tracker. */
+  /**
+   * Where a tracker's financial years come from, or a service list's estimates'; null for a sheet
+   * that is neither a savings tracker nor a service list with an estimates column.
+   */
   financialYear: SheetFact | null;
 }
 
@@ -150,7 +153,8 @@ function measureFact(
 /**
  * Where a savings sheet's financial years come from, in the reader's order (read-savings-rows.ts):
  * a wide tracker's year headers; a long tracker's year column, else the year its title, period line
- * or sheet name names (sheetFinancialYear).
+ * or sheet name names (sheetFinancialYear); a service list's estimates likewise, else its reporting
+ * month's year (stage-service-estimates.ts).
  */
 function financialYearFact(
   map: ColumnMap,
@@ -174,7 +178,10 @@ function financialYearFact(
       }
     : {
         value: null,
-        source: "nowhere: no year column, and no year above the table",
+        source:
+          map.kind === "services"
+            ? "the financial year of the sheet's reporting month"
+            : "nowhere: no year column, and no year above the table",
       };
 }
 
@@ -200,8 +207,9 @@ export function sheetReadingFacts(
     columns: columnReadings(map),
     partnership: partnershipFact(map, title, given.partnership),
     measure: savings ? measureFact(map, title, given.measure) : null,
-    financialYear: savings
-      ? financialYearFact(map, reading.financialYear)
-      : null,
+    financialYear:
+      savings || (map.kind === "services" && map.roles.has("annualSaving"))
+        ? financialYearFact(map, reading.financialYear)
+        : null,
   };
 }

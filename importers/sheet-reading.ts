@@ -19,6 +19,13 @@ export interface ServiceRecord {
   goLive: DateReading;
   governingBody: string | null;
   annualSaving: bigint | null;
+  /**
+   * The estimated saving's financial year from the row's year column; null when the list has none
+   * (the sheet's year, else its reporting period's, is taken when it is written).
+   */
+  annualSavingYear: number | null;
+  /** Cashable or not: the row's Saving type column, else the header's words, else cashable. */
+  annualSavingCashable: boolean;
   notes: string | null;
   extra: Record<string, unknown> | null;
 }

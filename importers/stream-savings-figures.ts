@@ -141,7 +141,12 @@ export class SavingsStream {
       flush ? this.write.em.flush() : undefined,
     );
     this.flushed = flushed.catch(() => undefined);
-    const source = { sheet, period: this.period, reportedBy };
+    const source = {
+      sheet,
+      period: this.period,
+      reportedBy,
+      fromServiceList: false,
+    };
     this.previous = this.pending;
     this.pending = flushed
       .then(async () => {

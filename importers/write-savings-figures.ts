@@ -214,6 +214,7 @@ export async function stageSavingsSheet(
   if (period === null) return 0;
 
   const reportedBy = submitter ? directory.councilIds.get(submitter)! : null;
+  const source = { sheet, period, reportedBy, fromServiceList: false };
   const hasCouncilColumn = reading.map.roles.get("council") !== undefined;
   let staged = 0;
   let chunk = new FigureChunk();
@@ -237,11 +238,11 @@ export async function stageSavingsSheet(
     );
     staged++;
     if (chunk.length >= STAGING_CHUNK_ROWS) {
-      await stageFigures(em, chunk, { sheet, period, reportedBy });
+      await stageFigures(em, chunk, source);
       chunk = new FigureChunk();
     }
   }
-  await stageFigures(em, chunk, { sheet, period, reportedBy });
+  await stageFigures(em, chunk, source);
   return staged;
 }
 
@@ -499,14 +500,20 @@ export async function dropStagedRows(
  * `freshPeriods` had no figures before this import, so none can be removed): for
  * each source (partnership, submitter, reporting period) in the file, figures no longer reported are
  * deleted, changed amounts or RAG statuses updated, new figures inserted; unchanged figures are not
- * touched. Returns per-sheet created/updated/unchanged and the removed count per sheet of the source.
+ * touched. A service list's estimates and a tracker's figures are sources apart (FigureSource's
+ * fromServiceList): neither's import removes the other's. Returns per-sheet
+ * created/updated/unchanged and the removed count per sheet of the source, and the services whose
+ * service-list estimates were removed.
  */
 export async function applySavingsFigures(
   em: EntityManager,
   importRunId: number,
   streamed: ReadonlyMap<string, StreamedCounts>,
   freshPeriods: ReadonlySet<string>,
-): Promise<Map<string, RecordCounts>> {
+): Promise<{
+  counts: Map<string, RecordCounts>;
+  removedEstimates: number[];
+}> {
   const counts = new Map<string, RecordCounts>();
   const of = (sheet: string) => {
     let c = counts.get(sheet);
@@ -530,11 +537,11 @@ export async function applySavingsFigures(
     .filter((period) => !freshPeriods.has(period));
   const { removed, updated, inserted } = await withHashJoins(em, async () => ({
     removed: replaced.length
-      ? await executeBound<{ sheet: string; n: string }>(
-          em,
-          REMOVE_UNREPORTED_SQL,
-          [replaced],
-        )
+      ? await executeBound<{
+          sheet: string;
+          n: string;
+          estimate_services: number[];
+        }>(em, REMOVE_UNREPORTED_SQL, [replaced])
       : [],
     updated: await em.execute<
       { sheet: string; changed: string; moved: string }[]
@@ -543,7 +550,11 @@ export async function applySavingsFigures(
       importRunId,
     ]),
   }));
-  for (const r of removed) of(r.sheet).removed += Number(r.n);
+  const removedEstimates = new Set<number>();
+  for (const r of removed) {
+    of(r.sheet).removed += Number(r.n);
+    for (const id of r.estimate_services) removedEstimates.add(id);
+  }
   for (const r of updated) of(r.sheet).updated += Number(r.changed);
   for (const r of inserted) of(r.sheet).created += Number(r.n);
   const staged = await em.execute<{ sheet: string; n: string }[]>(
@@ -558,5 +569,5 @@ export async function applySavingsFigures(
   }
   for (const [sheet, w] of written)
     of(sheet).unchanged += w.unstaged - w.created - w.updated;
-  return counts;
+  return { counts, removedEstimates: [...removedEstimates] };
 }

@@ -5,7 +5,7 @@ import type { GovernanceBody } from "../schema/governance-body.js";
 import { GovernanceSeat } from "../schema/governance-seat.js";
 import { MembershipRole } from "../schema/membership.js";
 import type { Partnership } from "../schema/partnership.js";
-import { ServiceStatus } from "../schema/service.js";
+import { ServiceStatus, type Service } from "../schema/service.js";
 import {
   describeCandidates,
   describeSplits,
@@ -22,6 +22,7 @@ import {
 import type {
   FundingSheetReading,
   GovernanceSheetReading,
+  ServiceRecord,
   ServiceSheetReading,
   SheetFacts,
 } from "./sheet-reading.js";
@@ -246,12 +247,28 @@ export function decidedPartnership(
   }
 }
 
-/** Writes a service list: partnerships, memberships, services (created or updated, never deleted). */
+/** A service list's row as written: its record and the service it created or updated. */
+export interface WrittenService {
+  record: ServiceRecord;
+  service: Service;
+}
+
+/** What writing a service list leaves for its estimates (stageServiceEstimates). */
+export interface WrittenServiceSheet {
+  services: WrittenService[];
+  /** The "Submitted by" line's council (GSS code); null when it names none: the partnership's own. */
+  submitter: string | null;
+}
+
+/**
+ * Writes a service list: partnerships, memberships, services (created or updated, never deleted).
+ * Returns the services written and who submitted the list, for its estimates' figures.
+ */
 export function writeServiceSheet(
   reading: ServiceSheetReading,
   context: SheetWriteContext,
   counts: RecordCounts,
-): void {
+): WrittenServiceSheet {
   const { directory, problems } = context;
   const sheet = reading.name;
   const base = context.lookup;
@@ -327,7 +344,11 @@ export function writeServiceSheet(
     counts,
     reading.services,
   );
-  if (partnerships === null) return;
+  const written: WrittenServiceSheet = {
+    services: [],
+    submitter: listSubmitter(reading, lookup, problems),
+  };
+  if (partnerships === null) return written;
   for (const { record, partners, hosts } of rows) {
     if (context.problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
@@ -396,7 +417,38 @@ export function writeServiceSheet(
       counts,
       created,
     );
+    written.services.push({ record, service });
   }
+  return written;
+}
+
+/**
+ * The council a service list's "Submitted by" line names, for its estimates' `reportedBy` (only
+ * when the list has estimates). One that names no single council is a warning, and the estimates
+ * are the partnership's: the list itself imports as it did before its estimates were figures.
+ */
+function listSubmitter(
+  reading: ServiceSheetReading,
+  lookup: CouncilLookup,
+  problems: ProblemCollector,
+): string | null {
+  const text = reading.title.submittedBy;
+  if (!text || reading.map.roles.get("annualSaving") === undefined) return null;
+  const resolved = lookup
+    .list(text)
+    .filter((r) => r.status === "resolved")
+    .map((r) => r.council.gssCode);
+  if (resolved.length === 1) return resolved[0]!;
+  const cell = reading.title.cells.submittedBy;
+  problems.add({
+    code: "unknown-council",
+    severity: "warning",
+    sheet: reading.name,
+    ...(cell ? { cell } : {}),
+    value: text,
+    message: `"${text}"${cell ? ` in ${cell}` : ""} names ${resolved.length > 1 ? "several councils" : "no council the importer could decide"}, so the estimated savings are recorded as the partnership's own: write the submitting council's full name or GSS code.`,
+  });
+  return null;
 }
 
 /** One council's seats on a body, and the cell that says so. */

@@ -10,6 +10,7 @@ import { Migration20261201131000 } from "./Migration20261201131000.js";
 import { Migration20261201132000 } from "./Migration20261201132000.js";
 import { Migration20261201140000 } from "./Migration20261201140000.js";
 import { Migration20261201152000 } from "./Migration20261201152000.js";
+import { Migration20261201183000 } from "./Migration20261201183000.js";
 
 /** Every committed migration, oldest first. Append new ones here after `npm run migration:create`. */
 export const migrations: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: "Migration20261201132000", class: Migration20261201132000 },
   { name: "Migration20261201140000", class: Migration20261201140000 },
   { name: "Migration20261201152000", class: Migration20261201152000 },
+  { name: "Migration20261201183000", class: Migration20261201183000 },
 ];

@@ -35,3 +35,9 @@ export function parseReportingPeriodArgument(
     );
   return period;
 }
+
+/** The financial year a reporting month falls in, by its first calendar year: "2010-06" → 2010, "2011-02" → 2010. */
+export function financialYearOfPeriod(period: string): number {
+  const year = Number(period.slice(0, 4));
+  return Number(period.slice(5, 7)) >= 4 ? year : year - 1;
+}

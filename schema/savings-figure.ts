@@ -1,4 +1,4 @@
-import type { Rel } from "@mikro-orm/core";
+import type { Opt, Rel } from "@mikro-orm/core";
 import {
   Entity,
   Enum,
@@ -140,4 +140,11 @@ export class SavingsFigure extends Sourced {
   })
   @Property({ type: "text", nullable: true })
   ragStatus?: string | null;
+
+  /**
+   * True for a service list's estimate (its estimated-savings column), false for a tracker's figure:
+   * the monthly rule removes a file's unreported figures only among its own kind's.
+   */
+  @Property({ type: "boolean", default: false })
+  fromServiceList: Opt<boolean> = false;
 }

@@ -281,7 +281,11 @@ describe("measures and cashability", () => {
           sheets: [
             {
               name: "Services",
-              title: [["Partnership:", PARTNERSHIP]],
+              // The month makes the estimate an ESTIMATE figure too (without it: one warning).
+              title: [
+                ["Partnership:", PARTNERSHIP],
+                ["Period:", "June 2011"],
+              ],
               header: ["Service", heading],
               rows: [[name, heading.includes("£000") ? 30 : 30000]],
             },

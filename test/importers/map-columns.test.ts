@@ -41,6 +41,26 @@ describe("recognising sheets and columns from the councils' own headers", () => 
     expect(classifySheet(["Name", "Phone"], undefined)).toBeNull();
   });
 
+  it("reads a sheet with a year above its table as a service list when it has a service list's columns, else as a long tracker", () => {
+    expect(
+      classifySheet(
+        ["Service", "Hosted by", "Est. cashable savings p.a."],
+        undefined,
+        true,
+      ),
+    ).toBe("services");
+    expect(
+      classifySheet(["Service", "Estimated saving (£)"], undefined, true),
+    ).toBe("savings-long");
+    expect(
+      classifySheet(
+        ["Service", "Hosted by", "Est. cashable savings p.a."],
+        undefined,
+        false,
+      ),
+    ).toBe("services");
+  });
+
   it("adds a profile's synonyms and pins columns by letter or header", () => {
     const profile = {
       synonyms: { service: ["Savings proposal"] },
