@@ -126,15 +126,19 @@ export function classifySheet(
   return null;
 }
 
-/** Roles only a service list has: a column of one says the sheet lists services. */
-const SERVICE_LIST_ROLES: readonly ColumnRole[] = [
-  "partners",
-  "host",
-  "category",
-  "status",
-  "goLive",
-  "governingBody",
-];
+/**
+ * Roles only a service list has (partners, host, category, status, go-live, governing body): a
+ * column of one says the sheet lists services. Its estimate column is not one: a tracker has amounts.
+ */
+const SERVICE_LIST_ROLES: readonly ColumnRole[] =
+  KIND_ROLES.services.optional.filter(
+    (role) =>
+      role !== "annualSaving" &&
+      ![
+        ...KIND_ROLES["savings-long"].required,
+        ...KIND_ROLES["savings-long"].optional,
+      ].includes(role),
+  );
 
 /**
  * Whether a sheet that would read as a long tracker (a service, a year column or a year above the
