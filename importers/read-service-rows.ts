@@ -1,9 +1,18 @@
 import { TotalRowChecker } from "./check-total-rows.js";
 import { readCashableWords } from "./read-measure.js";
 import { splitFootnoteMark } from "./record-names.js";
-import { listText, type KindRowReader, type RowCells } from "./row-cells.js";
+import {
+  isFilled,
+  listText,
+  type KindRowReader,
+  type RowCells,
+} from "./row-cells.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
-import type { SheetFacts, ServiceSheetReading } from "./sheet-reading.js";
+import type {
+  SheetFacts,
+  ServiceRecord,
+  ServiceSheetReading,
+} from "./sheet-reading.js";
 
 /** Reads a service list's rows: one ServiceRecord a service, councils still as written. */
 export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
@@ -26,22 +35,26 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
   private readonly headerCashable: boolean;
 
   /**
-   * The estimated saving's year (the row's year column) and cashability (the row's Saving type
-   * column, else the header's): undefined, with the problem, when a cell of them is bad.
+   * What the row's estimate is recorded as: its year (the row's year column; blank: the sheet's)
+   * and cashability (the row's Saving type column, else the header's). Null, with a warning, when
+   * one of those cells is unreadable: a list that imported before its estimates were figures must
+   * still import, its estimate kept on the service.
    */
-  private estimateFacts(
-    row: SheetRow,
-  ): { year: number | null; cashable: boolean } | undefined {
+  private estimateFigure(row: SheetRow): ServiceRecord["estimateFigure"] {
     const { cells } = this;
     const roles = this.reading.map.roles;
     const yearIndex = roles.get("financialYear");
     const year =
-      yearIndex === undefined ? null : cells.financialYear(row, yearIndex);
-    if (year === undefined) return undefined;
+      yearIndex === undefined || !isFilled(row.cells[yearIndex])
+        ? null
+        : cells.financialYear(row, yearIndex, "warning");
+    if (year === undefined) return null;
     const cashableIndex = roles.get("cashable");
     const cashable =
-      cashableIndex === undefined ? null : cells.cashable(row, cashableIndex);
-    if (cashable === undefined) return undefined;
+      cashableIndex === undefined
+        ? null
+        : cells.cashable(row, cashableIndex, "warning");
+    if (cashable === undefined) return null;
     return { year, cashable: cashable ?? this.headerCashable };
   }
 
@@ -57,10 +70,10 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
     if (annualIndex !== undefined)
       cells.countForTotals(this.totals, row, annualIndex, annualSaving);
     // The year and cashability matter only for an estimate to record.
-    const estimate =
+    const estimateFigure =
       annualSaving === null || annualSaving === undefined
-        ? { year: null, cashable: this.headerCashable }
-        : this.estimateFacts(row);
+        ? null
+        : this.estimateFigure(row);
     const partnersText = listText(cells.value(row, "partners"));
     const hostText = listText(cells.value(row, "host"));
     this.reading.services.push({
@@ -82,8 +95,7 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
       goLive: cells.date(row, roles.get("goLive")),
       governingBody: cells.roleText(row, "governingBody"),
       annualSaving: annualSaving ?? null,
-      annualSavingYear: estimate?.year ?? null,
-      annualSavingCashable: estimate?.cashable ?? this.headerCashable,
+      estimateFigure,
       notes: cells.roleText(row, "notes"),
       extra: cells.extra(row),
     });

@@ -9,7 +9,11 @@ import { readCashableCell } from "./read-measure.js";
 import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ColumnMap } from "./map-columns.js";
-import type { ProblemCode, ProblemCollector } from "./import-problem.js";
+import type {
+  ProblemCode,
+  ProblemCollector,
+  ProblemSeverity,
+} from "./import-problem.js";
 import { cellText, columnLetter } from "./locate-header.js";
 import { memoise } from "./memoise.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
@@ -100,9 +104,13 @@ export class RowCells {
   /**
    * The financial year in a row's year column ("2010/11", "FY10-11", 2010), or undefined with a
    * missing-value or bad-financial-year problem naming the cell: a tracker's year column and a
-   * service list's read alike.
+   * service list's read alike (a list's as a warning: its estimate is then kept on the service only).
    */
-  financialYear(row: SheetRow, index: number): number | undefined {
+  financialYear(
+    row: SheetRow,
+    index: number,
+    severity?: ProblemSeverity,
+  ): number | undefined {
     const value = row.cells[index] ?? null;
     let year: number | null = null;
     if (typeof value === "string") year = this.yearText(value);
@@ -121,6 +129,7 @@ export class RowCells {
       value === null
         ? `Row ${row.number} has no financial year: write it as 2010/11.`
         : `"${cellText(value)}" in ${this.cell(index, row.number)} is not a financial year: write it as 2010/11 (April 2010 to March 2011).`,
+      severity,
     );
     return undefined;
   }
@@ -129,7 +138,11 @@ export class RowCells {
    * A row's cashable cell ("Cashable", "Non-cashable", "Yes", "No"): null when blank, undefined
    * with a bad-value problem naming the cell when it says neither.
    */
-  cashable(row: SheetRow, index: number): boolean | null | undefined {
+  cashable(
+    row: SheetRow,
+    index: number,
+    severity?: ProblemSeverity,
+  ): boolean | null | undefined {
     const written = this.text(row.cells[index]);
     if (written === null) return null;
     const read = this.cashableText(written);
@@ -139,6 +152,7 @@ export class RowCells {
       row,
       index,
       `"${written}" in ${this.cell(index, row.number)} should say Cashable or Non-cashable (or Yes/No).`,
+      severity,
     );
     return undefined;
   }
@@ -171,14 +185,16 @@ export class RowCells {
     return this.text(this.value(row, role));
   }
 
-  /** Reports a problem of one cell of the row. */
+  /** Reports a problem of one cell of the row (of its code's severity unless told). */
   problem(
     code: ProblemCode,
     row: SheetRow,
     index: number,
     message: string,
+    severity?: ProblemSeverity,
   ): void {
     this.problems.add({
+      ...(severity ? { severity } : {}),
       code,
       sheet: this.sheet,
       row: row.number,

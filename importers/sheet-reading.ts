@@ -20,12 +20,13 @@ export interface ServiceRecord {
   governingBody: string | null;
   annualSaving: bigint | null;
   /**
-   * The estimated saving's financial year from the row's year column; null when the list has none
-   * (the sheet's year, else its reporting period's, is taken when it is written).
+   * What the estimated saving is recorded as (stageServiceEstimates): its financial year from the
+   * row's year column (null: the sheet's year, else its reporting month's) and cashable or not (the
+   * row's Saving type column, else the header's words, else cashable). Null when the row has no
+   * estimate, or its year or Saving type cell says nothing readable (a warning): the estimate is
+   * then the service's only, as before estimates were figures.
    */
-  annualSavingYear: number | null;
-  /** Cashable or not: the row's Saving type column, else the header's words, else cashable. */
-  annualSavingCashable: boolean;
+  estimateFigure: { year: number | null; cashable: boolean } | null;
   notes: string | null;
   extra: Record<string, unknown> | null;
 }

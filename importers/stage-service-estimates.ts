@@ -43,6 +43,7 @@ export async function stageServiceEstimates(
   const estimates = written.filter(
     (w) =>
       w.record.annualSaving !== null &&
+      w.record.estimateFigure !== null &&
       !problems.rowIsInvalid(sheet, w.record.row),
   );
   if (estimates.length === 0) return false;
@@ -64,17 +65,18 @@ export async function stageServiceEstimates(
   // New services get their ids before figures are keyed and staged with them.
   await em.flush();
   // One figure per service, year and cashability: a service listed again keeps its later row's.
-  const latest = new Map<string, WrittenService & { year: number }>();
+  const latest = new Map<
+    string,
+    WrittenService & { year: number; cashable: boolean }
+  >();
   for (const w of estimates) {
-    const year = w.record.annualSavingYear ?? sheetYear;
-    latest.set(`${w.service.id}|${year}|${w.record.annualSavingCashable}`, {
-      ...w,
-      year,
-    });
+    const { year: rowYear, cashable } = w.record.estimateFigure!;
+    const year = rowYear ?? sheetYear;
+    latest.set(`${w.service.id}|${year}|${cashable}`, { ...w, year, cashable });
   }
   const rows = new SavingsRows();
   const services: Service[] = [];
-  for (const { record, service, year } of latest.values()) {
+  for (const { record, service, year, cashable } of latest.values()) {
     rows.push({
       row: record.row,
       column,
@@ -83,7 +85,7 @@ export async function stageServiceEstimates(
       council: null,
       year,
       measure: ESTIMATE,
-      cashable: record.annualSavingCashable,
+      cashable,
       pence: record.annualSaving!,
       rag: null,
       extra: null,

@@ -258,6 +258,33 @@ describe("a service list's estimated savings", () => {
     });
   });
 
+  it("whose year or Saving type cell is unreadable stay on their services only, with a warning naming the cell, and the list imports", async () => {
+    await clear();
+    const report = await imported(
+      serviceList(
+        [["Period: June 2011"]],
+        ["Service", "Year", "Saving type", "Savings per annum"],
+        [
+          ["Single management team", "tbc", "Cashable", 1000],
+          ["CCTV, Lifeline and ICT", "2012/13", "Maybe", 2000],
+          ["Legal services", null, null, 3000],
+        ],
+      ),
+    );
+    expect(report.problems.map((p) => [p.code, p.severity, p.cell])).toEqual([
+      ["bad-financial-year", "warning", "B4"],
+      ["bad-value", "warning", "C5"],
+    ]);
+    expect(await figures()).toEqual([
+      "Legal services total 2011 ESTIMATE 3000.00 as of 2011-06 by the partnership (service list)",
+    ]);
+    expect(await estimates()).toEqual({
+      "CCTV, Lifeline and ICT": "2000.00",
+      "Legal services": "3000.00",
+      "Single management team": "1000.00",
+    });
+  });
+
   it("are reported by the council the Submitted by line names", async () => {
     await clear();
     await imported(
