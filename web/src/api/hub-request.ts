@@ -1,3 +1,4 @@
+import { explainError } from "./explain-error";
 import { authorizationHeader } from "./session-token";
 
 /** What went wrong talking to the hub, in words a person can act on; `code` is the hub's error code. */
@@ -23,22 +24,6 @@ function refused(status: number, message: string): void {
 
 const UNREACHABLE =
   "The hub cannot be reached. Check your connection and that the hub is running, then try again.";
-
-/** A sentence for an error answer of the hub: what happened and what to do. */
-export function explainError(
-  status: number,
-  code: string,
-  message: string,
-): string {
-  if (code === "UNAUTHENTICATED" || status === 401)
-    return `${message} Sign in again with a valid token (an admin creates one with "sshub token create").`;
-  if (code === "FORBIDDEN" || status === 403)
-    return `${message} Your token's role does not allow this; ask an admin for a token with the role it needs.`;
-  if (code === "RATE_LIMITED" || status === 429) return message;
-  if (status >= 500)
-    return `The hub met an internal error${message ? ` (${message})` : ""}. Try again; if it persists, tell the hub's operator.`;
-  return message;
-}
 
 async function send(path: string, init: RequestInit): Promise<Response> {
   try {
