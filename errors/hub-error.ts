@@ -119,6 +119,13 @@ export class TimedOutError extends HubError {
     super(ErrorCode.TimedOut, message, details);
   }
 
+  /** PostgreSQL cancelled a statement of a request (statement_timeout): the request asked for too much at once. */
+  static statement(): TimedOutError {
+    return new TimedOutError(
+      "A database statement ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS) and was cancelled: ask for less (smaller pages, fewer fields or aliases).",
+    );
+  }
+
   /** PostgreSQL cancelled one of an import's statements (statement_timeout); nothing of it was written. */
   static statementDuringImport(file: string): TimedOutError {
     return new TimedOutError(
@@ -132,6 +139,17 @@ export class TimedOutError extends HubError {
 export class DatabaseUnavailableError extends HubError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(ErrorCode.DatabaseUnavailable, message, details);
+  }
+
+  /**
+   * A request found PostgreSQL unreachable (stopped, restarting, or the connection cut). The reason,
+   * which names the database's host, goes to the log, not to the caller.
+   */
+  static unreachable(retryAfterSeconds: number): DatabaseUnavailableError {
+    return new DatabaseUnavailableError(
+      `The hub cannot reach its database just now: try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
   }
 
   /** The connection to PostgreSQL was lost (the server stopped, crashed or was killed). */

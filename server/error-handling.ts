@@ -4,13 +4,9 @@ import {
   unwrapResolverError,
 } from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
-import { isStatementTimeout } from "../db/orm-config.js";
 import { ErrorCode, HubError } from "../errors/hub-error.js";
 import type { Context } from "./context.js";
-
-/** What a client is told when PostgreSQL cancelled one of its statements for running too long. */
-export const STATEMENT_TIMED_OUT =
-  "A database statement ran longer than the hub allows (SSHUB_STATEMENT_TIMEOUT_MS) and was cancelled: ask for less (smaller pages, fewer fields or aliases).";
+import { hubErrorOf } from "./hub-error-of.js";
 
 /** Codes of errors the client caused, before or inside resolvers: shown as they are. */
 const CLIENT_CODES = new Set<string>([
@@ -46,7 +42,8 @@ function withoutSuggestions(
 }
 
 /**
- * Shapes every error sent to clients: a HubError keeps its message and code; GraphQL's own client
+ * Shapes every error sent to clients: a HubError (or what hubErrorOf makes of a statement timeout or
+ * a lost database) keeps its message and code; GraphQL's own client
  * errors pass; anything else is a bug: masked outside development, with the request id to find the log line.
  * Production leaves out GraphQL's suggestions of names, as it leaves out introspection.
  */
@@ -56,19 +53,12 @@ export function makeFormatError(production: boolean) {
     error: unknown,
   ): GraphQLFormattedError => {
     const formatted = production ? withoutSuggestions(shown) : shown;
-    const original = unwrapResolverError(error);
-    if (original instanceof HubError) {
+    const known = hubErrorOf(unwrapResolverError(error));
+    if (known)
       return {
         ...formatted,
-        message: original.message,
-        extensions: { code: original.code },
-      };
-    }
-    if (isStatementTimeout(original))
-      return {
-        ...formatted,
-        message: STATEMENT_TIMED_OUT,
-        extensions: { code: ErrorCode.TimedOut },
+        message: known.message,
+        extensions: { code: known.code },
       };
     const code = formatted.extensions?.code;
     // A literal argument of the wrong form ("2014/16" for a FinancialYear) fails validation; it is

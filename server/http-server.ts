@@ -17,15 +17,20 @@ import {
   serveImportUpload,
   type UploadOptions,
 } from "./import-route.js";
-import { sendError, sendInternalError, sendJson } from "./json-response.js";
+import {
+  clientErrorStatus,
+  sendError,
+  sendHubError,
+  sendInternalError,
+  sendJson,
+} from "./json-response.js";
 import { RequestScope } from "./request-scope.js";
 import type { WebSite } from "./web-site.js";
 import {
   PROBLEMS_WORKBOOK_PATH,
   serveProblemsWorkbook,
 } from "./problems-workbook-route.js";
-import { isStatementTimeout } from "../db/orm-config.js";
-import { STATEMENT_TIMED_OUT } from "./error-handling.js";
+import { hubErrorOf } from "./hub-error-of.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
 import { mayCostAHash } from "./auth/authenticate-request.js";
 import { isReadOnlyGraphqlRequest } from "./auth/read-only-graphql-request.js";
@@ -408,10 +413,6 @@ export function createHttpServer({
       if (error instanceof ClientGoneError) return;
       // Work stopped past its deadline, or after its answer: the answer is out already.
       if (scope.signal.aborted && res.headersSent) return;
-      if (isStatementTimeout(error) && !res.headersSent) {
-        sendError(res, 503, ErrorCode.TimedOut, STATEMENT_TIMED_OUT);
-        return;
-      }
       if (error instanceof BodyTooLargeError) {
         closeWhenAnswered(req, res);
         sendError(
@@ -422,13 +423,20 @@ export function createHttpServer({
         );
         return;
       }
-      // In the request's scope, so that the line carries its requestId field.
-      scope.run(() =>
-        log(
-          `request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        ),
-      );
-      if (!res.writableEnded) sendInternalError(res, requestId);
+      // A statement timeout is TIMED_OUT, a lost database DATABASE_UNAVAILABLE (503, Retry-After).
+      const known = hubErrorOf(error);
+      const status = clientErrorStatus(known);
+      // Logged unless the client can fix it or asked too much; a lost database is the operator's to know.
+      if (status === undefined || known!.code === ErrorCode.DatabaseUnavailable)
+        // In the request's scope, so that the line carries its requestId field.
+        scope.run(() =>
+          log(
+            `request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          ),
+        );
+      if (res.writableEnded) return;
+      if (status !== undefined && !res.headersSent) sendHubError(res, known);
+      else sendInternalError(res, requestId);
     });
   });
 }

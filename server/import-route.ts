@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { basename } from "node:path";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ErrorCode, UploadsBusyError } from "../errors/hub-error.js";
+import { ErrorCode } from "../errors/hub-error.js";
 import { DEFAULT_IMPORT_LIMITS } from "../importers/import-limits.js";
 import { importOptionsFromFields } from "./import-form-fields.js";
 import type { ImportReport } from "../importers/import-workbook.js";
@@ -17,7 +17,6 @@ import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
 import { assertMayImportOverHttp } from "./auth/auth-checker.js";
 import { closeWhenAnswered } from "./close-when-answered.js";
 import {
-  clientErrorStatus,
   sendError,
   sendHubError,
   sendJson,
@@ -302,8 +301,6 @@ export async function serveImportUpload(
       declared > 0 ? Math.max(0, declared - FORM_OVERHEAD_BYTES) : 0,
     );
   } catch (error) {
-    if (error instanceof UploadsBusyError)
-      res.setHeader("retry-after", String(error.details!.retryAfterSeconds));
     closeWhenAnswered(req, res);
     if (!sendHubError(res, error)) throw error;
     return;
@@ -344,10 +341,7 @@ async function queueUpload(
     const options = importOptionsFromFields(fields) as QueuedImportOptions;
     job = await queue.job(await receiving.queue(upload.name, options));
   } catch (error) {
-    if (clientErrorStatus(error)) {
-      sendHubError(res, error);
-      return;
-    }
+    if (sendHubError(res, error)) return;
     throw error;
   }
   res.setHeader("location", `${IMPORT_JOBS_PATH}${job.id}`);
