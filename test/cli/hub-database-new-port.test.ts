@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +13,13 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
-import { freePort, postmaster, SSHUB_BIN } from "../support/sshub-process.js";
+import {
+  freePort,
+  postmaster,
+  runSshubInBackground,
+  startSshub,
+  type SshubProcess,
+} from "../support/sshub-process.js";
 
 // The running hub (`sshub start`, built CLI) on an embedded cluster of its own, whose postgres is
 // killed with SIGKILL and whose port another program takes before the hub can start it again.
@@ -59,36 +64,15 @@ it(
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sshub-hub-new-port-"));
     const env = {
-      ...process.env,
       SSHUB_DATA_DIR: dataDir,
       DATABASE_URL: "",
       PORT: String(await freePort()),
     };
-    const hub = spawn(
-      process.execPath,
-      [SSHUB_BIN, "start", "--no-sample-data"],
-      {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    hub.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      hub.on("exit", (code) => resolve(code)),
-    );
+    let hub: SshubProcess | undefined;
     let squatter: Server | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        let stdout = "";
-        hub.stdout.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes("ready at")) resolve();
-        });
-        hub.on("exit", () =>
-          reject(new Error(`start exited early: ${stderr}`)),
-        );
-      });
+      hub = await startSshub(["start", "--no-sample-data"], env, "ready at");
+      const stderr = hub.stderr;
       const base = `http://localhost:${env.PORT}`;
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
@@ -100,27 +84,16 @@ it(
         workbookDir(),
         longTracker("during-restart.xlsx", "July 2008", figures(2)),
       );
-      const during = spawn(process.execPath, [SSHUB_BIN, "import", small], {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let duringErr = "";
-      during.stderr.on(
-        "data",
-        (chunk: Buffer) => void (duringErr += chunk.toString()),
-      );
-      const duringExit = new Promise<number | null>((resolve) =>
-        during.on("exit", (code) => resolve(code)),
-      );
+      const during = runSshubInBackground(["import", small], "", env);
       const deadline = Date.now() + 90_000;
-      while (!/had stopped/.test(stderr)) {
+      while (!/had stopped/.test(stderr())) {
         if (Date.now() > deadline)
-          throw new Error(`no restart line: ${stderr}`);
+          throw new Error(`no restart line: ${stderr()}`);
         await sleep(200);
       }
       const after = postmaster(dataDir);
       expect(after.port).not.toBe(before.port);
-      const lines = stderr
+      const lines = stderr()
         .split("\n")
         .filter((line) => line.includes("had stopped"));
       expect(lines).toEqual([
@@ -130,7 +103,7 @@ it(
           ),
         ),
       ]);
-      expect(stderr).not.toMatch(/restart sshub/);
+      expect(stderr()).not.toMatch(/restart sshub/);
 
       let status = 0;
       while (Date.now() < deadline) {
@@ -156,7 +129,8 @@ it(
         data: { council: { officialName: "Cheshire East Council" } },
       });
 
-      expect(await duringExit).toBe(0);
+      const { status: duringExit, stderr: duringErr } = await during;
+      expect(duringExit).toBe(0);
       expect(duringErr).not.toMatch(
         /Started the embedded PostgreSQL.*\n.*Started/s,
       );
@@ -164,8 +138,8 @@ it(
       expect(postmaster(dataDir).port).toBe(after.port);
     } finally {
       squatter?.close();
-      hub.kill("SIGTERM");
-      await exited;
+      hub?.child.kill("SIGTERM");
+      await hub?.exited;
       await stopEmbeddedDatabase(dataDir).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     }

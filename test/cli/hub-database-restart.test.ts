@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,13 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
-import { freePort, postmaster, SSHUB_BIN } from "../support/sshub-process.js";
+import {
+  freePort,
+  postmaster,
+  runSshub,
+  startSshub,
+  type SshubProcess,
+} from "../support/sshub-process.js";
 
 // The running hub (`sshub start`, built CLI) on an embedded cluster of its own, whose postgres is
 // killed with SIGKILL.
@@ -23,47 +28,26 @@ it(
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sshub-hub-restart-"));
     const env = {
-      ...process.env,
       SSHUB_DATA_DIR: dataDir,
       DATABASE_URL: "",
       PORT: String(await freePort()),
     };
-    const hub = spawn(
-      process.execPath,
-      [SSHUB_BIN, "start", "--no-sample-data"],
-      {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    hub.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      hub.on("exit", (code) => resolve(code)),
-    );
+    let hub: SshubProcess | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        let stdout = "";
-        hub.stdout.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes("ready at")) resolve();
-        });
-        hub.on("exit", () =>
-          reject(new Error(`start exited early: ${stderr}`)),
-        );
-      });
+      hub = await startSshub(["start", "--no-sample-data"], env, "ready at");
+      const stderr = hub.stderr;
       const healthz = `http://localhost:${env.PORT}/healthz`;
       expect((await fetch(healthz)).status).toBe(200);
 
       const before = postmaster(dataDir);
       process.kill(before.pid, "SIGKILL");
       const deadline = Date.now() + 120_000;
-      while (!/had stopped; (restarted|reattached)/.test(stderr)) {
+      while (!/had stopped; (restarted|reattached)/.test(stderr())) {
         if (Date.now() > deadline)
-          throw new Error(`no restart line: ${stderr}`);
+          throw new Error(`no restart line: ${stderr()}`);
         await sleep(200);
       }
-      expect(stderr).toMatch(
+      expect(stderr()).toMatch(
         new RegExp(
           `had stopped; restarted it on 127\\.0\\.0\\.1:${before.port}\\.`,
         ),
@@ -80,17 +64,13 @@ it(
         workbookDir(),
         longTracker("after-restart.xlsx", "July 2008", figures(2)),
       );
-      const next = spawnSync(process.execPath, [SSHUB_BIN, "import", small], {
-        env,
-        encoding: "utf8",
-        timeout: 180_000,
-      });
+      const next = runSshub(["import", small], "", env, 180_000);
       expect(next.stderr).toMatch(/Attached to the embedded PostgreSQL/);
       expect(next.status).toBe(0);
       expect(postmaster(dataDir).port).toBe(before.port);
     } finally {
-      hub.kill("SIGTERM");
-      await exited;
+      hub?.child.kill("SIGTERM");
+      await hub?.exited;
       await stopEmbeddedDatabase(dataDir).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,9 +1,7 @@
 import "reflect-metadata";
 import ExcelJS from "exceljs";
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
 import {
@@ -15,9 +13,9 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
+import { runSshub } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 
 let db: TestDatabase;
 let dir: string;
@@ -27,13 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-function sshub(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, DATABASE_URL: db.url },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-}
+const sshub = (args: string[]) => runSshub(args, db.url);
 
 describe("sshub import", () => {
   it("imports workbooks, prints a summary table per sheet, and exits 0", () => {

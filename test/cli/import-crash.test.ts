@@ -1,8 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeLongTracker } from "../../bench/import/write-long-tracker.js";
 import { connectPostgres } from "../../db/connect-postgres.js";
@@ -17,6 +16,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { runSshub, SSHUB_BIN } from "../support/sshub-process.js";
 import {
   figures,
   longTracker,
@@ -28,7 +28,6 @@ import {
 
 // kill -9 of `sshub import` (the built CLI) at known points, through the SSHUB_TEST_PAUSE_AT hook
 // (importers/crash-test-pause.ts), then a check that nothing half-written is left.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 /** Enough rows that the reader reports progress several times and streams figures before 30%. */
 const ROWS = 60_000;
 
@@ -65,7 +64,7 @@ async function importPausedAt(
   exited: Promise<number | null>;
   stderr: () => string;
 }> {
-  const child = spawn(process.execPath, [bin, "import", big], {
+  const child = spawn(process.execPath, [SSHUB_BIN, "import", big], {
     env: { ...process.env, ...env, SSHUB_TEST_PAUSE_AT: point },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -95,13 +94,7 @@ async function killImportAt(point: string): Promise<void> {
   await exited;
 }
 
-function sshub(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, DATABASE_URL: db.url },
-    encoding: "utf8",
-    timeout: 180_000,
-  });
-}
+const sshub = (args: string[]) => runSshub(args, db.url, {}, 180_000);
 
 async function lastRun(): Promise<ImportRun> {
   const [run] = await db.orm.em
@@ -202,11 +195,7 @@ describe("kill -9 of the embedded PostgreSQL during an import", () => {
         expect(lines.at(-1)).toMatch(/PostgreSQL.*\[DATABASE_UNAVAILABLE\]$/);
         expect(stderr()).not.toMatch(/^\s+at /m);
 
-        const next = spawnSync(process.execPath, [bin, "import", small], {
-          env: { ...process.env, ...env },
-          encoding: "utf8",
-          timeout: 180_000,
-        });
+        const next = runSshub(["import", small], "", env, 180_000);
         expect(next.stderr).toMatch(/marked import run #\d+ INTERRUPTED/);
         expect(next.stdout).toMatch(/after-crash.xlsx: IMPORTED/);
         expect(next.status).toBe(0);

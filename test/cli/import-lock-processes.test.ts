@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
@@ -11,11 +10,11 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
+import { SSHUB_BIN } from "../support/sshub-process.js";
 
 // Two `sshub import` processes (the built CLI) on one database, each paused just before its COMMIT
 // (SSHUB_TEST_PAUSE_AT=commit, importers/crash-test-pause.ts): where both reach that point at once,
 // they ran at the same time, which pg_locks then shows from the locks each holds.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 
 let db: TestDatabase;
 let dir: string;
@@ -91,7 +90,7 @@ interface PausedImport {
 
 /** Starts `sshub import path` that stops just before its COMMIT until SIGUSR2. */
 function importPausedAtCommit(path: string): PausedImport {
-  const child = spawn(process.execPath, [bin, "import", path], {
+  const child = spawn(process.execPath, [SSHUB_BIN, "import", path], {
     env: {
       ...process.env,
       DATABASE_URL: db.url,

@@ -1,9 +1,7 @@
 import ExcelJS from "exceljs";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEADER_ROW } from "../../reconcile/reconciliation-workbook.js";
 import {
@@ -16,9 +14,9 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { runSshub } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 
 let db: TestDatabase;
 let dir: string;
@@ -48,13 +46,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-function sshub(args: string[]) {
-  return spawnSync(process.execPath, [bin, "reconcile", ...args], {
-    env: { ...process.env, DATABASE_URL: db.url },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-}
+const sshub = (args: string[]) => runSshub(["reconcile", ...args], db.url);
 
 describe("sshub reconcile", () => {
   it("prints a table of every line with its share, claim, variance and status, then the totals", () => {

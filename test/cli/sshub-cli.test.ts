@@ -1,14 +1,13 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { freePort, runSshub, SSHUB_BIN } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -16,22 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-function sshub(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    env: { ...process.env, DATABASE_URL: db.url, ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const sshub = (args: string[], env: Record<string, string> = {}) =>
+  runSshub(args, db.url, env);
 
 describe("sshub", () => {
   it("prints help for every command", () => {
@@ -123,10 +108,14 @@ describe("sshub", () => {
 
   it("start serves GraphQL and /healthz, prints the URL, and stops cleanly on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [bin, "start", "--no-sample-data"], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [SSHUB_BIN, "start", "--no-sample-data"],
+      {
+        env: { ...process.env, DATABASE_URL: db.url, PORT: String(port) },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stderr.on(

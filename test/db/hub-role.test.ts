@@ -1,21 +1,19 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hubRoleGrants } from "../../db/hub-role-grants.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
 import { startHubProcess } from "../support/hub-process.js";
+import { runSshub } from "../support/sshub-process.js";
 import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
 
 // The built CLI (`npm test` builds first), run as a role that is no superuser and owns nothing.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 const role = `sshub_app_${randomBytes(4).toString("hex")}`;
 const password = randomBytes(12).toString("hex");
 let db: TestDatabase;
@@ -71,15 +69,7 @@ it("is a role that may not switch off foreign-key checks", async () => {
 });
 
 it("imports every sample workbook, and serves them, with only the documented grants", async () => {
-  const imported = spawnSync(
-    process.execPath,
-    [bin, "import", ...sampleWorkbookPaths()],
-    {
-      env: { ...process.env, DATABASE_URL: roleUrl },
-      encoding: "utf8",
-      timeout: 120_000,
-    },
-  );
+  const imported = runSshub(["import", ...sampleWorkbookPaths()], roleUrl);
   expect(imported.status, imported.stderr + imported.stdout).toBe(0);
   const figures = await asRole(async (client) =>
     Number(
@@ -124,11 +114,7 @@ it("queues an upload, its bytes in chunks, and runs it through a hub's worker, a
     "Savings tracker\r\nPeriod:,April 2012\r\nPartnership:,Derbyshire RCE Shared Services\r\n" +
       'Workstream,Financial year,Measure,Amount (£)\r\nProcurement 4,2011/12,Achieved,"£4,000"\r\n',
   );
-  const queued = spawnSync(process.execPath, [bin, "import", "--queue", file], {
-    env: { ...process.env, DATABASE_URL: roleUrl },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const queued = runSshub(["import", "--queue", file], roleUrl);
   expect(queued.status, queued.stderr + queued.stdout).toBe(0);
   const id = queued.stdout.trim().split(" ")[0]!;
   const job = () =>

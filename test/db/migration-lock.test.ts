@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { migrate, openOrm } from "../../db/open-orm.js";
 import { migrations } from "../../migrations/index.js";
 import { adminConnection, databaseUrl } from "../support/database-urls.js";
+import { runSshubInBackground } from "../support/sshub-process.js";
 
 // The built CLI (`npm test` builds first): two real processes, as two hub instances starting at once.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 const templateUrl = inject("templateDatabaseUrl");
 const names = [1, 2].map(
   () => `sshub_migration_lock_${randomBytes(6).toString("hex")}`,
@@ -54,18 +52,14 @@ it("lets two migrators started in the same instant on a fresh database apply eac
   }
 });
 
-function sshubMigrate(
+async function sshubMigrate(
   url: string,
 ): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "migrate"], {
-      env: { ...process.env, DATABASE_URL: url },
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => void (out += chunk));
-    child.stderr.on("data", (chunk: Buffer) => void (out += chunk));
-    child.on("exit", (code) => resolve({ code, out }));
-  });
+  const { status, stdout, stderr } = await runSshubInBackground(
+    ["migrate"],
+    url,
+  );
+  return { code: status, out: stdout + stderr };
 }
 
 it("runs the migrations once when two sshub processes migrate a fresh database at once", async () => {

@@ -143,6 +143,7 @@ describe("hostile inputs: imported or refused, never an internal error, a stall 
         const { status, stdout, stderr } = await runSshubInBackground(
           ["import", path],
           db.url,
+          {},
           CASE_LIMIT_MS,
         );
         const output = stdout + stderr;

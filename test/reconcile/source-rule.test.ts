@@ -1,8 +1,6 @@
 import ExcelJS from "exceljs";
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
@@ -24,6 +22,7 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
+import { runSshubInBackground } from "../support/sshub-process.js";
 import { openWorkbook } from "./open-workbook.js";
 import {
   BOLSOVER,
@@ -38,8 +37,6 @@ import {
 // by £2,000, North East Derbyshire's claim is missing, and Chesterfield's own line matches.
 
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
-const execFileAsync = promisify(execFile);
 const services = fileURLToPath(
   new URL(
     "../../fixtures/samples/02-derbyshire-rce-workstreams.xlsx",
@@ -357,10 +354,8 @@ describe("the source rule on imported trackers", () => {
       const fromCli = await Promise.all(
         [hostFirst, claimFirst].map(async (db, i) => {
           const file = join(workbookDir(), `cli-${i}.xlsx`);
-          await execFileAsync(
-            process.execPath,
+          const run = await runSshubInBackground(
             [
-              bin,
               "reconcile",
               "--partnership",
               PARTNERSHIP,
@@ -369,8 +364,11 @@ describe("the source rule on imported trackers", () => {
               "--xlsx",
               file,
             ],
-            { env: { ...process.env, DATABASE_URL: db.url }, timeout: 60_000 },
+            db.url,
+            {},
+            60_000,
           );
+          expect(run.status, run.stderr).toBe(0);
           return workbookText(await openWorkbook(await readFile(file)));
         }),
       );

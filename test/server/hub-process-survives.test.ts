@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../schema/role.js";
 import { createToken } from "../../server/auth/token-service.js";
@@ -13,10 +11,10 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../support/test-database.js";
+import { freePort, SSHUB_BIN, startNode } from "../support/sshub-process.js";
 
 // These run the built hub (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest): the
 // point is a real process, whose death a request could cause.
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 const dist = new URL("../../dist/", import.meta.url).href;
 
 let db: TestDatabase;
@@ -29,38 +27,6 @@ afterAll(async () => {
   rmSync(uploads, { recursive: true, force: true });
   await db.drop();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `node args`, resolving once stdout says `ready`; stderr is collected. */
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  ready: string,
-): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk));
-  await new Promise<void>((resolve, reject) => {
-    let stdout = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes(ready)) resolve();
-    });
-    child.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
-  });
-  return { child, stderr: () => stderr };
-}
 
 /** Waits (up to 10 s) until `condition` holds. */
 async function until(condition: () => boolean): Promise<void> {
@@ -109,8 +75,8 @@ describe("the hub process survives one bad request", () => {
       createdBy: operatorCaller(),
     });
     const port = await freePort();
-    const hub = await startProcess(
-      [bin, "start", "--no-sample-data"],
+    const hub = await startNode(
+      [SSHUB_BIN, "start", "--no-sample-data"],
       {
         DATABASE_URL: db.url,
         PORT: String(port),
@@ -182,7 +148,7 @@ describe("the hub process survives one bad request", () => {
       });
       server.listen(${port}, "127.0.0.1", () => console.log("listening"));
     `;
-    const hub = await startProcess(
+    const hub = await startNode(
       ["--input-type=module", "-e", script],
       {},
       "listening",

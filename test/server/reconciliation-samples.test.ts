@@ -1,8 +1,6 @@
 import { startTestHttp } from "../support/http.js";
 import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importSampleData } from "../../importers/import-sample-data.js";
 import {
@@ -15,6 +13,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { openWorkbook } from "../reconcile/open-workbook.js";
+import { runSshub } from "../support/sshub-process.js";
 
 // The sample trackers (fixtures/samples/1x-derbyshire-*) plant, for Derbyshire RCE Shared Services in
 // 2007/08 (achieved, cashable, equal shares of the host's totals): Bolsover claiming £150,000 of
@@ -27,7 +26,6 @@ const PLANTED = [
   ["Internal Audit", "E07000034", "10000.00", "10000.00", "MATCHED"],
 ] as const;
 
-const bin = fileURLToPath(new URL("../../bin/sshub.js", import.meta.url));
 let db: TestDatabase;
 let gql: TestGraphql;
 let base: string;
@@ -126,10 +124,8 @@ describe("the sample trackers' planted over-claim, missing claim and matched lin
 
   it("show in the CLI's table and JSON", () => {
     const run = (args: string[]) =>
-      spawnSync(
-        process.execPath,
+      runSshub(
         [
-          bin,
           "reconcile",
           "--partnership",
           PARTNERSHIP,
@@ -137,11 +133,7 @@ describe("the sample trackers' planted over-claim, missing claim and matched lin
           "2007/08",
           ...args,
         ],
-        {
-          env: { ...process.env, DATABASE_URL: db.url },
-          encoding: "utf8",
-          timeout: 60_000,
-        },
+        db.url,
       );
     const json = run(["--json"]);
     expect(json.status, json.stderr).toBe(0);

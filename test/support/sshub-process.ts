@@ -14,12 +14,20 @@ export const SSHUB_BIN = fileURLToPath(
   new URL("../../bin/sshub.js", import.meta.url),
 );
 
-/** Runs `sshub args` to its end on the database at `databaseUrl`, with what it printed and its exit status. */
-export function runSshub(args: string[], databaseUrl: string) {
+/**
+ * Runs `sshub args` to its end on the database at `databaseUrl` ("" for the embedded one), with `env`
+ * added, returning what it printed and its exit status; killed after `timeoutMs`.
+ */
+export function runSshub(
+  args: string[],
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+) {
   return spawnSync(process.execPath, [SSHUB_BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
 }
 
@@ -31,6 +39,7 @@ export function runSshub(args: string[], databaseUrl: string) {
 export function runSshubInBackground(
   args: string[],
   databaseUrl: string,
+  env: Record<string, string> = {},
   timeoutMs = 120_000,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -38,7 +47,7 @@ export function runSshubInBackground(
       process.execPath,
       [SSHUB_BIN, ...args],
       {
-        env: { ...process.env, DATABASE_URL: databaseUrl },
+        env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
         encoding: "utf8",
         timeout: timeoutMs,
       },
@@ -79,12 +88,21 @@ export interface SshubProcess {
 }
 
 /** Starts `sshub args` with `env` added, resolving once its stdout says `ready`. */
-export async function startSshub(
+export function startSshub(
   args: string[],
   env: Record<string, string>,
   ready: string,
 ): Promise<SshubProcess> {
-  const child = spawn(process.execPath, [SSHUB_BIN, ...args], {
+  return startNode([SSHUB_BIN, ...args], env, ready);
+}
+
+/** Starts `node args` (a script of the test's own, or the CLI) with `env` added, resolving once its stdout says `ready`. */
+export async function startNode(
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+): Promise<SshubProcess> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -127,7 +145,11 @@ export async function startSshub(
       if (stdout.includes(ready)) resolve();
     });
     child.on("exit", (code) =>
-      reject(new Error(`sshub ${args[0]} exited early (${code}): ${stderr}`)),
+      reject(
+        new Error(
+          `node ${args.slice(0, 2).join(" ")} exited early (${code}): ${stderr}`,
+        ),
+      ),
     );
   });
   return { child, stderr: () => stderr, exited, waitForStderr };
