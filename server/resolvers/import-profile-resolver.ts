@@ -3,7 +3,7 @@ import { describeShape } from "../../importers/workbook-shape.js";
 import { ImportProfile } from "../../schema/import-profile.js";
 import { ImportRun } from "../../schema/import-run.js";
 import type { Context } from "../context.js";
-import { mapEntity, runSql } from "../loading/sql-rows.js";
+import { visibleImportProfiles } from "../loading/import-profile-queries.js";
 
 /**
  * The answers imports were given, remembered per workbook layout. A profile is seen by whoever may
@@ -15,16 +15,8 @@ export class ImportProfileResolver {
     description:
       "The remembered answers for each workbook layout, oldest first; only those whose import run the caller may see.",
   })
-  async importProfiles(
-    @Ctx() { em, scope }: Context,
-  ): Promise<ImportProfile[]> {
-    const visible = scope.importRunCondition("i");
-    const rows = await runSql(
-      em,
-      `select p.* from import_profile p join import_run i on i.id = p.import_run_id${visible ? ` where ${visible.sql}` : ""} order by p.id`,
-      visible?.params ?? [],
-    );
-    return rows.map((row) => mapEntity(em, ImportProfile, row));
+  importProfiles(@Ctx() { em, scope }: Context): Promise<ImportProfile[]> {
+    return visibleImportProfiles(em, scope);
   }
 
   @FieldResolver(() => [String], {

@@ -3,7 +3,10 @@ import { BadInputError } from "../../errors/hub-error.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import type { Context } from "../context.js";
-import { mapEntity, runSql } from "../loading/sql-rows.js";
+import {
+  figureCountOfRun,
+  figuresOfRun,
+} from "../loading/import-run-figure-queries.js";
 
 /** The most figures `ImportRun.figures` lists at once. */
 export const MAX_RUN_FIGURES = 500;
@@ -30,27 +33,14 @@ export class ImportRunFiguresResolver {
         `first must be between 0 and ${MAX_RUN_FIGURES}; got ${first}.`,
         { first },
       );
-    const rows = await runSql(
-      em,
-      "select f.* from savings_figure f where f.import_run_id = ? order by f.id limit ?",
-      [run.id, first],
-    );
-    return rows.map((row) => mapEntity(em, SavingsFigure, row));
+    return figuresOfRun(em, run.id, first);
   }
 
   @FieldResolver(() => Int, {
     description:
       "How many savings figures this run wrote that are still held (see `figures`).",
   })
-  async figureCount(
-    @Root() run: ImportRun,
-    @Ctx() { em }: Context,
-  ): Promise<number> {
-    const rows = await runSql<{ n: number }>(
-      em,
-      "select count(*)::int as n from savings_figure f where f.import_run_id = ?",
-      [run.id],
-    );
-    return rows[0]?.n ?? 0;
+  figureCount(@Root() run: ImportRun, @Ctx() { em }: Context): Promise<number> {
+    return figureCountOfRun(em, run.id);
   }
 }
