@@ -52,9 +52,9 @@ export class ImportRunLease {
         row!.id,
       ]);
       const em = orm.em.fork();
-      const run = em.create(ImportRun, { id: row!.id, ...start } as never);
+      const run = em.create(ImportRun, { id: row!.id, ...start });
       await em.flush();
-      return new ImportRunLease(run as ImportRun, client);
+      return new ImportRunLease(run, client);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

@@ -202,7 +202,7 @@ export class PartnershipDirectory {
     const partnership = this.em.create(Partnership, {
       name: name.trim(),
       alternativeNames: [],
-    } as never) as Partnership;
+    });
     this.stamp(partnership, source);
     this.partnerships.push(partnership);
     this.members.set(partnership, new Map());
@@ -244,7 +244,7 @@ export class PartnershipDirectory {
       partnership,
       council: this.council(gss),
       role,
-    } as never) as Membership;
+    });
     this.stamp(membership, source);
     members.set(gss, membership);
     this.created.push({
@@ -294,7 +294,7 @@ export class PartnershipDirectory {
     const service = this.em.create(Service, {
       name,
       partnership,
-    } as never) as Service;
+    });
     this.stamp(service, source);
     this.services.get(partnership)!.push(service);
     const byKey = this.serviceKeys.get(partnership);
@@ -337,7 +337,7 @@ export class PartnershipDirectory {
       name,
       partnership,
       kind: governanceKind(name),
-    } as never) as GovernanceBody;
+    });
     this.stamp(body, source);
     this.bodies.get(partnership)!.push(body);
     this.created.push({

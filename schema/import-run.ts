@@ -5,6 +5,7 @@ import {
   PrimaryKey,
   Property,
 } from "@mikro-orm/decorators/legacy";
+import { OptionalProps } from "@mikro-orm/core";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import { Node } from "./node.js";
@@ -49,6 +50,9 @@ registerEnumType(ImportStatus, {
 @Entity({ tableName: "import_run" })
 @Index({ properties: ["sha256"] })
 export class ImportRun {
+  /** What `em.create` may leave out: the columns with a default here. */
+  [OptionalProps]?: "status" | "rowCounts" | "problems" | "startedAt";
+
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 

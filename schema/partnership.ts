@@ -4,6 +4,7 @@ import {
   PrimaryKey,
   Property,
 } from "@mikro-orm/decorators/legacy";
+import { OptionalProps } from "@mikro-orm/core";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLLocalDate } from "graphql-scalars";
 import { Sourced } from "./sourced.js";
@@ -33,6 +34,9 @@ registerEnumType(PartnershipStatus, {
 })
 @Entity({ tableName: "partnership" })
 export class Partnership extends Sourced {
+  /** What `em.create` may leave out: the columns with a default here. */
+  [OptionalProps]?: "status";
+
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 
