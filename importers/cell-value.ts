@@ -27,6 +27,11 @@ export interface MergedRange {
   lastRow: number;
 }
 
+/** A merged range of a sheet, with the row it starts in (1-based), as a sheet lists them. */
+export interface SheetMergedRange extends MergedRange {
+  row: number;
+}
+
 /** One worksheet row: `cells[0]` is column A. */
 export interface SheetRow {
   /** The worksheet row number (1-based), for A1 references. */

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { crc32, createInflateRaw } from "node:zlib";
+import type { SheetMergedRange } from "./cell-value.js";
 import type { ImportLimits } from "./import-limits.js";
+import { MergeCellScanner } from "./merge-cell-scanner.js";
 import type { ProblemCollector } from "./import-problem.js";
 import { guardCsvFile, guardXlsFile } from "./guard-xls-csv-file.js";
 import {
@@ -22,7 +24,18 @@ export interface GuardedFile {
   zipEntries: number;
   /** Bytes every entry actually inflated to (the guard inflates and discards them, counting). */
   inflatedBytes: number;
+  /**
+   * An .xlsx's merged ranges by worksheet entry ("xl/worksheets/sheet1.xml"), noted as the guard
+   * inflates it: the sheet lists them after its rows, too late for the streaming reader's header.
+   */
+  mergedRanges: XlsxMergedRanges;
 }
+
+/** An .xlsx's merged ranges by worksheet entry name (sheets with none left out). */
+export type XlsxMergedRanges = Record<string, SheetMergedRange[]>;
+
+/** How exceljs tells a worksheet entry of an .xlsx's zip (its pattern, so that the counts agree). */
+export const WORKSHEET_ENTRY = /xl\/worksheets\/sheet\d+[.]xml/;
 
 interface ZipEntry {
   name: string;
@@ -62,7 +75,8 @@ function mb(bytes: number): string {
  * (guardCsvFile); an .xlsx or .ods is a zip, refused when empty, encrypted, damaged, with too many entries,
  * declared or actual inflated size too large, a compression ratio only a zip bomb has). It inflates
  * every entry once as a stream, counting and discarding the bytes, so a bomb is stopped after at
- * most `maxInflatedBytes` (usually after `ratioFloorBytes`) and never held in memory or on disk.
+ * most `maxInflatedBytes` (usually after `ratioFloorBytes`) and never held in memory or on disk;
+ * an .xlsx's worksheets are searched on the way for their merged ranges (GuardedFile.mergedRanges).
  * Returns null when refused; the reason is added to `problems`.
  */
 export async function guardWorkbookFile(
@@ -187,15 +201,24 @@ async function guard(
   // The hash is taken on this thread while zlib inflates on the thread pool.
   const sha256 = sha256File(path);
   let inflatedBytes = 0;
+  const mergedRanges: XlsxMergedRanges = {};
   try {
-    for (const entry of entries)
+    for (const entry of entries) {
+      const scanner =
+        format === "xlsx" && WORKSHEET_ENTRY.test(entry.name)
+          ? new MergeCellScanner()
+          : null;
       inflatedBytes += await inflateAndCount(
         path,
         entry,
         name,
         limits,
         limits.maxInflatedBytes - inflatedBytes,
+        scanner,
       );
+      const ranges = scanner?.end();
+      if (ranges?.length) mergedRanges[entry.name] = ranges;
+    }
   } finally {
     await sha256.catch(() => undefined);
   }
@@ -206,6 +229,7 @@ async function guard(
     sha256: await sha256,
     zipEntries: entries.length,
     inflatedBytes,
+    mergedRanges,
   };
 }
 
@@ -223,6 +247,7 @@ async function unzipped(
     sha256: await sha256File(path),
     zipEntries: 0,
     inflatedBytes: contentBytes,
+    mergedRanges: {},
   };
 }
 
@@ -379,6 +404,8 @@ async function inflateAndCount(
   name: string,
   limits: ImportLimits,
   budget: number,
+  /** Told the inflated bytes (a worksheet's, for its merged ranges). */
+  scanner: MergeCellScanner | null = null,
 ): Promise<number> {
   if (entry.compressedSize === 0) return 0;
   const handle = await open(path, "r");
@@ -423,6 +450,7 @@ async function inflateAndCount(
     for await (const chunk of sink as AsyncIterable<Buffer>) {
       produced += chunk.length;
       crc = crc32(chunk, crc);
+      scanner?.feed(chunk);
       if (produced > budget)
         throw new Refusal(
           "too-large",

@@ -65,6 +65,7 @@ import {
   InProcessWorkbookReader,
   READ_BATCH_ROWS,
   withAnswers,
+  type ReaderKnows,
   type ReadWorkerInput,
   type WorkbookReader,
 } from "./read-workbook-events.js";
@@ -574,6 +575,7 @@ async function importLeased(
           problems,
           sheets,
           totalBytes: guarded.bytes,
+          knows: { mergedRanges: guarded.mergedRanges },
           streaming,
           finish,
           remembering:
@@ -695,6 +697,8 @@ interface SheetsInput {
   /** Filled with one summary per sheet, in workbook order. */
   sheets: SheetSummary[];
   totalBytes: number;
+  /** What the guard learnt of the file that its reader uses (an .xlsx's merged ranges). */
+  knows: ReaderKnows;
   /** Write savings figures while the sheet is read (see SavingsStream). */
   streaming: boolean;
   /** Writes the run's result in the transaction, just before it commits (not for dry runs). */
@@ -875,7 +879,9 @@ async function importSheets(
             : null,
         });
       try {
-        for await (const { event, problems: found } of reader.events()) {
+        for await (const { event, problems: found } of reader.events(
+          input.knows,
+        )) {
           for (const problem of found) problems.add(problem);
           switch (event.type) {
             case "progress":

@@ -306,9 +306,9 @@ function joinHeaderRows(
   const lowFilled = low.flatMap((t, i) => (t === "" ? [] : [i]));
   if (upFilled.length === 0 || lowFilled.length === 0) return null;
   if (upFilled.length === 1 && upFilled[0]! <= lowFilled[0]!) return null; // a title line
-  // A cell merged across (where the reader gives merges: .xls, .ods) spreads over its range and no
-  // further; a cell with no merge (a CSV, an .xlsx whose merges follow its rows, or text written
-  // once over unmerged blanks) over the blanks to its right.
+  // A cell merged across (where the reader gives merges: .xlsx, .xls, .ods) spreads over its range
+  // and no further; a cell with no merge (a CSV, or text written once over unmerged blanks) over
+  // the blanks to its right.
   const mergedTo = new Map<number, number>();
   for (const merge of upper.merges ?? [])
     mergedTo.set(merge.column, merge.lastColumn);
@@ -345,6 +345,33 @@ function joinHeaderRows(
   return joined > 0 ? headers : null;
 }
 
+/**
+ * The rows as a spreadsheet shows them: a cell covered by a merged range (any but its first) shows
+ * nothing, whatever the file keeps in it (LibreOffice, asked to, keeps the text of the cells it
+ * merged over, hidden; last year's "2009/10" under this year's "2010/11" merged across would
+ * otherwise be read as a header). Ranges are known where the reader gives them (.xlsx, .xls, .ods).
+ */
+function shownRows(rows: readonly SheetRow[]): readonly SheetRow[] {
+  if (!rows.some((row) => row.merges?.length)) return rows;
+  const width = rows.reduce((n, row) => Math.max(n, row.cells.length), 0);
+  const covered = new Map<number, Set<number>>();
+  for (const row of rows)
+    for (const merge of row.merges ?? [])
+      for (const under of rows) {
+        if (under.number < row.number || under.number > merge.lastRow) continue;
+        let columns = covered.get(under.number);
+        if (!columns) covered.set(under.number, (columns = new Set()));
+        for (let c = merge.column; c <= Math.min(merge.lastColumn, width); c++)
+          if (under !== row || c !== merge.column) columns.add(c);
+      }
+  return rows.map((row) => {
+    const columns = covered.get(row.number);
+    return columns
+      ? { ...row, cells: row.cells.map((v, i) => (columns.has(i) ? null : v)) }
+      : row;
+  });
+}
+
 /** The score of a profile's pinned header row: above any row's. */
 const PINNED = 1e9;
 
@@ -353,13 +380,15 @@ const PINNED = 1e9;
  * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
  * such as "Shared services" is never taken for a header. A profile's headerRow for the sheet (named
  * `sheet`) wins. The row under it, or the row above, joins it when the two are one header (see
- * joinHeaderRows): a year merged over measures, a measure over years, "Amount" over "£000".
+ * joinHeaderRows): a year merged over measures, a measure over years, "Amount" over "£000". Cells
+ * under a merged range read as the sheet shows them (see shownRows).
  */
 export function locateHeader(
-  rows: readonly SheetRow[],
+  given: readonly SheetRow[],
   profile: MappingProfile | undefined,
   sheet = "",
 ): LocatedHeader | null {
+  const rows = shownRows(given.slice(0, HEADER_SEARCH_ROWS));
   const known = knownHeaders(profile);
   const pinnedRow = pinnedHeaderRow(profile, sheet);
   const score = (headers: readonly string[]): number => {

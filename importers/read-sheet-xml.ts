@@ -2,6 +2,8 @@ import { SaxesParser, type SaxesTagPlain } from "saxes";
 import {
   FormulaWithoutValue,
   type CellValue,
+  type MergedRange,
+  type SheetMergedRange,
   type SheetRow,
 } from "./cell-value.js";
 
@@ -88,12 +90,21 @@ interface OpenCell {
  * where none was saved, numbers only when written as numbers (a `<v>` of "0x1F" or "1_000" stays
  * text, for the amount reader to refuse), dates only within Excel's range. Text is decoded as
  * UTF-8 across chunk boundaries; bytes that are not UTF-8 become U+FFFD. Throws SheetXmlError for
- * XML that is not well formed or a cell reference outside Excel's grid.
+ * XML that is not well formed or a cell reference outside Excel's grid. `merged` (the sheet's
+ * merged ranges, known before its rows: see GuardedFile.mergedRanges) are put on the rows they
+ * start in, those whose first cell is filled, as the .xls and .ods readers put theirs.
  */
 export async function* readSheetXml(
   chunks: AsyncIterable<Buffer | string>,
   context: SheetXmlContext,
+  merged: readonly SheetMergedRange[] = [],
 ): AsyncGenerator<SheetRow> {
+  const mergesFrom = new Map<number, MergedRange[]>();
+  for (const { row: first, ...range } of merged) {
+    let list = mergesFrom.get(first);
+    if (!list) mergesFrom.set(first, (list = []));
+    list.push(range);
+  }
   const parser = new SaxesParser();
   const decoder = new TextDecoder("utf-8");
   const ready: SheetRow[] = [];
@@ -220,7 +231,16 @@ export async function* readSheetXml(
         inData = false;
         break;
       case "row":
-        if (row) ready.push(row);
+        if (row) {
+          const cells = row.cells;
+          const starting = mergesFrom
+            .get(row.number)
+            ?.filter(
+              (m) => cells[m.column] !== undefined && cells[m.column] !== null,
+            );
+          if (starting?.length) row.merges = starting;
+          ready.push(row);
+        }
         row = null;
         break;
       case "c":

@@ -1,5 +1,6 @@
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import type { SheetKind } from "./header-synonyms.js";
+import type { XlsxMergedRanges } from "./guard-workbook-file.js";
 import type { ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
@@ -32,7 +33,12 @@ export interface ReadWorkerInput {
    * so that a file of a remembered layout is read once, with them.
    */
   asksAnswers?: boolean;
+  /** An .xlsx's merged ranges, as the guard found them (GuardedFile.mergedRanges). */
+  mergedRanges?: XlsxMergedRanges;
 }
+
+/** What the guard learnt of the file that its reader is told when it starts reading. */
+export type ReaderKnows = Pick<ReadWorkerInput, "mergedRanges">;
 
 /** What the reader reports, in workbook order. */
 export type ReadEvent =
@@ -68,8 +74,11 @@ export interface Reported {
 
 /** A workbook being read: in a worker thread (WorkbookReaderThread) or on this one. */
 export interface WorkbookReader {
-  /** What is read, in order; a savings batch counts as taken when the next event is asked for. */
-  events(): AsyncGenerator<Reported>;
+  /**
+   * What is read, in order; a savings batch counts as taken when the next event is asked for.
+   * `knows`: what the guard learnt of the file since the reader was started.
+   */
+  events(knows?: ReaderKnows): AsyncGenerator<Reported>;
   /** Stops reading (if it has not finished). */
   stop(): Promise<void>;
   /** Answers a "shape" event that `asks`: null reads on as given. */
@@ -151,6 +160,7 @@ export async function readWorkbookEvents(
         bytesRead = bytes;
       },
       signal,
+      input.mergedRanges,
     )) {
       await report({ type: "sheet", name: sheet.name, hidden: sheet.hidden });
       if (sheet.hidden) {
@@ -327,11 +337,11 @@ export class InProcessWorkbookReader implements WorkbookReader {
     this.answers.give(answers);
   }
 
-  async *events(): AsyncGenerator<Reported> {
+  async *events(knows: ReaderKnows = {}): AsyncGenerator<Reported> {
     const queue = new ReportQueue();
     const gate = new BatchGate();
     const reading = readWorkbookEvents(
-      this.input,
+      { ...this.input, ...knows },
       async (reported) => {
         const batch = reported.event.type === "savings";
         // Once the consumer has gone, the reading stops at its next batch.

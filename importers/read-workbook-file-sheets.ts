@@ -1,3 +1,4 @@
+import type { XlsxMergedRanges } from "./guard-workbook-file.js";
 import type { ImportLimits } from "./import-limits.js";
 import { readCsvSheets } from "./read-csv-sheets.js";
 import { readOdsSheets } from "./read-ods-sheets.js";
@@ -13,7 +14,8 @@ import { detectWorkbookFormat } from "./workbook-format.js";
  * (detectWorkbookFormat), never by its name: .xlsx with exceljs, .xls, .ods and CSV with their own
  * readers, all in the one WorkbookSheet shape, so that every stage after reading is the same.
  * `file` is the name the analyst knows the file by: a CSV's one sheet is named after it. `signal`
- * closes an .xlsx given up on (a stalled read).
+ * closes an .xlsx given up on (a stalled read). `mergedRanges`: an .xlsx's, as the guard found
+ * them (the other formats' readers meet theirs before the rows they start in).
  */
 export async function* readWorkbookFileSheets(
   path: string,
@@ -21,6 +23,7 @@ export async function* readWorkbookFileSheets(
   limits: ImportLimits,
   onBytes?: (bytesRead: number) => void,
   signal?: AbortSignal,
+  mergedRanges?: XlsxMergedRanges,
 ): AsyncGenerator<WorkbookSheet> {
   const detected = await detectWorkbookFormat(path);
   // The guard has refused what is not a workbook; anything else is tried as .xlsx, which says why not.
@@ -41,6 +44,7 @@ export async function* readWorkbookFileSheets(
         limits,
         ...(onBytes ? { onBytes } : {}),
         ...(signal ? { signal } : {}),
+        ...(mergedRanges ? { mergedRanges } : {}),
       });
   }
 }

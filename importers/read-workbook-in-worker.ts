@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import {
   ReportQueue,
+  type ReaderKnows,
   type ReadWorkerInput,
   type Reported,
   type WorkbookReader,
@@ -70,8 +71,8 @@ export class WorkbookReaderThread implements WorkbookReader {
    * acknowledged when the caller asks for the next event, which is what holds the worker back when
    * the writer is slower than the reader. Breaking off stops the worker.
    */
-  async *events(): AsyncGenerator<Reported> {
-    this.worker.postMessage("start");
+  async *events(knows: ReaderKnows = {}): AsyncGenerator<Reported> {
+    this.worker.postMessage({ start: knows });
     try {
       yield* this.queue.drain(
         () => this.worker.postMessage("ack"),

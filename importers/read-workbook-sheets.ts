@@ -2,7 +2,11 @@ import ExcelJS from "exceljs";
 import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
-import { zipEntryNames } from "./guard-workbook-file.js";
+import {
+  WORKSHEET_ENTRY,
+  zipEntryNames,
+  type XlsxMergedRanges,
+} from "./guard-workbook-file.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { SheetRow } from "./cell-value.js";
 import { readSheetXml, type SheetXmlContext } from "./read-sheet-xml.js";
@@ -84,9 +88,6 @@ function sheetContext(reader: ReaderParts): SheetXmlContext {
   };
 }
 
-/** How exceljs tells a worksheet entry of the zip (the same pattern, so that the counts agree). */
-const WORKSHEET_ENTRY = /xl\/worksheets\/sheet\d+[.]xml/;
-
 /**
  * A streaming read that ended before it met every part of the zip its central directory lists: the
  * workbook part (sheet names) or a worksheet. exceljs's zip stream (unzipper's Parse) can end as soon
@@ -106,6 +107,11 @@ export interface WorkbookSheetsOptions {
   signal?: AbortSignal;
   /** Opens the file's bytes; each attempt opens it afresh. */
   open?: (path: string) => Readable;
+  /**
+   * The merged ranges of its worksheets (the guard's GuardedFile.mergedRanges), put on the rows
+   * they start in: a sheet lists them after its rows, where they come too late for its header.
+   */
+  mergedRanges?: XlsxMergedRanges;
 }
 
 /**
@@ -173,13 +179,22 @@ async function* readOnce(
   // ("reading 'sheets'"), so it is caught here as the early end it is.
   const parts = reader as unknown as {
     model?: unknown;
-    _parseWorksheet: (...args: unknown[]) => Generator<unknown>;
+    _parseWorksheet: (
+      iterator: unknown,
+      sheetNo: string,
+    ) => Generator<{ value?: unknown } | undefined>;
   };
   const parseWorksheet = parts._parseWorksheet.bind(reader);
-  parts._parseWorksheet = function* (...args: unknown[]) {
+  // The zip entry each worksheet was read from (exceljs gives it the workbook's sheet id instead).
+  const entryOf = new WeakMap<object, string>();
+  parts._parseWorksheet = function* (iterator, sheetNo) {
     if (parts.model === undefined)
       throw incomplete("the workbook part (xl/workbook.xml)");
-    yield* parseWorksheet(...args);
+    for (const item of parseWorksheet(iterator, sheetNo)) {
+      if (item?.value && typeof item.value === "object")
+        entryOf.set(item.value, `xl/worksheets/sheet${sheetNo}.xml`);
+      yield item;
+    }
   };
   try {
     for await (const worksheet of reader) {
@@ -191,9 +206,11 @@ async function* readOnce(
         state?: string;
         iterator: AsyncIterable<Buffer>;
       };
+      const entry = entryOf.get(sheet);
       const rows = readSheetXml(
         sheet.iterator,
         sheetContext(reader as unknown as ReaderParts),
+        (entry && options.mergedRanges?.[entry]) || [],
       );
       read.yielded++;
       yield {

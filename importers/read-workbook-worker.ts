@@ -3,6 +3,7 @@ import {
   AnswerWait,
   BatchGate,
   readWorkbookEvents,
+  type ReaderKnows,
   type ReadWorkerInput,
 } from "./read-workbook-events.js";
 import type { SheetAnswers } from "./read-sheet-records.js";
@@ -12,18 +13,20 @@ import { batchBuffers } from "./savings-rows.js";
 // here, and the main thread writes one batch of figures to PostgreSQL while this one reads the next.
 
 const port = parentPort!;
-const input = workerData as ReadWorkerInput;
+let input = workerData as ReadWorkerInput;
 const gate = new BatchGate();
 const answers = new AnswerWait();
 let start: (() => void) | null = null;
 port.on("message", (message: unknown) => {
-  if (message === "start") start?.();
-  else if (message === "ack") gate.taken();
-  else if (message && typeof message === "object" && "answers" in message)
+  if (message === "ack") gate.taken();
+  else if (message && typeof message === "object" && "start" in message) {
+    input = { ...input, ...(message as { start: ReaderKnows }).start };
+    start?.();
+  } else if (message && typeof message === "object" && "answers" in message)
     answers.give((message as { answers: SheetAnswers | null }).answers);
 });
 
-// Loaded and waiting: read once told to (the file has been checked by then).
+// Loaded and waiting: read once told to (the file has been checked by then), with what the check learnt.
 await new Promise<void>((resolve) => (start = resolve));
 await readWorkbookEvents(
   input,

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
@@ -8,6 +9,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { writeRawXlsx } from "./support/write-raw-xlsx.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -190,7 +192,7 @@ describe("two-row and merged headers", () => {
     );
   });
 
-  it("bounds a merged cell's spread by its merge range where the reader gives ranges (.xls, .ods), by the blanks elsewhere", async () => {
+  it("bounds a merged cell's spread by its merge range where the file has ranges (.xlsx, .xls, .ods), by the blanks in a CSV", async () => {
     // "Forecast" is merged over B:C only; D's "2012/13" stands under a blank outside the merge.
     for (const [bump, format] of FORMATS.entries()) {
       const sample = tracker(
@@ -209,8 +211,8 @@ describe("two-row and merged headers", () => {
         measure: SavingsMeasure.ACHIEVED,
       });
       expect(report.status, format).toBe("IMPORTED");
-      // .xlsx keeps its merges after all its rows, where the streaming reader meets them too late.
-      const rangesRead = format === "xls" || format === "ods";
+      // An .xlsx keeps its merges after all its rows: the guard's pass over the file finds them.
+      const rangesRead = format !== "csv";
       expect(await stored(report.importRunId), format).toEqual([
         figure("Pensions", 2010, "FORECAST", 100 + bump),
         figure("Pensions", 2011, "FORECAST", 200 + bump),
@@ -220,6 +222,66 @@ describe("two-row and merged headers", () => {
           rangesRead ? "ACHIEVED" : "FORECAST",
           300 + bump,
         ),
+      ]);
+    }
+  });
+
+  it("reads a year merged over Target / Forecast / Actual whose covered cells keep last year's text, alike in all four formats", async () => {
+    // Last year's workbook had "2009/10" over C and D; this year's merges "2010/11" across B:D and
+    // the file keeps the old text hidden under the merge (as LibreOffice does when asked to): in the
+    // .xlsx (its merges after its rows) and the .xls; SheetJS writes an .ods's covered cells empty,
+    // and a CSV has them blank as Excel exports them. Read cell by cell, C and D are 2009/10's.
+    const lines: Line[] = [
+      ["Savings tracker"],
+      ["Period:", "June 2011"],
+      ["Partnership:", "Cheshire Shared Services"],
+      ["Service", "2010/11", "2009/10", "2009/10"],
+      [null, "Target", "Forecast", "Actual"],
+    ];
+    // The .xlsx in a worker thread too (told the ranges when it starts), and in this one.
+    const cases = [
+      ["xlsx", 0],
+      ...FORMATS.map((format) => [format, Infinity] as const),
+    ] as const;
+    for (const [bump, [format, workerFromBytes]] of cases.entries()) {
+      const row: Line = ["Pensions", 100 + bump, 200 + bump, 300 + bump];
+      const sample = tracker(
+        "Savings tracker",
+        lines[3] as string[],
+        ["", "Target", "Forecast", "Actual"],
+        [row],
+      );
+      sample.sheets[0]!.headerMergeRanges = [
+        { top: 0, bottom: 1, left: 0, right: 0 },
+        { top: 0, bottom: 0, left: 1, right: 3 },
+      ];
+      const path =
+        format === "xlsx"
+          ? await writeRawXlsx(join(dir, `covered-text-${bump}.xlsx`), [
+              {
+                name: "Tracker",
+                rows: [...lines, row].map((line) =>
+                  line.map((v) =>
+                    v === null
+                      ? null
+                      : typeof v === "number"
+                        ? { v: String(v) }
+                        : v,
+                  ),
+                ),
+                merges: ["A4:A5", "B4:D4"],
+              },
+            ])
+          : await writeSampleAs(sample, format, dir);
+      const report = await importWorkbook(db.orm, path, {
+        runBy: "test",
+        limits: { workerFromBytes },
+      });
+      expect(report.problems, format).toEqual([]);
+      expect(await stored(report.importRunId), format).toEqual([
+        figure("Pensions", 2010, "ACHIEVED", 300 + bump),
+        figure("Pensions", 2010, "FORECAST", 200 + bump),
+        figure("Pensions", 2010, "TARGET", 100 + bump),
       ]);
     }
   });

@@ -25,6 +25,8 @@ export interface RawSheet {
   rows: RawCell[][];
   /** Replaces the whole sheet XML (for broken XML). */
   xml?: Buffer;
+  /** Merged ranges ("B4:D4"), listed after the rows as a spreadsheet saves them. */
+  merges?: string[];
 }
 
 function escapeXml(text: string): string {
@@ -42,8 +44,11 @@ function column(index: number): string {
   return letters;
 }
 
-/** The sheet XML of `rows`, as bytes (a cell's `<v>` may hold bytes that are not UTF-8). */
-export function sheetXml(rows: RawCell[][]): Buffer {
+/**
+ * The sheet XML of `rows`, as bytes (a cell's `<v>` may hold bytes that are not UTF-8), with its
+ * merged ranges after them.
+ */
+export function sheetXml(rows: RawCell[][], merges: string[] = []): Buffer {
   const parts: Buffer[] = [
     Buffer.from(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
@@ -78,7 +83,14 @@ export function sheetXml(rows: RawCell[][]): Buffer {
     });
     parts.push(Buffer.from("</row>"));
   });
-  parts.push(Buffer.from("</sheetData></worksheet>"));
+  parts.push(Buffer.from("</sheetData>"));
+  if (merges.length)
+    parts.push(
+      Buffer.from(
+        `<mergeCells count="${merges.length}">${merges.map((ref) => `<mergeCell ref="${ref}"/>`).join("")}</mergeCells>`,
+      ),
+    );
+  parts.push(Buffer.from("</worksheet>"));
   return Buffer.concat(parts);
 }
 
@@ -143,7 +155,7 @@ export function rawXlsxEntries(
     },
     ...sheets.map((sheet, i) => ({
       name: `xl/worksheets/sheet${i + 1}.xml`,
-      data: sheet.xml ?? sheetXml(sheet.rows),
+      data: sheet.xml ?? sheetXml(sheet.rows, sheet.merges),
     })),
   ];
 }
