@@ -250,7 +250,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const partnership = byId(em, Partnership);
   const council = byId(em, Council);
   const governanceBody = byId(em, GovernanceBody);
-  // A page that joins each row's partnership (`to_jsonb(p) as _partnership`) hands it to the
+  // A page that joins each row's partnership (`to_json(p) as _partnership`) hands it to the
   // partnership loader, so the page's `partnership` links cost no statement of their own.
   const primePartnership = (row: Row) => {
     const joined = row._partnership as Row;

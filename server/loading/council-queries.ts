@@ -22,7 +22,7 @@ export const councilMembershipsQuery = (
   parents: ParentIds,
   primePartnership?: (row: Row) => void,
 ): ChildQuery => ({
-  sql: `select m.council_id as _parent_id, p.name as _sort, to_jsonb(p) as _partnership, m.*
+  sql: `select m.council_id as _parent_id, p.name as _sort, to_json(p) as _partnership, m.*
         from membership m join partnership p on p.id = m.partnership_id where m.council_id in ${parents.sql}`,
   params: parents.params,
   order: "t._sort, t.id",
@@ -34,7 +34,7 @@ export const councilHostedServicesQuery = (
   parents: ParentIds,
   primePartnership?: (row: Row) => void,
 ): ChildQuery => ({
-  sql: `select s.host_council_id as _parent_id, to_jsonb(p) as _partnership, s.* from service s
+  sql: `select s.host_council_id as _parent_id, to_json(p) as _partnership, s.* from service s
         join partnership p on p.id = s.partnership_id where ${hostedBySql("s", parents.sql)}`,
   params: parents.params,
   order: "t.name, t.id",

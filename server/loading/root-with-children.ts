@@ -1,14 +1,8 @@
 import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import {
-  childPagesSql,
-  toChildPages,
-  type ChildPage,
-  type ChildQuery,
-  type ChildRow,
-  type ParentIds,
-} from "./child-pages.js";
-import { exactJsonSql, runSql, type Row } from "./sql-rows.js";
+import type { ChildPage, ChildQuery, ParentIds } from "./child-pages.js";
+import { runPrepared } from "./prepared-sql.js";
+import { exactJsonSql, mapEntity, type Row } from "./sql-rows.js";
 
 /** The rows of a root field: a statement selecting them (each with an `id`) and their order. */
 export interface RootQuery {
@@ -33,53 +27,66 @@ export interface ChildPrefetch {
   prime: (parentId: number, page: ChildPage<object>) => void;
 }
 
-// The root rows' ids, for the child lists inside the same statement.
-const ROOT_IDS: ParentIds = { sql: "(select id from root)", params: [] };
+// Each root row, to its child lists inside the same statement: `(_parent.id)` is the one parent a
+// child list's query is read for (a name no child query uses for its own tables).
+const ROOT_ROW: ParentIds = { sql: "(_parent.id)", params: [] };
 
 /**
- * Reads the root rows and the selected pages of their child lists in ONE statement: the root is a
- * CTE, each child list is ranked as loadChildPages ranks it (same window, same order, same totals),
- * and its rows come back on their parent's row as one JSON array (exact: exactJsonSql). Each root
- * row's page is primed into the child's loader, so the child fields' resolvers, which read their
- * loaders as before, cost no statement. Returns the root rows in order (the arrays are `_child_N`).
+ * Reads the root rows and the selected pages of their child lists in ONE statement. The root is a
+ * CTE; for each root row, each child list is read by its own query for that one parent, sorted and
+ * cut to the page (`order by … limit … offset …`, what loadChildPages' window ranks over a batch of
+ * parents), its rows folded into one JSON array (exact: exactJsonSql) and its total counted beside
+ * it. So PostgreSQL reads each parent's page through its index and stops at the page's end, instead
+ * of ranking every child of every parent first. Each root row's page is primed into the child's
+ * loader, so the child fields' resolvers, which read their loaders as before, cost no statement.
+ * Returns the root rows in order (the arrays are `_child_N`, the totals `_child_N_total`). The
+ * statement is prepared (runPrepared): its text depends only on the request's shape.
  */
 export async function loadRootWithChildren(
   em: EntityManager,
   root: RootQuery,
   children: readonly ChildPrefetch[],
 ): Promise<Row[]> {
-  const ctes = [`root as (${root.sql})`];
   const params = [...root.params];
   const columns = [`${root.alias}.*`];
   const queries = children.map((child, i) => {
-    const query = child.query(ROOT_IDS);
-    const ranked = childPagesSql(query, child.offset, child.limit);
-    ctes.push(`child_${i} as (${ranked.sql})`);
-    params.push(...ranked.params);
+    const query = child.query(ROOT_ROW);
+    // The page's rows keep the alias `t` the query's order is written over.
     columns.push(
-      `(select coalesce(jsonb_agg(${exactJsonSql(em, child.entity, "k")} order by k._position), '[]'::jsonb)
-        from child_${i} k where k._parent_id = ${root.alias}.id) as _child_${i}`,
+      `(select coalesce(json_agg(${exactJsonSql(em, child.entity, "t")} order by ${query.order}), '[]'::json)
+        from (select t.* from (${query.sql}) t order by ${query.order} limit ? offset ?) t) as _child_${i}`,
+      `(select count(*)::int from (${query.sql}) t) as _child_${i}_total`,
+    );
+    params.push(
+      ...query.params,
+      // LIMIT NULL is no limit: a whole list.
+      child.limit === null ? null : child.limit + 1,
+      child.offset,
+      ...query.params,
     );
     return query;
   });
-  const rows = await runSql(
+  const rows = await runPrepared(
     em,
-    `with ${ctes.join(",\n")}
-     select ${columns.join(", ")} from root ${root.alias} order by ${root.order}`,
+    `with root as (${root.sql})
+     select ${columns.join(", ")}
+     from root ${root.alias} cross join lateral (select ${root.alias}.id) _parent
+     order by ${root.order}`,
     params,
   );
-  const ids = rows.map((row) => row.id as number);
   children.forEach((child, i) => {
-    const childRows = rows.flatMap((row) => row[`_child_${i}`] as ChildRow[]);
-    const pages = toChildPages(
-      em,
-      child.entity,
-      ids,
-      childRows,
-      queries[i]!,
-      child.offset,
-    );
-    ids.forEach((id, at) => child.prime(id, pages[at]!));
+    const { prime } = queries[i]!;
+    for (const row of rows) {
+      const childRows = row[`_child_${i}`] as Row[];
+      const page: ChildPage<object> = {
+        items: childRows.map((childRow) =>
+          mapEntity(em, child.entity, childRow),
+        ),
+        total: row[`_child_${i}_total`] as number,
+      };
+      if (prime) for (const childRow of childRows) prime(childRow);
+      child.prime(row.id as number, page);
+    }
   });
   return rows;
 }

@@ -47,11 +47,11 @@ export function partnershipServicesQuery(
   const columns = ["s.partnership_id as _parent_id"];
   const from = ["service s"];
   if (joins.hostCouncil) {
-    columns.push("to_jsonb(h) as _host");
+    columns.push("to_json(h) as _host");
     from.push("left join council h on h.id = s.host_council_id");
   }
   if (joins.governingBody) {
-    columns.push("to_jsonb(b) as _body");
+    columns.push("to_json(b) as _body");
     from.push("left join governance_body b on b.id = s.governing_body_id");
   }
   return {

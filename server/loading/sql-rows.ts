@@ -93,9 +93,12 @@ const exactJson = new WeakMap<EntityClass<object>, (alias: string) => string>();
 
 /**
  * SQL for a row of `entity`'s table (aliased `alias`, with whatever other columns it carries) as a
- * JSON object that mapEntity reads to the same values as the row itself: `to_jsonb`, with decimal
- * and bigint columns as text, since a JSON number loses their exactness ("12.50" would come back
- * as 12.5). For child lists folded into their parent's statement (json_agg).
+ * JSON object that mapEntity reads to the same values as the row itself: the row's `json`, with
+ * decimal and bigint columns repeated after it as text, since a JSON number loses their exactness
+ * ("12.50" would come back as 12.5). A json object may name a key twice and JSON.parse (the pg
+ * driver's reader of json) keeps the last, so the text wins. `json`, not `jsonb`: PostgreSQL builds
+ * json as text in one pass, where jsonb builds a binary value and prints it again (most of what a
+ * folded page of children cost it). For child lists folded into their parent's statement (json_agg).
  */
 export function exactJsonSql<T extends object>(
   em: EntityManager,
@@ -119,10 +122,10 @@ export function exactJsonSql<T extends object>(
       .map((prop) => prop.fieldNames[0]!);
     build = (at: string) =>
       asText.length
-        ? `(to_jsonb(${at}) || jsonb_build_object(${asText
-            .map((column) => `'${column}', ${at}.${column}::text`)
-            .join(", ")}))`
-        : `to_jsonb(${at})`;
+        ? `(select to_json(exact) from (select ${at}.*, ${asText
+            .map((column) => `${at}.${column}::text as ${column}`)
+            .join(", ")}) exact)`
+        : `to_json(${at})`;
     exactJson.set(entity, build);
   }
   return build(alias);

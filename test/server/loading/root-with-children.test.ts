@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Council } from "../../../schema/council.js";
+import { Membership, MembershipRole } from "../../../schema/membership.js";
+import { Partnership, PartnershipStatus } from "../../../schema/partnership.js";
+import { Service } from "../../../schema/service.js";
+import { offsetCursor } from "../../../server/pagination/connection.js";
+import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../../support/test-database.js";
+
+let db: TestDatabase;
+let gql: TestGraphql;
+let code: string;
+
+/**
+ * A council that is a member of four partnerships holding 0, 1, 3 and 12 services (some hosted by
+ * it, some by others, some by nobody), and that also hosts a service of a fifth partnership it is
+ * not a member of; its cost shares need their trailing zeros.
+ */
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gql = await createTestGraphql(db.orm);
+  const em = db.orm.em.fork();
+  const [council, other] = await em.find(
+    Council,
+    { endDate: null },
+    { orderBy: { gssCode: "asc" }, limit: 2 },
+  );
+  code = council!.gssCode;
+  const shares = ["12.5000", null, "33.3300", "0.1000"];
+  [0, 1, 3, 12].forEach((count, p) => {
+    const partnership = em.create(Partnership, {
+      name: `Paged ${p}`,
+      alternativeNames: [],
+      status: PartnershipStatus.ACTIVE,
+    });
+    em.create(Membership, {
+      council: council!,
+      partnership,
+      role: MembershipRole.MEMBER,
+      costSharePercent: shares[p],
+    });
+    for (let s = 0; s < count; s++)
+      em.create(Service, {
+        partnership,
+        // Names out of insertion order, so that the order is the query's and not the ids'.
+        name: `Service ${String((s * 7) % count).padStart(2, "0")}`,
+        hostCouncil: [council!, other!, null][s % 3],
+      });
+  });
+  const outside = em.create(Partnership, {
+    name: "Paged outside",
+    alternativeNames: [],
+    status: PartnershipStatus.ACTIVE,
+  });
+  em.create(Service, {
+    partnership: outside,
+    name: "Hosted",
+    hostCouncil: council!,
+  });
+  await em.flush();
+});
+afterAll(() => db.drop());
+
+const servicePage = `totalCount pageInfo { hasNextPage endCursor }
+  edges { cursor node { id name status hostCouncil { gssCode shortName } } }`;
+
+// The partnerships' services read in the list's own statement…
+const deepList = `query ($code: String!, $first: Int, $after: String, $sFirst: Int, $sAfter: String) {
+  partnerships(council: $code, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name services(first: $sFirst, after: $sAfter) { ${servicePage} } } }
+  }
+}`;
+
+// …and the same partnerships' services read by their loader, under the council's memberships
+// (memberships are in partnership name order, the partnerships list's order).
+const throughLoaders = `query ($code: String!, $first: Int, $after: String, $sFirst: Int, $sAfter: String) {
+  council(code: $code) {
+    memberships(first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { partnership { id name services(first: $sFirst, after: $sAfter) { ${servicePage} } } } }
+    }
+  }
+}`;
+
+type Page<T> = {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { cursor: string; node: T }[];
+};
+
+// Pages of partnerships (first, a cursor in the middle, the last, past the end) × pages of their
+// services (first, a cursor in the middle, the last page of the longest, none asked, past the end).
+const pastTheEnd = { first: 2, after: offsetCursor(3) };
+const rootWindows = [
+  { first: 2, after: null },
+  { first: 2, after: offsetCursor(0) },
+  { first: 2, after: offsetCursor(1) },
+  pastTheEnd,
+];
+const childWindows = [
+  { sFirst: 2, sAfter: null },
+  { sFirst: 2, sAfter: offsetCursor(0) },
+  { sFirst: 5, sAfter: offsetCursor(6) },
+  { sFirst: 0, sAfter: null },
+  { sFirst: 3, sAfter: offsetCursor(20) },
+];
+
+it("reads each partnership's page of services in the list's statement as their loader reads it, page for page", async () => {
+  let services = 0;
+  for (const root of rootWindows)
+    for (const child of childWindows) {
+      const variables = { code, ...root, ...child };
+      db.resetQueryLog();
+      const deep = await gql.run<{ partnerships: Page<unknown> }>(
+        deepList,
+        variables,
+      );
+      expect(deep.errors).toBeUndefined();
+      // The council filter's lookup, then the partnerships with their services (and, past the
+      // list's end, where no row carries the list's total, its count).
+      expect(db.queries).toHaveLength(root === pastTheEnd ? 3 : 2);
+      db.resetQueryLog();
+      const loaded = await gql.run<{
+        council: { memberships: Page<{ partnership: unknown }> };
+      }>(throughLoaders, variables);
+      expect(loaded.errors).toBeUndefined();
+      // The services' loader ran (past the end of the list there is no partnership to ask for).
+      if (root !== pastTheEnd) expect(db.queries.length).toBeGreaterThan(1);
+      const { memberships } = loaded.data!.council;
+      expect(deep.data!.partnerships).toEqual({
+        ...memberships,
+        edges: memberships.edges.map(({ cursor, node }) => ({
+          cursor,
+          node: node.partnership,
+        })),
+      });
+      for (const { node } of deep.data!.partnerships.edges)
+        services += (node as { services: Page<unknown> }).services.edges.length;
+    }
+  // Not only empty pages were compared.
+  expect(services).toBeGreaterThan(15);
+});
+
+// What each list joins into its own rows (the memberships' and hosted services' partnerships), so
+// that the council's statement is the only one.
+const councilLists = `memberships(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id role costSharePercent partnership { id name status } } } }
+  hostedServices(first: $sFirst, after: $sAfter) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name status partnership { id name } } } }
+  services(first: $sFirst, after: $sAfter) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name status } } }`;
+
+it("reads a council's memberships, hosted services and services in its own statement as their loaders read them, page for page", async () => {
+  let items = 0;
+  for (const root of rootWindows)
+    for (const child of childWindows) {
+      const variables = { code, ...root, ...child };
+      db.resetQueryLog();
+      const page = await gql.run<{ council: Record<string, Page<unknown>> }>(
+        `query ($code: String!, $first: Int, $after: String, $sFirst: Int, $sAfter: String) {
+          council(code: $code) { id ${councilLists} } }`,
+        variables,
+      );
+      expect(page.errors).toBeUndefined();
+      expect(db.queries).toHaveLength(1);
+      db.resetQueryLog();
+      const throughList = await gql.run<{
+        councils: { edges: { node: unknown }[] };
+      }>(
+        `query ($code: String!, $first: Int, $after: String, $sFirst: Int, $sAfter: String) {
+          councils(search: $code, first: 1) { edges { node { id ${councilLists} } } } }`,
+        variables,
+      );
+      expect(throughList.errors).toBeUndefined();
+      expect(db.queries.length).toBeGreaterThan(1);
+      expect(page.data!.council).toEqual(
+        throughList.data!.councils.edges[0]!.node,
+      );
+      for (const list of Object.values(page.data!.council))
+        if (typeof list === "object") items += list.edges.length;
+    }
+  expect(items).toBeGreaterThan(20);
+  const { data } = await gql.run<{
+    council: { memberships: Page<{ costSharePercent: string | null }> };
+  }>(
+    `query ($code: String!) { council(code: $code) { memberships(first: 4) { edges { node { costSharePercent } } } } }`,
+    { code },
+  );
+  expect(
+    data!.council.memberships.edges.map((e) => e.node.costSharePercent),
+  ).toEqual(["12.5000", null, "33.3300", "0.1000"]);
+});
