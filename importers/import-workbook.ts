@@ -70,7 +70,7 @@ import {
   type WorkbookReader,
 } from "./read-workbook-events.js";
 import type { SheetAnswers } from "./read-sheet-records.js";
-import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
+import { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
 import {
   councilsAsOf,

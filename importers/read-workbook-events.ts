@@ -6,7 +6,7 @@ import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { readSheetRecords, type SheetAnswers } from "./read-sheet-records.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
-import { WorkbookReadIncomplete } from "./read-workbook-sheets.js";
+import { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 import type { SavingsBatch } from "./savings-rows.js";
 import {
   isSavingsReading,

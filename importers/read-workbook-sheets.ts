@@ -10,8 +10,10 @@ import {
 import type { ImportLimits } from "./import-limits.js";
 import type { SheetRow } from "./cell-value.js";
 import { readSheetXml, type SheetXmlContext } from "./read-sheet-xml.js";
+import { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 
 export type { CellValue, MergedRange, SheetRow } from "./cell-value.js";
+export { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 
 /** One worksheet as it streams past: its rows can be read once, in order. */
 export interface WorkbookSheet {
@@ -87,14 +89,6 @@ function sheetContext(reader: ReaderParts): SheetXmlContext {
     },
   };
 }
-
-/**
- * A streaming read that ended before it met every part of the zip its central directory lists: the
- * workbook part (sheet names) or a worksheet. exceljs's zip stream (unzipper's Parse) can end as soon
- * as the file's last bytes are handed to it, before it has walked the entries still buffered, which
- * a loaded machine makes more likely; a sound file read again is read whole.
- */
-export class WorkbookReadIncomplete extends Error {}
 
 /** How readWorkbookSheets reads. */
 export interface WorkbookSheetsOptions {

@@ -202,13 +202,16 @@ function withContinues(stream: Buffer, record: BiffRecord): Buffer[] {
   return segments;
 }
 
+/** The bytes rkNumber decodes a 30-bit float through: one buffer, not one a cell. */
+const RK_BYTES = Buffer.alloc(8);
+
 function rkNumber(rk: number): number {
   let value: number;
   if (rk & 0x02) value = rk >> 2;
   else {
-    const bytes = Buffer.alloc(8);
-    bytes.writeUInt32LE((rk & 0xfffffffc) >>> 0, 4);
-    value = bytes.readDoubleLE(0);
+    RK_BYTES.writeUInt32LE(0, 0);
+    RK_BYTES.writeUInt32LE((rk & 0xfffffffc) >>> 0, 4);
+    value = RK_BYTES.readDoubleLE(0);
   }
   return rk & 0x01 ? value / 100 : value;
 }
@@ -290,57 +293,56 @@ function readGlobals(stream: Buffer): Globals {
   return globals;
 }
 
+/** The record types that put a value in a cell (a FORMULA's text result comes in the STRING after it). */
+const CELL_RECORDS = new Set([
+  LABELSST,
+  LABEL,
+  NUMBER,
+  RK,
+  MULRK,
+  BOOLERR,
+  FORMULA,
+]);
+
+/** What one walk over a sheet's records finds before its cells are read. */
+interface SheetScan {
+  /** Merged ranges by their first row (0-based). */
+  merges: Map<number, MergedRange[]>;
+  /**
+   * Whether every cell record comes in row order (a FORMULA's STRING straight after it), as Excel
+   * and every writer we know lay a sheet out: its rows can then be handed on as each one ends.
+   */
+  inRowOrder: boolean;
+}
+
 /**
- * One worksheet's rows, in row order. A BIFF8 sheet lists its cells by blocks of rows; they are
- * gathered (a .xls sheet has at most 65,536 rows of 256 columns) and handed on row by row.
- * A cell past `maxColumns` makes its row that wide, without its values, so that the sheet is
- * refused as too wide instead of being held.
+ * Walks a sheet's records once, from its BOF to its EOF, within the stream's bounds: its merged
+ * ranges (MERGEDCELLS, which Excel writes after all the cells, yet the rows they start in need them)
+ * and whether its cells come in row order. Throws XlsReadError when a record runs past the stream
+ * or a cell points at a string the workbook does not have, before any row is handed on.
  */
-function readSheetRows(
+function scanSheet(
   stream: Buffer,
   offset: number,
   globals: Globals,
-  limits: ImportLimits,
-): SheetRow[] {
-  const rows = new Map<number, CellValue[]>();
-  const put = (row: number, column: number, value: CellValue) => {
-    let cells = rows.get(row);
-    if (!cells) rows.set(row, (cells = []));
-    if (column >= limits.maxColumns) {
-      cells.length = Math.max(cells.length, limits.maxColumns + 1);
-      return;
-    }
-    while (cells.length < column) cells.push(null);
-    cells[column] = value;
-  };
-  const number = (xf: number, value: number): CellValue =>
-    globals.dateXf[xf] ? serialDate(value, globals.date1904) : value;
-  let pendingString: { row: number; column: number } | null = null;
+): SheetScan {
   const merges = new Map<number, MergedRange[]>();
-  let first = true;
+  let inRowOrder = true;
+  let lastRow = 0;
+  // A FORMULA whose text result is still to come in a STRING record.
+  let pendingString = false;
   if (offset >= stream.length)
     throw new XlsReadError(
       "damaged",
       "a sheet starts past the end of the workbook",
     );
-  // The records are walked by offset, not as records() objects: a sheet has one record a cell, and
-  // a view of each (hundreds of thousands) was most of what reading a big sheet allocated.
-  let start = 0;
-  let length = 0;
-  const u16 = (k: number) => stream.readUInt16LE(start + k);
-  const u32 = (k: number) => stream.readUInt32LE(start + k);
-  const f64 = (k: number) => stream.readDoubleLE(start + k);
-  const byte = (k: number) => stream[start + k]!;
-  const record = (type: number, at: number): BiffRecord => ({
-    type,
-    data: stream.subarray(start, start + length),
-    at,
-  });
-  for (let at = offset; at + 4 <= stream.length; at = start + length) {
+  let first = true;
+  for (let at = offset; at + 4 <= stream.length;) {
     const type = stream.readUInt16LE(at);
-    length = stream.readUInt16LE(at + 2);
-    start = at + 4;
-    if (start + length > stream.length)
+    const length = stream.readUInt16LE(at + 2);
+    const start = at + 4;
+    at = start + length;
+    if (at > stream.length)
       throw new XlsReadError(
         "damaged",
         "a record runs past the end of the workbook",
@@ -357,13 +359,13 @@ function readSheetRows(
     if (type === EOF) break;
     if (type === MERGEDCELLS) {
       // A count, then per range its first and last row and first and last column (0-based).
-      const count = length >= 2 ? u16(0) : 0;
-      for (let i = 0, at = 2; i < count && at + 8 <= length; i++, at += 8) {
-        const top = u16(at);
+      const count = length >= 2 ? stream.readUInt16LE(start) : 0;
+      for (let i = 0, k = 2; i < count && k + 8 <= length; i++, k += 8) {
+        const top = stream.readUInt16LE(start + k);
         const range = {
-          column: u16(at + 4),
-          lastColumn: u16(at + 6),
-          lastRow: u16(at + 2) + 1,
+          column: stream.readUInt16LE(start + k + 4),
+          lastColumn: stream.readUInt16LE(start + k + 6),
+          lastRow: stream.readUInt16LE(start + k + 2) + 1,
         };
         if (range.lastRow - 1 < top || range.lastColumn < range.column)
           continue;
@@ -373,32 +375,144 @@ function readSheetRows(
       }
       continue;
     }
+    if (type === STRING) {
+      pendingString = false;
+      continue;
+    }
+    if (!CELL_RECORDS.has(type) || length < 6) continue;
+    if (
+      type === LABELSST &&
+      length >= 10 &&
+      stream.readUInt32LE(start + 6) >= globals.strings.length
+    )
+      throw new XlsReadError(
+        "damaged",
+        "a cell points at a string the workbook does not have",
+      );
+    const row = stream.readUInt16LE(start);
+    if (row < lastRow || (pendingString && row !== lastRow)) inRowOrder = false;
+    lastRow = Math.max(lastRow, row);
+    pendingString =
+      type === FORMULA &&
+      length >= 14 &&
+      stream.readUInt16LE(start + 12) === 0xffff &&
+      stream[start + 6] === 0;
+  }
+  return { merges, inRowOrder };
+}
+
+/**
+ * One worksheet's rows, in row order, with the merged ranges that start in them. A sheet whose
+ * cells come in row order (scanSheet) hands each row on as soon as a cell of a later row starts,
+ * so a sheet is never held whole; any other is gathered first (a .xls sheet has at most 65,536
+ * rows of 256 columns) and handed on sorted. A cell past `maxColumns` makes its row that wide,
+ * without its values, so that the sheet is refused as too wide instead of being held.
+ */
+function* sheetRows(
+  stream: Buffer,
+  offset: number,
+  globals: Globals,
+  limits: ImportLimits,
+  scan: SheetScan,
+): Generator<SheetRow> {
+  const { merges, inRowOrder } = scan;
+  const finished = (row: number, cells: CellValue[]): SheetRow => {
+    const starting = merges
+      .get(row)
+      ?.filter(
+        (m) => cells[m.column] !== undefined && cells[m.column] !== null,
+      );
+    return starting?.length
+      ? { number: row + 1, cells, merges: starting }
+      : { number: row + 1, cells };
+  };
+  // In row order: the row being filled, and the rows ended since the last yield. Otherwise: all.
+  let current = -1;
+  let cells: CellValue[] = [];
+  const ended: SheetRow[] = [];
+  const gathered = new Map<number, CellValue[]>();
+  const put = (row: number, column: number, value: CellValue) => {
+    let target: CellValue[];
+    if (inRowOrder) {
+      if (row !== current) {
+        if (current >= 0) ended.push(finished(current, cells));
+        current = row;
+        cells = [];
+      }
+      target = cells;
+    } else {
+      let found = gathered.get(row);
+      if (!found) gathered.set(row, (found = []));
+      target = found;
+    }
+    if (column >= limits.maxColumns) {
+      target.length = Math.max(target.length, limits.maxColumns + 1);
+      return;
+    }
+    while (target.length < column) target.push(null);
+    target[column] = value;
+  };
+  const number = (xf: number, value: number): CellValue =>
+    globals.dateXf[xf] ? serialDate(value, globals.date1904) : value;
+  let pendingString: { row: number; column: number } | null = null;
+  // The records are walked by offset, not as records() objects: a sheet has one record a cell, and
+  // a view of each (hundreds of thousands) was most of what reading a big sheet allocated. The
+  // bounds were checked by scanSheet.
+  let start = 0;
+  let length = 0;
+  const u16 = (k: number) => stream.readUInt16LE(start + k);
+  const u32 = (k: number) => stream.readUInt32LE(start + k);
+  const f64 = (k: number) => stream.readDoubleLE(start + k);
+  const byte = (k: number) => stream[start + k]!;
+  const continued = () =>
+    start + length + 4 <= stream.length &&
+    stream.readUInt16LE(start + length) === CONTINUE;
+  /** A string at `k` in this record (and the CONTINUE records after it, if any). */
+  const text = (at: number, k: number): string => {
+    const count = start + k + 3 <= start + length ? u16(k) : -1;
+    const flags = count >= 0 ? byte(k + 2) : 0;
+    const width = flags & 0x01 ? 2 : 1;
+    // The usual case: plain characters, all in this record.
+    if (
+      count >= 0 &&
+      (flags & 0x0c) === 0 &&
+      k + 3 + count * width <= length &&
+      !continued()
+    )
+      return stream.toString(
+        width === 2 ? "utf16le" : "latin1",
+        start + k + 3,
+        start + k + 3 + count * width,
+      );
+    return new SegmentReader(
+      withContinues(stream, {
+        type: stream.readUInt16LE(at),
+        data: stream.subarray(start, start + length),
+        at,
+      }).map((s, i) => (i === 0 ? s.subarray(k) : s)),
+    ).string(2);
+  };
+  for (let at = offset, first = true; at + 4 <= stream.length;) {
+    const type = stream.readUInt16LE(at);
+    length = stream.readUInt16LE(at + 2);
+    start = at + 4;
+    const here = at;
+    at = start + length;
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (type === EOF) break;
     if (length < 6 && type !== STRING) continue;
     const row = length >= 2 ? u16(0) : 0;
     const column = length >= 4 ? u16(2) : 0;
     const xf = length >= 6 ? u16(4) : 0;
     switch (type) {
       case LABELSST:
-        if (length >= 10) {
-          const text = globals.strings[u32(6)];
-          if (text === undefined)
-            throw new XlsReadError(
-              "damaged",
-              "a cell points at a string the workbook does not have",
-            );
-          put(row, column, text);
-        }
+        if (length >= 10) put(row, column, globals.strings[u32(6)]!);
         break;
       case LABEL:
-        put(
-          row,
-          column,
-          new SegmentReader(
-            withContinues(stream, record(type, at)).map((s, i) =>
-              i === 0 ? s.subarray(6) : s,
-            ),
-          ).string(2),
-        );
+        put(row, column, text(here, 6));
         break;
       case NUMBER:
         if (length >= 14) put(row, column, number(xf, f64(6)));
@@ -407,8 +521,8 @@ function readSheetRows(
         if (length >= 10) put(row, column, number(xf, rkNumber(u32(6))));
         break;
       case MULRK:
-        for (let at = 4, c = column; at + 6 <= length - 2; at += 6, c++)
-          put(row, c, number(u16(at), rkNumber(u32(at + 2))));
+        for (let k = 4, c = column; k + 6 <= length - 2; k += 6, c++)
+          put(row, c, number(u16(k), rkNumber(u32(k + 2))));
         break;
       case BOOLERR:
         if (length >= 8)
@@ -434,31 +548,22 @@ function readSheetRows(
       }
       case STRING:
         if (pendingString) {
-          put(
-            pendingString.row,
-            pendingString.column,
-            new SegmentReader(withContinues(stream, record(type, at))).string(
-              2,
-            ),
-          );
+          put(pendingString.row, pendingString.column, text(here, 0));
           pendingString = null;
         }
         break;
     }
+    if (ended.length) {
+      yield* ended;
+      ended.length = 0;
+    }
   }
-  return [...rows.keys()]
-    .sort((a, b) => a - b)
-    .map((row) => {
-      const cells = rows.get(row)!;
-      const starting = merges
-        .get(row)
-        ?.filter(
-          (m) => cells[m.column] !== undefined && cells[m.column] !== null,
-        );
-      return starting?.length
-        ? { number: row + 1, cells, merges: starting }
-        : { number: row + 1, cells };
-    });
+  if (inRowOrder) {
+    if (current >= 0) yield finished(current, cells);
+    return;
+  }
+  for (const row of [...gathered.keys()].sort((a, b) => a - b))
+    yield finished(row, gathered.get(row)!);
 }
 
 /**
@@ -466,9 +571,9 @@ function readSheetRows(
  * yields: each worksheet with its name and hidden state, its cells as text, numbers, booleans,
  * dates (numbers in a date format, in the workbook's 1900 or 1904 system) or error values, and a
  * formula's cached result, as exceljs gives them for an .xlsx, and the merged ranges (MERGEDCELLS)
- * on the rows they start in. Row and column numbers are the
- * sheet's own, so A1 references match what Excel shows. The file is read whole (at most
- * `maxFileBytes`; a .xls holds at most 65,536 rows a sheet).
+ * on the rows they start in. Row and column numbers are the sheet's own, so A1 references match
+ * what Excel shows. The file is read into memory whole (at most `maxFileBytes`); each sheet is
+ * checked whole (scanSheet) before it is handed on, and its rows are made as they are asked for.
  */
 export async function* readXlsSheets(
   path: string,
@@ -480,14 +585,13 @@ export async function* readXlsSheets(
   const stream = workbookStream(file);
   const globals = readGlobals(stream);
   for (const sheet of globals.sheets) {
-    const rows = sheet.hidden
-      ? []
-      : readSheetRows(stream, sheet.offset, globals, limits);
+    // Checked whole before the sheet is handed on; its rows are read as they are asked for.
+    const scan = sheet.hidden ? null : scanSheet(stream, sheet.offset, globals);
     yield {
       name: sheet.name,
       hidden: sheet.hidden,
       rows: (async function* () {
-        yield* rows;
+        if (scan) yield* sheetRows(stream, sheet.offset, globals, limits, scan);
       })(),
     };
   }
