@@ -1,4 +1,4 @@
-import { parseFinancialYear } from "../schema/financial-year.js";
+import { parseFinancialYear } from "../schema/financial-year-text.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";

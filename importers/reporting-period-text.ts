@@ -1,4 +1,4 @@
-import { parseFinancialYear } from "../schema/financial-year.js";
+import { parseFinancialYear } from "../schema/financial-year-text.js";
 import { MONTH_NAMES } from "../schema/month-names.js";
 import { isReportingPeriod } from "../schema/reporting-period.js";
 

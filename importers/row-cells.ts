@@ -4,7 +4,7 @@ import { readDate, type DateReading } from "./coerce-date.js";
 import { FormulaWithoutValue, isFormulaError } from "./cell-value.js";
 import type { TotalRowChecker } from "./check-total-rows.js";
 import { fromPence } from "../schema/pence-text.js";
-import { parseFinancialYear } from "../schema/financial-year.js";
+import { parseFinancialYear } from "../schema/financial-year-text.js";
 import { readCashableCell } from "./read-measure.js";
 import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";

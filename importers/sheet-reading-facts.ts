@@ -1,4 +1,4 @@
-import { formatFinancialYear } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import type { ColumnRole } from "./header-synonyms.js";
 import { columnLetter } from "./locate-header.js";
 import type { ColumnMap } from "./map-columns.js";

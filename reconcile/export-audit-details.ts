@@ -1,4 +1,4 @@
-import { formatFinancialYear } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import { fromPence } from "../schema/money.js";
 import type { PartnershipReconciliation } from "./reconciliation.js";
 

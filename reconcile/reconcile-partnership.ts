@@ -1,5 +1,5 @@
 import type { Council } from "../schema/council.js";
-import { formatFinancialYear } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import type { ImportRun } from "../schema/import-run.js";
 import type { Membership } from "../schema/membership.js";
 import type { Partnership } from "../schema/partnership.js";

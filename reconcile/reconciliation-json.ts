@@ -1,4 +1,4 @@
-import { formatFinancialYear } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import { fromPence, toPence } from "../schema/money.js";
 import type { SavingsFigure } from "../schema/savings-figure.js";
 import { figureSourceOf } from "../schema/savings-figure-key.js";

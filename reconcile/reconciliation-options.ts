@@ -1,9 +1,7 @@
 import { BadInputError } from "../errors/hub-error.js";
 import { parseReportingPeriodArgument } from "../schema/reporting-period.js";
-import {
-  formatFinancialYear,
-  parseFinancialYearArgument,
-} from "../schema/financial-year.js";
+import { parseFinancialYearArgument } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import { toPence } from "../schema/money.js";
 import { SavingsMeasure } from "../schema/savings-measure.js";
 import type { ReconciliationQuery } from "./reconciliation.js";

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { formatFinancialYear } from "../schema/financial-year.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import type { ImportRun } from "../schema/import-run.js";
 import { fromPence, toPence } from "../schema/money.js";
 import { FigureSource, figureSourceOf } from "../schema/savings-figure-key.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatFinancialYear,
   parseFinancialYear,
-} from "../../schema/financial-year.js";
+} from "../../schema/financial-year-text.js";
 
 describe("financial years", () => {
   it("reads every way councils write 2010/11", () => {
