@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findProjectRoot } from "../../db/project-root.js";
 import { ensureDatabase, openDatabase } from "../../db/database-url.js";
@@ -17,10 +17,11 @@ import {
 
 // `npm run bench:import [-- 100000 1000000] [csv xls xlsx]`: generates long savings trackers (kept in bench/out/),
 // then measures, each in its own process, the bare read, the whole import into a fresh database
-// (DATABASE_URL's server, or an embedded one in a temporary folder) and the identical re-import,
-// three times each: the .xlsx trackers (of the sizes given) beside the bare exceljs streaming read,
-// and the same tracker of 100,000 rows as CSV beside a bare csv-parse stream and as .xls beside
-// the hub's BIFF8 reader alone (and SheetJS reading it whole, for scale).
+// (DATABASE_URL's server, or an embedded one in a temporary folder) and the identical re-import, in
+// three rounds alternated between the formats: the .xlsx trackers (of the sizes given) beside the
+// bare exceljs streaming read, and the same tracker of 100,000 rows as CSV beside a bare csv-parse
+// stream and as .xls beside the hub's BIFF8 reader alone (and SheetJS reading it whole, for scale).
+// Prints one table: each format beside its bare reader, medians, and the load average.
 const root = findProjectRoot(fileURLToPath(new URL(".", import.meta.url)));
 const sizes = process.argv
   .slice(2)
@@ -49,51 +50,52 @@ interface Phase {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+/** The machine's 1-minute load average, as `uptime` gives it. */
+const load = () => loadavg()[0]!.toFixed(1);
 
-function summarise(runs: Phase[]) {
-  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-  return {
-    ms: times[Math.floor(times.length / 2)]!,
-    rss: Math.round(Math.max(...runs.map((r) => r.maxRssMb))),
-    heap: Math.round(Math.max(...runs.map((r) => r.peak?.heapTotal ?? 0))),
-    external: Math.round(Math.max(...runs.map((r) => r.peak?.external ?? 0))),
-    status: runs[0]!.status,
-  };
+/** A case's phases over the rounds: its bare reads (each reader's), imports and identical re-imports. */
+interface CaseRuns {
+  reads: Phase[][];
+  imports: Phase[];
+  again: Phase[];
 }
-const results: string[] = [];
+
+const cases: {
+  rows: number;
+  file: string;
+  write: (path: string, rows: number) => Promise<void> | void;
+  /** The bare reads it is set beside: bench-phase's phase and its name in the table. */
+  bare: { phase: string; name: string }[];
+}[] = [
+  ...(sizes.length ? sizes : [100_000, 1_000_000]).map((rows) => ({
+    rows,
+    file: join(outDir, `long-tracker-${rows}.xlsx`),
+    write: writeLongTracker,
+    bare: [{ phase: "read", name: "bare exceljs streaming read" }],
+  })),
+  {
+    rows: 100_000,
+    file: join(outDir, "long-tracker-100000.csv"),
+    write: writeLongTrackerCsv,
+    bare: [{ phase: "read-csv", name: "bare csv-parse stream" }],
+  },
+  {
+    rows: 100_000,
+    file: join(outDir, "long-tracker-100000.xls"),
+    write: writeLongTrackerXls,
+    bare: [
+      { phase: "read-xls", name: "the hub's .xls reader alone" },
+      { phase: "read-xls-sheetjs", name: "SheetJS whole-workbook read" },
+    ],
+  },
+].filter((c) => only.length === 0 || only.includes(extname(c.file).slice(1)));
+const loads: string[] = [];
 try {
-  const cases: {
-    rows: number;
-    file: string;
-    write: (path: string, rows: number) => Promise<void> | void;
-    /** The bare reads it is set beside: bench-phase's phase and its name in the table. */
-    bare: { phase: string; name: string }[];
-  }[] = [
-    ...(sizes.length ? sizes : [100_000, 1_000_000]).map((rows) => ({
-      rows,
-      file: join(outDir, `long-tracker-${rows}.xlsx`),
-      write: writeLongTracker,
-      bare: [{ phase: "read", name: "bare exceljs streaming read" }],
-    })),
-    {
-      rows: 100_000,
-      file: join(outDir, "long-tracker-100000.csv"),
-      write: writeLongTrackerCsv,
-      bare: [{ phase: "read-csv", name: "bare csv-parse stream" }],
-    },
-    {
-      rows: 100_000,
-      file: join(outDir, "long-tracker-100000.xls"),
-      write: writeLongTrackerXls,
-      bare: [
-        { phase: "read-xls", name: "the hub's .xls reader alone" },
-        { phase: "read-xls-sheetjs", name: "SheetJS whole-workbook read" },
-      ],
-    },
-  ];
-  for (const { rows, file, write, bare } of cases.filter(
-    (c) => only.length === 0 || only.includes(extname(c.file).slice(1)),
-  )) {
+  for (const { rows, file, write } of cases) {
     try {
       statSync(file);
     } catch {
@@ -103,65 +105,83 @@ try {
         `generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
     }
-    const freshDatabase = async (run: number) => {
-      const url = await ensureDatabase(
-        handle.url,
-        `sshub_bench_${rows}_${Date.now()}_${run}`,
-      );
-      const orm = await openOrm(url);
-      await migrate(orm);
-      await loadCouncilRegister(
-        orm.em.fork(),
-        CouncilRegister.default().records,
-      );
-      await orm.close();
-      return url;
-    };
-    const run = (what: string, url?: string) =>
-      JSON.parse(
-        execFileSync(
-          process.execPath,
-          // The import runs with the flags `sshub` runs with (bin/sshub.js); the bare read with none.
-          [...(what === "import" ? SSHUB_NODE_FLAGS : []), phase, what, file],
-          {
-            env: { ...process.env, ...(url ? { DATABASE_URL: url } : {}) },
-            encoding: "utf8",
-            maxBuffer: 1 << 20,
-          },
-        )
-          .trim()
-          .split("\n")
-          .at(-1)!,
-      ) as Phase;
-    // Three runs of each (times vary from run to run on a shared machine): the median time, the
-    // highest peak.
-    const reads: Phase[][] = bare.map(() => []);
-    const imports: Phase[] = [];
-    const again: Phase[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      bare.forEach((b, j) => reads[j]!.push(run(b.phase)));
-      const url = await freshDatabase(i);
-      imports.push(run("import", url));
-      again.push(run("import", url));
-    }
-    const read = summarise(reads[0]!);
-    const first = summarise(imports);
-    const second = summarise(again);
-    const mb = (statSync(file).size / 1024 / 1024).toFixed(1);
-    const others = bare
-      .slice(1)
-      .map((b, j) => {
-        const other = summarise(reads[j + 1]!);
-        return `${b.name} ${seconds(other.ms)}, peak RSS ${other.rss} MB | `;
-      })
-      .join("");
-    const line =
-      `${rows.toLocaleString("en-GB")} rows ${extname(file)} (${mb} MB), median of ${RUNS}: ${bare[0]!.name} ${seconds(read.ms)}, peak RSS ${read.rss} MB | ${others}` +
-      `import ${seconds(first.ms)} (${(first.ms / read.ms).toFixed(2)}x the read), ${Math.round(rows / (first.ms / 1000)).toLocaleString("en-GB")} rows/s, peak RSS ${first.rss} MB (main heap ${first.heap} MB, outside it ${first.external} MB) [${first.status}] | ` +
-      `identical re-import ${seconds(second.ms)}, peak RSS ${second.rss} MB [${second.status}]`;
-    console.log(line);
-    results.push(line);
   }
+  const freshDatabase = async (rows: number, run: number) => {
+    const url = await ensureDatabase(
+      handle.url,
+      `sshub_bench_${rows}_${Date.now()}_${run}`,
+    );
+    const orm = await openOrm(url);
+    await migrate(orm);
+    await loadCouncilRegister(orm.em.fork(), CouncilRegister.default().records);
+    await orm.close();
+    return url;
+  };
+  const run = (what: string, file: string, url?: string) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        // The import runs with the flags `sshub` runs with (bin/sshub.js); the bare read with none.
+        [...(what === "import" ? SSHUB_NODE_FLAGS : []), phase, what, file],
+        {
+          env: { ...process.env, ...(url ? { DATABASE_URL: url } : {}) },
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        },
+      )
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    ) as Phase;
+  // Rounds alternated: each round runs every case once (its bare reads, then its import into a
+  // fresh database and the identical re-import), so that a machine getting busier or quieter
+  // weighs on every format alike, and each import is set beside the reads of its own round.
+  const runs: CaseRuns[] = cases.map((c) => ({
+    reads: c.bare.map(() => []),
+    imports: [],
+    again: [],
+  }));
+  for (let i = 0; i < RUNS; i++) {
+    loads.push(load());
+    for (const [k, c] of cases.entries()) {
+      const into = runs[k]!;
+      c.bare.forEach((b, j) => into.reads[j]!.push(run(b.phase, c.file)));
+      const url = await freshDatabase(c.rows, i);
+      into.imports.push(run("import", c.file, url));
+      into.again.push(run("import", c.file, url));
+      console.error(
+        `round ${i + 1}, ${basename(c.file)}: read ${seconds(into.reads[0]!.at(-1)!.ms)}, import ${seconds(into.imports.at(-1)!.ms)}, re-import ${seconds(into.again.at(-1)!.ms)} (load ${load()})`,
+      );
+    }
+  }
+  loads.push(load());
+  const mb = (phases: Phase[]) =>
+    `${Math.round(Math.max(...phases.map((p) => p.maxRssMb)))} MB`;
+  const lines = [
+    `bench:import, ${RUNS} rounds alternated, medians (peak RSS: the highest of the rounds); ${cpus().length} cores, load average (1 min) at each round's start and at the end: ${loads.join(", ")}`,
+    "",
+    "| file | bare read | import | import / read | rows/s | import peak RSS (main heap, outside it) | identical re-import | status |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const [k, c] of cases.entries()) {
+    const { reads, imports, again } = runs[k]!;
+    const bare = c.bare
+      .map(
+        (b, j) =>
+          `${b.name} ${seconds(median(reads[j]!.map((r) => r.ms)))}, ${mb(reads[j]!)}`,
+      )
+      .join("; ");
+    const ms = median(imports.map((r) => r.ms));
+    // Each import beside the read of its own round, then the median of those ratios.
+    const ratio = median(imports.map((r, i) => r.ms / reads[0]![i]!.ms));
+    const peak = (key: "heapTotal" | "external") =>
+      Math.round(Math.max(...imports.map((r) => r.peak?.[key] ?? 0)));
+    const mbFile = (statSync(c.file).size / 1024 / 1024).toFixed(1);
+    lines.push(
+      `| ${c.rows.toLocaleString("en-GB")} rows ${extname(c.file)} (${mbFile} MB) | ${bare} | ${seconds(ms)} | ${ratio.toFixed(2)}x (rounds: ${imports.map((r, i) => (r.ms / reads[0]![i]!.ms).toFixed(2)).join(", ")}) | ${Math.round(c.rows / (ms / 1000)).toLocaleString("en-GB")} | ${mb(imports)} (${peak("heapTotal")} MB, ${peak("external")} MB) | ${seconds(median(again.map((r) => r.ms)))}, ${mb(again)} | ${imports[0]!.status}; again: ${again[0]!.status} |`,
+    );
+  }
+  console.log(lines.join("\n"));
 } finally {
   await handle.release();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
