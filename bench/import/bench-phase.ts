@@ -9,6 +9,7 @@ import { createReadStream } from "node:fs";
 // from once they are loaded.
 const [phase, file] = process.argv.slice(2) as [string, string];
 let started = 0;
+let cpuAtStart = process.cpuUsage();
 // The main thread's heap and the memory outside it, sampled: where the peak RSS comes from.
 const peak = { heapTotal: 0, external: 0 };
 const timer = setInterval(() => {
@@ -23,6 +24,7 @@ if (phase === "read") {
   const { STREAM_READER_OPTIONS } =
     await import("../../importers/read-workbook-sheets.js");
   started = performance.now();
+  cpuAtStart = process.cpuUsage();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(
     createReadStream(file),
     { ...STREAM_READER_OPTIONS },
@@ -37,6 +39,7 @@ if (phase === "read") {
 } else if (phase === "read-csv") {
   const { parse } = await import("csv-parse");
   started = performance.now();
+  cpuAtStart = process.cpuUsage();
   const parser = createReadStream(file).pipe(
     parse({ relax_column_count: true }),
   );
@@ -49,6 +52,7 @@ if (phase === "read") {
   const { DEFAULT_IMPORT_LIMITS } =
     await import("../../importers/import-limits.js");
   started = performance.now();
+  cpuAtStart = process.cpuUsage();
   for await (const sheet of readXlsSheets(file, DEFAULT_IMPORT_LIMITS))
     for await (const row of sheet.rows) {
       void row;
@@ -58,6 +62,7 @@ if (phase === "read") {
   const { default: XLSX } = await import("xlsx");
   const { readFileSync } = await import("node:fs");
   started = performance.now();
+  cpuAtStart = process.cpuUsage();
   const workbook = XLSX.read(readFileSync(file), { type: "buffer" });
   for (const name of workbook.SheetNames)
     rows += XLSX.utils.sheet_to_json(workbook.Sheets[name]!, {
@@ -67,6 +72,7 @@ if (phase === "read") {
   const { openOrm } = await import("../../db/open-orm.js");
   const { importWorkbook } = await import("../../importers/import-workbook.js");
   started = performance.now();
+  cpuAtStart = process.cpuUsage();
   const orm = await openOrm(process.env.DATABASE_URL!);
   try {
     const report = await importWorkbook(orm, file, { runBy: "benchmark" });
@@ -77,12 +83,16 @@ if (phase === "read") {
   }
 }
 const ms = performance.now() - started;
+// CPU time of the whole process (all its threads: the reading worker's too), from once its modules
+// were loaded: on a machine shared with other work it varies far less than the time taken.
+const used = process.cpuUsage(cpuAtStart);
 console.log(
   JSON.stringify({
     phase,
     rows,
     ms,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (used.user + used.system) / 1000,
     status,
     peak,
   }),

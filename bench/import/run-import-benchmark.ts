@@ -45,6 +45,8 @@ interface Phase {
   rows: number;
   ms: number;
   maxRssMb: number;
+  /** The phase's process's CPU time (all threads), without PostgreSQL's. */
+  cpuMs: number;
   status: string;
   peak?: { heapTotal: number; external: number };
 }
@@ -160,25 +162,28 @@ try {
   const lines = [
     `bench:import, ${RUNS} rounds alternated, medians (peak RSS: the highest of the rounds); ${cpus().length} cores, load average (1 min) at each round's start and at the end: ${loads.join(", ")}`,
     "",
-    "| file | bare read | import | import / read | rows/s | import peak RSS (main heap, outside it) | identical re-import | status |",
-    "|---|---|---|---|---|---|---|---|",
+    "| file | bare read (time, CPU, peak RSS) | import | import / read | import CPU / read CPU | rows/s | import peak RSS (main heap, outside it) | identical re-import | status |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [k, c] of cases.entries()) {
     const { reads, imports, again } = runs[k]!;
     const bare = c.bare
       .map(
         (b, j) =>
-          `${b.name} ${seconds(median(reads[j]!.map((r) => r.ms)))}, ${mb(reads[j]!)}`,
+          `${b.name} ${seconds(median(reads[j]!.map((r) => r.ms)))}, CPU ${seconds(median(reads[j]!.map((r) => r.cpuMs)))}, ${mb(reads[j]!)}`,
       )
       .join("; ");
     const ms = median(imports.map((r) => r.ms));
     // Each import beside the read of its own round, then the median of those ratios.
     const ratio = median(imports.map((r, i) => r.ms / reads[0]![i]!.ms));
+    const cpuRatio = median(
+      imports.map((r, i) => r.cpuMs / reads[0]![i]!.cpuMs),
+    );
     const peak = (key: "heapTotal" | "external") =>
       Math.round(Math.max(...imports.map((r) => r.peak?.[key] ?? 0)));
     const mbFile = (statSync(c.file).size / 1024 / 1024).toFixed(1);
     lines.push(
-      `| ${c.rows.toLocaleString("en-GB")} rows ${extname(c.file)} (${mbFile} MB) | ${bare} | ${seconds(ms)} | ${ratio.toFixed(2)}x (rounds: ${imports.map((r, i) => (r.ms / reads[0]![i]!.ms).toFixed(2)).join(", ")}) | ${Math.round(c.rows / (ms / 1000)).toLocaleString("en-GB")} | ${mb(imports)} (${peak("heapTotal")} MB, ${peak("external")} MB) | ${seconds(median(again.map((r) => r.ms)))}, ${mb(again)} | ${imports[0]!.status}; again: ${again[0]!.status} |`,
+      `| ${c.rows.toLocaleString("en-GB")} rows ${extname(c.file)} (${mbFile} MB) | ${bare} | ${seconds(ms)} | ${ratio.toFixed(2)}x (rounds: ${imports.map((r, i) => (r.ms / reads[0]![i]!.ms).toFixed(2)).join(", ")}) | ${cpuRatio.toFixed(2)}x (import CPU ${seconds(median(imports.map((r) => r.cpuMs)))}) | ${Math.round(c.rows / (ms / 1000)).toLocaleString("en-GB")} | ${mb(imports)} (${peak("heapTotal")} MB, ${peak("external")} MB) | ${seconds(median(again.map((r) => r.ms)))}, ${mb(again)} | ${imports[0]!.status}; again: ${again[0]!.status} |`,
     );
   }
   console.log(lines.join("\n"));
