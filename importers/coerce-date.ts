@@ -89,10 +89,21 @@ function period(
 }
 
 /**
+ * The day an Excel date serial names in the 1900 system (40330 is 1 June 2010), for a date column
+ * whose cells lost their date format or a CSV exported with serials: whole numbers from 20000
+ * (1954) to 80000 (2119) only, so that a year (2007) or an amount is never taken for a day.
+ */
+export function excelSerialDay(value: number): Date | null {
+  if (!Number.isInteger(value) || value < 20_000 || value > 80_000) return null;
+  return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000);
+}
+
+/**
  * Reads a date as councils write it: a real Excel date (exceljs hands it over as a Date, whether the
  * workbook counts from 1900 or 1904), "01/04/2007" (day first, as in England), "1 April 2007",
  * "April 2007", "2007", and loose text such as "mid 2007", "Summer 2007", "early 2008", "Q3 2009",
- * kept as written with the range it means. Leading "by", "from", "in" or "around" are allowed.
+ * kept as written with the range it means. Leading "by", "from", "in" or "around" are allowed. A
+ * number is a year (2007) or an Excel date serial (40330, see excelSerialDay); "Jun-10" is June 2010.
  */
 export function readDate(value: CellValue): DateReading {
   if (value === null) return { kind: "none" };
@@ -102,6 +113,12 @@ export function readDate(value: CellValue): DateReading {
     if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return { kind: "bad" };
     // exceljs builds dates at UTC midnight; keep the calendar day as written.
     return { kind: "day", date: value.toISOString().slice(0, 10) };
+  }
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && value >= 1990 && value <= 2100)
+      return period(String(value), value, 1, 12);
+    const day = excelSerialDay(value);
+    return day ? readDate(day) : { kind: "bad" };
   }
   if (typeof value !== "string") return { kind: "bad" };
   const written = value.trim();
@@ -133,11 +150,19 @@ export function readDate(value: CellValue): DateReading {
     const month = monthIndex(m[1]!) + 1;
     return period(written, Number(m[2]), month, month);
   }
+  // "Jun-10", "June 10": a month and a two-digit year, as Excel shows a month-formatted date.
+  m = /^([a-z]+\.?)[ -](\d{2})$/.exec(text);
+  if (m && monthIndex(m[1]!) >= 0) {
+    const month = monthIndex(m[1]!) + 1;
+    return period(written, fullYear(m[2]!), month, month);
+  }
   m = /^(\d{1,2})[/-](\d{4})$/.exec(text);
   if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12)
     return period(written, Number(m[2]), Number(m[1]), Number(m[1]));
   m = /^(\d{4})$/.exec(text);
   if (m) return period(written, Number(m[1]), 1, 12);
+  // A serial as a CSV exports it ("40330"), read as the number would be.
+  if (/^\d{5}$/.test(text)) return readDate(Number(text));
   m = /^(.+?)[ -](\d{4})$/.exec(text);
   if (m) {
     const words = m[1]!.replace(/-$/, "").trim();

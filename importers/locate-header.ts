@@ -1,6 +1,7 @@
 import { parseFinancialYear } from "../schema/financial-year-text.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
+import { excelSerialDay } from "./coerce-date.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
 import {
   HEADER_SYNONYMS,
@@ -144,6 +145,8 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
       let value: CellValue | string =
         rest === "" ? (filled[1]?.value ?? "") : rest;
       if (fact === "period") {
+        // "Period:" over a date that lost its format: Excel's serial (40330 is June 2010).
+        if (typeof value === "number") value = excelSerialDay(value) ?? value;
         const colon = /[:\-–]/.test(match[0]);
         // "Period 3 2010/11" and "Month 3 (June 2010)" are read whole; other unlabelled text is prose.
         if (!colon && rest !== "") {

@@ -1,4 +1,5 @@
 import { TotalRowChecker } from "./check-total-rows.js";
+import { readAmount } from "./coerce-amount.js";
 import type { KindRowReader, RowCells } from "./row-cells.js";
 import type { SheetRow } from "./read-workbook-sheets.js";
 import type { FundingSheetReading, SheetFacts } from "./sheet-reading.js";
@@ -21,7 +22,11 @@ export class FundingRowReader implements KindRowReader<FundingSheetReading> {
     const awardIndex = roles.get("award")!;
     const pence = cells.amount(row, awardIndex);
     cells.countForTotals(this.totals, row, awardIndex, pence);
-    if (pence === null)
+    // "tbc" is reported by cells.amount as a figure to follow (a warning), not as a missing award.
+    if (
+      pence === null &&
+      readAmount(row.cells[awardIndex] ?? null).kind === "none"
+    )
       cells.problem(
         "missing-value",
         row,

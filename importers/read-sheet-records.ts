@@ -1,6 +1,6 @@
 import { unstorableCharacter } from "../db/storable-text.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
-import type { SheetKind } from "./header-synonyms.js";
+import { SHEET_KINDS, type SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ProblemCollector } from "./import-problem.js";
 import {
@@ -99,15 +99,17 @@ export async function readSheetRecords(
   const reading = reader.reading;
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
-  const notes = { after: false };
+  const notes: RowContext = { after: false, above: null };
   const readRow = (row: SheetRow) => {
     options.onRow?.();
     const key = rowKey(row, reading, cells, notes);
     if (key === null) return;
     if (isTotalLabel(key)) {
+      notes.above = null;
       reader.readTotal?.(row, key);
       return;
     }
+    notes.above = { row: row.number, key, left: leftTexts(row, cells) };
     if (cells.refusedCells(row)) return;
     reading.rowsRead++;
     reader.read(row, key);
@@ -153,7 +155,8 @@ function readSheetHeader(
       message:
         header === null
           ? `Sheet "${name}" has no header row the importer recognises in its first ${HEADER_SEARCH_ROWS} rows: it was not imported. Name the columns as in the synonym table, or give a --mapping profile.`
-          : `Sheet "${name}" does not look like a service list, savings tracker, governance list or funding list (headers: ${header.headers.filter(Boolean).join(", ")}): it was not imported. Use --kind to say what it is.`,
+          : `Sheet "${name}" does not look like a service list, savings tracker, governance list or funding list (headers: ${header.headers.filter(Boolean).join(", ")}): it was not imported. ${nearestKindAnswer(header.headers, options.profile, financialYear !== null)}`,
+      ...(header === null ? {} : { cell: `A${header.rowNumber}` }),
     });
     return null;
   }
@@ -190,6 +193,46 @@ function readSheetHeader(
     },
     below: top.slice(header.rowIndex + 1),
   };
+}
+
+/** What a sheet of a kind is called in a refusal. */
+const KIND_WORDS: Record<SheetKind, string> = {
+  "savings-long": "a savings tracker (a row a figure)",
+  "savings-wide": "a savings tracker (a column a year)",
+  funding: "a funding list",
+  governance: "a governance list",
+  services: "a service list",
+};
+
+/**
+ * The answer to a sheet of no kind: the kind its known headers come closest to, with the role it
+ * lacks and the `--column` that names it ("--column 'Cost Centre Description=service'"), else --kind.
+ */
+function nearestKindAnswer(
+  headers: readonly string[],
+  profile: MappingProfile | undefined,
+  yearAbove: boolean,
+): string {
+  let best: { kind: SheetKind; missing: string; unread: string[] } | null =
+    null;
+  let bestKnown = 0;
+  for (const kind of SHEET_KINDS) {
+    const map = mapColumns(headers, kind, profile);
+    const missing = missingRoles(map, kind, yearAbove);
+    const known = map.roles.size + map.yearColumns.length;
+    // One role short, with at least two columns read: close enough to name the answer.
+    if (missing.length !== 1 || known < 2 || known <= bestKnown) continue;
+    bestKnown = known;
+    best = {
+      kind,
+      missing: missing[0]!,
+      unread: map.extra.map((column) => column.header),
+    };
+  }
+  if (best === null) return "Use --kind to say what it is.";
+  const { kind, missing, unread } = best;
+  const example = unread[0] ?? "Heading";
+  return `It reads like ${KIND_WORDS[kind]} without a ${missing} column: say which column holds it with --column '${example}=${missing}'${unread.length > 1 ? ` (the columns not read: ${unread.join(", ")})` : ""}, or rename its header as in the synonym table.`;
 }
 
 /** The title facts with every name a name cannot be (too long, or holding what no text may) reported and dropped. */
@@ -253,22 +296,47 @@ function kindRowReader(
 }
 
 /**
+ * What rowKey remembers from the rows before: whether the previous line was a note (`after`), and
+ * the record row right above with its key (`above`), which a row with a blank key cell continues.
+ */
+interface RowContext {
+  after: boolean;
+  above: { row: number; key: string; left: (string | null)[] } | null;
+}
+
+/** The texts of a row's cells left of its key column (its outer labels: partnership, council). */
+function leftTexts(row: SheetRow, cells: RowCells): (string | null)[] {
+  return row.cells.slice(0, cells.keyColumn).map((value) => plainText(value));
+}
+
+/**
  * The key (service, body or funder) of a row, or null for a row that is no record: blank, a
  * footnote (kept on the reading), a section heading or note (isTableNote: "Source: finance team",
  * "Figures are provisional", alone in its row), or a row of figures without a name (reported). A
- * total row's key is its label (isTotalLabel). `notes.after` says the previous line was a note.
+ * total row's key is its label (isTotalLabel), also when the label stands in a column left of the
+ * key column ("Total" under a Partnership or Cost centre column). In a tracker, a row of figures
+ * whose service cell is blank right under a record row, with the same labels left of it (or none),
+ * continues that service: its name was written once over its rows (merged down, or left blank below
+ * as a pivot table lays it out). Not in lists, where a second row of one name would be a second
+ * record of it (an award or a service written over). `notes.after` says the
+ * previous line was a note.
  */
 function rowKey(
   row: SheetRow,
   reading: SheetReading,
   cells: RowCells,
-  notes: { after: boolean },
+  notes: RowContext,
 ): string | null {
   let filled = 0;
   for (const value of row.cells) if (isFilled(value)) filled++;
-  if (filled === 0) return null;
+  if (filled === 0) {
+    notes.above = null;
+    return null;
+  }
   const afterNote = notes.after;
   notes.after = false;
+  const above = notes.above;
+  notes.above = null;
   const key = cells.text(row.cells[cells.keyColumn]);
   if (key === null || filled === 1) {
     const only = plainText(row.cells.find(isFilled));
@@ -284,6 +352,17 @@ function rowKey(
       return null;
     }
     if (key === null) {
+      const left = leftTexts(row, cells);
+      const label = left.find((text) => text !== null);
+      if (label && isTotalLabel(label)) return label;
+      // Continued only within the same outer labels (blank, or as in the row above).
+      if (
+        above &&
+        isSavingsReading(reading) &&
+        above.row === row.number - 1 &&
+        left.every((text, i) => text === null || text === above.left[i])
+      )
+        return above.key;
       cells.problem(
         "missing-value",
         row,

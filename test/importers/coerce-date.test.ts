@@ -48,6 +48,26 @@ describe("reading dates as councils write them", () => {
     });
   });
 
+  it("reads an Excel date serial left without its format, a year as a number, and Jun-10", () => {
+    expect(readDate(40330)).toEqual({ kind: "day", date: "2010-06-01" });
+    expect(readDate("40269")).toEqual({ kind: "day", date: "2010-04-01" });
+    expect(readDate(2007)).toMatchObject({
+      kind: "period",
+      from: "2007-01-01",
+      to: "2007-12-31",
+    });
+    expect(readDate("Jun-10")).toEqual({
+      kind: "period",
+      text: "Jun-10",
+      from: "2010-06-01",
+      to: "2010-06-30",
+    });
+    // Neither a day nor a year: an amount typed into the date column, or a part of a day.
+    expect(readDate(357)).toEqual({ kind: "bad" });
+    expect(readDate(40330.5)).toEqual({ kind: "bad" });
+    expect(readDate(150000)).toEqual({ kind: "bad" });
+  });
+
   it("reads TBC and blanks as no date, and refuses what is not a date", () => {
     expect(readDate("TBC")).toEqual({ kind: "none" });
     expect(readDate(null)).toEqual({ kind: "none" });

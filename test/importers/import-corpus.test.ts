@@ -7,6 +7,7 @@ import {
   CORPUS_DIMENSIONS,
   corpusVariants,
   writeCorpusVariant,
+  type ExpectedAward,
   type ExpectedFigure,
 } from "../../fixtures/generate-corpus.js";
 import { isTotalLabel } from "../../importers/check-total-rows.js";
@@ -73,6 +74,23 @@ async function storedServices(
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** A partnership's funding awards (all of them: a total or a "tbc" row stored as an award fails), then deleted for the next variant. */
+async function storedAwards(partnership: string): Promise<ExpectedAward[]> {
+  const connection = db.orm.em.fork().getConnection();
+  const rows = await connection.execute<ExpectedAward[]>(
+    `select a.funder, a.amount::text as amount, a.purpose, a.awarded_on::text as "awardedOn",
+            a.awarded_text as "awardedText"
+     from funding_award a join partnership p on p.id = a.partnership_id
+     where p.name = ?`,
+    [partnership],
+  );
+  await connection.execute(
+    `delete from funding_award a using partnership p where p.id = a.partnership_id and p.name = ?`,
+    [partnership],
+  );
+  return rows.sort((a, b) => a.funder.localeCompare(b.funder));
+}
+
 describe("the corpus of layout variants", () => {
   it("has at least 500 variants in all four formats, each expecting figures", () => {
     const variants = corpusVariants();
@@ -82,7 +100,9 @@ describe("the corpus of layout variants", () => {
     );
     for (const v of variants)
       expect(
-        v.expected.length + (v.expectedServices?.length ?? 0),
+        v.expected.length +
+          (v.expectedServices?.length ?? 0) +
+          (v.expectedAwards?.length ?? 0),
         v.id,
       ).toBeGreaterThan(0);
     // Same seed, same corpus.
@@ -120,6 +140,12 @@ describe("the corpus of layout variants", () => {
             variant.expectedServices.map((s) => s.name),
           )
         : undefined;
+      const awards = variant.expectedAwards
+        ? await storedAwards(variant.layout.partnership!)
+        : undefined;
+      const toFollow = report.problems
+        .filter((p) => p.code === "figure-to-follow")
+        .map((p) => p.cell);
       // Each variant stands alone: its figures go before the next one is imported.
       await db.orm.em
         .fork()
@@ -136,6 +162,10 @@ describe("the corpus of layout variants", () => {
         errors.length === 0 &&
         JSON.stringify(stored) === JSON.stringify(variant.expected) &&
         JSON.stringify(services) === JSON.stringify(variant.expectedServices) &&
+        JSON.stringify(awards) === JSON.stringify(variant.expectedAwards) &&
+        (variant.expectedToFollow === undefined ||
+          JSON.stringify(toFollow) ===
+            JSON.stringify(variant.expectedToFollow)) &&
         (variant.expectedTotalMismatches === undefined ||
           JSON.stringify(mismatches) ===
             JSON.stringify(variant.expectedTotalMismatches))
@@ -159,6 +189,10 @@ describe("the corpus of layout variants", () => {
             totalMismatches: mismatches,
             expectedServices: variant.expectedServices,
             storedServices: services,
+            expectedAwards: variant.expectedAwards,
+            storedAwards: awards,
+            expectedToFollow: variant.expectedToFollow,
+            toFollow,
           },
           null,
           2,

@@ -135,6 +135,53 @@ describe("reading a sheet into the reading of its kind", () => {
     ]);
   });
 
+  it("continues a service written once over its rows (merged down or blank below) within the same outer labels", async () => {
+    const { reading, problems } = await read([
+      ["Council", "Service", "Year", "Measure", "Saving £"],
+      ["Bolsover", "Internal Audit", "2010/11", "Target", "12,000"],
+      ["Bolsover", null, "2011/12", "Target", "13,000"],
+      [null, null, "2012/13", "Target", "14,000"],
+      ["Chesterfield", null, "2010/11", "Target", "15,000"],
+      [],
+      [null, null, "2013/14", "Target", "16,000"],
+      ["Chesterfield", "Procurement", "2010/11", "Target", "1,000"],
+      ["Total", null, null, null, "40,000"],
+      [null, null, "2011/12", "Target", "2,000"],
+    ]);
+    if (reading?.kind !== "savings-long") throw new Error("not a tracker");
+    expect(
+      figures(reading.savings).map((f) => [f.row, f.service, f.year]),
+    ).toEqual([
+      [2, "Internal Audit", 2010],
+      [3, "Internal Audit", 2011],
+      [4, "Internal Audit", 2012],
+      [8, "Procurement", 2010],
+    ]);
+    // Another council's row, a row after a blank row and a row after a total name no service.
+    expect(problems.map((p) => [p.code, p.cell])).toEqual([
+      ["missing-value", "B5"],
+      ["missing-value", "B7"],
+      ["missing-value", "B10"],
+    ]);
+  });
+
+  it("reads a total labelled left of the key column as a total, and tbc as a warning only", async () => {
+    const { reading, problems } = await read([
+      ["Partnership", "Funder", "Amount awarded"],
+      ["Derbyshire RCE Shared Services", "RCE", "£100k"],
+      ["Derbyshire RCE Shared Services", "EMIP", "tbc"],
+      ["Total", null, "£101k"],
+    ]);
+    if (reading?.kind !== "funding") throw new Error("not a funding list");
+    expect(reading.funding.map((f) => [f.funder, f.pence])).toEqual([
+      ["RCE", 10_000_000n],
+    ]);
+    expect(problems.map((p) => [p.code, p.cell, p.severity])).toEqual([
+      ["figure-to-follow", "C3", "warning"],
+      ["total-mismatch", "C4", "warning"],
+    ]);
+  });
+
   it("reads a long tracker's figures, carrying a row with a bad measure without a figure of its own", async () => {
     const { reading, problems } = await read([
       ["Period: June 2010"],
