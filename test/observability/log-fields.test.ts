@@ -91,7 +91,11 @@ describe("structured log lines carry what they are about as fields", () => {
       const deadline = Date.now() + 60_000;
       for (;;) {
         const row = await db.orm.em.fork().findOneOrFail(ImportJob, job.id);
-        if (row.finishedAt) break;
+        // The job's end line is written just after its row is marked finished: wait for both.
+        const ended = records().some(
+          (r) => r.jobId === job.id && /^import job ended/.test(String(r.msg)),
+        );
+        if (row.finishedAt && ended) break;
         if (Date.now() > deadline) throw new Error("the job did not end");
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
