@@ -465,14 +465,7 @@ async function importLeased(
   let previous = await lastImportOfFile(orm.em.fork());
 
   let sheets: SheetSummary[] = [];
-  let pass: PassResult = {
-    created: [],
-    skippedRows: 0,
-    status: ImportStatus.REFUSED,
-    workbookPeriod: options.period ?? null,
-    periodSource: options.period ? "--period" : null,
-    shape: null,
-  };
+  let pass = passNotYetRead(options.period);
   const report = (result: PassResult): ImportReport => {
     if (result.status === ImportStatus.REFUSED)
       for (const summary of sheets)
@@ -551,14 +544,7 @@ async function importLeased(
       const streaming = modes[mode]!;
       sheets = [];
       written = null;
-      pass = {
-        created: [],
-        skippedRows: 0,
-        status: ImportStatus.REFUSED,
-        workbookPeriod: options.period ?? null,
-        periodSource: options.period ? "--period" : null,
-        shape: null,
-      };
+      pass = passNotYetRead(options.period);
       if (!streaming || attempt > 0 || lockedAgain) {
         problems = new ProblemCollector(file);
         // The guard's problems (a misnamed file) hold for every pass.
@@ -731,6 +717,18 @@ interface PassResult {
   shape: WorkbookShape | null;
 }
 
+/** A pass before anything is read: refused until its sheets say otherwise, its period `--period`'s if given. */
+function passNotYetRead(period: string | undefined): PassResult {
+  return {
+    created: [],
+    skippedRows: 0,
+    status: ImportStatus.REFUSED,
+    workbookPeriod: period ?? null,
+    periodSource: period ? "--period" : null,
+    shape: null,
+  };
+}
+
 function emptySummary(
   sheet: string,
   status: SheetSummary["status"],
@@ -765,14 +763,7 @@ async function importSheets(
   // The answers read with: remembered ones may be merged in once the first sheet's shape is known.
   let options = input.options;
   const pauseFraction = crashTestPauseFraction();
-  const outcome: PassResult = {
-    created: [],
-    skippedRows: 0,
-    status: ImportStatus.REFUSED,
-    workbookPeriod: options.period ?? null,
-    periodSource: options.period ? "--period" : null,
-    shape: null,
-  };
+  const outcome = passNotYetRead(options.period);
   const shapes: SheetShape[] = [];
   // Where the month is in the file name, as remembered or given in a mapping profile.
   let layout = options.profile?.periodInFileName;
