@@ -17,7 +17,7 @@ import {
 } from "./bench-queries.js";
 import { prepareBenchDatabase } from "./prepare-bench-database.js";
 
-// `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --profile] [-- --heap-snapshot]`:
+// `npm run bench:graphql [-- --quick] [-- --only "deep list"] [-- --connections 1] [-- --profile] [-- --heap-snapshot]`:
 // the hub, PostGraphile 5 and the hand-written SQL floors, each in its own process on one
 // national-scale database, measured in alternation (hub, PostGraphile, floor for a request, then the
 // next request; three rounds) with autocannon at 16 connections. CPU per request is the server
@@ -26,7 +26,8 @@ import { prepareBenchDatabase } from "./prepare-bench-database.js";
 // which is what throughput on a saturated machine is made of. --profile writes the hub's CPU
 // profile to bench/out/profiles/; --heap-snapshot writes the hub's heap at the end of the run (after
 // the memory figures are read) to bench/out/hub-end.heapsnapshot; --hub-flags "…" starts the hub with
-// those V8 flags instead of bin/sshub.js's.
+// those V8 flags instead of bin/sshub.js's. --connections 1 sends one request at a time: its p50 is a
+// single request's latency (the issue's "a deep-list request under 20 ms").
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -38,7 +39,14 @@ const HUB_FLAGS = args.includes("--hub-flags")
   : SSHUB_NODE_FLAGS;
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const ROUNDS = QUICK ? 1 : 3;
-const CONNECTIONS = 16;
+/** Connections of the load generator: 16 unless `--connections N` (1 for a single request's latency). */
+const CONNECTIONS = args.includes("--connections")
+  ? Number(args[args.indexOf("--connections") + 1])
+  : 16;
+if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1)
+  throw new Error(
+    "--connections takes a whole number of connections, at least 1.",
+  );
 /**
  * About how long each request, server and round is loaded for: as many requests as the server's
  * last throughput gives in that time (twice the connections at least), each waited for to the end,
