@@ -5,7 +5,7 @@ import { guardWorkbookFile } from "../../importers/guard-workbook-file.js";
 import { DEFAULT_IMPORT_LIMITS } from "../../importers/import-limits.js";
 import { ProblemCollector } from "../../importers/import-problem.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
-import { writeZip } from "./support/write-zip.js";
+import { writeZip } from "../../fixtures/write-zip.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 
 let dir: string;

@@ -10,7 +10,7 @@ import {
 } from "../support/test-database.js";
 import { rawTracker, rawXlsxEntries } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { writeZip } from "./support/write-zip.js";
+import { writeZip } from "../../fixtures/write-zip.js";
 
 let db: TestDatabase;
 let dir: string;

@@ -19,7 +19,7 @@ import {
 import { longTracker } from "./support/tracker-workbooks.js";
 import { rawXlsxEntries, type RawCell } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { writeZip } from "./support/write-zip.js";
+import { writeZip } from "../../fixtures/write-zip.js";
 
 let db: TestDatabase;
 let dir: string;

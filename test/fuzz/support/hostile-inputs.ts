@@ -3,10 +3,7 @@ import {
   rawXlsxEntries,
   type RawCell,
 } from "../../importers/support/write-raw-xlsx.js";
-import {
-  zipBytes,
-  type ZipEntrySpec,
-} from "../../importers/support/write-zip.js";
+import { zipBytes, type ZipEntrySpec } from "../../../fixtures/write-zip.js";
 
 /**
  * A seeded pseudo-random generator (mulberry32): the same seed gives the same inputs on every

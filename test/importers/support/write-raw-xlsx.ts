@@ -1,4 +1,4 @@
-import { writeZip, type ZipEntrySpec } from "./write-zip.js";
+import { writeZip, type ZipEntrySpec } from "../../../fixtures/write-zip.js";
 
 /**
  * One cell as written into the sheet XML: a string is an inline text cell; an object is written as
