@@ -15,33 +15,46 @@ export function partnershipByIdQuery(id: number): RootQuery {
 }
 
 /**
+ * Rows of `table` (alias `alias`) whose `parentColumn` is among the parents, in their council's name
+ * order (then GSS code, then id), each carrying its council as `_council` for `primeCouncil`.
+ */
+const inCouncilNameOrder = (
+  table: string,
+  alias: string,
+  parentColumn: string,
+  parents: ParentIds,
+  primeCouncil?: (row: Row) => void,
+): ChildQuery => ({
+  sql: `select ${alias}.${parentColumn} as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
+          to_jsonb(c) as _council, ${alias}.*
+        from ${table} ${alias} join council c on c.id = ${alias}.council_id where ${alias}.${parentColumn} in ${parents.sql}`,
+  params: parents.params,
+  order: "t._sort, t._sort_code, t.id",
+  prime: primeCouncil,
+});
+
+/**
  * The memberships of the parent partnerships, in council name order, each with its council
  * (`_council`, handed to `primeCouncil`).
  */
 export const partnershipMembersQuery = (
   parents: ParentIds,
   primeCouncil?: (row: Row) => void,
-): ChildQuery => ({
-  sql: `select m.partnership_id as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
-          to_jsonb(c) as _council, m.*
-        from membership m join council c on c.id = m.council_id where m.partnership_id in ${parents.sql}`,
-  params: parents.params,
-  order: "t._sort, t._sort_code, t.id",
-  prime: primeCouncil,
-});
+): ChildQuery =>
+  inCouncilNameOrder(
+    "membership",
+    "m",
+    "partnership_id",
+    parents,
+    primeCouncil,
+  );
 
 /** The seats on the parent governance bodies, in council name order, each with its council (`_council`). */
 export const bodySeatsQuery = (
   parents: ParentIds,
   primeCouncil?: (row: Row) => void,
-): ChildQuery => ({
-  sql: `select gs.body_id as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
-          to_jsonb(c) as _council, gs.*
-        from governance_seat gs join council c on c.id = gs.council_id where gs.body_id in ${parents.sql}`,
-  params: parents.params,
-  order: "t._sort, t._sort_code, t.id",
-  prime: primeCouncil,
-});
+): ChildQuery =>
+  inCouncilNameOrder("governance_seat", "gs", "body_id", parents, primeCouncil);
 
 /** Where a governance body row's seats go when they were read with it (`_seats`). */
 export interface BodySeatsTarget {
