@@ -70,7 +70,11 @@ readBothSpellingsOfDate1904();
 /** What readSheetXml needs of the exceljs reader once it has read the workbook's own parts. */
 interface ReaderParts {
   sharedStrings?: unknown[];
-  styles?: { getStyleModel?(id: number): { numFmt?: unknown } | null };
+  styles?: {
+    /** Built only when xl/styles.xml was read (a workbook may have none: then no cell shows a date). */
+    index?: { model?: unknown };
+    getStyleModel?(id: number): { numFmt?: unknown } | null;
+  };
   properties?: { model?: { date1904?: boolean } };
 }
 
@@ -82,11 +86,49 @@ function sheetContext(reader: ReaderParts): SheetXmlContext {
     isDateStyle(style) {
       let date = dateStyles.get(style);
       if (date === undefined) {
-        date = isDateFormat(reader.styles?.getStyleModel?.(style)?.numFmt);
+        date =
+          reader.styles?.index?.model !== undefined &&
+          isDateFormat(reader.styles.getStyleModel?.(style)?.numFmt);
         dateStyles.set(style, date);
       }
       return date;
     },
+  };
+}
+
+/**
+ * exceljs reads the zip through unzipper's Parse, which announces its end ("end", "close") as soon as
+ * its input is used up, even when entries it has parsed still wait in its buffer because exceljs had
+ * paused it (writing a worksheet that came before the shared strings or the workbook part to a
+ * temporary file). exceljs stops at that "end", so those entries were never read: a small file whose
+ * xl/workbook.xml follows its worksheets was refused, and under load the last entries of any file
+ * could be lost. The end is passed on once the waiting entries have been handed over.
+ */
+function holdZipEndUntilEntriesRead(input: Readable): void {
+  const pipe = input.pipe.bind(input);
+  input.pipe = <T extends NodeJS.WritableStream>(
+    zip: T,
+    options?: { end?: boolean },
+  ): T => {
+    const parse = zip as unknown as Readable;
+    const emit = parse.emit.bind(parse);
+    const held: [string | symbol, unknown[]][] = [];
+    parse.on("data", () => {
+      if (parse.readableLength > 0) return;
+      for (const [event, args] of held.splice(0)) emit(event, ...args);
+    });
+    parse.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (
+        (event === "end" || event === "close") &&
+        parse.readableLength > 0 &&
+        !parse.destroyed
+      ) {
+        held.push([event, args]);
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof parse.emit;
+    return pipe(zip, options);
   };
 }
 
@@ -162,6 +204,7 @@ async function* readOnce(
       bytesRead += chunk.length;
       onBytes(bytesRead);
     });
+  holdZipEndUntilEntriesRead(input);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     ...STREAM_READER_OPTIONS,
   });
@@ -178,6 +221,17 @@ async function* readOnce(
       sheetNo: string,
     ) => Generator<{ value?: unknown } | undefined>;
   };
+  // exceljs parses a worksheet as soon as it meets it once the shared strings and the workbook's rels
+  // have been read, and otherwise defers it to the end of the zip. But it names a sheet from
+  // xl/workbook.xml, which some writers put after the worksheets and their shared strings: such a
+  // sheet must wait too, so the rels are hidden from that test until the workbook part is read.
+  let workbookRels: unknown;
+  Object.defineProperty(reader, "workbookRels", {
+    get: () => (parts.model === undefined ? undefined : workbookRels),
+    set: (rels: unknown) => {
+      workbookRels = rels;
+    },
+  });
   const parseWorksheet = parts._parseWorksheet.bind(reader);
   // The zip entry each worksheet was read from (exceljs gives it the workbook's sheet id instead).
   const entryOf = new WeakMap<object, string>();

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import {
   readWorkbookSheets,
   WorkbookReadIncomplete,
 } from "../../importers/read-workbook-sheets.js";
+import { writeZip } from "../../fixtures/write-zip.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 
 // exceljs's zip stream can end before it has walked every entry (seen once under heavy load as
@@ -76,5 +77,43 @@ describe("readWorkbookSheets when the zip stream ends early", () => {
     );
     expect(opened).toBe(2);
     expect(sheets).toEqual([]);
+  });
+});
+
+describe("readWorkbookSheets on parts in another writer's order", () => {
+  // The parts of a one-sheet workbook, in the order some writers save them: the shared strings
+  // before the worksheet and xl/workbook.xml (which names the sheet) after it, the last entry.
+  const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+  const main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  const rel =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  const entries = {
+    "[Content_Types].xml": `${xml}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+    "_rels/.rels": `${xml}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    "xl/_rels/workbook.xml.rels": `${xml}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+    "xl/sharedStrings.xml": `${xml}<sst xmlns="${main}" count="2" uniqueCount="2"><si><t>Service</t></si><si><t>Internal Audit</t></si></sst>`,
+    "xl/worksheets/sheet1.xml": `${xml}<worksheet xmlns="${main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="str"><v>Amount</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>30000</v></c></row></sheetData></worksheet>`,
+    "xl/workbook.xml": `${xml}<workbook xmlns="${main}" xmlns:r="${rel}"><sheets><sheet name="Savings" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+  };
+
+  it("reads a worksheet whose shared strings come before it, whose workbook part comes after it, with no styles part", async () => {
+    path = join(workbookDir(), "workbook-part-last.xlsx");
+    await writeZip(
+      path,
+      Object.entries(entries).map(([name, text]) => ({
+        name,
+        data: Buffer.from(text),
+      })),
+    );
+    const sheets = await readAll(() => createReadStream(path));
+    expect(sheets).toEqual([
+      {
+        name: "Savings",
+        rows: [
+          { number: 1, cells: ["Service", "Amount"] },
+          { number: 2, cells: ["Internal Audit", 30000] },
+        ],
+      },
+    ]);
   });
 });
