@@ -25,6 +25,7 @@ import {
   councilServicesQuery,
 } from "./loading/council-queries.js";
 import type { ChildPrefetch } from "./loading/root-with-children.js";
+import type { Columns } from "./loading/selected-columns.js";
 import {
   countNestedSavings,
   figureReportsQuery,
@@ -203,9 +204,13 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     query: (parents: ParentIds) => ChildQuery,
   ) => {
     const loader = pages(name, entity, (ids) => query(parentIdList(ids)));
-    const prefetch = (window: ChildWindow): ChildPrefetch => ({
+    const prefetch = (
+      window: ChildWindow,
+      columns: Columns = null,
+    ): ChildPrefetch => ({
       entity,
       query,
+      columns,
       offset: window.offset,
       limit: window.limit,
       prime: (id, page) =>
@@ -226,13 +231,13 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       const listQuery = query(parentIdList(ids));
       const { sql, params } = childListSql(listQuery);
       const rows = await runSql<Row & { _parent_id: number }>(em, sql, params);
-      for (const row of rows) listQuery.prime?.(row);
       return groupByKey(
         ids,
-        rows.map((row) => ({
-          key: row._parent_id,
-          value: mapEntity(em, entity, row),
-        })),
+        rows.map((row) => {
+          const value = mapEntity(em, entity, row);
+          listQuery.prime?.(row, value);
+          return { key: row._parent_id, value };
+        }),
       );
     });
     const prefetch = (
@@ -283,7 +288,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       `partnershipServices:${JSON.stringify(joins)}`,
       Service,
       (parents) =>
-        partnershipServicesQuery(parents, joins, {
+        partnershipServicesQuery(em, parents, joins, {
           council: (row) =>
             council.prime(row.id as number, mapEntity(em, Council, row)),
           governanceBody: (row) =>
@@ -417,7 +422,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       councilHostedServices: councilHostedServices.prefetch,
       councilServices: councilServices.prefetch,
       partnershipServices: (window, joins) =>
-        partnershipServices(joins).prefetch(window),
+        partnershipServices(joins).prefetch(window, joins.columns),
       partnershipMembers: () => partnershipMembers.prefetch(),
       partnershipGovernanceBodies: (seats) =>
         partnershipGovernanceBodies.prefetch(

@@ -15,8 +15,13 @@ export interface ChildQuery {
   params: unknown[];
   /** The list's stable order over the columns of `sql` (aliased `t`), ending with a unique column. */
   order: string;
-  /** Called with each row of a page: hands objects joined into the row to other loaders. */
-  prime?: (row: Row) => void;
+  /** The columns besides the entity's that `sql` adds for `prime` (`_host`): kept when a page is folded to some columns. */
+  joined?: readonly string[];
+  /**
+   * Called with each row of a page and the object read from it: hands objects joined into the row
+   * to other loaders, or to the object itself.
+   */
+  prime?: (row: Row, item: object) => void;
 }
 
 /** The parents a child list is read for: a parenthesised id list or subquery, with its parameters. */
@@ -96,8 +101,9 @@ export function toChildPages<T extends object>(
     if (!page) continue;
     page.total = row._total;
     if (row._position < offset) continue;
-    page.items.push(mapEntity(em, entity, row));
-    query.prime?.(row);
+    const item = mapEntity(em, entity, row);
+    page.items.push(item);
+    query.prime?.(row, item);
   }
   return parentIds.map((id) => pages.get(id) ?? { items: [], total: 0 });
 }

@@ -2,6 +2,7 @@ import type { EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ChildPage, ChildQuery, ParentIds } from "./child-pages.js";
 import { runPrepared } from "./prepared-sql.js";
+import type { Columns } from "./selected-columns.js";
 import { exactJsonSql, mapEntity, type Row } from "./sql-rows.js";
 
 /** The rows of a root field: a statement selecting them (each with an `id`) and their order. */
@@ -23,6 +24,12 @@ export interface ChildPrefetch {
   offset: number;
   /** The page size; null: the whole list (a list field that is not paged). */
   limit: number | null;
+  /**
+   * The child columns the page's rows carry (see selectedColumns); null: every column. A page of
+   * some columns must be primed only into a loader keyed by them (the child field's resolver works
+   * out the same columns from its own selection), never into one other fields read from.
+   */
+  columns?: Columns;
   /** Hands a root row's page to the loader the child field's resolver reads it from. */
   prime: (parentId: number, page: ChildPage<object>) => void;
 }
@@ -53,7 +60,7 @@ export async function loadRootWithChildren(
     const query = child.query(ROOT_ROW);
     // The page's rows keep the alias `t` the query's order is written over.
     columns.push(
-      `(select coalesce(json_agg(${exactJsonSql(em, child.entity, "t")} order by ${query.order}), '[]'::json)
+      `(select coalesce(json_agg(${exactJsonSql(em, child.entity, "t", child.columns && [...child.columns, ...(query.joined ?? [])])} order by ${query.order}), '[]'::json)
         from (select t.* from (${query.sql}) t order by ${query.order} limit ? offset ?) t) as _child_${i}`,
       `(select count(*)::int from (${query.sql}) t) as _child_${i}_total`,
     );
@@ -77,15 +84,15 @@ export async function loadRootWithChildren(
   children.forEach((child, i) => {
     const { prime } = queries[i]!;
     for (const row of rows) {
-      const childRows = row[`_child_${i}`] as Row[];
-      const page: ChildPage<object> = {
-        items: childRows.map((childRow) =>
-          mapEntity(em, child.entity, childRow),
-        ),
+      const items = (row[`_child_${i}`] as Row[]).map((childRow) => {
+        const item = mapEntity(em, child.entity, childRow, child.columns);
+        prime?.(childRow, item);
+        return item;
+      });
+      child.prime(row.id as number, {
+        items,
         total: row[`_child_${i}_total`] as number,
-      };
-      if (prime) for (const childRow of childRows) prime(childRow);
-      child.prime(row.id as number, page);
+      });
     }
   });
   return rows;

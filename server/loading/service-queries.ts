@@ -1,31 +1,49 @@
-import type { GraphQLResolveInfo } from "graphql";
-import { selectsPath } from "../pagination/selects-field.js";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { FieldNode } from "graphql";
+import { Council } from "../../schema/council.js";
+import { Service } from "../../schema/service.js";
+import {
+  subSelection,
+  type FieldSelection,
+} from "../pagination/selects-field.js";
 import type { ChildQuery, ParentIds } from "./child-pages.js";
-import type { Row } from "./sql-rows.js";
+import { selectedColumns, type Columns } from "./selected-columns.js";
+import { exactJsonSql, mapEntity, type Row } from "./sql-rows.js";
 
-/** Which of a service page's links are selected, and so joined into the page's own statement. */
+/**
+ * What the rows of a page of services carry for a selection of it: the service columns its nodes
+ * read, and which links are joined into the page's own statement, the host council with the
+ * columns its selection reads (false: not selected).
+ */
 export interface ServiceJoins {
-  hostCouncil: boolean;
+  columns: Columns;
+  hostCouncil: false | Columns;
   governingBody: boolean;
 }
 
+const joinsBySelection = new WeakMap<readonly FieldNode[], ServiceJoins>();
+
 /**
- * The links a connection of services selects on its nodes (a look-ahead at `edges { node { … } }`),
- * for the connection being resolved or the one at `path` under it.
+ * What a selection of a connection of services (the nodes of one response key, as its resolver's
+ * `info.fieldNodes`) reads on its nodes (a look-ahead at `edges { node { … } }`). Worked out once
+ * per selection of a parsed query (the resolver of a list of a hundred parents asks a hundred times).
  */
 export function serviceJoinsOf(
-  info: GraphQLResolveInfo,
-  path: readonly string[] = [],
+  em: EntityManager,
+  services: FieldSelection,
 ): ServiceJoins {
-  return {
-    hostCouncil: selectsPath(info, [...path, "edges", "node", "hostCouncil"]),
-    governingBody: selectsPath(info, [
-      ...path,
-      "edges",
-      "node",
-      "governingBody",
-    ]),
-  };
+  let joins = joinsBySelection.get(services.nodes);
+  if (!joins) {
+    const node = subSelection(services, ["edges", "node"]);
+    const host = subSelection(node, ["hostCouncil"]);
+    joins = {
+      columns: selectedColumns(em, Service, node),
+      hostCouncil: host.nodes.length > 0 && selectedColumns(em, Council, host),
+      governingBody: subSelection(node, ["governingBody"]).nodes.length > 0,
+    };
+    joinsBySelection.set(services.nodes, joins);
+  }
+  return joins;
 }
 
 /** Where the joined objects of a service row go: the loaders that would otherwise read them. */
@@ -37,31 +55,54 @@ export interface ServiceJoinTargets {
 /**
  * The services of the parent partnerships, each with `_parent_id`, and with the selected
  * links joined in (`_host`, `_body`: the council's and the body's rows as JSON), so that a page
- * and its host councils cost one statement instead of two.
+ * and its host councils cost one statement instead of two. A whole host council row goes to the
+ * council loader; one of only the selected columns goes to its service object alone (`hostCouncil`,
+ * which the service's resolver returns as it is), since other fields of the request may read the
+ * same council by id through the loader and need other columns. Each council is built once per
+ * statement, however many of its services the statement reads.
  */
 export function partnershipServicesQuery(
+  em: EntityManager,
   parents: ParentIds,
   joins: ServiceJoins,
   into: ServiceJoinTargets,
 ): ChildQuery {
   const columns = ["s.partnership_id as _parent_id"];
   const from = ["service s"];
-  if (joins.hostCouncil) {
-    columns.push("to_json(h) as _host");
+  const joined: string[] = [];
+  const host = joins.hostCouncil;
+  if (host !== false) {
+    columns.push(
+      `case when h.id is not null then ${exactJsonSql(em, Council, "h", host)} end as _host`,
+    );
+    joined.push("_host");
     from.push("left join council h on h.id = s.host_council_id");
   }
   if (joins.governingBody) {
     columns.push("to_json(b) as _body");
+    joined.push("_body");
     from.push("left join governance_body b on b.id = s.governing_body_id");
   }
+  const hosts = new Map<number, Council | null>();
+  const primeHost = (row: Row, service: Service) => {
+    const id = row.id as number;
+    let council = hosts.get(id);
+    if (council === undefined) {
+      if (host === null) into.council(row);
+      council = host ? mapEntity(em, Council, row, host) : null;
+      hosts.set(id, council);
+    }
+    if (council) service.hostCouncil = council;
+  };
   return {
     sql: `select ${columns.join(", ")}, s.* from ${from.join(" ")} where s.partnership_id in ${parents.sql}`,
     params: parents.params,
     order: "t.name, t.id",
+    joined,
     prime:
-      joins.hostCouncil || joins.governingBody
-        ? (row) => {
-            if (row._host) into.council(row._host as Row);
+      host !== false || joins.governingBody
+        ? (row, item) => {
+            if (row._host) primeHost(row._host as Row, item as Service);
             if (row._body) into.governanceBody(row._body as Row);
           }
         : undefined,

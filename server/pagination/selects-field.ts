@@ -43,6 +43,113 @@ export function selectsPath(
   return info.fieldNodes.some((node) => selects(node.selectionSet, 0));
 }
 
+/** Some field nodes of one field (as a resolver's `info.fieldNodes`), with their document's fragments. */
+export interface FieldSelection {
+  nodes: readonly FieldNode[];
+  fragments: GraphQLResolveInfo["fragments"];
+}
+
+/** The field being resolved as a FieldSelection. */
+export const selectionOf = (info: GraphQLResolveInfo): FieldSelection => ({
+  nodes: info.fieldNodes,
+  fragments: info.fragments,
+});
+
+/** Calls `visit` with every field node directly under the selection (through fragments). */
+function eachSubfield(
+  { nodes, fragments }: FieldSelection,
+  visit: (field: FieldNode) => void,
+): void {
+  const collect = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) visit(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT)
+        collect(selection.selectionSet);
+      else collect(fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of nodes) collect(node.selectionSet);
+}
+
+/** The nodes of the field at `path` under the selection (`["edges", "node"]`), every alias of each step together. */
+export function subSelection(
+  selection: FieldSelection,
+  path: readonly string[],
+): FieldSelection {
+  let at = selection;
+  for (const name of path) {
+    const next: FieldNode[] = [];
+    eachSubfield(at, (field) => {
+      if (field.name.value === name) next.push(field);
+    });
+    at = { nodes: next, fragments: selection.fragments };
+  }
+  return at;
+}
+
+/** The names of the fields selected directly under the selection (through fragments). */
+export function selectedFieldNames(selection: FieldSelection): Set<string> {
+  const names = new Set<string>();
+  eachSubfield(selection, (field) => names.add(field.name.value));
+  return names;
+}
+
+/** A child list as one response key (alias or name) selects it: its page window and its nodes. */
+export interface SelectedChildList {
+  offset: number;
+  limit: number;
+  /** The nodes of that response key: what its resolver sees as `info.fieldNodes`. */
+  selection: FieldSelection;
+}
+
+/**
+ * Each selection of the child list at `path` under the field being resolved (`["memberships"]`,
+ * or `["edges", "node", "services"]` under a connection), one per response key (an alias, or the
+ * field's name), with its page window (offset, limit from `first` and `after`) and its nodes,
+ * through fragments: a look-ahead for reading those pages in the parent's statement with what each
+ * selects. Selections whose arguments are refused are left out: their own resolver reports the
+ * error at their path.
+ */
+export function selectedChildLists(
+  info: GraphQLResolveInfo,
+  path: readonly string[],
+): SelectedChildList[] {
+  let type = getNamedType(info.returnType);
+  let field: GraphQLField<unknown, unknown> | undefined;
+  for (const name of path) {
+    field = isObjectType(type) ? type.getFields()[name] : undefined;
+    if (!field) return [];
+    type = getNamedType(field.type);
+  }
+  const parents = subSelection(selectionOf(info), path.slice(0, -1));
+  const byKey = new Map<string, FieldNode[]>();
+  eachSubfield(parents, (node) => {
+    if (node.name.value !== path[path.length - 1]) return;
+    const key = node.alias?.value ?? node.name.value;
+    byKey.set(key, [...(byKey.get(key) ?? []), node]);
+  });
+  const lists: SelectedChildList[] = [];
+  for (const nodes of byKey.values()) {
+    try {
+      const args = getArgumentValues(
+        field!,
+        nodes[0]!,
+        info.variableValues,
+      ) as {
+        first?: number | null;
+        after?: string | null;
+      };
+      lists.push({
+        ...pageWindow(args.first, args.after),
+        selection: { nodes, fragments: info.fragments },
+      });
+    } catch {
+      // Refused arguments: the field's resolver refuses them again, at its own path.
+    }
+  }
+  return lists;
+}
+
 /**
  * The page windows (offset, limit from `first` and `after`) of each selection of the child list at
  * `path` under the field being resolved (`["memberships"]`, or `["edges", "node", "services"]`
@@ -54,40 +161,8 @@ export function selectedPageWindows(
   info: GraphQLResolveInfo,
   path: readonly string[],
 ): { offset: number; limit: number }[] {
-  let type = getNamedType(info.returnType);
-  let field: GraphQLField<unknown, unknown> | undefined;
-  for (const name of path) {
-    field = isObjectType(type) ? type.getFields()[name] : undefined;
-    if (!field) return [];
-    type = getNamedType(field.type);
-  }
-  let nodes: readonly FieldNode[] = info.fieldNodes;
-  for (const name of path) {
-    const next: FieldNode[] = [];
-    const collect = (set: SelectionSetNode | undefined) => {
-      for (const selection of set?.selections ?? []) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value === name) next.push(selection);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT)
-          collect(selection.selectionSet);
-        else collect(info.fragments[selection.name.value]?.selectionSet);
-      }
-    };
-    for (const node of nodes) collect(node.selectionSet);
-    nodes = next;
-  }
   const windows = new Map<string, { offset: number; limit: number }>();
-  for (const node of nodes) {
-    try {
-      const args = getArgumentValues(field!, node, info.variableValues) as {
-        first?: number | null;
-        after?: string | null;
-      };
-      const window = pageWindow(args.first, args.after);
-      windows.set(`${window.offset}:${window.limit}`, window);
-    } catch {
-      // Refused arguments: the field's resolver refuses them again, at its own path.
-    }
-  }
+  for (const { offset, limit } of selectedChildLists(info, path))
+    windows.set(`${offset}:${limit}`, { offset, limit });
   return [...windows.values()];
 }

@@ -12,6 +12,7 @@ import {
   Root,
 } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { NotFoundError } from "../../errors/hub-error.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
 import { FundingAward } from "../../schema/funding-award.js";
@@ -38,7 +39,8 @@ import {
 } from "../loading/root-with-children.js";
 import type { Loaders } from "../loaders.js";
 import {
-  selectedPageWindows,
+  selectedChildLists,
+  selectionOf,
   selectsField,
   selectsPath,
 } from "../pagination/selects-field.js";
@@ -83,15 +85,19 @@ export class PartnershipsArgs extends PageArgs {
   search?: string | null;
 }
 
-/** The pages of services the request selects under each partnership of a list, to read in the list's statement. */
+/**
+ * The pages of services a selection of partnerships (at `path`) selects under each partnership,
+ * to read in the partnerships' statement: one per response key (alias), each with the columns and
+ * links that selection reads, as the `services` resolver of that key works them out.
+ */
 function selectedServicePages(
+  em: EntityManager,
   info: GraphQLResolveInfo,
+  path: readonly string[],
   { prefetch }: Loaders,
 ): ChildPrefetch[] {
-  const path = ["edges", "node", "services"];
-  const joins = serviceJoinsOf(info, path);
-  return selectedPageWindows(info, path).map((window) =>
-    prefetch.partnershipServices(window, joins),
+  return selectedChildLists(info, path).map(({ selection, ...window }) =>
+    prefetch.partnershipServices(window, serviceJoinsOf(em, selection)),
   );
 }
 
@@ -100,15 +106,14 @@ function selectedServicePages(
  * governance bodies with their seats, funding awards), to read in the partnership's own statement.
  */
 function selectedPartnershipLists(
+  em: EntityManager,
   info: GraphQLResolveInfo,
-  { prefetch }: Loaders,
+  loaders: Loaders,
 ): ChildPrefetch[] {
-  const joins = serviceJoinsOf(info, ["services"]);
+  const { prefetch } = loaders;
   return [
     ...(selectsField(info, "members") ? [prefetch.partnershipMembers()] : []),
-    ...selectedPageWindows(info, ["services"]).map((window) =>
-      prefetch.partnershipServices(window, joins),
-    ),
+    ...selectedServicePages(em, info, ["services"], loaders),
     ...(selectsField(info, "governanceBodies")
       ? [
           prefetch.partnershipGovernanceBodies(
@@ -137,7 +142,7 @@ export class PartnershipResolver {
     const partnershipId = fromGlobalId(id, "Partnership").id;
     // The lists the page selects come back in the partnership's own statement; without any, the
     // loader reads it (several aliased partnerships then share one statement).
-    const lists = selectedPartnershipLists(info, loaders);
+    const lists = selectedPartnershipLists(em, info, loaders);
     if (lists.length === 0) {
       const found = await loaders.partnership.load(partnershipId);
       if (!found) throw NotFoundError.entity("partnership", id);
@@ -184,7 +189,7 @@ export class PartnershipResolver {
       args.first,
       args.after,
       info,
-      selectedServicePages(info, loaders),
+      selectedServicePages(em, info, ["edges", "node", "services"], loaders),
     );
   }
 
@@ -205,10 +210,10 @@ export class PartnershipResolver {
   async services(
     @Root() partnership: Partnership,
     @Args(() => PageArgs) args: PageArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Service>> {
-    const joins = serviceJoinsOf(info);
+    const joins = serviceJoinsOf(em, selectionOf(info));
     return childPage(
       (window) => loaders.partnershipServices(window, joins),
       partnership.id,

@@ -189,10 +189,12 @@ export class ServiceResolver {
   hostCouncil(
     @Root() service: Service,
     @Ctx() { loaders }: Context,
-  ): Promise<Council | null> | null {
-    return service.hostCouncil
-      ? loaders.council.load(service.hostCouncil.id)
-      : null;
+  ): Promise<Council | null> | Council | null {
+    // A page read for its selection carries its host councils with the columns that selection
+    // reads (partnershipServicesQuery); otherwise the link is `{ id }`, read through the loader.
+    const link: { id: number } | null | undefined = service.hostCouncil;
+    if (!link) return null;
+    return link instanceof Council ? link : loaders.council.load(link.id);
   }
 
   @FieldResolver(() => [Council], {

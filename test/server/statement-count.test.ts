@@ -201,7 +201,7 @@ it("reads a council page (its memberships with their partnerships, two windows o
   expect(throughList.data!.councils.edges[0]!.node).toEqual(page.data!.council);
 });
 
-it("reads a page of partnerships with a page of each one's services and their host councils in one statement", async () => {
+it("reads a page of partnerships with a page of each one's services and their host councils in one statement, folding only the columns selected", async () => {
   db.resetQueryLog();
   const result = await gql.run<{
     partnerships: {
@@ -219,6 +219,14 @@ it("reads a page of partnerships with a page of each one's services and their ho
     services(first: 10) { totalCount edges { node { id name hostCouncil { id gssCode shortName } } } } } } } }`);
   expect(result.errors).toBeUndefined();
   expect(db.queries).toHaveLength(1);
+  // Each service and its host council folded to the columns selected (and the keys links read),
+  // not whole rows.
+  expect(db.queries[0]).toContain(
+    "json_build_object('governing_body_id', t.governing_body_id, 'host_council_id', t.host_council_id, 'id', t.id, 'import_run_id', t.import_run_id, 'name', t.name, 'partnership_id', t.partnership_id, '_host', t._host)",
+  );
+  expect(db.queries[0]).toContain(
+    "json_build_object('gss_code', h.gss_code, 'id', h.id, 'short_name', h.short_name)",
+  );
   const { totalCount, edges } = result.data!.partnerships;
   expect(totalCount).toBe(505);
   expect(edges).toHaveLength(100);

@@ -13,6 +13,7 @@ import {
 let db: TestDatabase;
 let gql: TestGraphql;
 let code: string;
+let otherCode: string;
 
 /**
  * A council that is a member of four partnerships holding 0, 1, 3 and 12 services (some hosted by
@@ -29,6 +30,7 @@ beforeAll(async () => {
     { orderBy: { gssCode: "asc" }, limit: 2 },
   );
   code = council!.gssCode;
+  otherCode = other!.gssCode;
   const shares = ["12.5000", null, "33.3300", "0.1000"];
   [0, 1, 3, 12].forEach((count, p) => {
     const partnership = em.create(Partnership, {
@@ -48,6 +50,9 @@ beforeAll(async () => {
         // Names out of insertion order, so that the order is the query's and not the ids'.
         name: `Service ${String((s * 7) % count).padStart(2, "0")}`,
         hostCouncil: [council!, other!, null][s % 3],
+        category: s % 2 ? "Back office" : null,
+        notes: s % 4 === 1 ? `Note ${s}` : null,
+        estimatedAnnualSaving: s % 5 === 2 ? "1200.50" : null,
       });
   });
   const outside = em.create(Partnership, {
@@ -193,4 +198,72 @@ it("reads a council's memberships, hosted services and services in its own state
   expect(
     data!.council.memberships.edges.map((e) => e.node.costSharePercent),
   ).toEqual(["12.5000", null, "33.3300", "0.1000"]);
+});
+
+// Every field of a service and of its host council a client can select without a link of its own.
+const wideService = `id name category status statusText hostRole goLiveDate goLiveText goLiveFrom goLiveTo
+  notes sourceSheet sourceCell extra`;
+const wideCouncil = `id gssCode registerCode officialName shortName type startDate endDate alternativeNames
+  formerGssCodes`;
+const aliases = `narrow: services(first: 5) { totalCount edges { node { id name hostCouncil { gssCode } } } }
+  wide: services(first: 5) { totalCount edges { node { ${wideService} hostCouncil { ${wideCouncil} } } } }
+  current: services(first: 5) { edges { node { name hostCouncil { id current } } } }`;
+
+it("folds only the columns each alias of a list's services selects, yet serves each alias (and the same councils read by id elsewhere in the request) every field it asks for", async () => {
+  db.resetQueryLog();
+  const deep = await gql.run<{
+    partnerships: {
+      edges: { node: { members: { council: unknown }[] } }[];
+    };
+    council: unknown;
+    services: { edges: { node: { hostCouncil: unknown } }[] };
+  }>(
+    `query ($code: String!, $other: String!) {
+      partnerships(council: $code, first: 10) { edges { node { id ${aliases}
+        members { council { ${wideCouncil} } } } } }
+      council(code: $code) { ${wideCouncil} }
+      services(council: $other, councilRole: HOST, first: 20) { edges { node { id hostCouncil { ${wideCouncil} } } } }
+    }`,
+    { code, other: otherCode },
+  );
+  expect(deep.errors).toBeUndefined();
+  // The partnerships' statement folds the narrow alias's services to the columns it selects.
+  const statement = db.queries.find((sql) =>
+    sql.includes("from partnership p"),
+  );
+  expect(statement).toMatch(
+    /json_build_object\('gss_code', h\.gss_code, 'id', h\.id\)/,
+  );
+  // The same services read by their loaders, whole rows, a request of their own.
+  const loaded = await gql.run<{
+    council: { memberships: { edges: { node: { partnership: unknown } }[] } };
+  }>(
+    `query ($code: String!) { council(code: $code) { memberships(first: 10) {
+      edges { node { partnership { id ${aliases} } } } } } }`,
+    { code },
+  );
+  expect(loaded.errors).toBeUndefined();
+  const partnerships = deep.data!.partnerships.edges.map(
+    ({ node: { members, ...node } }) => {
+      // Each membership reads its council through the council loader, after the statement: the
+      // whole council, never a host council of the narrow alias (gss code only).
+      expect(members.map(({ council }) => council)).toEqual([
+        deep.data!.council,
+      ]);
+      return node;
+    },
+  );
+  expect(partnerships).toEqual(
+    loaded.data!.council.memberships.edges.map(({ node }) => node.partnership),
+  );
+  expect(JSON.stringify(partnerships)).toContain("Back office");
+  expect(JSON.stringify(partnerships)).toContain("Note 1");
+  // So do the services the other council hosts.
+  const { services } = deep.data!;
+  expect(services.edges.length).toBeGreaterThan(3);
+  for (const { node } of services.edges)
+    expect(node.hostCouncil).toMatchObject({
+      gssCode: otherCode,
+      type: expect.any(String),
+    });
 });

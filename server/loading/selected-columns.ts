@@ -1,0 +1,83 @@
+import { ReferenceKind, type EntityClass } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { getMetadataStorage } from "type-graphql";
+import {
+  selectedFieldNames,
+  type FieldSelection,
+} from "../pagination/selects-field.js";
+
+/**
+ * Columns of an entity's table, sorted and without repeats, that a row read for a selection
+ * carries; null: every column.
+ */
+export type Columns = readonly string[] | null;
+
+/** What each GraphQL field of an entity's type reads from its row. */
+interface FieldColumns {
+  /** The id and every foreign key: what any field resolver of the type reads (see selectedColumns). */
+  always: readonly string[];
+  /** A field read straight from a column, by field name. */
+  column: ReadonlyMap<string, string>;
+  /** Fields resolved by a field resolver. */
+  resolved: ReadonlySet<string>;
+}
+
+const fieldColumns = new WeakMap<EntityClass<object>, FieldColumns>();
+
+function fieldColumnsOf(
+  em: EntityManager,
+  entity: EntityClass<object>,
+): FieldColumns {
+  let known = fieldColumns.get(entity);
+  if (known) return known;
+  const always: string[] = [];
+  const column = new Map<string, string>();
+  for (const prop of em.getMetadata().get(entity).props) {
+    const name = prop.fieldNames?.[0];
+    if (!name || prop.persist === false) continue;
+    if (prop.primary) always.push(name);
+    else if (prop.kind === ReferenceKind.SCALAR) column.set(prop.name, name);
+    else if (
+      prop.kind === ReferenceKind.MANY_TO_ONE ||
+      (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)
+    )
+      always.push(name);
+  }
+  const resolved = new Set(
+    getMetadataStorage()
+      .fieldResolvers.filter(
+        (resolver) => resolver.getObjectType?.() === entity,
+      )
+      .map((resolver) => resolver.schemaName),
+  );
+  // The Node interface's `id` is worked out from the database id.
+  resolved.add("id");
+  known = { always, column, resolved };
+  fieldColumns.set(entity, known);
+  return known;
+}
+
+/**
+ * The columns of `entity`'s table that the fields selected on its objects read: the id and the
+ * foreign keys always (every field resolver of these types reads only those: a link goes through
+ * its loader by id), and the column of each field read straight from its property. Null (every
+ * column) when a selected field is neither, e.g. a getter such as `Council.current`, whose
+ * columns only the getter knows. So a row folded for the selection carries only what its fields
+ * read; an object built from such a row must be served only to that selection (see
+ * loadRootWithChildren), never to a loader other fields read from.
+ */
+export function selectedColumns(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  selection: FieldSelection,
+): Columns {
+  const { always, column, resolved } = fieldColumnsOf(em, entity);
+  const columns = new Set(always);
+  for (const name of selectedFieldNames(selection)) {
+    if (name === "__typename" || resolved.has(name)) continue;
+    const read = column.get(name);
+    if (read === undefined) return null;
+    columns.add(read);
+  }
+  return [...columns].sort();
+}
