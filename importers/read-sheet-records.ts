@@ -99,9 +99,28 @@ export async function readSheetRecords(
   const reading = reader.reading;
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
-  const notes: RowContext = { after: false, above: null };
+  const notes: RowContext = { after: false, above: null, blank: false };
+  let secondTable = false;
   const readRow = (row: SheetRow) => {
     options.onRow?.();
+    if (secondTable) return;
+    if (notes.blank && startsSecondTable(row, facts, options.profile)) {
+      // One table a sheet: a header under a blank row starts another table, whose rows would
+      // otherwise each be refused as this table's rows.
+      secondTable = true;
+      cells.problem(
+        "bad-value",
+        row,
+        cells.keyColumn,
+        `Row ${row.number} starts a second table (${row.cells
+          .map((v) => plainText(v))
+          .filter(Boolean)
+          .join(
+            ", ",
+          )}) under this one: the importer reads one table a sheet. Move the second table to a sheet of its own and import the file again.`,
+      );
+      return;
+    }
     const key = rowKey(row, reading, cells, notes);
     if (key === null) return;
     if (isTotalLabel(key)) {
@@ -302,6 +321,23 @@ function kindRowReader(
 interface RowContext {
   after: boolean;
   above: { row: number; key: string; left: (string | null)[] } | null;
+  /** The previous row was blank. */
+  blank: boolean;
+}
+
+/**
+ * Whether a row under a blank row is the header of another table: it would be found as a header on
+ * its own (two or more known headers) and is not this table's header again.
+ */
+function startsSecondTable(
+  row: SheetRow,
+  facts: SheetFacts,
+  profile: MappingProfile | undefined,
+): boolean {
+  const header = locateHeader([row], profile, facts.name);
+  if (header === null) return false;
+  const own = facts.map.headers.map((h) => h.trim().toLowerCase()).join("\t");
+  return header.headers.map((h) => h.trim().toLowerCase()).join("\t") !== own;
 }
 
 /** The texts of a row's cells left of its key column (its outer labels: partnership, council). */
@@ -329,6 +365,7 @@ function rowKey(
 ): string | null {
   let filled = 0;
   for (const value of row.cells) if (isFilled(value)) filled++;
+  notes.blank = filled === 0;
   if (filled === 0) {
     notes.above = null;
     return null;

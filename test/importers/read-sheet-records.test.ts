@@ -182,6 +182,42 @@ describe("reading a sheet into the reading of its kind", () => {
     ]);
   });
 
+  it("refuses a second table under a blank row once, naming its header row, instead of each of its rows", async () => {
+    const { reading, problems } = await read([
+      ["Service", "Financial year", "Measure", "Amount"],
+      ["Shared Back Office", "2009/10", "Achieved", 1200000],
+      [],
+      ["Governance body", "Type", "Membership"],
+      ["Joint Committee", "Joint committee", "Cheshire East (5)"],
+    ]);
+    if (reading?.kind !== "savings-long") throw new Error("not a tracker");
+    expect(reading.savings.length).toBe(1);
+    expect(problems.map((p) => [p.code, p.cell])).toEqual([
+      ["bad-value", "A4"],
+    ]);
+    expect(problems[0]!.message).toMatch(
+      /Row 4 starts a second table \(Governance body, Type, Membership\).*sheet of its own/,
+    );
+  });
+
+  it("answers a sheet one column short of a kind with the --column that names it", async () => {
+    const { reading, problems } = await read([
+      [
+        "Cost Centre",
+        "Cost Centre Description",
+        "Authority",
+        "Financial Year",
+        "Actual Saving",
+      ],
+      ["AU100", "Internal Audit", "Bolsover", "2008/09", "10000"],
+    ]);
+    expect(reading).toBeNull();
+    expect(problems).toMatchObject([{ code: "unknown-sheet", cell: "A1" }]);
+    expect(problems[0]!.message).toContain(
+      "It reads like a savings tracker (a row a figure) without a service column: say which column holds it with --column 'Cost Centre=service' (the columns not read: Cost Centre, Cost Centre Description)",
+    );
+  });
+
   it("reads a long tracker's figures, carrying a row with a bad measure without a figure of its own", async () => {
     const { reading, problems } = await read([
       ["Period: June 2010"],
