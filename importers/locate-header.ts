@@ -1,4 +1,5 @@
 import { parseFinancialYear } from "../schema/financial-year-text.js";
+import { CouncilRegister } from "../register/resolve-council.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { excelSerialDay } from "./coerce-date.js";
@@ -230,6 +231,18 @@ export function yearHeader(
   return { year, words };
 }
 
+/**
+ * Whether a header names one council of the register ("Chesterfield Borough Council", "Bolsover").
+ * Only short texts with letters are looked up: a header is a name, never a paragraph or a number.
+ */
+export function isCouncilHeader(header: string): boolean {
+  return (
+    header.length <= 100 &&
+    /[a-z]/i.test(header) &&
+    CouncilRegister.default().resolveCouncil(header).status !== "unknown"
+  );
+}
+
 /** The headers every sheet kind knows (synonyms and the profile's additions), by headerKey. */
 function knownHeaders(profile: MappingProfile | undefined): Set<string> {
   const known = new Set<string>();
@@ -380,7 +393,7 @@ const PINNED = 1e9;
 
 /**
  * Finds the header among the first 20 rows: the row with the most cells that are known headers
- * (synonyms, the profile's additions, or financial years). Two or more are needed, so that a title
+ * (synonyms, the profile's additions, financial years, or two or more councils across). Two or more are needed, so that a title
  * such as "Shared services" is never taken for a header. A profile's headerRow for the sheet (named
  * `sheet`) wins. The row under it, or the row above, joins it when the two are one header (see
  * joinHeaderRows): a year merged over measures, a measure over years, "Amount" over "£000". Cells
@@ -396,12 +409,15 @@ export function locateHeader(
   const pinnedRow = pinnedHeaderRow(profile, sheet);
   const score = (headers: readonly string[]): number => {
     let n = 0;
+    let councils = 0;
     for (const text of headers) {
       if (text === "") continue;
       const key = headerKey(text);
       if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text)) n++;
+      else if (isCouncilHeader(text)) councils++;
     }
-    return n;
+    // Councils across the columns (a cross-tab) make a header; one council in a row is data.
+    return councils >= 2 ? n + councils : n;
   };
   const texts = (row: SheetRow) =>
     row.cells.map((value) => cellText(value).replace(/\s+/g, " "));

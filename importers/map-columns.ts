@@ -1,4 +1,3 @@
-import { CouncilRegister } from "../register/resolve-council.js";
 import { amountScale } from "./coerce-amount.js";
 import {
   HEADER_SYNONYMS,
@@ -9,7 +8,7 @@ import {
   type ColumnRole,
   type SheetKind,
 } from "./header-synonyms.js";
-import { columnLetter, yearHeader } from "./locate-header.js";
+import { columnLetter, isCouncilHeader, yearHeader } from "./locate-header.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
@@ -40,6 +39,11 @@ export interface ColumnMap {
   amountCashable: boolean | null;
   /** A governance list's columns headed by a council ("Cheshire East"), holding its seats on each body. */
   councilColumns: { index: number; header: string }[];
+  /**
+   * A tracker's columns headed by a council (a cross-tab: councils across, services down), each
+   * holding that council's figure of the row's year (its year column, else the year above the table).
+   */
+  councilFigureColumns: { index: number; council: string }[];
 }
 
 /** The words that make a header an amount of saving ("Forecast saving £", "Cashable savings"). */
@@ -103,7 +107,7 @@ export function classifySheet(
     if (missingRoles(map, kind, yearAbove).length > 0) continue;
     if (
       kind === "savings-wide" &&
-      (map.yearColumns.length === 0 || map.roles.has("financialYear"))
+      !isWideTracker(map, headers, profile, yearAbove)
     )
       continue;
     if (
@@ -168,6 +172,26 @@ function isServiceListWithEstimates(
 }
 
 /**
+ * Whether a sheet read as savings-wide is one: year columns and no year column; or two or more
+ * council columns (a cross-tab) with a year column or a year above the table, and none of a service
+ * list's columns (a list of services marking each council's part with "Y" is no tracker).
+ */
+function isWideTracker(
+  map: ColumnMap,
+  headers: readonly string[],
+  profile: MappingProfile | undefined,
+  yearAbove: boolean,
+): boolean {
+  if (map.yearColumns.length > 0) return !map.roles.has("financialYear");
+  if (map.councilFigureColumns.length < 2) return false;
+  if (!map.roles.has("financialYear") && !yearAbove) return false;
+  const listRoles = mapColumns(headers, "services", profile).roles;
+  return ![...listRoles.keys()].some(
+    (role) => role !== "service" && role !== "partnership" && role !== "notes",
+  );
+}
+
+/**
  * Maps each header to the role it plays in a sheet of `kind`: first the profile's pinned columns (by
  * letter or header), then synonyms (profile's first), then, for wide trackers, financial years. A
  * second column of the same role, and any header not known, goes to `extra`.
@@ -194,6 +218,7 @@ export function mapColumns(
     amountMeasure: null,
     amountCashable: null,
     councilColumns: [],
+    councilFigureColumns: [],
   };
   headers.forEach((header, index) => {
     const key = headerKey(header);
@@ -230,6 +255,10 @@ export function mapColumns(
     }
     if (kind === "savings-wide") {
       const year = yearHeader(header);
+      if (!year && isCouncilHeader(header)) {
+        map.councilFigureColumns.push({ index, council: header.trim() });
+        return;
+      }
       if (year) {
         const measure = year.words ? readMeasure(year.words) : null;
         map.yearColumns.push({
@@ -245,9 +274,8 @@ export function mapColumns(
     if (header !== "") map.extra.push({ index, header });
   });
   if (kind === "governance") {
-    const register = CouncilRegister.default();
-    map.councilColumns = map.extra.filter(
-      (column) => register.resolveCouncil(column.header).status !== "unknown",
+    map.councilColumns = map.extra.filter((column) =>
+      isCouncilHeader(column.header),
     );
     map.extra = map.extra.filter((c) => !map.councilColumns.includes(c));
   }

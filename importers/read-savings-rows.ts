@@ -78,7 +78,11 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       !map.roles.has("measure") &&
       map.yearColumns.every((column) => column.measure === null);
     if (this.namesNoMeasure) {
-      const anchor = map.roles.get("amount") ?? map.yearColumns[0]?.index ?? 0;
+      const anchor =
+        map.roles.get("amount") ??
+        map.yearColumns[0]?.index ??
+        map.councilFigureColumns[0]?.index ??
+        0;
       problems.add({
         code: "missing-value",
         sheet: facts.name,
@@ -134,6 +138,34 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const rag = this.rag(row);
     const extra = cells.extra(row);
     this.totals.record(row.number);
+    const councilColumns = this.reading.map.councilFigureColumns;
+    // A cross-tab: each council's column holds its figure of the row's year.
+    const year = councilColumns.length ? this.financialYear(row) : undefined;
+    for (const column of councilColumns) {
+      const pence = cells.amount(row, column.index);
+      if (pence === undefined) this.totals.unreadable(row.number, column.index);
+      if (pence === null || pence === undefined) continue;
+      this.totals.add(row.number, column.index, pence);
+      const measure = this.measure(
+        row,
+        { measure: null, cashable: null },
+        column.index,
+      );
+      if (measure === undefined || year === undefined) continue;
+      this.reading.savings.push({
+        row: row.number,
+        column: column.index,
+        service,
+        partnership,
+        council: column.council,
+        year,
+        measure: measure.measure,
+        cashable: measure.cashable,
+        pence,
+        rag,
+        extra: extra ? JSON.stringify(extra) : null,
+      });
+    }
     for (const column of this.reading.map.yearColumns) {
       const pence = cells.amount(
         row,
@@ -173,10 +205,13 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       label,
       this.reading.kind === "savings-long"
         ? [{ index: map.roles.get("amount")! }]
-        : map.yearColumns.map((c) => ({
-            index: c.index,
-            scale: c.scale !== 1n ? c.scale : undefined,
-          })),
+        : [
+            ...map.yearColumns.map((c) => ({
+              index: c.index,
+              scale: c.scale !== 1n ? c.scale : undefined,
+            })),
+            ...map.councilFigureColumns.map((c) => ({ index: c.index })),
+          ],
     );
   }
 

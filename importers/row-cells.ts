@@ -97,6 +97,7 @@ export class RowCells {
     ]);
     this.amountColumns = new Set([
       ...map.yearColumns.map((column) => column.index),
+      ...map.councilFigureColumns.map((column) => column.index),
       ...AMOUNT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
     ]);
   }

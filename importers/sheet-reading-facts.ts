@@ -66,6 +66,13 @@ function columnReadings(map: ColumnMap): ColumnReading[] {
       year: formatFinancialYear(year.year),
       measure: year.measure,
     });
+  // A cross-tab's council column is read as the council of the figures under it.
+  for (const column of map.councilFigureColumns)
+    byIndex.set(column.index, {
+      ...base(column.index),
+      use: "role",
+      role: "council",
+    });
   for (const column of map.councilColumns)
     byIndex.set(column.index, { ...base(column.index), use: "council-seats" });
   for (const column of map.extra)
@@ -160,7 +167,7 @@ function financialYearFact(
   map: ColumnMap,
   financialYear: SheetFinancialYear | null,
 ): SheetFact {
-  if (map.kind === "savings-wide")
+  if (map.kind === "savings-wide" && map.yearColumns.length > 0)
     return {
       value: null,
       source: `the year headers (${map.yearColumns.map((y) => columnName(map, y.index)).join(", ")})`,

@@ -218,6 +218,50 @@ describe("reading a sheet into the reading of its kind", () => {
     );
   });
 
+  it("reads a cross-tab of councils across the columns, the year above the table, and checks its total row", async () => {
+    const { reading, problems } = await read([
+      ["Achieved savings by council 2008/09"],
+      ["Service", "Chesterfield Borough Council", "Bolsover", "NEDDC"],
+      ["Internal Audit", 10000, 10000, 10000],
+      ["Procurement", 119000, 119000, null],
+      ["Total", 130000, 129000, 10000],
+    ]);
+    if (reading?.kind !== "savings-wide") throw new Error("not a tracker");
+    expect(
+      figures(reading.savings).map((f) => [
+        f.service,
+        f.council,
+        f.year,
+        f.measure,
+        f.pence,
+      ]),
+    ).toEqual([
+      ["Internal Audit", "Chesterfield Borough Council", 2008, 3, 1_000_000n],
+      ["Internal Audit", "Bolsover", 2008, 3, 1_000_000n],
+      ["Internal Audit", "NEDDC", 2008, 3, 1_000_000n],
+      ["Procurement", "Chesterfield Borough Council", 2008, 3, 11_900_000n],
+      ["Procurement", "Bolsover", 2008, 3, 11_900_000n],
+    ]);
+    // Chesterfield's total is £1,000 out; the others agree.
+    expect(problems.map((p) => [p.code, p.cell])).toEqual([
+      ["total-mismatch", "B5"],
+    ]);
+  });
+
+  it("keeps a service list marking each council's part in its own column a service list", async () => {
+    const { reading } = await read([
+      ["Shared services 2010/11"],
+      [
+        "Workstream",
+        "Host",
+        "Chesterfield Borough Council",
+        "Bolsover District Council",
+      ],
+      ["Internal Audit", "CBC", "Y", "Y"],
+    ]);
+    expect(reading?.kind).toBe("services");
+  });
+
   it("reads a long tracker's figures, carrying a row with a bad measure without a figure of its own", async () => {
     const { reading, problems } = await read([
       ["Period: June 2010"],
