@@ -101,10 +101,14 @@ export async function readSheetRecords(
   const batchRows = options.savingsBatchRows ?? Infinity;
   const notes: RowContext = { after: false, above: null, blank: false };
   let secondTable = false;
+  // The row read last: a reader gives no row for a blank line, so a gap in the numbers is one.
+  let previous = facts.headerRow;
   const readRow = (row: SheetRow) => {
     options.onRow?.();
     if (secondTable) return;
-    if (notes.blank && startsSecondTable(row, facts, options.profile)) {
+    const afterBlank = notes.blank || row.number > previous + 1;
+    previous = row.number;
+    if (afterBlank && startsSecondTable(row, facts, cells, options.profile)) {
       // One table a sheet: a header under a blank row starts another table, whose rows would
       // otherwise each be refused as this table's rows.
       secondTable = true;
@@ -326,14 +330,17 @@ interface RowContext {
 }
 
 /**
- * Whether a row under a blank row is the header of another table: it would be found as a header on
- * its own (two or more known headers) and is not this table's header again.
+ * Whether a row under a blank row is the header of another table: it holds no figure (a record of
+ * this table with a year and a "Cashable" in it can look like a header), it would be found as a
+ * header on its own (two or more known headers) and it is not this table's header again.
  */
 function startsSecondTable(
   row: SheetRow,
   facts: SheetFacts,
+  cells: RowCells,
   profile: MappingProfile | undefined,
 ): boolean {
+  if (cells.holdsFigures(row)) return false;
   const header = locateHeader([row], profile, facts.name);
   if (header === null) return false;
   const own = facts.map.headers.map((h) => h.trim().toLowerCase()).join("\t");

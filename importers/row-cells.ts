@@ -335,6 +335,15 @@ export class RowCells {
     return reading.kind === "amount" ? reading.pence : null;
   }
 
+  /** Whether a row holds a number, a date, or an amount in one of the sheet's amount columns. */
+  holdsFigures(row: SheetRow): boolean {
+    if (row.cells.some((v) => typeof v === "number" || v instanceof Date))
+      return true;
+    for (const index of this.amountColumns)
+      if (this.quietAmount(row, index) !== null) return true;
+    return false;
+  }
+
   /**
    * Checks a total row ("Total", "Total Bromsgrove", "Grand total") of any kind of sheet against
    * the rows above it, in each amount column given: a total that disagrees is a total-mismatch

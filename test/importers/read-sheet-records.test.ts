@@ -14,10 +14,15 @@ import type { SavingsRows } from "../../importers/savings-rows.js";
 import { SheetTooLarge } from "../../importers/sheet-row-source.js";
 
 /** A sheet of the given rows (row 1 first) that counts how many rows were taken from it. */
-function sheetOf(lines: CellValue[][]): WorkbookSheet & { taken: number } {
+function sheetOf(
+  lines: CellValue[][],
+  skipBlank = false,
+): WorkbookSheet & { taken: number } {
   const counter = { taken: 0 };
   async function* rows(): AsyncGenerator<SheetRow> {
     for (const [i, cells] of lines.entries()) {
+      // The file readers give no row for a blank line: its number is skipped.
+      if (skipBlank && cells.length === 0) continue;
       counter.taken++;
       yield { number: i + 1, cells };
     }
@@ -35,9 +40,10 @@ function sheetOf(lines: CellValue[][]): WorkbookSheet & { taken: number } {
 async function read(
   lines: CellValue[][],
   options: Partial<SheetReadOptions> = {},
+  skipBlank = false,
 ) {
   const problems = new ProblemCollector("test.xlsx");
-  const sheet = sheetOf(lines);
+  const sheet = sheetOf(lines, skipBlank);
   const reading = await readSheetRecords(
     sheet,
     { limits: DEFAULT_IMPORT_LIMITS, ...options },
@@ -182,22 +188,52 @@ describe("reading a sheet into the reading of its kind", () => {
     ]);
   });
 
-  it("refuses a second table under a blank row once, naming its header row, instead of each of its rows", async () => {
-    const { reading, problems } = await read([
-      ["Service", "Financial year", "Measure", "Amount"],
-      ["Shared Back Office", "2009/10", "Achieved", 1200000],
-      [],
-      ["Governance body", "Type", "Membership"],
-      ["Joint Committee", "Joint committee", "Cheshire East (5)"],
-    ]);
-    if (reading?.kind !== "savings-long") throw new Error("not a tracker");
-    expect(reading.savings.length).toBe(1);
-    expect(problems.map((p) => [p.code, p.cell])).toEqual([
-      ["bad-value", "A4"],
-    ]);
-    expect(problems[0]!.message).toMatch(
-      /Row 4 starts a second table \(Governance body, Type, Membership\).*sheet of its own/,
+  it.each([
+    ["given as an empty row", false],
+    ["skipped, as the file readers do", true],
+  ])(
+    "refuses a second table under a blank row (%s) once, naming its header row, instead of each of its rows",
+    async (_, skipBlank) => {
+      const { reading, problems } = await read(
+        [
+          ["Service", "Financial year", "Measure", "Amount"],
+          ["Shared Back Office", "2009/10", "Achieved", 1200000],
+          [],
+          ["Governance body", "Type", "Membership"],
+          ["Joint Committee", "Joint committee", "Cheshire East (5)"],
+        ],
+        {},
+        skipBlank,
+      );
+      if (reading?.kind !== "savings-long") throw new Error("not a tracker");
+      expect(reading.savings.length).toBe(1);
+      expect(problems.map((p) => [p.code, p.cell])).toEqual([
+        ["bad-value", "A4"],
+      ]);
+      expect(problems[0]!.message).toMatch(
+        /Row 4 starts a second table \(Governance body, Type, Membership\).*sheet of its own/,
+      );
+    },
+  );
+
+  it("reads a record under a blank row as a record when it looks like a header but holds a figure", async () => {
+    // "2009/10" and "Cashable" are two known headers: only the figure says it is a record.
+    const { reading, problems } = await read(
+      [
+        ["Service", "Financial year", "Measure", "Cashable", "Amount"],
+        ["Internal Audit", "2009/10", "Forecast", "Cashable", 10000],
+        [],
+        ["Procurement", "2009/10", "Forecast", "Cashable", "£5,000"],
+      ],
+      {},
+      true,
     );
+    if (reading?.kind !== "savings-long") throw new Error("not a tracker");
+    expect(figures(reading.savings).map((f) => [f.service, f.pence])).toEqual([
+      ["Internal Audit", 1_000_000n],
+      ["Procurement", 500_000n],
+    ]);
+    expect(problems).toEqual([]);
   });
 
   it("answers a sheet one column short of a kind with the --column that names it", async () => {
