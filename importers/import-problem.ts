@@ -1,4 +1,5 @@
 import { displayableText } from "../db/storable-text.js";
+import type { SheetKind } from "./header-synonyms.js";
 
 /**
  * The stable codes of every problem the importer reports. Analysts and scripts match on these, so a
@@ -36,6 +37,26 @@ export type ProblemCode =
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
 export type ProblemSeverity = "error" | "warning";
 
+/**
+ * The answer `sshub import` takes that settles a refusal, for the page to offer beside it: the
+ * header row (`--header-row`), a role for one of the columns not read (`--column`), what the sheet
+ * is (`--kind`), what its figures measure (`--measure`), or its partnership (`--partnership`).
+ */
+export type ProblemAnswer =
+  | { option: "header-row" }
+  | {
+      option: "column";
+      /** The kind the sheet comes closest to (or was read as), whose roles a column can take. */
+      kind: SheetKind;
+      /** The roles it lacks. */
+      roles: string[];
+      /** The columns it did not read: each header as written, and its cell. */
+      columns: { header: string; cell: string }[];
+    }
+  | { option: "kind" }
+  | { option: "measure" }
+  | { option: "partnership" };
+
 /** One problem met while importing, pinned to the file, sheet and cell it concerns. */
 export interface ImportProblem {
   code: ProblemCode;
@@ -52,6 +73,8 @@ export interface ImportProblem {
   value?: string;
   /** The worksheet row (1-based) the problem belongs to, when it belongs to one row. */
   row?: number;
+  /** The option that would settle it, when one would (see ProblemAnswer). */
+  answer?: ProblemAnswer;
 }
 
 /** Where a problem was met; the collector fills in the file. */

@@ -93,6 +93,7 @@ export function partnershipFromWorkbook(
     sheet: reading.name,
     cell: named.cell,
     value: named.name,
+    answer: { option: "partnership" },
     message: `Sheet "${reading.name}" names no partnership and its councils fit none: the partnership "${named.name}" was created from the title in ${named.cell}. If it is an existing partnership, import with --partnership NAME or add "${named.name}" to its alternative names.`,
   });
   return partnership;

@@ -4,7 +4,7 @@ import type { CellValue, SheetRow } from "./cell-value.js";
 import { stat } from "node:fs/promises";
 import type { ImportLimits } from "./import-limits.js";
 import type { ImportProblem } from "./import-problem.js";
-import { cellText, columnLetter } from "./locate-header.js";
+import { cellText, columnLetter, HEADER_SEARCH_ROWS } from "./locate-header.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 
 /** How much of a sheet a grid may hold: small enough to keep on the run and send to a page. */
@@ -51,6 +51,8 @@ function gridText(value: CellValue | undefined): string | null {
 interface SheetProblemCells {
   cells: { column: number; row: number }[];
   headerRow: number | null;
+  /** A problem asks which row is the header: the rows it is searched in are shown. */
+  topRows?: boolean;
 }
 
 /**
@@ -62,6 +64,8 @@ export class ProblemGridBuilder {
   private readonly wantedRows = new Set<number>();
   private readonly wantedColumns = new Set<number>();
   private readonly shownCells: { column: number; row: number }[] = [];
+  /** The columns shown for the top rows, up to the last one in use. */
+  private readonly topColumns = new Set<number>();
   private lastRow = 0;
   private lastColumn = -1;
 
@@ -72,6 +76,11 @@ export class ProblemGridBuilder {
     const limits = PROBLEM_GRID_LIMITS;
     if (problems.headerRow !== null) this.wantedRows.add(problems.headerRow);
     this.wantedColumns.add(0);
+    if (problems.topRows)
+      for (let r = 1; r <= HEADER_SEARCH_ROWS; r++) {
+        this.wantedRows.add(r);
+        if (r <= limits.wholeSheetColumns) this.topColumns.add(r - 1);
+      }
     for (const cell of problems.cells) {
       const rows = new Set(this.wantedRows);
       for (
@@ -124,7 +133,12 @@ export class ProblemGridBuilder {
     );
     const columns = whole
       ? Array.from({ length: Math.max(columnCount, 1) }, (_, c) => c)
-      : [...this.wantedColumns].sort((a, b) => a - b);
+      : [
+          ...new Set([
+            ...this.wantedColumns,
+            ...[...this.topColumns].filter((c) => c <= this.lastColumn),
+          ]),
+        ].sort((a, b) => a - b);
     const rowNumbers = whole
       ? Array.from(
           {
@@ -158,16 +172,22 @@ function problemCellsBySheet(
 ): Map<string, SheetProblemCells> {
   const bySheet = new Map<string, SheetProblemCells>();
   for (const problem of problems) {
-    if (!problem.sheet || !problem.cell) continue;
-    const place = parseCellAddress(problem.cell);
-    if (!place) continue;
+    const topRows = problem.answer?.option === "header-row";
+    if (!problem.sheet || (!problem.cell && !topRows)) continue;
+    const place = problem.cell ? parseCellAddress(problem.cell) : null;
+    if (!place && !topRows) continue;
     let entry = bySheet.get(problem.sheet);
     if (!entry) {
       if (bySheet.size >= PROBLEM_GRID_LIMITS.maxSheets) continue;
-      entry = { cells: [], headerRow: headerRows.get(problem.sheet) ?? null };
+      entry = {
+        cells: [],
+        headerRow: headerRows.get(problem.sheet) ?? null,
+        topRows: false,
+      };
       bySheet.set(problem.sheet, entry);
     }
-    entry.cells.push(place);
+    if (place) entry.cells.push(place);
+    if (topRows) entry.topRows = true;
   }
   return bySheet;
 }

@@ -88,6 +88,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         sheet: facts.name,
         cell: cells.cell(anchor, facts.headerRow),
         header: map.headers[anchor] ?? "",
+        answer: { option: "measure" },
         message: `Sheet "${facts.name}" does not say what its figures measure: it has no Measure column, and no header, sub-header or title line names Target, Estimate, Forecast or Achieved. Add a Measure column or name the measure in the header or title, or import with --measure ${MEASURE_OPTION_WORDS}.`,
       });
     }
@@ -268,6 +269,8 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         row,
         measureIndex ?? anchor,
         `Row ${row.number} does not say whether its figure is a target, estimate, forecast or achieved saving: fill in its ${measureIndex === undefined ? "measure" : map.headers[measureIndex] || "Measure"}, name the measure in the header, or import with --measure ${MEASURE_OPTION_WORDS}.`,
+        undefined,
+        { option: "measure" },
       );
       return undefined;
     }

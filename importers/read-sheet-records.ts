@@ -2,7 +2,7 @@ import { unstorableCharacter } from "../db/storable-text.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
 import { SHEET_KINDS, type SheetKind } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
-import type { ProblemCollector } from "./import-problem.js";
+import type { ProblemAnswer, ProblemCollector } from "./import-problem.js";
 import {
   columnLetter,
   locateHeader,
@@ -11,7 +11,12 @@ import {
   type TitleFacts,
 } from "./locate-header.js";
 import { isTotalLabel } from "./check-total-rows.js";
-import { classifySheet, mapColumns, missingRoles } from "./map-columns.js";
+import {
+  classifySheet,
+  mapColumns,
+  missingRoles,
+  type ColumnMap,
+} from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { isProblemsList } from "./problems-list-marker.js";
 import { FundingRowReader } from "./read-funding-rows.js";
@@ -171,15 +176,28 @@ function readSheetHeader(
       : (options.kind ??
         options.profile?.kind ??
         classifySheet(header.headers, options.profile, financialYear !== null));
-  if (header === null || kind === null) {
+  if (header === null) {
     problems.add({
       code: "unknown-sheet",
       sheet: name,
-      message:
-        header === null
-          ? `Sheet "${name}" has no header row the importer recognises in its first ${HEADER_SEARCH_ROWS} rows: it was not imported. Name the columns as in the synonym table, or give a --mapping profile.`
-          : `Sheet "${name}" does not look like a service list, savings tracker, governance list or funding list (headers: ${header.headers.filter(Boolean).join(", ")}): it was not imported. ${nearestKindAnswer(header.headers, options.profile, financialYear !== null)}`,
-      ...(header === null ? {} : { cell: `A${header.rowNumber}` }),
+      message: `Sheet "${name}" has no header row the importer recognises in its first ${HEADER_SEARCH_ROWS} rows: it was not imported. Name the columns as in the synonym table, say which row holds them with --header-row N, or give a --mapping profile.`,
+      answer: { option: "header-row" },
+    });
+    return null;
+  }
+  if (kind === null) {
+    const nearest = nearestKindAnswer(
+      header.headers,
+      header.rowNumber,
+      options.profile,
+      financialYear !== null,
+    );
+    problems.add({
+      code: "unknown-sheet",
+      sheet: name,
+      message: `Sheet "${name}" does not look like a service list, savings tracker, governance list or funding list (headers: ${header.headers.filter(Boolean).join(", ")}): it was not imported. ${nearest.text}`,
+      cell: `A${header.rowNumber}`,
+      answer: nearest.answer,
     });
     return null;
   }
@@ -199,6 +217,12 @@ function readSheetHeader(
       code: "missing-value",
       sheet: name,
       cell: `A${header.rowNumber}`,
+      answer: {
+        option: "column",
+        kind,
+        roles: missing,
+        columns: unreadColumns(map, header.rowNumber),
+      },
       message: `Sheet "${name}" was read as ${kind} but has no ${missing.join(", ")} column.${missing.includes("financialYear") ? ' Add a Financial year column, or name the year above the table ("Savings 2010/11").' : ""}`,
     });
     return null;
@@ -229,15 +253,20 @@ const KIND_WORDS: Record<SheetKind, string> = {
 
 /**
  * The answer to a sheet of no kind: the kind its known headers come closest to, with the role it
- * lacks and the `--column` that names it ("--column 'Cost Centre Description=service'"), else --kind.
+ * lacks and the `--column` that names it ("--column 'Cost Centre Description=service'"), else --kind;
+ * in words and as the problem's answer.
  */
 function nearestKindAnswer(
   headers: readonly string[],
+  headerRow: number,
   profile: MappingProfile | undefined,
   yearAbove: boolean,
-): string {
-  let best: { kind: SheetKind; missing: string; unread: string[] } | null =
-    null;
+): { text: string; answer: ProblemAnswer } {
+  let best: {
+    kind: SheetKind;
+    missing: string;
+    unread: { header: string; cell: string }[];
+  } | null = null;
   let bestKnown = 0;
   for (const kind of SHEET_KINDS) {
     const map = mapColumns(headers, kind, profile);
@@ -249,13 +278,31 @@ function nearestKindAnswer(
     best = {
       kind,
       missing: missing[0]!,
-      unread: map.extra.map((column) => column.header),
+      unread: unreadColumns(map, headerRow),
     };
   }
-  if (best === null) return "Use --kind to say what it is.";
+  if (best === null)
+    return {
+      text: `Use --kind to say what it is (${SHEET_KINDS.join(", ")}).`,
+      answer: { option: "kind" },
+    };
   const { kind, missing, unread } = best;
-  const example = unread[0] ?? "Heading";
-  return `It reads like ${KIND_WORDS[kind]} without a ${missing} column: say which column holds it with --column '${example}=${missing}'${unread.length > 1 ? ` (the columns not read: ${unread.join(", ")})` : ""}, or rename its header as in the synonym table.`;
+  const example = unread[0]?.header ?? "Heading";
+  return {
+    text: `It reads like ${KIND_WORDS[kind]} without a ${missing} column: say which column holds it with --column '${example}=${missing}'${unread.length > 1 ? ` (the columns not read: ${unread.map((c) => c.header).join(", ")})` : ""}, or rename its header as in the synonym table.`,
+    answer: { option: "column", kind, roles: [missing], columns: unread },
+  };
+}
+
+/** The columns a map did not read, each header as written with its cell in the header row. */
+function unreadColumns(
+  map: ColumnMap,
+  headerRow: number,
+): { header: string; cell: string }[] {
+  return map.extra.map((column) => ({
+    header: column.header,
+    cell: `${columnLetter(column.index)}${headerRow}`,
+  }));
 }
 
 /** The title facts with every name a name cannot be (too long, or holding what no text may) reported and dropped. */

@@ -10,6 +10,7 @@ import { KIND_ROLES, type ColumnRole } from "./header-synonyms.js";
 import type { ImportLimits } from "./import-limits.js";
 import type { ColumnMap } from "./map-columns.js";
 import type {
+  ProblemAnswer,
   ProblemCode,
   ProblemCollector,
   ProblemSeverity,
@@ -193,9 +194,11 @@ export class RowCells {
     index: number,
     message: string,
     severity?: ProblemSeverity,
+    answer?: ProblemAnswer,
   ): void {
     this.problems.add({
       ...(severity ? { severity } : {}),
+      ...(answer ? { answer } : {}),
       code,
       sheet: this.sheet,
       row: row.number,

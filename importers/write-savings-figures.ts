@@ -197,6 +197,7 @@ export async function stageSavingsSheet(
           cell: source.cell,
           header: reading.map.headers[reading.map.roles.get("service")!] ?? "",
           value: name,
+          answer: { option: "partnership" },
           message:
             found.kind === "several"
               ? `"${name}" is a service of several partnerships: add a Partnership column or a "Partnership: NAME" line, or import with --partnership NAME.`

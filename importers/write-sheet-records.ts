@@ -203,6 +203,7 @@ function sheetPartnership(
     code: "unknown-partnership",
     sheet: reading.name,
     cell: `A${reading.headerRow}`,
+    answer: { option: "partnership" },
     message:
       matches.length > 1
         ? `Sheet "${reading.name}" names no partnership, and its councils belong to several (${matches.map((p) => p.name).join(", ")}): add a Partnership column or a "Partnership: NAME" line above the table, or import with --partnership NAME.`

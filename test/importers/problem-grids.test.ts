@@ -43,6 +43,24 @@ describe("the grid of cells around a sheet's problems", () => {
     expect(parseCellAddress("Tracker!E4")).toBeNull();
   });
 
+  it("holds the rows a header is searched in when a problem asks which row is the header, up to the last column in use", () => {
+    const grid = feed(
+      new ProblemGridBuilder("Claims", {
+        cells: [],
+        headerRow: null,
+        topRows: true,
+      }),
+      500,
+      4,
+    );
+    expect(grid.wholeSheet).toBe(false);
+    expect(grid.rows.map((r) => r.row)).toEqual(
+      Array.from({ length: 20 }, (_, r) => r + 1),
+    );
+    expect(grid.columns).toEqual(["A", "B", "C", "D"]);
+    expect(grid.rows[19]!.cells).toEqual(["20,0", "20,1", "20,2", "20,3"]);
+  });
+
   it("holds a small sheet whole", () => {
     const grid = feed(
       new ProblemGridBuilder("Claims", {

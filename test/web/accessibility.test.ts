@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import ExcelJS from "exceljs";
 import { createRequire } from "node:module";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -167,6 +168,59 @@ describe("accessibility of the main pages", () => {
       .first()
       .waitFor();
     expect(await axeViolations(finance.page)).toEqual([]);
+  });
+
+  it("has no axe violations on the answers offered after a refusal, and picks the header row and a column's role from the keyboard", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Joint working");
+    sheet.addRow(["Bolsover District Council – savings achieved 2008/09"]);
+    sheet.addRow([]);
+    sheet.addRow(["Initiative", "Claiming council", "Achieved £"]);
+    sheet.addRow(["Procurement", "Bolsover DC", 1000]);
+    const path = join(folder, "bolsover initiatives 2008-05.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const { page } = await env.newPage();
+    await signIn(page, env.base, env.tokens.analyst);
+    await page.getByRole("link", { name: "Import" }).first().click();
+    await page.getByLabel(/Workbooks/).setInputFiles(path);
+    await page.getByRole("button", { name: "Check (dry run)" }).click();
+    const answers = page.getByRole("form", {
+      name: "Answers for this workbook",
+    });
+    const rows = answers.getByRole("group", {
+      name: 'Which row of sheet "Joint working" holds the column headings?',
+    });
+    await rows.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // One Tab stop for the group; the arrow keys move the choice, as in any radio group.
+    await rows.getByRole("radio", { name: /^Row 1:/ }).focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(
+      await rows
+        .getByRole("radio", {
+          name: "Row 3: Initiative · Claiming council · Achieved £",
+        })
+        .isChecked(),
+    ).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Check again with these answers",
+    );
+    await page.keyboard.press("Enter");
+    const kind = answers.getByLabel('What sheet "Joint working" hold');
+    await kind.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await kind.focus();
+    await kind.selectOption("savings-long");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    const column = answers.getByLabel('Column "Initiative" (A3) is');
+    await column.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await column.selectOption("service");
+    expect(await column.inputValue()).toBe("service");
   });
 
   it("moves focus top to bottom with a visible ring, and works the reconciliation form and the history filters from the keyboard", async () => {

@@ -33,11 +33,13 @@ const POLL_MS = 300;
 /** How many more looks (POLL_MS apart) for a finished job's problem grids: about three seconds. */
 const GRID_LOOKS = 10;
 
-/** Whether a finished report has problems on cells but no grid of them yet. */
+/** Whether a finished report has problems on cells (or asking for a header row) but no grid of them yet. */
 function awaitsGrids(report: ImportReport | null): boolean {
   return (
     report !== null &&
-    report.problems.some((p) => p.sheet && p.cell) &&
+    report.problems.some(
+      (p) => p.sheet && (p.cell || p.answer?.option === "header-row"),
+    ) &&
     (report.problemGrids ?? []).length === 0
   );
 }

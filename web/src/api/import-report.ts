@@ -2,6 +2,7 @@ import type {
   ColumnRole,
   SheetKind,
 } from "../../../importers/header-synonyms.js";
+import type { ProblemAnswer } from "../../../importers/import-problem.js";
 import type { PeriodLayout } from "../../../importers/period-in-file-name.js";
 import type { SavingsMeasure } from "../../../schema/savings-measure.js";
 
@@ -124,4 +125,6 @@ export interface ImportProblem {
   header?: string;
   value?: string;
   row?: number;
+  /** The answer (an import option) that would settle it: the page offers it. */
+  answer?: ProblemAnswer;
 }
