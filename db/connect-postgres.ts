@@ -19,6 +19,7 @@ interface PgModule {
     connectionString: string;
     connectionTimeoutMillis: number;
     ssl?: false;
+    statement_timeout?: number;
   }) => PgClient;
 }
 
@@ -26,17 +27,25 @@ const require = createRequire(import.meta.url);
 
 /**
  * Opens one connection (no pool) to url, for health checks and admin statements. `ssl: false`
- * overrides PGSSLMODE from the environment, which the embedded server (no TLS) cannot honour.
+ * overrides PGSSLMODE from the environment, which the embedded server (no TLS) cannot honour;
+ * `statementTimeoutMs` sets the connection's `statement_timeout` (none when absent or 0).
  */
 export async function connectPostgres(
   url: string,
-  options: { timeoutMs?: number; ssl?: false } = {},
+  options: {
+    timeoutMs?: number;
+    ssl?: false;
+    statementTimeoutMs?: number;
+  } = {},
 ): Promise<PostgresClient> {
   const { Client } = require("pg") as PgModule;
   const client = new Client({
     connectionString: url,
     connectionTimeoutMillis: options.timeoutMs ?? 5_000,
     ...(options.ssl === false ? { ssl: false as const } : {}),
+    ...(options.statementTimeoutMs
+      ? { statement_timeout: options.statementTimeoutMs }
+      : {}),
   });
   // A server that shuts down under an idle client emits 'error'; unhandled, that would crash the process.
   client.on("error", () => {});

@@ -9,6 +9,7 @@ import {
   connectPostgres,
   type PostgresClient,
 } from "../db/connect-postgres.js";
+import { ormStatementTimeoutMs } from "../db/orm-config.js";
 import { settleWithin } from "../db/settle-within.js";
 import { QueueFullError, UploadsBusyError } from "../errors/hub-error.js";
 import { watchImportJobs } from "../observability/job-metrics.js";
@@ -163,7 +164,12 @@ export class ImportQueue {
     this.receiving++;
     let client: PostgresClient | undefined;
     try {
-      client = await connectPostgres(this.orm.config.get("clientUrl")!);
+      // The statement timeout of the hub's other connections: a statement stuck behind a lock (the
+      // queued-bytes lock, pg-boss's tables) is cancelled, not left holding this connection.
+      const statementTimeoutMs = ormStatementTimeoutMs(this.orm);
+      client = await connectPostgres(this.orm.config.get("clientUrl")!, {
+        ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
+      });
       if (leastBytes > 0) await this.assertRoom(client, caller, leastBytes);
       await client.query("begin");
     } catch (error) {

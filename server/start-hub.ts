@@ -67,6 +67,8 @@ export async function startHub({
   const metricsListen = metricsListenFromEnv();
   const trustedProxies = TrustedProxies.fromEnv();
   const readiness = new Readiness(orm);
+  // Its checks run while the schema is built: the first /readyz then has their outcomes to go by.
+  const warmed = readiness.warm();
   const schema = await buildHubSchema();
   // Read once: GraphQL and the export route hold strings to the same limit.
   const queryLimits = queryLimitsFromEnv();
@@ -94,6 +96,7 @@ export async function startHub({
     ...(importQueue ? { importQueue } : {}),
     webSite: await WebSite.load(),
   });
+  await warmed;
   const stopCatching = catchRequestFailures(log);
   try {
     await new Promise<void>((resolve, reject) => {

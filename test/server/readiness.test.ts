@@ -124,6 +124,37 @@ describe("/healthz and /readyz", () => {
     }
   });
 
+  it("counts a check slower than its bound as passing while it passed last time, until it has run past the grace", async () => {
+    // A bound of 20 ms and a grace of 400 ms, with a check that takes 150 ms and then one that hangs.
+    const readiness = new Readiness(db.orm, 20, 400);
+    let answer = (): Promise<void> =>
+      new Promise((resolve) => setTimeout(resolve, 150));
+    readiness.addCheck("slow", () => answer());
+    // Never answered yet: slow is not known to be up.
+    expect((await readiness.report()).checks.slow).toBe(
+      "no answer within 20 ms",
+    );
+    await readiness.warm();
+    // It answered last time: slow now is a loaded machine, not a database that is down.
+    expect((await readiness.report()).checks.slow).toBe("ok");
+    await readiness.warm();
+    answer = () => new Promise<void>(() => undefined);
+    expect((await readiness.report()).checks.slow).toBe("ok");
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await readiness.report()).checks.slow).toBe(
+      "no answer within 20 ms",
+    );
+    // A check that fails is not covered by the grace: its reason at once.
+    const failing = new Readiness(db.orm, 20, 400);
+    let fail = false;
+    failing.addCheck("flaky", () =>
+      fail ? Promise.reject(new Error("down")) : Promise.resolve(),
+    );
+    await failing.warm();
+    fail = true;
+    expect((await failing.report()).checks.flaky).toBe("down");
+  });
+
   it("includes the checks added to it, such as the jobs worker's", async () => {
     const readiness = patient();
     let workerRunning = false;
