@@ -255,14 +255,14 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const partnership = byId(em, Partnership);
   const council = byId(em, Council);
   const governanceBody = byId(em, GovernanceBody);
-  // A page that joins each row's partnership (`to_json(p) as _partnership`) hands it to the
+  // A page whose rows carry their partnership (`_partnership`, its row as JSON) hands it to the
   // partnership loader, so the page's `partnership` links cost no statement of their own.
   const primePartnership = (row: Row) => {
     const joined = row._partnership as Row;
     partnership.prime(joined.id as number, mapEntity(em, Partnership, joined));
   };
 
-  // Lists that join their rows' council for ordering carry it too (`to_jsonb(c) as _council`).
+  // Lists in their rows' council's name order carry that council too (`_council`, its row as JSON).
   const primeCouncil = (row: Row) => {
     const joined = row._council as Row;
     council.prime(joined.id as number, mapEntity(em, Council, joined));

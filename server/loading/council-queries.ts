@@ -14,6 +14,14 @@ export function councilByCodeQuery(code: string): RootQuery {
   };
 }
 
+// A list row's partnership is read by its primary key in a subquery of the row, not joined: the
+// list's count (root-with-children.ts counts the list's own query) then reads the list's index
+// alone, and PostgreSQL builds the partnership's JSON only for the rows of the page, after the sort
+// and the limit. Joined, each list and each count hashed all the partnerships (a scan of the table):
+// the council page's statement cost PostgreSQL 1.7 ms instead of 0.7 (measured on the bench data).
+const partnershipOf = (column: string, expression = "to_json(p)") =>
+  `(select ${expression} from partnership p where p.id = ${column})`;
+
 /**
  * The memberships of the parent councils, in partnership name order, each with its partnership
  * (`_partnership`, handed to `primePartnership`).
@@ -22,8 +30,9 @@ export const councilMembershipsQuery = (
   parents: ParentIds,
   primePartnership?: (row: Row) => void,
 ): ChildQuery => ({
-  sql: `select m.council_id as _parent_id, p.name as _sort, to_json(p) as _partnership, m.*
-        from membership m join partnership p on p.id = m.partnership_id where m.council_id in ${parents.sql}`,
+  sql: `select m.council_id as _parent_id, ${partnershipOf("m.partnership_id", "p.name")} as _sort,
+          ${partnershipOf("m.partnership_id")} as _partnership, m.*
+        from membership m where m.council_id in ${parents.sql}`,
   params: parents.params,
   order: "t._sort, t.id",
   prime: primePartnership,
@@ -34,8 +43,8 @@ export const councilHostedServicesQuery = (
   parents: ParentIds,
   primePartnership?: (row: Row) => void,
 ): ChildQuery => ({
-  sql: `select s.host_council_id as _parent_id, to_json(p) as _partnership, s.* from service s
-        join partnership p on p.id = s.partnership_id where ${hostedBySql("s", parents.sql)}`,
+  sql: `select s.host_council_id as _parent_id, ${partnershipOf("s.partnership_id")} as _partnership, s.*
+        from service s where ${hostedBySql("s", parents.sql)}`,
   params: parents.params,
   order: "t.name, t.id",
   prime: primePartnership,

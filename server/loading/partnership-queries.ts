@@ -24,14 +24,20 @@ const inCouncilNameOrder = (
   parentColumn: string,
   parents: ParentIds,
   primeCouncil?: (row: Row) => void,
-): ChildQuery => ({
-  sql: `select ${alias}.${parentColumn} as _parent_id, c.short_name as _sort, c.gss_code as _sort_code,
-          to_jsonb(c) as _council, ${alias}.*
-        from ${table} ${alias} join council c on c.id = ${alias}.council_id where ${alias}.${parentColumn} in ${parents.sql}`,
-  params: parents.params,
-  order: "t._sort, t._sort_code, t.id",
-  prime: primeCouncil,
-});
+): ChildQuery => {
+  // The row's council is read by its primary key, not joined: joined, each list (and its count,
+  // which reuses the list's query) hashed every council, a scan of the table, for a few rows.
+  const council = (expression: string) =>
+    `(select ${expression} from council c where c.id = ${alias}.council_id)`;
+  return {
+    sql: `select ${alias}.${parentColumn} as _parent_id, ${council("c.short_name")} as _sort,
+          ${council("c.gss_code")} as _sort_code, ${council("to_json(c)")} as _council, ${alias}.*
+        from ${table} ${alias} where ${alias}.${parentColumn} in ${parents.sql}`,
+    params: parents.params,
+    order: "t._sort, t._sort_code, t.id",
+    prime: primeCouncil,
+  };
+};
 
 /**
  * The memberships of the parent partnerships, in council name order, each with its council
@@ -78,7 +84,7 @@ export const partnershipGovernanceBodiesQuery = (
   return {
     sql: `select b.partnership_id as _parent_id${
       seatRows
-        ? `, (select coalesce(jsonb_agg(${exactJsonSql(seats!.em, GovernanceSeat, "t")} order by ${seatRows.order}), '[]'::jsonb)
+        ? `, (select coalesce(json_agg(${exactJsonSql(seats!.em, GovernanceSeat, "t")} order by ${seatRows.order}), '[]'::json)
              from (${seatRows.sql}) t) as _seats`
         : ""
     }, b.* from governance_body b where b.partnership_id in ${parents.sql}`,

@@ -160,7 +160,10 @@ it("reads a council page (its memberships with their partnerships, two windows o
     { name: { $like: "Large 00%" } },
     { orderBy: { name: "asc" } },
   );
-  for (const [i, partnership] of partnerships.slice(0, 4).entries())
+  // Joined in reverse name order, so that the memberships' own order is not their partnerships'.
+  for (const [i, partnership] of [
+    ...partnerships.slice(0, 4).entries(),
+  ].reverse())
     em.create(Membership, {
       council: council!,
       partnership,
@@ -173,23 +176,29 @@ it("reads a council page (its memberships with their partnerships, two windows o
     after: offsetCursor(0),
   };
   db.resetQueryLog();
+  type Memberships = {
+    totalCount: number;
+    edges: {
+      node: { costSharePercent?: string | null; partnership: { name: string } };
+    }[];
+  };
   const page = await gql.run<{
     council: {
-      memberships: {
-        totalCount: number;
-        edges: { node: { costSharePercent: string | null } }[];
-      };
-      later: { edges: unknown[] };
+      memberships: Memberships;
+      later: Memberships;
       hostedServices: { totalCount: number };
     };
   }>(councilPage, variables);
   expect(page.errors).toBeUndefined();
   expect(db.queries).toHaveLength(1);
   const { memberships, later, hostedServices } = page.data!.council;
+  const names = (list: Memberships) =>
+    list.edges.map(({ node }) => node.partnership.name);
   expect(memberships.totalCount).toBe(4);
-  expect(memberships.edges).toHaveLength(2);
+  expect(names(memberships)).toEqual(["Large 000", "Large 001"]);
   expect(memberships.edges[0]!.node.costSharePercent).toBe("12.5000");
-  expect(later.edges).toHaveLength(3);
+  expect(later.totalCount).toBe(4);
+  expect(names(later)).toEqual(["Large 001", "Large 002", "Large 003"]);
   expect(hostedServices.totalCount).toBeGreaterThan(1);
 
   db.resetQueryLog();
@@ -290,7 +299,10 @@ it("reads a partnership page (members, a page of services with their host and bo
   db.resetQueryLog();
   type Page = {
     members: { council: { shortName: string } }[];
-    governanceBodies: { name: string; seats: unknown[] }[];
+    governanceBodies: {
+      name: string;
+      seats: { council: { shortName: string } }[];
+    }[];
     fundingAwards: { funder: string; amount: { amount: string } }[];
     services: { totalCount: number };
   };
@@ -311,6 +323,12 @@ it("reads a partnership page (members, a page of services with their host and bo
     "Joint Committee",
   ]);
   expect(governanceBodies.map((body) => body.seats.length)).toEqual([2, 2]);
+  for (const { seats } of governanceBodies) {
+    const seatNames = seats.map((seat) => seat.council.shortName);
+    expect(seatNames).toEqual(
+      [...seatNames].sort((a, b) => a.localeCompare(b)),
+    );
+  }
   expect(fundingAwards).toEqual([
     { funder: "Dated", amount: { amount: "1234.50" } },
     { funder: "Undated", amount: { amount: "10.00" } },
