@@ -228,6 +228,61 @@ describe("answers given in the import page", () => {
     ]);
   });
 
+  it("asks the partnership of a tracker naming a service no partnership of its council has; next month's file goes to the same partnership unasked", async () => {
+    const tracker = (amount: number) =>
+      `Council,Service,Financial year,Measure,Saving\r\nBromsgrove DC,Shared Lifeline Review,2010/11,Forecast,${amount}\r\n`;
+    const june = join(folder, "bromsgrove lifeline 2010-06.csv");
+    const july = join(folder, "bromsgrove lifeline 2010-07.csv");
+    await writeFile(june, tracker(12000));
+    await writeFile(july, tracker(12500));
+    const { page } = await env.newPage();
+    await signIn(page, env.base, env.tokens.analyst);
+    await page.getByRole("link", { name: "Import" }).first().click();
+    const card = await checkFile(page, june);
+    expect(
+      await card
+        .getByRole("table", { name: "Problems, by sheet and cell" })
+        .getByRole("row", { name: /Shared Lifeline Review/ })
+        .innerText(),
+    ).toMatch(
+      /^bromsgrove lifeline 2010-06\s+B2\s+error\s+No partnership of this council/,
+    );
+    await card
+      .getByRole("form", { name: "Answers for this workbook" })
+      .getByLabel("Partnership of this workbook")
+      .fill("Bromsgrove and Redditch Shared Services");
+    await checkAgain(card, /Dry run: nothing was written/);
+    await card
+      .getByRole("button", { name: "Import bromsgrove lifeline 2010-06.csv" })
+      .click();
+    await card.getByText("Imported", { exact: true }).waitFor();
+
+    const julyCard = await checkFile(page, july);
+    expect(
+      await julyCard.getByTestId("remembered-answers").innerText(),
+    ).toMatch(
+      /^Used the answers remembered from import run #\d+ \(June 2010\)\.$/,
+    );
+    await julyCard
+      .getByRole("button", { name: "Import bromsgrove lifeline 2010-07.csv" })
+      .click();
+    await julyCard.getByText("Imported", { exact: true }).waitFor();
+    const rows = await env.db.orm.em
+      .getConnection()
+      .execute<{ partnership: string; amount: string }[]>(
+        `select p.name as partnership, f.amount from savings_figure f join import_run r on r.id = f.import_run_id
+         join service s on s.id = f.service_id join partnership p on p.id = s.partnership_id
+         where r.file_name = ?`,
+        ["bromsgrove lifeline 2010-07.csv"],
+      );
+    expect(rows).toEqual([
+      {
+        partnership: "Bromsgrove and Redditch Shared Services",
+        amount: "12500.00",
+      },
+    ]);
+  });
+
   it("asks for the measure and month after the dry run, imports with them, and next month's file of the same layout uses them unasked", async () => {
     const june = await claimWithoutAnswers("bolsover savings 06-2008.xlsx", [
       ["Bolsover DC", "Procurement", "2008/09", "£40,000"],
