@@ -354,6 +354,7 @@ export function createHttpServer({
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {
+            parallel?.readAlone();
             if (parallel && !(await confirmed(parallel))) return;
             sendError(
               res,
@@ -381,14 +382,17 @@ export function createHttpServer({
       let response: Awaited<ReturnType<typeof execute>>;
       if (!parallel) response = await execute(caller);
       else {
-        // A query starts as the caller the token was confirmed as, while its row is read; its answer
-        // is sent only if the read confirms that caller now (not revoked, not expired, the same role
-        // and councils), so every answer still agrees with the database at the time it is sent.
-        // Anything that may have side effects waits for the check, as every request used to.
+        // A query starts as the caller the token was confirmed as, and its first read statement
+        // reads the token's row too (carry); its answer is sent only if that read confirms the
+        // caller now (not revoked, not expired, the same role and councils), so every answer still
+        // agrees with the database as it was after the request arrived. A query whose statements
+        // did not read the row has it read alone once it has run; anything that may have side
+        // effects waits for the check, as every request used to.
         const early = isReadOnlyGraphqlRequest(method, body, url.searchParams)
-          ? execute(caller)
+          ? parallel.carry(() => execute(caller))
           : null;
-        early?.catch(() => undefined);
+        if (early) early.finally(parallel.readAlone).catch(() => undefined);
+        else parallel.readAlone();
         const fresh = await confirmed(parallel);
         // Refused (401, or 429 when its allowance is spent): the early answer is dropped, and its
         // work stopped now that the refusal is out.

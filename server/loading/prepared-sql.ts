@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Pool } from "pg";
@@ -34,6 +35,41 @@ export function preparedText(sql: string): PreparedText {
   return found;
 }
 
+/**
+ * A small read that can ride along with another read statement instead of costing a statement (and a
+ * round trip) of its own: a scalar subquery whose one text value PostgreSQL returns beside each row
+ * of the statement that carries it, read in that statement's snapshot. Offered to the statements of
+ * some work with `withFoldedRead`; the first plain read among them (runPrepared) takes it.
+ */
+export interface FoldedRead {
+  /** A scalar subquery (`?` placeholders) returning one text value, or null. */
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  /** Asked by a statement that could carry it: true once (it is taken), false when it is no longer wanted. */
+  claim(): boolean;
+  /**
+   * The subquery's value (null when it found nothing) once the statement that took it returned a
+   * row; undefined when it could not tell (the statement failed, or returned no rows).
+   */
+  settle(value: string | null | undefined): void;
+}
+
+const offered = new AsyncLocalStorage<FoldedRead>();
+
+/** Runs `work` with `read` offered to its statements (see FoldedRead): the first plain read it runs carries it. */
+export function withFoldedRead<T>(read: FoldedRead, work: () => T): T {
+  return offered.run(read, work);
+}
+
+/** The column a carried read's value comes back in; taken off the rows before they are returned. */
+const FOLDED_COLUMN = "_sshub_folded";
+
+// Only a plain read may carry another: a statement that writes (or locks rows) could not be put in a
+// subquery, and must not be held up by a read that is not its own.
+const PLAIN_READ = /^\s*(select|with)\b/i;
+const WRITES =
+  /\b(insert|update|delete|merge|for\s+(update|share|no\s+key|key))\b/i;
+
 interface LoggedConnection {
   executeQuery<T>(
     query: string,
@@ -49,9 +85,45 @@ interface LoggedConnection {
  * logged and counted like the ORM's own (the ORM's query logger, slow-query log), and its
  * connection answers to the request's abort signal (cancelQueriesOnAbort). Parameters are bound,
  * never inlined; an array stands for `array[?]` only (an array bound to a plain `?` is a mistake
- * in the caller's SQL and is refused).
+ * in the caller's SQL and is refused). A plain read carries the FoldedRead offered to the work it
+ * runs in, if any is still wanted (withFoldedRead); its rows come back as they would without it.
  */
 export async function runPrepared<T extends Row = Row>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const offer = offered.getStore();
+  const folded =
+    offer && PLAIN_READ.test(sql) && !WRITES.test(sql) && offer.claim()
+      ? offer
+      : null;
+  if (!folded) return runPreparedText<T>(em, sql, params);
+  let rows: T[];
+  try {
+    // The carried read's placeholders come first in the text, so its parameters do too. The rows
+    // keep the statement's order: a subquery in FROM that sorts is not flattened, and one that is
+    // flattened is planned as the statement alone was, the scalar subquery being run once.
+    rows = await runPreparedText<T>(
+      em,
+      `select _sshub_q.*, (${folded.sql}) as ${FOLDED_COLUMN} from (${sql}) _sshub_q`,
+      [...folded.params, ...params],
+    );
+  } catch (error) {
+    folded.settle(undefined);
+    throw error;
+  }
+  folded.settle(
+    rows.length
+      ? ((rows[0]![FOLDED_COLUMN] as string | null) ?? null)
+      : undefined,
+  );
+  // The column is each row's last property: deleting it gives the row back the shape it would have had.
+  for (const row of rows) delete row[FOLDED_COLUMN];
+  return rows;
+}
+
+async function runPreparedText<T extends Row>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[],

@@ -3,7 +3,13 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiToken } from "../../../schema/api-token.js";
 import { AuditEvent } from "../../../schema/audit-event.js";
+import { Council } from "../../../schema/council.js";
+import { Membership, MembershipRole } from "../../../schema/membership.js";
+import { Partnership, PartnershipStatus } from "../../../schema/partnership.js";
 import { Role } from "../../../schema/role.js";
+import { SavingsFigure } from "../../../schema/savings-figure.js";
+import { SavingsMeasure } from "../../../schema/savings-measure.js";
+import { Service } from "../../../schema/service.js";
 import {
   createToken,
   revokeToken,
@@ -200,6 +206,169 @@ describe("a query checked in parallel with its token", () => {
         },
       },
     });
+  });
+});
+
+describe("a query whose first statement reads its token's row too", () => {
+  // Chesterfield is a member of one partnership, whose one service it hosts, with two figures;
+  // Bolsover is a member of none.
+  const CHESTERFIELD = "E07000034";
+  const BOLSOVER = "E07000033";
+  const SAVINGS = `query ($code: String!) { council(code: $code) { gssCode
+    savings(first: 10) { edges { node { financialYear amount { amount } } } } } }`;
+  const PAGE = `query ($code: String!) { council(code: $code) { gssCode
+    memberships(first: 5) { totalCount edges { node { partnership { name } } } } } }`;
+  beforeAll(async () => {
+    const em = db.orm.em.fork();
+    const council = await em.findOneOrFail(Council, { gssCode: CHESTERFIELD });
+    const partnership = em.create(Partnership, {
+      name: "Folded check audit",
+      alternativeNames: [],
+      status: PartnershipStatus.ACTIVE,
+    });
+    em.create(Membership, {
+      partnership,
+      council,
+      role: MembershipRole.HOST,
+    });
+    const service = em.create(Service, {
+      partnership,
+      name: "Internal audit",
+      hostCouncil: council,
+    });
+    for (const [financialYear, amount] of [
+      [2014, "1234.56"],
+      [2015, "0.01"],
+    ] as const)
+      em.create(SavingsFigure, {
+        service,
+        council,
+        financialYear,
+        measure: SavingsMeasure.ACHIEVED,
+        cashable: true,
+        amount,
+        reportingPeriod: "2016-03",
+      });
+    await em.flush();
+  });
+
+  /** The statements that read the token's row: its own, or the query's that carries it. */
+  const tokenReads = (statements: string[]) =>
+    statements.filter((sql) => sql.includes("from api_token"));
+  const statementsOf = async (
+    bearer: string,
+    query: string,
+  ): Promise<{ body: Record<string, unknown>; statements: string[] }> => {
+    db.resetQueryLog();
+    const { status, body } = await ask(bearer, query, { code: CHESTERFIELD });
+    expect(status).toBe(200);
+    return { body, statements: [...db.queries] };
+  };
+
+  it("answers a council's savings page in one statement, the same answer as with the token read alone", async () => {
+    const bearer = await token("folded savings", Role.FINANCE);
+    // The first request checks the token alone (not confirmed here yet): its answer is the reference.
+    const first = await statementsOf(bearer, SAVINGS);
+    expect(tokenReads(first.statements)).toHaveLength(1);
+    expect(tokenReads(first.statements)[0]).not.toContain("from council");
+    expect(first.body).toEqual({
+      data: {
+        council: {
+          gssCode: CHESTERFIELD,
+          savings: {
+            edges: [
+              {
+                node: {
+                  financialYear: "2014/15",
+                  amount: { amount: "1234.56" },
+                },
+              },
+              {
+                node: { financialYear: "2015/16", amount: { amount: "0.01" } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const folded = await statementsOf(bearer, SAVINGS);
+    expect(tokenReads(folded.statements)).toHaveLength(1);
+    expect(tokenReads(folded.statements)[0]).toContain("_council");
+    // The rate limit's count (beside the query, as before) and the council's statement.
+    expect(folded.statements).toHaveLength(2);
+    expect(folded.body).toEqual(first.body);
+    const page = await statementsOf(bearer, PAGE);
+    expect(tokenReads(page.statements)).toHaveLength(1);
+    expect(tokenReads(page.statements)[0]).toContain("membership");
+    expect(page.body).toEqual({
+      data: {
+        council: {
+          gssCode: CHESTERFIELD,
+          memberships: {
+            totalCount: 1,
+            edges: [{ node: { partnership: { name: "Folded check audit" } } }],
+          },
+        },
+      },
+    });
+  });
+
+  it("refuses a token revoked between two requests when the query's statement reads its row", async () => {
+    const bearer = await token("folded revoked", Role.FINANCE);
+    await confirm(bearer);
+    await statementsOf(bearer, PAGE);
+    await revokeToken(db.orm.em.fork(), "folded revoked", operatorCaller());
+    db.resetQueryLog();
+    const refused = await ask(bearer, PAGE, { code: CHESTERFIELD });
+    expect(refused.status).toBe(401);
+    expect(refused.body).not.toHaveProperty("data");
+    expect(JSON.stringify(refused.body)).toContain(
+      'The token \\"folded revoked\\" was revoked.',
+    );
+    expect(JSON.stringify(refused.body)).not.toContain("Folded check audit");
+    // Refused by what the page's own statement read: no statement of the token's own.
+    expect(tokenReads(db.queries)).toHaveLength(1);
+    expect(tokenReads(db.queries)[0]).toContain("membership");
+  });
+
+  it("refuses a token whose expiry was moved into the past by hand, read in the query's statement", async () => {
+    const bearer = await token("folded expired", Role.FINANCE);
+    await confirm(bearer);
+    await db.orm.em
+      .fork()
+      .nativeUpdate(
+        ApiToken,
+        { name: "folded expired" },
+        { expiresAt: new Date(Date.now() - 60_000) },
+      );
+    const refused = await ask(bearer, SAVINGS, { code: CHESTERFIELD });
+    expect(refused.status).toBe(401);
+    expect(refused.body).not.toHaveProperty("data");
+    expect(JSON.stringify(refused.body)).toMatch(
+      /The token \\"folded expired\\" expired on/,
+    );
+  });
+
+  it("answers with the new councils' scope once the token's row read in the query's statement changed", async () => {
+    const bearer = await token("folded rebound", Role.FINANCE);
+    await confirm(bearer);
+    const national = await statementsOf(bearer, SAVINGS);
+    const edges = (body: Record<string, unknown>) =>
+      (body as { data: { council: { savings: { edges: unknown[] } } } }).data
+        .council.savings.edges;
+    expect(edges(national.body)).toHaveLength(2);
+    await db.orm.em
+      .fork()
+      .nativeUpdate(
+        ApiToken,
+        { name: "folded rebound" },
+        { councilGssCodes: [BOLSOVER] },
+      );
+    // The query ran first as the national caller; the row its statement read says Bolsover only,
+    // whose partnerships hold none of Chesterfield's figures: it is answered as that caller.
+    const rebound = await ask(bearer, SAVINGS, { code: CHESTERFIELD });
+    expect(rebound.status).toBe(200);
+    expect(edges(rebound.body)).toEqual([]);
   });
 });
 
