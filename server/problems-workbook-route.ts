@@ -9,7 +9,6 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ErrorCode, ForbiddenError } from "../errors/hub-error.js";
 import type { ImportProblem } from "../importers/import-problem.js";
-import { writeProblemsWorkbook } from "../importers/write-problems-workbook.js";
 import { ImportRun } from "../schema/import-run.js";
 import { AccessScope } from "./auth/access-scope.js";
 import { assertMayImportOverHttp } from "./auth/auth-checker.js";
@@ -132,6 +131,9 @@ export async function serveProblemsWorkbook(
       return;
     }
     const out = join(folder, "problems.xlsx");
+    // Loaded when first asked for, like the export's workbook (export-route.ts): exceljs.
+    const { writeProblemsWorkbook } =
+      await import("../importers/write-problems-workbook.js");
     await writeProblemsWorkbook(path, run.problems as ImportProblem[], out);
     const body = await readFile(out);
     const name = problemsWorkbookName(run.fileName);
