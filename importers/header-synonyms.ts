@@ -21,6 +21,8 @@ export type ColumnRole =
   | "membership"
   | "representation"
   | "chair"
+  | "member"
+  | "memberRole"
   | "funder"
   | "award"
   | "purpose"
@@ -175,6 +177,16 @@ export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
       "Made up of",
     ],
     chair: ["Chair", "Chaired by", "Chairman", "Chairperson"],
+    member: [
+      "Member",
+      "Member name",
+      "Name of member",
+      "Representative",
+      "Nominee",
+      "Post",
+      "Councillor",
+    ],
+    memberRole: ["Role", "Role on body", "Position", "Office held"],
     funder: [
       "Funder",
       "Funding body",
@@ -264,6 +276,10 @@ export const KIND_ROLES: Readonly<
       "membership",
       "representation",
       "chair",
+      // Members one per row under each body's heading: who sits, for which council, in what role.
+      "member",
+      "council",
+      "memberRole",
       "notes",
     ],
   },

@@ -1167,9 +1167,12 @@ async function writeSheet(
         written.services,
         written.submitter,
       );
-      if (staged)
+      if (staged) {
         for (const { service } of written.services)
           estimateServices.add(service);
+        // Its reporting month is the figures' as a tracker's is: places that disagree are reported alike.
+        reportPeriodProblems(reading, decided, context.problems);
+      }
       return staged;
     }
     case "governance":

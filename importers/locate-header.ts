@@ -4,6 +4,7 @@ import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { excelSerialDay } from "./coerce-date.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
+import { readQuarter } from "./quarter-header.js";
 import {
   HEADER_SYNONYMS,
   headerKey,
@@ -269,11 +270,14 @@ const AMOUNT_HEADERS = new Set(
  * ("2010/11"), a measure or cashability ("Target", "Non-cashable forecast"), a scale or currency
  * mark alone ("£000", "(£k)", "£"), an amount ("Saving"), or another known header ("Service").
  */
-type HeaderPart = "year" | "measure" | "scale" | "amount" | "known";
+type HeaderPart =
+  "year" | "quarter" | "total" | "measure" | "scale" | "amount" | "known";
 
 function headerPart(text: string, known: Set<string>): HeaderPart | null {
   if (text === "") return null;
   if (yearHeader(text)) return "year";
+  if (readQuarter(text)) return "quarter";
+  if (isYearTotalHeader(text)) return "total";
   const key = headerKey(text);
   if (key === "") return /£|'?000|\bk\b/i.test(text) ? "scale" : null;
   if (AMOUNT_HEADERS.has(key) || isEstimatedSaving(key)) return "amount";
@@ -284,14 +288,27 @@ function headerPart(text: string, known: Set<string>): HeaderPart | null {
 
 /**
  * Whether `lower` completes the cell `upper` spreads over it (merged, or written once with blanks to
- * its right as a CSV has it): a year under a measure or an amount, a measure under a year or an
- * amount, a scale mark under anything but a name.
+ * its right as a CSV has it): a year under a measure, an amount or a quarter, a measure under a year
+ * or an amount, a quarter or a year's total ("Total", "Full year") under a year, a scale mark under
+ * anything but a name.
  */
 function completes(upper: HeaderPart, lower: HeaderPart): boolean {
   if (lower === "scale") return upper !== "known";
-  if (lower === "year") return upper === "measure" || upper === "amount";
+  if (lower === "year")
+    return upper === "measure" || upper === "amount" || upper === "quarter";
   if (lower === "measure") return upper === "year" || upper === "amount";
+  if (lower === "quarter" || lower === "total") return upper === "year";
   return false;
+}
+
+/**
+ * A column that totals a year's quarters: "Total", "Year total", "Full year", "Annual total",
+ * "FY total" (under a year, or beside quarters of one year).
+ */
+export function isYearTotalHeader(text: string): boolean {
+  return /^(?:(?:grand|year|annual|full[\s-]+year|fy)\s+)?totals?$|^full[\s-]+year$/i.test(
+    text.trim().replace(/\s+/g, " "),
+  );
 }
 
 /**

@@ -8,7 +8,13 @@ import {
   type ColumnRole,
   type SheetKind,
 } from "./header-synonyms.js";
-import { columnLetter, isCouncilHeader, yearHeader } from "./locate-header.js";
+import {
+  columnLetter,
+  isCouncilHeader,
+  isYearTotalHeader,
+  yearHeader,
+} from "./locate-header.js";
+import { readQuarter } from "./quarter-header.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
@@ -21,6 +27,11 @@ export interface YearColumn {
   measure: SavingsMeasure | null;
   cashable: boolean | null;
   scale: bigint;
+  /**
+   * The quarter of the year the column holds (1 is April to June: "2010/11" over Q1 | Q2 | Q3 |
+   * Q4), or null for a column of the whole year. A year's quarters are summed into its figure.
+   */
+  quarter: number | null;
 }
 
 /** How a sheet's columns are read. */
@@ -44,6 +55,11 @@ export interface ColumnMap {
    * holding that council's figure of the row's year (its year column, else the year above the table).
    */
   councilFigureColumns: { index: number; council: string }[];
+  /**
+   * A wide tracker's columns that total a year's quarters ("2010/11" over Q1..Q4 | Total, or the
+   * year's own column beside its quarters): checked against the quarters' sum, never a figure.
+   */
+  quarterTotals: YearColumn[];
 }
 
 /** The words that make a header an amount of saving ("Forecast saving £", "Cashable savings"). */
@@ -122,7 +138,8 @@ export function classifySheet(
       kind === "governance" &&
       (map.roles.has("bodyType") ||
         map.roles.has("membership") ||
-        map.roles.has("chair"))
+        map.roles.has("chair") ||
+        map.roles.has("member"))
     )
       return kind;
     if (kind === "services") return kind;
@@ -219,6 +236,7 @@ export function mapColumns(
     amountCashable: null,
     councilColumns: [],
     councilFigureColumns: [],
+    quarterTotals: [],
   };
   headers.forEach((header, index) => {
     const key = headerKey(header);
@@ -260,19 +278,23 @@ export function mapColumns(
         return;
       }
       if (year) {
-        const measure = year.words ? readMeasure(year.words) : null;
+        const quarter = readQuarter(year.words);
+        const words = quarter?.words ?? year.words;
+        const measure = words ? readMeasure(words) : null;
         map.yearColumns.push({
           index,
           year: year.year,
           measure: measure?.measure ?? null,
-          cashable: measure?.cashable ?? readCashableWords(year.words),
+          cashable: measure?.cashable ?? readCashableWords(words),
           scale: amountScale(header),
+          quarter: quarter?.quarter ?? null,
         });
         return;
       }
     }
     if (header !== "") map.extra.push({ index, header });
   });
+  if (kind === "savings-wide") separateQuarterTotals(map);
   if (kind === "governance") {
     map.councilColumns = map.extra.filter((column) =>
       isCouncilHeader(column.header),
@@ -280,4 +302,40 @@ export function mapColumns(
     map.extra = map.extra.filter((c) => !map.councilColumns.includes(c));
   }
   return map;
+}
+
+/** The figure a year column adds to: its year, measure and cashability. */
+export function yearFigureKey(column: YearColumn): string {
+  return `${column.year}|${column.measure}|${column.cashable}`;
+}
+
+/**
+ * Moves the columns that total a year's quarters out of the year columns: a whole-year column of a
+ * year whose quarters are columns too ("2010/11 Total", or "2010/11" beside "Q1 2010/11" ...), and,
+ * when the quarters are of one year only, a column headed "Total" or "Full year".
+ */
+function separateQuarterTotals(map: ColumnMap): void {
+  const quartered = new Map<string, YearColumn>();
+  for (const column of map.yearColumns)
+    if (column.quarter !== null && !quartered.has(yearFigureKey(column)))
+      quartered.set(yearFigureKey(column), column);
+  if (quartered.size === 0) return;
+  map.quarterTotals = map.yearColumns.filter(
+    (column) => column.quarter === null && quartered.has(yearFigureKey(column)),
+  );
+  map.yearColumns = map.yearColumns.filter(
+    (column) => !map.quarterTotals.includes(column),
+  );
+  if (quartered.size !== 1) return;
+  const [first] = quartered.values();
+  const totals = map.extra.filter((column) => isYearTotalHeader(column.header));
+  for (const { index, header } of totals)
+    map.quarterTotals.push({
+      ...first!,
+      index,
+      quarter: null,
+      scale: amountScale(header),
+    });
+  map.extra = map.extra.filter((column) => !totals.includes(column));
+  map.quarterTotals.sort((a, b) => a.index - b.index);
 }

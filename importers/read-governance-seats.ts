@@ -1,3 +1,5 @@
+import type { GovernanceMember } from "./sheet-reading.js";
+
 /** One group of councils in a membership cell, with the seats each holds when the cell says. */
 export interface SeatGroup {
   /** The councils as written ("Cheshire East", "CBC & BDC"): read with splitCouncilList. */
@@ -124,4 +126,83 @@ export function seatCellCount(
   if (m) return count(m[1]!) > 0 ? { seats: count(m[1]!) } : null;
   if (/^(?:yes|y|x|✓|✔|member|seat)$/.test(text)) return { seats: null };
   return null;
+}
+
+/** A council's seats on a body counted from its member rows, and who sits, as written. */
+export interface CountedSeats {
+  gss: string;
+  seats: number;
+  /** The posts joined ("Leader (Chair) and Chief Executive"); null when no row names one. */
+  role: string | null;
+  /** The council cell of its first member row. */
+  cell: string;
+}
+
+/** A member's post with its role on the body: "Leader (Chair)", "Leader", "Chair". */
+function memberPost(member: GovernanceMember): string | null {
+  if (member.member && member.role) return `${member.member} (${member.role})`;
+  return member.member ?? member.role;
+}
+
+/** "A", "A and B", "A, B and C". */
+function joinedInWords(texts: readonly string[]): string | null {
+  if (texts.length === 0) return null;
+  if (texts.length === 1) return texts[0]!;
+  return `${texts.slice(0, -1).join(", ")} and ${texts.at(-1)!}`;
+}
+
+/**
+ * The seats each council holds on a body, counted from its member rows (one seat a row), with the
+ * members' posts as the seats' role. `councilsOf` resolves a row's council cell (reporting what it
+ * cannot resolve) to GSS codes; a row without a council, or whose council does not resolve, is no
+ * council's seat.
+ */
+export function countMemberSeats(
+  members: readonly GovernanceMember[],
+  councilsOf: (member: GovernanceMember) => readonly string[],
+): CountedSeats[] {
+  const byCouncil = new Map<
+    string,
+    { seats: number; posts: string[]; cell: string }
+  >();
+  for (const member of members) {
+    if (member.council === null) continue;
+    for (const gss of councilsOf(member)) {
+      let seat = byCouncil.get(gss);
+      if (!seat)
+        byCouncil.set(
+          gss,
+          (seat = { seats: 0, posts: [], cell: member.council.cell }),
+        );
+      seat.seats++;
+      const post = memberPost(member);
+      if (post) seat.posts.push(post);
+    }
+  }
+  return [...byCouncil].map(([gss, seat]) => ({
+    gss,
+    seats: seat.seats,
+    role: joinedInWords(seat.posts),
+    cell: seat.cell,
+  }));
+}
+
+/** "Chair", "Joint chair", "Co-chair", "Chairman": not "Vice-chair" or "Deputy chair". */
+const CHAIR_ROLE = /^(?:joint\s+|co-?\s*)?chair(?:man|woman|person)?\b/i;
+
+/**
+ * Who chairs a body, from its member rows whose role is Chair: "Leader, Chesterfield Borough
+ * Council" (post and council as written), joint chairs joined ("… and …"); null when none is.
+ */
+export function membersChair(
+  members: readonly GovernanceMember[],
+): string | null {
+  return joinedInWords(
+    members
+      .filter((m) => m.role !== null && CHAIR_ROLE.test(m.role))
+      .map((m) =>
+        [m.member, m.council?.text].filter((t) => t !== null).join(", "),
+      )
+      .filter((text) => text !== ""),
+  );
 }

@@ -7,9 +7,12 @@ import {
   readCashableWords,
   readMeasure,
 } from "./read-measure.js";
-import type { SheetRow } from "./read-workbook-sheets.js";
 import { splitFootnoteMark } from "./record-names.js";
-import type { KindRowReader, RowCells } from "./row-cells.js";
+import { isFilled, type KindRowReader, type RowCells } from "./row-cells.js";
+import { readAmount } from "./coerce-amount.js";
+import { yearFigureKey, type YearColumn } from "./map-columns.js";
+import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
+import { fromPence } from "../schema/pence-text.js";
 import { SavingsRows } from "./savings-rows.js";
 import type { SavingsSheetReading, SheetFacts } from "./sheet-reading.js";
 
@@ -167,17 +170,10 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         extra: extra ? JSON.stringify(extra) : null,
       });
     }
-    for (const column of this.reading.map.yearColumns) {
-      const pence = cells.amount(
-        row,
-        column.index,
-        column.scale !== 1n ? column.scale : undefined,
-      );
-      if (pence === undefined) this.totals.unreadable(row.number, column.index);
-      if (pence === null || pence === undefined) continue;
-      this.totals.add(row.number, column.index, pence);
+    const quarters = new Map<string, QuarterSum>();
+    const push = (column: YearColumn, pence: bigint) => {
       const measure = this.measure(row, column, column.index);
-      if (measure === undefined) continue;
+      if (measure === undefined) return;
       this.reading.savings.push({
         row: row.number,
         column: column.index,
@@ -190,6 +186,61 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         pence,
         rag,
         extra: extra ? JSON.stringify(extra) : null,
+      });
+    };
+    for (const column of this.reading.map.yearColumns) {
+      const pence = cells.amount(
+        row,
+        column.index,
+        column.scale !== 1n ? column.scale : undefined,
+      );
+      if (pence === undefined) this.totals.unreadable(row.number, column.index);
+      else if (pence !== null) this.totals.add(row.number, column.index, pence);
+      if (column.quarter !== null) {
+        addQuarter(quarters, column, pence, row.cells[column.index] ?? null);
+        continue;
+      }
+      if (pence === null || pence === undefined) continue;
+      push(column, pence);
+    }
+    for (const sum of quarters.values()) {
+      this.checkQuarterTotals(row, sum);
+      // A quarter to follow ("tbc", warned of at its cell) leaves the year's figure to follow too.
+      if (sum.unreadable || sum.toFollow || sum.pence === null) continue;
+      push(sum.first, sum.pence);
+    }
+  }
+
+  /**
+   * Checks a row's columns that total a year's quarters against their sum: one that disagrees is a
+   * total-mismatch warning naming the total's cell and the quarters' cells. The total is counted
+   * for the total rows below, never recorded.
+   */
+  private checkQuarterTotals(row: SheetRow, sum: QuarterSum): void {
+    const { cells } = this;
+    for (const total of this.reading.map.quarterTotals) {
+      if (yearFigureKey(total) !== sum.key) continue;
+      const scale = total.scale !== 1n ? total.scale : undefined;
+      const written = cells.quietAmount(row, total.index, scale);
+      if (written === null) {
+        if (isFilled(row.cells[total.index]))
+          this.totals.unreadable(row.number, total.index);
+        continue;
+      }
+      this.totals.add(row.number, total.index, written);
+      if (sum.unreadable || sum.toFollow) continue;
+      const quarters = sum.pence ?? 0n;
+      if (written === quarters) continue;
+      const cell = cells.cell(total.index, row.number);
+      const range = `${cells.cell(sum.first.index, row.number)}:${cells.cell(sum.last, row.number)}`;
+      this.problems.add({
+        code: "total-mismatch",
+        sheet: this.reading.name,
+        row: row.number,
+        cell,
+        header: this.reading.map.headers[total.index] ?? "",
+        value: `£${fromPence(written)}`,
+        message: `"${this.reading.map.headers[total.index]}" in ${cell} says £${fromPence(written)}, but its quarters ${range} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
       });
     }
   }
@@ -207,7 +258,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       this.reading.kind === "savings-long"
         ? [{ index: map.roles.get("amount")! }]
         : [
-            ...map.yearColumns.map((c) => ({
+            ...[...map.yearColumns, ...map.quarterTotals].map((c) => ({
               index: c.index,
               scale: c.scale !== 1n ? c.scale : undefined,
             })),
@@ -295,4 +346,49 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const written = this.cells.roleText(row, "rag");
     return written === null ? null : this.ragText(written);
   }
+}
+
+/** A row's quarters of one year's figure, as they are read: their sum and what kept it unknown. */
+interface QuarterSum {
+  key: string;
+  /** The first quarter's column: the figure's measure and cell. */
+  first: YearColumn;
+  /** The last quarter's column index, for the range a total is checked against. */
+  last: number;
+  /** The sum of the quarters written; null while none is. */
+  pence: bigint | null;
+  /** A quarter could not be read (reported at its cell). */
+  unreadable: boolean;
+  /** A quarter is "tbc" (warned of at its cell). */
+  toFollow: boolean;
+}
+
+/**
+ * Adds one quarter's cell to its year's sum: a blank quarter adds nothing, so that the year's
+ * figure is the sum of the quarters written (a June tracker's Q1 actual alone is the year's so far).
+ */
+function addQuarter(
+  quarters: Map<string, QuarterSum>,
+  column: YearColumn,
+  pence: bigint | null | undefined,
+  value: CellValue,
+): void {
+  const key = yearFigureKey(column);
+  let sum = quarters.get(key);
+  if (!sum)
+    quarters.set(
+      key,
+      (sum = {
+        key,
+        first: column,
+        last: column.index,
+        pence: null,
+        unreadable: false,
+        toFollow: false,
+      }),
+    );
+  sum.last = column.index;
+  if (pence === undefined) sum.unreadable = true;
+  else if (pence !== null) sum.pence = (sum.pence ?? 0n) + pence;
+  else if (readAmount(value, 1n).kind === "pending") sum.toFollow = true;
 }

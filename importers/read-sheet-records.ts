@@ -20,7 +20,7 @@ import {
 import type { MappingProfile } from "./mapping-profile.js";
 import { isProblemsList } from "./problems-list-marker.js";
 import { FundingRowReader } from "./read-funding-rows.js";
-import { GovernanceRowReader } from "./read-governance-rows.js";
+import { GovernanceRowReader, hasMemberRows } from "./read-governance-rows.js";
 import { SavingsRowReader } from "./read-savings-rows.js";
 import { ServiceRowReader } from "./read-service-rows.js";
 import type { SheetRow, WorkbookSheet } from "./read-workbook-sheets.js";
@@ -407,8 +407,10 @@ function leftTexts(row: SheetRow, cells: RowCells): (string | null)[] {
  * key column ("Total" under a Partnership or Cost centre column). In a tracker, a row of figures
  * whose service cell is blank right under a record row, with the same labels left of it (or none),
  * continues that service: its name was written once over its rows (merged down, or left blank below
- * as a pivot table lays it out). Not in lists, where a second row of one name would be a second
- * record of it (an award or a service written over). `notes.after` says the
+ * as a pivot table lays it out). Likewise a member row of a governance list of members one per
+ * row continues the body above it (its heading row or first member row). Not in other lists, where
+ * a second row of one name would be a second record of it (an award or a service written over).
+ * `notes.after` says the
  * previous line was a note.
  */
 function rowKey(
@@ -437,7 +439,12 @@ function rowKey(
       notes.after = true;
       return null;
     }
-    if (filled === 1 && key === null) return null; // a section heading or a note under the table
+    // A member row continues its body with only its member or council filled in.
+    const memberRow =
+      reading.kind === "governance" &&
+      hasMemberRows(reading.map.roles) &&
+      above?.row === row.number - 1;
+    if (filled === 1 && key === null && !memberRow) return null; // a section heading or a note under the table
     if (key !== null && filled === 1 && isTableNote(key, afterNote)) {
       notes.after = true;
       return null;
@@ -449,7 +456,7 @@ function rowKey(
       // Continued only within the same outer labels (blank, or as in the row above).
       if (
         above &&
-        isSavingsReading(reading) &&
+        (isSavingsReading(reading) || memberRow) &&
         above.row === row.number - 1 &&
         left.every((text, i) => text === null || text === above.left[i])
       )

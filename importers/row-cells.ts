@@ -97,7 +97,9 @@ export class RowCells {
       ...LONG_TEXT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
     ]);
     this.amountColumns = new Set([
-      ...map.yearColumns.map((column) => column.index),
+      ...[...map.yearColumns, ...map.quarterTotals].map(
+        (column) => column.index,
+      ),
       ...map.councilFigureColumns.map((column) => column.index),
       ...AMOUNT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
     ]);

@@ -17,6 +17,10 @@ export type ColumnReading =
       year: string;
       /** The measure the header names, if any ("TARGET"). */
       measure: string | null;
+      /** The quarter of the year the column holds (1-4), summed into the year's figure; absent for a whole year. */
+      quarter?: number;
+      /** True for a column totalling the year's quarters: checked against their sum, never a figure. */
+      totalOfQuarters?: true;
     }
   /** A governance list's column headed by a council: its seats on each body. */
   | { column: string; header: string; use: "council-seats" }
@@ -65,6 +69,15 @@ function columnReadings(map: ColumnMap): ColumnReading[] {
       use: "year",
       year: formatFinancialYear(year.year),
       measure: year.measure,
+      ...(year.quarter !== null ? { quarter: year.quarter } : {}),
+    });
+  for (const total of map.quarterTotals)
+    byIndex.set(total.index, {
+      ...base(total.index),
+      use: "year",
+      year: formatFinancialYear(total.year),
+      measure: total.measure,
+      totalOfQuarters: true,
     });
   // A cross-tab's council column is read as the council of the figures under it.
   for (const column of map.councilFigureColumns)

@@ -45,6 +45,21 @@ export interface GovernanceRecord {
   chair: string | null;
   notes: string | null;
   extra: Record<string, unknown> | null;
+  /** Members one per row under the body's heading (or its first row): who sits, for which council. */
+  members: GovernanceMember[];
+}
+
+/** One member row of a governance list that lists members one per row under each body. */
+export interface GovernanceMember {
+  row: number;
+  /** The post or person as written ("Leader", "Cllr A. Smith"); null when not given. */
+  member: string | null;
+  /** The council as written, and its cell; null when the row names none. */
+  council: { text: string; cell: string } | null;
+  /** The role on the body as written ("Chair", "Vice-chair"); null when not given. */
+  role: string | null;
+  /** The member's cell (else the council's), for problems. */
+  cell: string;
 }
 
 /** A funding row. */

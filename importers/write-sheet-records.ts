@@ -26,7 +26,12 @@ import type {
   ServiceSheetReading,
   SheetFacts,
 } from "./sheet-reading.js";
-import { readSeats, seatCellCount } from "./read-governance-seats.js";
+import {
+  countMemberSeats,
+  membersChair,
+  readSeats,
+  seatCellCount,
+} from "./read-governance-seats.js";
 import { nameKey } from "./record-names.js";
 import { FormulaWithoutValue } from "./cell-value.js";
 import {
@@ -35,6 +40,7 @@ import {
 } from "./decide-sheet-partnership.js";
 import { partnershipFromWorkbook } from "./partnership-from-workbook.js";
 import { titleContextCodes } from "./title-context-codes.js";
+import { columnLetter } from "./locate-header.js";
 
 /** What every sheet writer needs: the transaction, the directory, problems and options. */
 export interface SheetWriteContext {
@@ -457,11 +463,15 @@ interface SeatEntry {
   gss: string;
   seats: number | null;
   cell: string;
+  /** Who sits, when the sheet lists its members (else the row's representation). */
+  role?: string | null;
 }
 
 /**
  * Writes a governance list: bodies (kind from the type column or the name) and their seats, read
- * from a membership cell in any common wording (readSeats) or from columns headed by councils.
+ * from a membership cell in any common wording (readSeats), from columns headed by councils, or
+ * counted from member rows under each body (countMemberSeats: a seat a row, the posts as who sits,
+ * a member whose role is Chair as the body's chair when no Chair column says).
  */
 export async function writeGovernanceSheet(
   reading: GovernanceSheetReading,
@@ -481,6 +491,9 @@ export async function writeGovernanceSheet(
       r?.kind === "listed" ? r.groups.map((g) => g.councils) : [],
     ),
     ...reading.map.councilColumns.map((c) => c.header),
+    ...reading.governance.flatMap((r) =>
+      r.members.flatMap((m) => (m.council ? [m.council.text] : [])),
+    ),
   ]);
   const named = context.partnership ?? reading.title.partnership;
   const namedPartnership = named ? directory.findPartnership(named) : null;
@@ -528,8 +541,40 @@ export async function writeGovernanceSheet(
         problems,
       ).map((gss) => ({ gss, seats: held.seats, cell: c.cell }));
     });
+    const councilIndex = reading.map.roles.get("council");
+    const councilHeader = reading.map.headers[councilIndex ?? -1] ?? "";
+    const members = countMemberSeats(record.members, (member) =>
+      councilCodes(
+        lookup.list(member.council!.text),
+        {
+          sheet,
+          cell: member.council!.cell,
+          row: member.row,
+          header: councilHeader,
+          value: member.council!.text,
+        },
+        problems,
+      ),
+    );
+    if (councilIndex !== undefined)
+      for (const member of record.members)
+        if (member.council === null)
+          problems.add({
+            code: "missing-value",
+            severity: "warning",
+            sheet,
+            row: member.row,
+            cell: `${columnLetter(councilIndex)}${member.row}`,
+            header: councilHeader,
+            value: "",
+            message: `Row ${member.row} names ${member.member ? `"${member.member}"` : "a member"} of ${record.name} but no council: it is counted in no council's seats. Fill in its ${councilHeader}.`,
+          });
     const everyCouncil = read?.kind === "listed" ? null : read;
-    return { record, seats: [...listed, ...columns], everyCouncil };
+    return {
+      record,
+      seats: [...listed, ...columns, ...members],
+      everyCouncil,
+    };
   });
   const listed = new Set(rows.flatMap((r) => r.seats.map((s) => s.gss)));
   const partnerships = rowPartnerships(
@@ -591,7 +636,7 @@ export async function writeGovernanceSheet(
       body,
       {
         kind: governanceKind(record.typeText ?? record.name),
-        chair: record.chair,
+        chair: record.chair ?? membersChair(record.members),
         notes: record.notes,
         extra,
       },
@@ -601,7 +646,7 @@ export async function writeGovernanceSheet(
     );
     let bodySeats = seatsOf.get(body);
     if (!bodySeats) seatsOf.set(body, (bodySeats = new Map()));
-    for (const { gss, seats: count, cell } of seats) {
+    for (const { gss, seats: count, cell, role } of seats) {
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
       const council = directory.council(gss);
       let seat = bodySeats.get(council.id);
@@ -614,7 +659,10 @@ export async function writeGovernanceSheet(
       }
       directory.update(
         seat,
-        { seats: count, role: record.representation },
+        {
+          seats: count,
+          role: role !== undefined ? role : record.representation,
+        },
         { sheet, cell },
         counts,
         isNew,

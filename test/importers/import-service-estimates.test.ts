@@ -381,4 +381,42 @@ describe("a service list's estimated savings", () => {
     expect(again.sheets[0]!.unchanged).toBeGreaterThanOrEqual(1);
     expect(await figures()).toHaveLength(3);
   });
+  it("are refused when the title and the file name name different months, naming both, as a tracker is; --period settles it with a warning", async () => {
+    await clear();
+    const sample = serviceList(
+      [["Shared services"], ["Period:", "June 2011"]],
+      ["Service", "Est. cashable savings p.a."],
+      [["Single management team", 1000]],
+      "Services",
+      "services-2011-07.xlsx",
+    );
+    const path = await writeTestWorkbook(dir, sample);
+    const refused = await importWorkbook(db.orm, path);
+    expect(refused.status).toBe("REFUSED");
+    expect(refused.problems).toMatchObject([
+      {
+        code: "bad-period",
+        severity: "error",
+        sheet: "Services",
+        cell: "B2",
+        value: "2011-07",
+        message:
+          'the period written in Services!B2 says the period is 2011-06, but the file name "services-2011-07.xlsx" says 2011-07: correct one of them, or import with --period.',
+      },
+    ]);
+    expect(await figures()).toEqual([]);
+    const settled = await importWorkbook(db.orm, path, { period: "2011-07" });
+    expect(settled.status).toBe("IMPORTED");
+    expect(await figures()).toEqual([
+      "Single management team total 2011 ESTIMATE 1000.00 as of 2011-07 by the partnership (service list)",
+    ]);
+    expect(settled.problems).toMatchObject([
+      {
+        code: "bad-period",
+        severity: "warning",
+        message:
+          "--period 2011-07 was used, but the period written in Services!B2 says 2011-06.",
+      },
+    ]);
+  });
 });

@@ -95,6 +95,10 @@ export interface SheetReadingFacts {
         use: "year";
         year: string;
         measure: string | null;
+        /** The quarter (1-4) a column of a year's quarters holds. */
+        quarter?: number;
+        /** A column totalling the year's quarters (checked, never a figure). */
+        totalOfQuarters?: true;
       }
     | { column: string; header: string; use: "council-seats" | "unknown" }
   )[];

@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
+import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { workbookDir } from "./support/write-test-workbook.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
+const PARTNERSHIP = "Bromsgrove and Redditch Shared Services";
+
+type Line = (string | number | null)[];
+
+/** A tracker of the partnership by quarter: a two-row header, merged as Excel users lay it out. */
+function quarterly(header: string[], subHeader: string[], rows: Line[]) {
+  return (file: string): SampleWorkbook => ({
+    file,
+    sheets: [
+      {
+        name: "Forecast",
+        title: [
+          ["Forecast savings by quarter"],
+          ["Partnership:", PARTNERSHIP],
+          ["Period:", "June 2010"],
+        ],
+        header,
+        subHeader,
+        mergeHeader: true,
+        rows,
+      },
+    ],
+  });
+}
+
+async function stored(runId: number): Promise<string[]> {
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<
+      { service: string; year: number; measure: string; amount: string }[]
+    >(
+      `select s.name as service, f.financial_year as year, f.measure, f.amount::text as amount
+       from savings_figure f join service s on s.id = f.service_id
+       where f.import_run_id = ? order by s.name, f.financial_year, f.measure`,
+      [runId],
+    );
+  return rows.map((r) => `${r.service} ${r.year} ${r.measure} ${r.amount}`);
+}
+
+/** Imports the workbook in every format (amounts raised by the format's number) and returns what each stored. */
+async function importEach(
+  sample: (bump: number) => (file: string) => SampleWorkbook,
+  check: (
+    report: Awaited<ReturnType<typeof importWorkbook>>,
+    figures: string[],
+    bump: number,
+    format: string,
+  ) => void,
+): Promise<void> {
+  for (const [bump, format] of FORMATS.entries()) {
+    // Each format's import stands alone: an unchanged figure would keep the earlier run's id.
+    await db.orm.em
+      .fork()
+      .getConnection()
+      .execute("delete from savings_figure");
+    const path = await writeSampleAs(
+      sample(bump)(`quarters.${format}`),
+      format,
+      dir,
+    );
+    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(
+      report.problems.filter((p) => p.severity === "error"),
+      format,
+    ).toEqual([]);
+    expect(report.status, format).toBe("IMPORTED");
+    check(report, await stored(report.importRunId), bump, format);
+  }
+}
+
+describe("quarters under a financial year", () => {
+  it("sums Q1..Q4 under a merged 2010/11 into the year's figure of the title's measure, exactly, in all four formats", async () => {
+    await importEach(
+      (b) =>
+        quarterly(
+          ["Service", "2010/11", "", "", ""],
+          ["", "Q1", "Q2", "Q3", "Q4"],
+          [
+            [
+              "Single management team",
+              61500.25 + b,
+              61500.25,
+              61500.25,
+              61499.25,
+            ],
+            ["CCTV, Lifeline and ICT", 30000, 30000, 30000, 30000],
+          ],
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 120000.00",
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(report.problems, format).toEqual([]);
+        expect(report.sheets[0]!.header!.columns[1], format).toMatchObject({
+          header: "2010/11 Q1",
+          use: "year",
+          year: "2010/11",
+          quarter: 1,
+        });
+      },
+    );
+  });
+
+  it("reads quarters written Qtr 1, Apr-Jun or Quarter 1, for two years side by side, a blank quarter adding nothing", async () => {
+    await importEach(
+      (b) =>
+        quarterly(
+          ["Service", "2010/11", "", "", "", "2011/12", "", "", ""],
+          [
+            "",
+            "Apr-Jun",
+            "Jul-Sep",
+            "Oct-Dec",
+            "Jan-Mar",
+            "Qtr 1",
+            "Quarter 2",
+            "Q3",
+            "4th quarter",
+          ],
+          [
+            [
+              "Single management team",
+              1000 + b,
+              2000,
+              null,
+              4000,
+              10,
+              20,
+              30,
+              null,
+            ],
+          ],
+        ),
+      (_report, figures, b, format) =>
+        expect(figures, format).toEqual([
+          `Single management team 2010 FORECAST ${7000 + b}.00`,
+          "Single management team 2011 FORECAST 60.00",
+        ]),
+    );
+  });
+
+  it("reads a year under each quarter, and a quarter merged over two years' columns", async () => {
+    await importEach(
+      (b) =>
+        quarterly(
+          ["Service", "Q1", "", "Q2", "", "Q3", "", "Q4", ""],
+          [
+            "",
+            "2010/11",
+            "2011/12",
+            "2010/11",
+            "2011/12",
+            "2010/11",
+            "2011/12",
+            "2010/11",
+            "2011/12",
+          ],
+          [["CCTV, Lifeline and ICT", 1 + b, 10, 2, 20, 3, 30, 4, 40]],
+        ),
+      (_report, figures, b, format) =>
+        expect(figures, format).toEqual([
+          `CCTV, Lifeline and ICT 2010 FORECAST ${10 + b}.00`,
+          "CCTV, Lifeline and ICT 2011 FORECAST 100.00",
+        ]),
+    );
+  });
+
+  it("checks a Total column against the row's quarters and a total row against the rows above, never importing either", async () => {
+    for (const totalHeader of ["beside", "under the year"] as const)
+      await importEach(
+        (b) =>
+          quarterly(
+            totalHeader === "beside"
+              ? ["Service", "2010/11", "", "", "", "Total"]
+              : ["Service", "2010/11", "", "", "", ""],
+            totalHeader === "beside"
+              ? ["", "Q1", "Q2", "Q3", "Q4", ""]
+              : ["", "Q1", "Q2", "Q3", "Q4", "Full year"],
+            [
+              [
+                "Single management team",
+                61500 + b,
+                61500,
+                61500,
+                61500,
+                246000 + b,
+              ],
+              ["CCTV, Lifeline and ICT", 30000, 30000, 30000, 30000, 125000],
+              ["Total", 91500 + b, 91500, 91000, 91500, 371000 + b],
+            ],
+          ),
+        (report, figures, b, format) => {
+          expect(figures, `${totalHeader} ${format}`).toEqual([
+            "CCTV, Lifeline and ICT 2010 FORECAST 120000.00",
+            `Single management team 2010 FORECAST ${246000 + b}.00`,
+          ]);
+          expect(
+            report.problems.map((p) => [p.code, p.cell, p.message]),
+            `${totalHeader} ${format}`,
+          ).toEqual([
+            [
+              "total-mismatch",
+              "F7",
+              `"${totalHeader === "beside" ? "Total" : "2010/11 Full year"}" in F7 says £125000.00, but its quarters B7:E7 add up to £120000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+            ],
+            [
+              "total-mismatch",
+              "D8",
+              '"Total" in D8 says £91000.00, but D6:D7 above it add up to £91500.00: correct the total or the rows it adds up. (Totals are checked, never imported.)',
+            ],
+          ]);
+          expect(report.sheets[0]!.header!.columns[5]).toMatchObject({
+            column: "F",
+            use: "year",
+            totalOfQuarters: true,
+          });
+        },
+      );
+  });
+
+  it("leaves the year's figure to follow when a quarter is tbc, warning at its cell", async () => {
+    await importEach(
+      (b) =>
+        quarterly(
+          ["Service", "2010/11", "", "", ""],
+          ["", "Q1", "Q2", "Q3", "Q4"],
+          [
+            ["Single management team", 61500 + b, 61500, "tbc", 61500],
+            ["CCTV, Lifeline and ICT", 30000 + b, 30000, 30000, 30000],
+          ],
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          `CCTV, Lifeline and ICT 2010 FORECAST ${120000 + b}.00`,
+        ]);
+        expect(
+          report.problems.map((p) => [p.code, p.cell]),
+          format,
+        ).toEqual([["figure-to-follow", "D6"]]);
+      },
+    );
+  });
+});
