@@ -3,7 +3,13 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ChildPage, ChildQuery, ParentIds } from "./child-pages.js";
 import { runPrepared } from "./prepared-sql.js";
 import type { Columns } from "./selected-columns.js";
-import { exactJsonSql, mapEntity, type Row } from "./sql-rows.js";
+import {
+  exactColumnsSql,
+  exactJsonSql,
+  mapEntity,
+  orderColumns,
+  type Row,
+} from "./sql-rows.js";
 
 /** The rows of a root field: a statement selecting them (each with an `id`) and their order. */
 export interface RootQuery {
@@ -58,10 +64,21 @@ export async function loadRootWithChildren(
   const columns = [`${root.alias}.*`];
   const queries = children.map((child, i) => {
     const query = child.query(ROOT_ROW);
-    // The page's rows keep the alias `t` the query's order is written over.
+    // The page's rows keep the alias `t` the query's order is written over. Folded to some
+    // columns, a page's rows are those columns (and the order's, and what the query joined for
+    // its prime), each row folded whole: json_agg of a row costs PostgreSQL less than of an
+    // object built per row.
+    const pageRows = child.columns
+      ? [
+          exactColumnsSql(em, child.entity, "t", [
+            ...new Set([...child.columns, ...orderColumns(query.order, "t")]),
+          ]),
+          ...(query.joined ?? []).map((column) => `t.${column}`),
+        ].join(", ")
+      : null;
     columns.push(
-      `(select coalesce(json_agg(${exactJsonSql(em, child.entity, "t", child.columns && [...child.columns, ...(query.joined ?? [])])} order by ${query.order}), '[]'::json)
-        from (select t.* from (${query.sql}) t order by ${query.order} limit ? offset ?) t) as _child_${i}`,
+      `(select coalesce(json_agg(${pageRows ? "t" : exactJsonSql(em, child.entity, "t")} order by ${query.order}), '[]'::json)
+        from (select ${pageRows ?? "t.*"} from (${query.sql}) t order by ${query.order} limit ? offset ?) t) as _child_${i}`,
       `(select count(*)::int from (${query.sql}) t) as _child_${i}_total`,
     );
     params.push(

@@ -3,6 +3,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { GraphQLResolveInfo } from "graphql";
 import {
   mapEntity,
+  orderColumns,
   runSql,
   type Row,
   type SqlConditions,
@@ -11,6 +12,7 @@ import {
   loadRootWithChildren,
   type ChildPrefetch,
 } from "../loading/root-with-children.js";
+import type { Columns } from "../loading/selected-columns.js";
 import { selectsField } from "./selects-field.js";
 import {
   offsetConnection,
@@ -34,7 +36,8 @@ export interface ListQuery {
  * list (a window count before the limit); a page past the end, which has no row to carry the
  * count, counts in a second statement. The pages of child lists in `children` (the ones the request
  * selects under each row) come back in the same statement (loadRootWithChildren); the list's
- * order may then name only its own alias's columns.
+ * order may then name only its own alias's columns. With `columns` (see selectedColumns), the rows
+ * carry only those and the columns of the order.
  */
 export async function offsetList<T extends object>(
   em: EntityManager,
@@ -44,11 +47,23 @@ export async function offsetList<T extends object>(
   after: string | null | undefined,
   info?: GraphQLResolveInfo,
   children: readonly ChildPrefetch[] = [],
+  columns: Columns = null,
 ): Promise<ConnectionShape<T>> {
   const { offset, limit } = pageWindow(first, after);
   const withTotal = info !== undefined && selectsField(info, "totalCount");
+  const selected = columns
+    ? [
+        ...new Set([
+          ...columns,
+          // The order is restated over these columns when the page is a CTE (loadRootWithChildren).
+          ...orderColumns(query.order, query.alias),
+        ]),
+      ]
+        .map((column) => `${query.alias}.${column}`)
+        .join(", ")
+    : `${query.alias}.*`;
   const page = {
-    sql: `select ${query.alias}.*${withTotal ? ", (count(*) over ())::int as _total" : ""}
+    sql: `select ${selected}${withTotal ? ", (count(*) over ())::int as _total" : ""}
      from ${query.from} ${query.where.where}
      order by ${query.order} limit ? offset ?`,
     params: [...query.where.params, limit + 1, offset],
@@ -69,7 +84,7 @@ export async function offsetList<T extends object>(
     return row?.n ?? 0;
   };
   return offsetConnection(
-    rows.map((row) => mapEntity(em, entity, row)),
+    rows.map((row) => mapEntity(em, entity, row, columns)),
     offset,
     limit,
     rows[0]?._total ?? count,

@@ -27,6 +27,7 @@ import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
 import { childPage } from "./child-page.js";
 import { serviceJoinsOf } from "../loading/service-queries.js";
+import { selectedColumns } from "../loading/selected-columns.js";
 import {
   containsPattern,
   mapEntity,
@@ -42,6 +43,7 @@ import {
   selectedChildLists,
   selectionOf,
   selectsField,
+  subSelection,
   selectsPath,
 } from "../pagination/selects-field.js";
 import { type ConnectionShape } from "../pagination/connection.js";
@@ -190,6 +192,12 @@ export class PartnershipResolver {
       args.after,
       info,
       selectedServicePages(em, info, ["edges", "node", "services"], loaders),
+      // The partnerships are handed to this request's fields alone (not to a loader).
+      selectedColumns(
+        em,
+        Partnership,
+        subSelection(selectionOf(info), ["edges", "node"]),
+      ),
     );
   }
 

@@ -228,13 +228,16 @@ it("reads a page of partnerships with a page of each one's services and their ho
     services(first: 10) { totalCount edges { node { id name hostCouncil { id gssCode shortName } } } } } } } }`);
   expect(result.errors).toBeUndefined();
   expect(db.queries).toHaveLength(1);
-  // Each service and its host council folded to the columns selected (and the keys links read),
+  // The partnerships, each service and its host council with the columns selected (and the keys links read),
   // not whole rows.
   expect(db.queries[0]).toContain(
-    "json_build_object('governing_body_id', t.governing_body_id, 'host_council_id', t.host_council_id, 'id', t.id, 'import_run_id', t.import_run_id, 'name', t.name, 'partnership_id', t.partnership_id, '_host', t._host)",
+    "select t.governing_body_id, t.host_council_id, t.id, t.import_run_id, t.name, t.partnership_id, t._host from",
   );
   expect(db.queries[0]).toContain(
-    "json_build_object('gss_code', h.gss_code, 'id', h.id, 'short_name', h.short_name)",
+    "with root as (select p.id, p.import_run_id, p.name, (count(*) over ())::int as _total from partnership p",
+  );
+  expect(db.queries[0]).toContain(
+    "(select to_json(exact) from (select h.gss_code, h.id, h.short_name) exact)",
   );
   const { totalCount, edges } = result.data!.partnerships;
   expect(totalCount).toBe(505);
