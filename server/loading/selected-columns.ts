@@ -14,9 +14,9 @@ export type Columns = readonly string[] | null;
 
 /** What each GraphQL field of an entity's type reads from its row. */
 interface FieldColumns {
-  /** The id and every foreign key: what any field resolver of the type reads (see selectedColumns). */
+  /** The primary key: what every field resolver of the type reads (see selectedColumns). */
   always: readonly string[];
-  /** A field read straight from a column, by field name. */
+  /** A field read straight from a column, or a link read by its foreign key, by field name. */
   column: ReadonlyMap<string, string>;
   /** Fields resolved by a field resolver. */
   resolved: ReadonlySet<string>;
@@ -36,19 +36,21 @@ function fieldColumnsOf(
     const name = prop.fieldNames?.[0];
     if (!name || prop.persist === false) continue;
     if (prop.primary) always.push(name);
-    else if (prop.kind === ReferenceKind.SCALAR) column.set(prop.name, name);
     else if (
+      prop.kind === ReferenceKind.SCALAR ||
       prop.kind === ReferenceKind.MANY_TO_ONE ||
       (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)
     )
-      always.push(name);
+      column.set(prop.name, name);
   }
+  // A link's resolver (named after its many-to-one property) reads that foreign key: in `column`.
   const resolved = new Set(
     getMetadataStorage()
       .fieldResolvers.filter(
         (resolver) => resolver.getObjectType?.() === entity,
       )
-      .map((resolver) => resolver.schemaName),
+      .map((resolver) => resolver.schemaName)
+      .filter((name) => !column.has(name)),
   );
   // The Node interface's `id` is worked out from the database id.
   resolved.add("id");
@@ -58,9 +60,10 @@ function fieldColumnsOf(
 }
 
 /**
- * The columns of `entity`'s table that the fields selected on its objects read: the id and the
- * foreign keys always (every field resolver of these types reads only those: a link goes through
- * its loader by id), and the column of each field read straight from its property. Null (every
+ * The columns of `entity`'s table that the fields selected on its objects read: the id always, the
+ * foreign key of each link selected (a link's field resolver is named after its many-to-one
+ * property and reads only that key, to go through its loader by id; every other field resolver of
+ * these types reads only the id), and the column of each field read straight from its property. Null (every
  * column) when a selected field is neither, e.g. a getter such as `Council.current`, whose
  * columns only the getter knows. So a row folded for the selection carries only what its fields
  * read; an object built from such a row must be served only to that selection (see

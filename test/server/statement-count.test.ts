@@ -231,10 +231,10 @@ it("reads a page of partnerships with a page of each one's services and their ho
   // The partnerships, each service and its host council with the columns selected (and the keys links read),
   // not whole rows.
   expect(db.queries[0]).toContain(
-    "select t.governing_body_id, t.host_council_id, t.id, t.import_run_id, t.name, t.partnership_id, t._host from",
+    "select t.host_council_id, t.id, t.name, t._host from",
   );
   expect(db.queries[0]).toContain(
-    "with root as (select p.id, p.import_run_id, p.name, (count(*) over ())::int as _total from partnership p",
+    "with root as (select p.id, p.name, (count(*) over ())::int as _total from partnership p",
   );
   expect(db.queries[0]).toContain(
     "(select to_json(exact) from (select h.gss_code, h.id, h.short_name) exact)",

@@ -207,7 +207,8 @@ const wideCouncil = `id gssCode registerCode officialName shortName type startDa
   formerGssCodes`;
 const aliases = `name status alternativeNames description startDate sourceSheet
   narrow: services(first: 5) { totalCount edges { node { id name hostCouncil { gssCode } } } }
-  wide: services(first: 5) { totalCount edges { node { ${wideService} hostCouncil { ${wideCouncil} } } } }
+  wide: services(first: 5) { totalCount edges { node { ${wideService} hostCouncil { ${wideCouncil} }
+    partnership { id name } governingBody { id } importRun { id } } } }
   current: services(first: 5) { edges { node { name hostCouncil { id current } } } }`;
 
 it("folds only the columns each alias of a list's services selects, yet serves each alias (and the same councils read by id elsewhere in the request) every field it asks for", async () => {
@@ -223,7 +224,8 @@ it("folds only the columns each alias of a list's services selects, yet serves e
       partnerships(council: $code, first: 10) { edges { node { id ${aliases}
         members { council { ${wideCouncil} } } } } }
       council(code: $code) { ${wideCouncil} }
-      services(council: $other, councilRole: HOST, first: 20) { edges { node { id hostCouncil { ${wideCouncil} } } } }
+      services(council: $other, councilRole: HOST, first: 20) { edges { node { id hostCouncil { ${wideCouncil} }
+    partnership { id name } governingBody { id } importRun { id } } } }
     }`,
     { code, other: otherCode },
   );
