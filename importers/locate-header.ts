@@ -1,4 +1,7 @@
-import { parseFinancialYear } from "../schema/financial-year-text.js";
+import {
+  formatFinancialYear,
+  parseFinancialYear,
+} from "../schema/financial-year-text.js";
 import { CouncilRegister } from "../register/resolve-council.js";
 import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
@@ -427,14 +430,17 @@ export function locateHeader(
   const score = (headers: readonly string[]): number => {
     let n = 0;
     let councils = 0;
+    let quarters = 0;
     for (const text of headers) {
       if (text === "") continue;
       const key = headerKey(text);
       if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text)) n++;
       else if (isCouncilHeader(text)) councils++;
+      else if (isYearlessQuarter(text)) quarters++;
     }
-    // Councils across the columns (a cross-tab) make a header; one council in a row is data.
-    return councils >= 2 ? n + councils : n;
+    // Councils across the columns (a cross-tab) make a header, and so do quarters across (of the
+    // year above the table); one council or one "Q1" in a row is data.
+    return (councils >= 2 ? councils : 0) + (quarters >= 2 ? quarters : 0) + n;
   };
   const texts = (row: SheetRow) =>
     row.cells.map((value) => cellText(value).replace(/\s+/g, " "));
@@ -479,4 +485,33 @@ export function locateHeader(
   if (!best) return null;
   const { score: _score, ...header } = best;
   return header;
+}
+
+/**
+ * The headers with the year above the table written into each header that names a quarter and no
+ * year ("Q1" under "Forecast savings 2010/11" is "2010/11 Q1"), as a year merged over them would be.
+ */
+export function withYearAboveQuarters(
+  headers: readonly string[],
+  year: number | null,
+): string[] {
+  if (year === null) return [...headers];
+  return headers.map((text) =>
+    isYearlessQuarter(text) ? `${formatFinancialYear(year)} ${text}` : text,
+  );
+}
+
+/**
+ * A header naming a quarter but no year ("Q1", "Apr-Jun", "Q1 Forecast"): the quarter of a year
+ * written elsewhere. Not one with other words ("Q1 RAG" is a status column).
+ */
+export function isYearlessQuarter(text: string): boolean {
+  if (text === "" || yearHeader(text)) return false;
+  const quarter = readQuarter(text);
+  return (
+    quarter !== null &&
+    (quarter.words === "" ||
+      readMeasure(quarter.words) !== null ||
+      readCashableWords(quarter.words) !== null)
+  );
 }

@@ -7,6 +7,8 @@ import {
   columnLetter,
   locateHeader,
   readTitleFacts,
+  withYearAboveQuarters,
+  isYearlessQuarter,
   HEADER_SEARCH_ROWS,
   type TitleFacts,
 } from "./locate-header.js";
@@ -94,8 +96,11 @@ export async function readSheetRecords(
   const answers = await options.onTopRows?.(top);
   if (answers) options = { ...options, ...answers };
   const header = readSheetHeader(sheet.name, top, options, problems);
-  if (header === null) {
-    await rows.drain();
+  if (header === null || header === "refused") {
+    // A refused sheet's rows are seen though not read: its file is not an empty one.
+    const seen = header === "refused" ? options.onRow : undefined;
+    if (seen) for (const _row of top) seen();
+    await rows.each(() => seen?.());
     return null;
   }
   const { facts, below } = header;
@@ -156,20 +161,50 @@ export async function readSheetRecords(
 
 /**
  * The facts of a sheet from its top rows (header, kind, columns, title lines) and the top rows below
- * its header. Null (with the problem that says why) when it has no header, no kind or lacks a
- * required column.
+ * its header. Null (with the problem that says why) when it has no header; "refused" (with the
+ * problem) when its header is read but it has no kind, lacks a required column or has quarters no
+ * year is named for.
  */
 function readSheetHeader(
   name: string,
   top: readonly SheetRow[],
   options: SheetReadOptions,
   problems: ProblemCollector,
-): { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] } | null {
-  const header = locateHeader(top, options.profile, name);
+):
+  | { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] }
+  | null
+  | "refused" {
+  const located = locateHeader(top, options.profile, name);
   const titleFacts =
-    header === null ? null : readTitleFacts(top.slice(0, header.firstRowIndex));
+    located === null
+      ? null
+      : readTitleFacts(top.slice(0, located.firstRowIndex));
   const financialYear =
     titleFacts === null ? null : sheetFinancialYear(titleFacts, name);
+  // Quarters across under "Forecast savings 2010/11" are that year's, as under a merged 2010/11.
+  const header =
+    located === null
+      ? null
+      : {
+          ...located,
+          headers: withYearAboveQuarters(
+            located.headers,
+            financialYear?.year ?? null,
+          ),
+        };
+  const yearless =
+    header === null || financialYear !== null
+      ? []
+      : header.headers.filter(isYearlessQuarter);
+  if (header !== null && yearless.length >= 2) {
+    problems.add({
+      code: "missing-value",
+      sheet: name,
+      cell: `A${header.rowNumber}`,
+      message: `Sheet "${name}" has figures by quarter (${yearless.join(", ")}) but no financial year for them: write the year over its quarters ("2010/11" merged above Q1 to Q4), or name it above the table ("Forecast savings 2010/11"). It was not imported.`,
+    });
+    return "refused";
+  }
   const kind =
     header === null
       ? null
@@ -199,7 +234,7 @@ function readSheetHeader(
       cell: `A${header.rowNumber}`,
       answer: nearest.answer,
     });
-    return null;
+    return "refused";
   }
   const map = mapColumns(header.headers, kind, options.profile);
   const title = checkedTitle(name, titleFacts!, options.limits, problems);
@@ -225,7 +260,7 @@ function readSheetHeader(
       },
       message: `Sheet "${name}" was read as ${kind} but has no ${missing.join(", ")} column.${missing.includes("financialYear") ? ' Add a Financial year column, or name the year above the table ("Savings 2010/11").' : ""}`,
     });
-    return null;
+    return "refused";
   }
   return {
     facts: {

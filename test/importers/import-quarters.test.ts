@@ -261,4 +261,55 @@ describe("quarters under a financial year", () => {
       },
     );
   });
+  it("reads quarters across under a title naming the year, and refuses quarters no year is named for, saying so", async () => {
+    const sample = (title: string, file: string): SampleWorkbook => ({
+      file,
+      sheets: [
+        {
+          name: "Quarters",
+          title: [
+            [title],
+            ["Partnership:", PARTNERSHIP],
+            ["Period:", "June 2010"],
+          ],
+          header: ["Service", "Q1", "Q2", "Q3", "Q4"],
+          rows: [["Single management team", 61500, 61500, 61500, 61500]],
+        },
+      ],
+    });
+    await importEach(
+      (b) => (file) => {
+        const s = sample("Forecast savings 2010/11", file);
+        s.sheets[0]!.rows[0]![1] = 61500 + b;
+        return s;
+      },
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(report.sheets[0]!.header!.columns[1], format).toMatchObject({
+          header: "2010/11 Q1",
+          quarter: 1,
+        });
+      },
+    );
+    const path = await writeSampleAs(
+      sample("Forecast savings by quarter", "no-year.csv"),
+      "csv",
+      dir,
+    );
+    const refused = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(refused.status).toBe("REFUSED");
+    expect(refused.problems).toMatchObject([
+      {
+        code: "missing-value",
+        severity: "error",
+        cell: "A4",
+        message:
+          'Sheet "no-year" has figures by quarter (Q1, Q2, Q3, Q4) but no financial year for them: write the year over its quarters ("2010/11" merged above Q1 to Q4), or name it above the table ("Forecast savings 2010/11"). It was not imported.',
+      },
+      // Not "has no rows": its rows were seen, none could be read.
+      { code: "no-readable-sheet" },
+    ]);
+  });
 });
