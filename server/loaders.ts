@@ -24,13 +24,17 @@ import {
   councilMembershipsQuery,
   councilServicesQuery,
 } from "./loading/council-queries.js";
-import type { ChildPrefetch } from "./loading/root-with-children.js";
+import type {
+  ChildPrefetch,
+  RootValuePrefetch,
+} from "./loading/root-with-children.js";
 import type { Columns } from "./loading/selected-columns.js";
 import {
   countNestedSavings,
   figureReportsQuery,
   nestedSavingsPageRows,
   savingsMovements,
+  savingsSummaryJsonSql,
   savingsSummaryRows,
   type SavingsFilter,
   type SavingsParent,
@@ -128,6 +132,10 @@ export interface Loaders {
     /** With `seats`, each body's seats (and their councils) come back with it, into `bodySeats`. */
     partnershipGovernanceBodies(seats: boolean): ChildPrefetch;
     partnershipFunding(): ChildPrefetch;
+    /** A partnership's savings summary lines (with their councils), into `savingsSummary(filter)`. */
+    partnershipSavingsSummary(
+      filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
+    ): RootValuePrefetch;
   };
   /** A keyset page of a parent's latest savings figures (`limit` rows at most), by parent id. */
   savings(
@@ -339,6 +347,17 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const primeSummaryCouncils = (rows: readonly SummaryRow[]) => {
     for (const row of rows) if (row._council) primeCouncil(row);
   };
+  const savingsSummary = (
+    filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
+  ) =>
+    keyed("savingsSummary", filter, async (ids) => {
+      const rows = await savingsSummaryRows(em, ids, filter);
+      primeSummaryCouncils(rows);
+      return groupByKey(
+        ids,
+        rows.map((row) => ({ key: row.scope, value: row })),
+      );
+    });
 
   return {
     primeMovements,
@@ -432,6 +451,13 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
             : undefined,
         ),
       partnershipFunding: () => partnershipFunding.prefetch(),
+      partnershipSavingsSummary: (filter) => ({
+        query: (parent) => savingsSummaryJsonSql(parent, filter),
+        prime: (id, lines) => {
+          primeSummaryCouncils(lines as SummaryRow[]);
+          savingsSummary(filter).prime(id, lines as SummaryRow[]);
+        },
+      }),
     },
     savings: (parent, filter, after, limit) =>
       keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {
@@ -458,15 +484,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
         const counts = new Map(rows.map((row) => [row._parent_id, row.n]));
         return ids.map((id) => counts.get(id) ?? 0);
       }),
-    savingsSummary: (filter) =>
-      keyed("savingsSummary", filter, async (ids) => {
-        const rows = await savingsSummaryRows(em, ids, filter);
-        primeSummaryCouncils(rows);
-        return groupByKey(
-          ids,
-          rows.map((row) => ({ key: row.scope, value: row })),
-        );
-      }),
+    savingsSummary,
   };
 }
 

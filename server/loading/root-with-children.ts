@@ -40,6 +40,14 @@ export interface ChildPrefetch {
   prime: (parentId: number, page: ChildPage<object>) => void;
 }
 
+/** A value of each root row other than a child list (a summary), to read in the root's statement. */
+export interface RootValuePrefetch {
+  /** A scalar subquery of the value for the parents `parent` (inside the statement: the root row). */
+  query: (parent: ParentIds) => { sql: string; params: unknown[] };
+  /** Hands a root row's value to the loader its field's resolver reads it from. */
+  prime: (parentId: number, value: unknown) => void;
+}
+
 // Each root row, to its child lists inside the same statement: `(_parent.id)` is the one parent a
 // child list's query is read for (a name no child query uses for its own tables).
 const ROOT_ROW: ParentIds = { sql: "(_parent.id)", params: [] };
@@ -53,12 +61,14 @@ const ROOT_ROW: ParentIds = { sql: "(_parent.id)", params: [] };
  * of ranking every child of every parent first. Each root row's page is primed into the child's
  * loader, so the child fields' resolvers, which read their loaders as before, cost no statement.
  * Returns the root rows in order (the arrays are `_child_N`, the totals `_child_N_total`). The
- * statement is prepared (runPrepared): its text depends only on the request's shape.
+ * statement is prepared (runPrepared): its text depends only on the request's shape. `values`
+ * (`_value_N`) are read and primed the same way.
  */
 export async function loadRootWithChildren(
   em: EntityManager,
   root: RootQuery,
   children: readonly ChildPrefetch[],
+  values: readonly RootValuePrefetch[] = [],
 ): Promise<Row[]> {
   const params = [...root.params];
   const columns = [`${root.alias}.*`];
@@ -90,6 +100,11 @@ export async function loadRootWithChildren(
     );
     return query;
   });
+  values.forEach((value, i) => {
+    const { sql, params: valueParams } = value.query(ROOT_ROW);
+    columns.push(`${sql} as _value_${i}`);
+    params.push(...valueParams);
+  });
   const rows = await runPrepared(
     em,
     `with root as (${root.sql})
@@ -111,6 +126,9 @@ export async function loadRootWithChildren(
         total: row[`_child_${i}_total`] as number,
       });
     }
+  });
+  values.forEach((value, i) => {
+    for (const row of rows) value.prime(row.id as number, row[`_value_${i}`]);
   });
   return rows;
 }

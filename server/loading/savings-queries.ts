@@ -277,7 +277,7 @@ export interface SummaryRow extends Row {
 export function savingsSummarySql(
   partnerships: ParentIds | null,
   filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
-): { sql: string; params: unknown[] } {
+): { sql: string; params: unknown[]; order: (alias: string) => string } {
   const where = filterConditions(filter);
   if (partnerships) {
     where.clauses.unshift(`s.partnership_id in ${partnerships.sql}`);
@@ -304,7 +304,7 @@ export function savingsSummarySql(
          coalesce(sum(amount) filter (where council_id is null), sum(amount)) as amount
        from latest group by service_id, measure, cashable, financial_year, scope
      )
-     select u.*, ${council("to_json(c)")} as _council from (
+     select u.*, ${council("to_json(c)")} as _council, ${council("c.short_name")} as _council_name from (
        select scope, financial_year, measure, null::int as council_id,
          coalesce(sum(amount) filter (where cashable), 0)::text as cashable,
          coalesce(sum(amount) filter (where not cashable), 0)::text as non_cashable,
@@ -316,9 +316,10 @@ export function savingsSummarySql(
          coalesce(sum(amount) filter (where not cashable), 0)::text,
          sum(amount)::text
        from latest where council_id is not null group by scope, financial_year, measure, council_id
-     ) u
-     order by u.scope, u.financial_year, u.measure, ${council("c.short_name")} nulls first, u.council_id`,
+     ) u`,
     params: where.params,
+    order: (alias) =>
+      `${alias}.scope, ${alias}.financial_year, ${alias}.measure, ${alias}._council_name nulls first, ${alias}.council_id`,
   };
 }
 
@@ -331,11 +332,31 @@ export function savingsSummaryRows(
   partnershipIds: readonly number[] | null,
   filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
 ): Promise<SummaryRow[]> {
-  const { sql, params } = savingsSummarySql(
+  const { sql, params, order } = savingsSummarySql(
     partnershipIds
       ? { sql: "(select unnest(array[?]::int[]))", params: [partnershipIds] }
       : null,
     filter,
   );
-  return runPrepared<SummaryRow>(em, sql, params);
+  return runPrepared<SummaryRow>(
+    em,
+    `select * from (${sql}) lines order by ${order("lines")}`,
+    params,
+  );
+}
+
+/**
+ * The savings summary lines of the parents `parent` (one root row's `(_parent.id)` inside a root
+ * statement) as one JSON array in their order, for reading a partnership's summary in its page's
+ * own statement (loadRootWithChildren's values). The amounts stay exact (text).
+ */
+export function savingsSummaryJsonSql(
+  parent: ParentIds,
+  filter: Pick<SavingsFilter, "financialYear" | "asOf" | "scope">,
+): { sql: string; params: unknown[] } {
+  const { sql, params, order } = savingsSummarySql(parent, filter);
+  return {
+    sql: `(select coalesce(json_agg(lines order by ${order("lines")}), '[]'::json) from (${sql}) lines)`,
+    params,
+  };
 }

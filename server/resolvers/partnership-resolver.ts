@@ -11,7 +11,11 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import type { GraphQLResolveInfo } from "graphql";
+import {
+  getArgumentValues,
+  isObjectType,
+  type GraphQLResolveInfo,
+} from "graphql";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { NotFoundError } from "../../errors/hub-error.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
@@ -37,14 +41,17 @@ import { partnershipByIdQuery } from "../loading/partnership-queries.js";
 import {
   loadRootWithChildren,
   type ChildPrefetch,
+  type RootValuePrefetch,
 } from "../loading/root-with-children.js";
+import type { SavingsFilter } from "../loading/savings-queries.js";
+import type { AccessScope } from "../auth/access-scope.js";
 import type { Loaders } from "../loaders.js";
 import {
   selectedChildLists,
   selectionOf,
   selectsField,
-  subSelection,
   selectsPath,
+  subSelection,
 } from "../pagination/selects-field.js";
 import { type ConnectionShape } from "../pagination/connection.js";
 import {
@@ -129,6 +136,53 @@ function selectedPartnershipLists(
   ];
 }
 
+/** What a partnership's `savingsSummary(financialYear:, asOf:)` asks the summary loader for (refuses a bad `asOf`). */
+function summaryFilter(
+  scope: AccessScope,
+  financialYear: number | null | undefined,
+  asOf: string | null | undefined,
+): Pick<SavingsFilter, "financialYear" | "asOf" | "scope"> {
+  return {
+    scope,
+    financialYear: financialYear ?? null,
+    asOf: parseReportingPeriodArgument(asOf, "asOf"),
+  };
+}
+
+/**
+ * The savings summaries a partnership page selects, one per distinct arguments, to read in the
+ * partnership's own statement. Selections whose arguments are refused are left out: the field's
+ * resolver reports the error at its own path.
+ */
+function selectedSummaries(
+  info: GraphQLResolveInfo,
+  { prefetch }: Loaders,
+  scope: AccessScope,
+): RootValuePrefetch[] {
+  const type = info.schema.getType("Partnership");
+  const definition = isObjectType(type)
+    ? type.getFields().savingsSummary
+    : undefined;
+  if (!definition) return [];
+  const filters = new Map<string, ReturnType<typeof summaryFilter>>();
+  for (const node of subSelection(selectionOf(info), ["savingsSummary"])
+    .nodes) {
+    try {
+      const args = getArgumentValues(definition, node, info.variableValues) as {
+        financialYear?: number | null;
+        asOf?: string | null;
+      };
+      const filter = summaryFilter(scope, args.financialYear, args.asOf);
+      filters.set(JSON.stringify(filter), filter);
+    } catch {
+      // Refused arguments: the field's resolver refuses them again, at its own path.
+    }
+  }
+  return [...filters.values()].map((filter) =>
+    prefetch.partnershipSavingsSummary(filter),
+  );
+}
+
 /** Root queries and links of partnerships. */
 @Resolver(() => Partnership)
 export class PartnershipResolver {
@@ -138,14 +192,15 @@ export class PartnershipResolver {
   async partnership(
     @Arg("id", () => ID, { description: "The partnership's global id." })
     id: string,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() { em, loaders, scope }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Partnership> {
     const partnershipId = fromGlobalId(id, "Partnership").id;
-    // The lists the page selects come back in the partnership's own statement; without any, the
-    // loader reads it (several aliased partnerships then share one statement).
+    // The lists and summaries the page selects come back in the partnership's own statement;
+    // without any, the loader reads it (several aliased partnerships then share one statement).
     const lists = selectedPartnershipLists(em, info, loaders);
-    if (lists.length === 0) {
+    const summaries = selectedSummaries(info, loaders, scope);
+    if (lists.length === 0 && summaries.length === 0) {
       const found = await loaders.partnership.load(partnershipId);
       if (!found) throw NotFoundError.entity("partnership", id);
       return found;
@@ -154,6 +209,7 @@ export class PartnershipResolver {
       em,
       partnershipByIdQuery(partnershipId),
       lists,
+      summaries,
     );
     if (!row) throw NotFoundError.entity("partnership", id);
     return mapEntity(em, Partnership, row);
@@ -282,11 +338,7 @@ export class PartnershipResolver {
     asOf?: string | null,
   ): Promise<SavingsSummary[]> {
     const rows = await loaders
-      .savingsSummary({
-        scope,
-        financialYear: financialYear ?? null,
-        asOf: parseReportingPeriodArgument(asOf, "asOf"),
-      })
+      .savingsSummary(summaryFilter(scope, financialYear, asOf))
       .load(partnership.id);
     return toSavingsSummaries(rows);
   }

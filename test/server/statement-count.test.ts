@@ -255,7 +255,7 @@ const partnershipPageFields = `id name status description
   fundingAwards { funder amount { amount } }
   savingsSummary { financialYear measures { measure total { amount } byCouncil { council { shortName } total { amount } } } }`;
 
-it("reads a partnership page (members, a page of services with their host and body, governance bodies with their seats, funding awards) in one statement besides its savings summary, the same lists as their loaders", async () => {
+it("reads a partnership page (members, a page of services with their host and body, governance bodies with their seats, funding awards, its savings summary) in one statement, the same lists and summary as their loaders", async () => {
   const em = db.orm.em.fork();
   const partnership = await em.findOneOrFail(Partnership, {
     name: "Large 010",
@@ -308,16 +308,27 @@ it("reads a partnership page (members, a page of services with their host and bo
     }[];
     fundingAwards: { funder: string; amount: { amount: string } }[];
     services: { totalCount: number };
+    savingsSummary: {
+      financialYear: string;
+      measures: { total: { amount: string } }[];
+    }[];
   };
   const page = await gql.run<{ partnership: Page }>(
     `query ($id: ID!) { partnership(id: $id) { ${partnershipPageFields} } }`,
     { id: toGlobalId("Partnership", partnership.id) },
   );
   expect(page.errors).toBeUndefined();
-  // The partnership and its lists, then the savings summary's own statement.
-  expect(db.queries).toHaveLength(2);
-  const { members, governanceBodies, fundingAwards, services } =
+  // The partnership, its lists and its savings summary.
+  expect(db.queries).toHaveLength(1);
+  const { members, governanceBodies, fundingAwards, services, savingsSummary } =
     page.data!.partnership;
+  // Its two services' latest figures (10.00 and 10.01, each reported in two months), each once.
+  expect(
+    savingsSummary.map(({ financialYear, measures }) => [
+      financialYear,
+      measures.map((measure) => measure.total.amount),
+    ]),
+  ).toEqual([["2014/15", ["20.01"]]]);
   expect(members).toHaveLength(3);
   const names = members.map((member) => member.council.shortName);
   expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
