@@ -266,7 +266,16 @@ export const KIND_ROLES: Readonly<
   },
   "savings-wide": {
     required: ["service"],
-    optional: ["partnership", "council", "measure", "cashable", "rag", "notes"],
+    // A year column only in a cross-tab of councils across (see isWideTracker in map-columns.ts).
+    optional: [
+      "partnership",
+      "council",
+      "financialYear",
+      "measure",
+      "cashable",
+      "rag",
+      "notes",
+    ],
   },
   governance: {
     required: ["body"],

@@ -206,6 +206,9 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
   return facts;
 }
 
+/** A scale or currency mark in a header: "(£000)", "£k", "£". */
+const SCALE_MARK = /\(?\s*£\s*(?:'?000s?|k|m)?\s*\)?/gi;
+
 function isYearHeader(text: string): boolean {
   return yearHeader(text) !== null;
 }
@@ -217,7 +220,7 @@ function isYearHeader(text: string): boolean {
 export function yearHeader(
   text: string,
 ): { year: number; words: string } | null {
-  const key = text.replace(/\(?\s*£\s*(?:'?000s?|k|m)?\s*\)?/gi, " ").trim();
+  const key = text.replace(SCALE_MARK, " ").trim();
   const match =
     /(?:^|\s)((?:FY\s*)?(?:\d{4}|\d{2})\s*[/\-–]\s*(?:\d{4}|\d{2}))(?:\s|$)/i.exec(
       key,
@@ -236,15 +239,22 @@ export function yearHeader(
 }
 
 /**
- * Whether a header names one council of the register ("Chesterfield Borough Council", "Bolsover").
- * Only short texts with letters are looked up: a header is a name, never a paragraph or a number.
+ * The council a header names ("Chesterfield Borough Council", "Bolsover", "CBC (£000)" names "CBC"),
+ * or null. Only short texts with letters are looked up: a header is a name, never a paragraph or a
+ * number.
  */
+export function councilHeader(header: string): string | null {
+  const name = header.replace(SCALE_MARK, " ").replace(/\s+/g, " ").trim();
+  return name.length <= 100 &&
+    /[a-z]/i.test(name) &&
+    CouncilRegister.default().resolveCouncil(name).status !== "unknown"
+    ? name
+    : null;
+}
+
+/** Whether a header names one council of the register (see councilHeader). */
 export function isCouncilHeader(header: string): boolean {
-  return (
-    header.length <= 100 &&
-    /[a-z]/i.test(header) &&
-    CouncilRegister.default().resolveCouncil(header).status !== "unknown"
-  );
+  return councilHeader(header) !== null;
 }
 
 /** The headers every sheet kind knows (synonyms and the profile's additions), by headerKey. */
@@ -274,7 +284,14 @@ const AMOUNT_HEADERS = new Set(
  * mark alone ("£000", "(£k)", "£"), an amount ("Saving"), or another known header ("Service").
  */
 type HeaderPart =
-  "year" | "quarter" | "total" | "measure" | "scale" | "amount" | "known";
+  | "year"
+  | "quarter"
+  | "total"
+  | "measure"
+  | "scale"
+  | "amount"
+  | "known"
+  | "council";
 
 function headerPart(text: string, known: Set<string>): HeaderPart | null {
   if (text === "") return null;
@@ -286,21 +303,29 @@ function headerPart(text: string, known: Set<string>): HeaderPart | null {
   if (AMOUNT_HEADERS.has(key) || isEstimatedSaving(key)) return "amount";
   if (known.has(key)) return "known";
   if (readMeasure(text) || readCashableWords(text) !== null) return "measure";
+  if (isCouncilHeader(text)) return "council";
   return null;
 }
 
 /**
  * Whether `lower` completes the cell `upper` spreads over it (merged, or written once with blanks to
- * its right as a CSV has it): a year under a measure, an amount or a quarter, a measure under a year
- * or an amount, a quarter or a year's total ("Total", "Full year") under a year, a scale mark under
- * anything but a name.
+ * its right as a CSV has it): a year under a measure, an amount, a quarter or a council, a measure
+ * under a year or an amount, a quarter, a year's total ("Total", "Full year") or a council under a
+ * year (a cross-tab of councils across, each year's councils under it), a scale mark under anything
+ * but a name.
  */
 function completes(upper: HeaderPart, lower: HeaderPart): boolean {
   if (lower === "scale") return upper !== "known";
   if (lower === "year")
-    return upper === "measure" || upper === "amount" || upper === "quarter";
+    return (
+      upper === "measure" ||
+      upper === "amount" ||
+      upper === "quarter" ||
+      upper === "council"
+    );
   if (lower === "measure") return upper === "year" || upper === "amount";
-  if (lower === "quarter" || lower === "total") return upper === "year";
+  if (lower === "quarter" || lower === "total" || lower === "council")
+    return upper === "year";
   return false;
 }
 

@@ -10,6 +10,7 @@ import {
 } from "./header-synonyms.js";
 import {
   columnLetter,
+  councilHeader,
   isCouncilHeader,
   isYearTotalHeader,
   yearHeader,
@@ -52,9 +53,14 @@ export interface ColumnMap {
   councilColumns: { index: number; header: string }[];
   /**
    * A tracker's columns headed by a council (a cross-tab: councils across, services down), each
-   * holding that council's figure of the row's year (its year column, else the year above the table).
+   * holding that council's figure of its year: the one its header names ("2010/11" merged over the
+   * councils, or under each council), else the row's (its year column, else the year above the table).
    */
-  councilFigureColumns: { index: number; council: string }[];
+  councilFigureColumns: {
+    index: number;
+    council: string;
+    year: number | null;
+  }[];
   /**
    * A wide tracker's columns that total a year's quarters ("2010/11" over Q1..Q4 | Total, or the
    * year's own column beside its quarters): checked against the quarters' sum, never a figure.
@@ -190,8 +196,9 @@ function isServiceListWithEstimates(
 
 /**
  * Whether a sheet read as savings-wide is one: year columns and no year column; or two or more
- * council columns (a cross-tab) with a year column or a year above the table, and none of a service
- * list's columns (a list of services marking each council's part with "Y" is no tracker).
+ * council columns (a cross-tab), each with its year in its header, or with a year column or a year
+ * above the table, and none of a service list's columns (a list of services marking each council's
+ * part with "Y" is no tracker).
  */
 function isWideTracker(
   map: ColumnMap,
@@ -199,13 +206,16 @@ function isWideTracker(
   profile: MappingProfile | undefined,
   yearAbove: boolean,
 ): boolean {
-  if (map.yearColumns.length > 0) return !map.roles.has("financialYear");
-  if (map.councilFigureColumns.length < 2) return false;
-  if (!map.roles.has("financialYear") && !yearAbove) return false;
+  const councils = map.councilFigureColumns;
+  const yearColumn = map.roles.has("financialYear");
+  if (map.yearColumns.length > 0) return !yearColumn;
+  if (councils.length < 2) return false;
+  // Each council column's year from its header, else every row's from its year column or above.
+  if (councils.every((column) => column.year !== null)) {
+    if (yearColumn) return false;
+  } else if (!yearColumn && !yearAbove) return false;
   const listRoles = mapColumns(headers, "services", profile).roles;
-  return ![...listRoles.keys()].some(
-    (role) => role !== "service" && role !== "partnership" && role !== "notes",
-  );
+  return !SERVICE_LIST_ROLES.some((role) => listRoles.has(role));
 }
 
 /**
@@ -273,8 +283,14 @@ export function mapColumns(
     }
     if (kind === "savings-wide") {
       const year = yearHeader(header);
-      if (!year && isCouncilHeader(header)) {
-        map.councilFigureColumns.push({ index, council: header.trim() });
+      const council = councilHeader(year ? year.words : header);
+      if (council !== null) {
+        map.councilFigureColumns.push({
+          index,
+          council,
+          year: year?.year ?? null,
+        });
+        map.scales.set(index, amountScale(header));
         return;
       }
       if (year) {
@@ -295,6 +311,16 @@ export function mapColumns(
     if (header !== "") map.extra.push({ index, header });
   });
   if (kind === "savings-wide") separateQuarterTotals(map);
+  if (kind === "savings-wide" && map.yearColumns.length > 0) {
+    // A column a year: a column headed by a council alone is none of its figures.
+    for (const column of map.councilFigureColumns)
+      if (column.year === null)
+        map.extra.push({ index: column.index, header: headers[column.index]! });
+    map.councilFigureColumns = map.councilFigureColumns.filter(
+      (column) => column.year !== null,
+    );
+    map.extra.sort((a, b) => a.index - b.index);
+  }
   if (kind === "governance") {
     map.councilColumns = map.extra.filter((column) =>
       isCouncilHeader(column.header),

@@ -143,9 +143,12 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const extra = cells.extra(row);
     this.totals.record(row.number);
     const councilColumns = this.reading.map.councilFigureColumns;
-    // A cross-tab: each council's column holds its figure of the row's year.
-    const year = councilColumns.length ? this.financialYear(row) : undefined;
+    // A cross-tab: each council's column holds its figure of its header's year, else the row's.
+    const rowYear = councilColumns.some((column) => column.year === null)
+      ? this.financialYear(row)
+      : undefined;
     for (const column of councilColumns) {
+      const year = column.year ?? rowYear;
       const pence = cells.amount(row, column.index);
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
       if (pence === null || pence === undefined) continue;

@@ -185,6 +185,12 @@ function financialYearFact(
       value: null,
       source: `the year headers (${map.yearColumns.map((y) => columnName(map, y.index)).join(", ")})`,
     };
+  const years = map.councilFigureColumns.filter((c) => c.year !== null);
+  if (years.length > 0)
+    return {
+      value: null,
+      source: `the year in each council's header (${years.map((c) => columnName(map, c.index)).join(", ")})`,
+    };
   const column = map.roles.get("financialYear");
   if (column !== undefined)
     return {

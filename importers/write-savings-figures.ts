@@ -68,9 +68,22 @@ export async function stageSavingsSheet(
   const { directory, problems, em } = context;
   const rows = reading.savings;
   const sheet = reading.name;
-  const councilHeader =
-    reading.map.headers[reading.map.roles.get("council") ?? -1] ?? "Council";
   const councilColumn = reading.map.roles.get("council") ?? 0;
+  // A cross-tab's council is written in its column's header (the first use's cell), not in the row.
+  const headedBy = new Map(
+    reading.map.councilFigureColumns.map((c) => [c.council, c.index]),
+  );
+  const councilCell = (text: string, row: number, column?: number) => {
+    const index = headedBy.get(text);
+    if (index === undefined) return `${columnLetter(councilColumn)}${row}`;
+    return column === undefined
+      ? `${columnLetter(index)}${reading.headerRow}`
+      : `${columnLetter(column)}${row}`;
+  };
+  const councilHeader = (text: string) =>
+    reading.map.headers[
+      headedBy.get(text) ?? reading.map.roles.get("council") ?? -1
+    ] ?? "Council";
   const { councilTexts, councilOf, submitter } = decisions;
   // A text read alike in several years (an unknown council in every row) is reported once, at its
   // first row; keys skipped here have their rows reported with the short problem below.
@@ -94,9 +107,9 @@ export async function stageSavingsSheet(
       decisions.readings.get(key)!,
       {
         sheet,
-        cell: `${columnLetter(councilColumn)}${first}`,
+        cell: councilCell(text, first),
         row: first,
-        header: councilHeader,
+        header: councilHeader(text),
         value: text,
       },
       problems,
@@ -106,8 +119,8 @@ export async function stageSavingsSheet(
         code: "bad-value",
         sheet,
         row: first,
-        cell: `${columnLetter(councilColumn)}${first}`,
-        header: councilHeader,
+        cell: councilCell(text, first),
+        header: councilHeader(text),
         value: text,
         message: `"${text}" names several councils, but a savings figure belongs to one council (or, left blank, to the partnership).`,
       });
@@ -125,8 +138,8 @@ export async function stageSavingsSheet(
         code: problemCodeFor(problems.problems, text),
         sheet,
         row: rows.row[i]!,
-        cell: `${columnLetter(councilColumn)}${rows.row[i]}`,
-        header: councilHeader,
+        cell: councilCell(text, rows.row[i]!, rows.column[i]),
+        header: councilHeader(text),
         value: text,
         message: `"${text}" is not a council the importer could decide (see its first use above).`,
       });

@@ -284,6 +284,81 @@ describe("reading a sheet into the reading of its kind", () => {
     ]);
   });
 
+  it.each([
+    [
+      "the year over each year's councils",
+      [
+        ["Service", "2009/10", null, "2010/11", null],
+        [null, "CEC", "CWaC", "CEC", "CWaC"],
+      ],
+    ],
+    [
+      "each council over its years",
+      [
+        ["Service", "CEC", null, "CWaC", null],
+        [null, "2009/10", "2010/11", "2009/10", "2010/11"],
+      ],
+    ],
+  ])(
+    "reads a cross-tab of councils across with %s (a two-row header), in £000",
+    async (_, header) => {
+      const { reading, problems } = await read([
+        ["Forecast savings by council (£000)"],
+        ...header,
+        ["Shared Back Office", 300, 200, 400, 300],
+      ]);
+      if (reading?.kind !== "savings-wide") throw new Error("not a tracker");
+      const stored = figures(reading.savings).map((f) => [
+        f.council,
+        f.year,
+        f.measure,
+        f.pence,
+      ]);
+      // Column by column: B, C, D, E.
+      const [b, c, d, e] =
+        header[0]![1] === "2009/10"
+          ? [
+              ["CEC", 2009],
+              ["CWaC", 2009],
+              ["CEC", 2010],
+              ["CWaC", 2010],
+            ]
+          : [
+              ["CEC", 2009],
+              ["CEC", 2010],
+              ["CWaC", 2009],
+              ["CWaC", 2010],
+            ];
+      expect(stored).toEqual([
+        [...b!, 2, 30_000_000n],
+        [...c!, 2, 20_000_000n],
+        [...d!, 2, 40_000_000n],
+        [...e!, 2, 30_000_000n],
+      ]);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it("reads a cross-tab of councils across with a year column, each header's scale its own", async () => {
+    const { reading, problems } = await read([
+      ["Achieved savings by council"],
+      ["Service", "Financial year", "CBC (£000)", "BDC (£000)", "NEDDC (£000)"],
+      ["Internal Audit", "2007/08", 10, 10, 10],
+      ["Internal Audit", "2008/09", 12, 12, "-"],
+    ]);
+    if (reading?.kind !== "savings-wide") throw new Error("not a tracker");
+    expect(
+      figures(reading.savings).map((f) => [f.council, f.year, f.pence]),
+    ).toEqual([
+      ["CBC", 2007, 1_000_000n],
+      ["BDC", 2007, 1_000_000n],
+      ["NEDDC", 2007, 1_000_000n],
+      ["CBC", 2008, 1_200_000n],
+      ["BDC", 2008, 1_200_000n],
+    ]);
+    expect(problems).toEqual([]);
+  });
+
   it("keeps a service list marking each council's part in its own column a service list", async () => {
     const { reading } = await read([
       ["Shared services 2010/11"],
