@@ -73,17 +73,25 @@ export type SheetAnswers = Pick<
   "kind" | "profile" | "measure"
 >;
 
+/** One table of a sheet, read; `more`: another table follows it on the sheet. */
+export interface SheetTable {
+  reading: SheetReading | null;
+  more: boolean;
+}
+
 /**
  * Reads one sheet: finds its header among the first 20 rows, reads the title lines above it, decides
  * its kind (or takes `--kind`), maps its columns, then coerces every row with the reader of its
- * kind, collecting problems with their cells. Returns null for a sheet it cannot read as any kind
- * (reported as unknown-sheet); every row of the sheet is read either way.
+ * kind, collecting problems with their cells. A header under a blank row starts another table (a
+ * governance list under a tracker), read the same way as a table of its own, under the sheet's
+ * title lines (see secondTable). Yields each table's reading as it ends; null for a sheet it cannot
+ * read as any kind (reported as unknown-sheet). Every row of the sheet is read either way.
  */
-export async function readSheetRecords(
+export async function* readSheetTables(
   sheet: WorkbookSheet,
   given: SheetReadOptions,
   problems: ProblemCollector,
-): Promise<SheetReading | null> {
+): AsyncGenerator<SheetTable> {
   let options = given;
   const rows = new SheetRowSource(sheet, options.limits, problems);
   const top = await rows.take(HEADER_SEARCH_ROWS);
@@ -91,18 +99,68 @@ export async function readSheetRecords(
     // The hub's own list of a run's problems, left in the fixed workbook: not data, nothing to warn
     // of, and no part of the workbook's shape (so the fixed file matches its remembered answers).
     await rows.drain();
-    return null;
+    yield { reading: null, more: false };
+    return;
   }
   const answers = await options.onTopRows?.(top);
   if (answers) options = { ...options, ...answers };
-  const header = readSheetHeader(sheet.name, top, options, problems);
-  if (header === null || header === "refused") {
-    // A refused sheet's rows are seen though not read: its file is not an empty one.
-    const seen = header === "refused" ? options.onRow : undefined;
-    if (seen) for (const _row of top) seen();
-    await rows.each(() => seen?.());
-    return null;
+  let header = readSheetHeader(sheet.name, top, options, problems);
+  const kinds: SheetKind[] = [];
+  while (header !== null && header !== "refused") {
+    kinds.push(header.facts.kind);
+    const next = await readTable(header, rows, options, kinds, problems);
+    yield { reading: next.reading, more: next.table !== null };
+    if (next.table === null) return;
+    // The next table's header is pinned to the row found; the mapping given was the first table's.
+    const {
+      columns: _columns,
+      headerRow: _row,
+      ...profile
+    } = options.profile ?? {};
+    options = {
+      ...options,
+      kind: next.table.kind,
+      profile: { ...profile, headerRow: next.table.row.number },
+    };
+    const more = await rows.take(HEADER_SEARCH_ROWS - next.rest.length - 1);
+    header = readSheetHeader(
+      sheet.name,
+      [next.table.row, ...next.rest, ...more],
+      options,
+      problems,
+      header.facts.title,
+    );
   }
+  // A table whose header could not be read (reported): the rest of the sheet is not read. A
+  // refused sheet's rows are seen though not read: its file is not an empty one.
+  const seen =
+    header === "refused" && kinds.length === 0 ? options.onRow : undefined;
+  if (seen) for (const _row of top) seen();
+  await rows.each(() => seen?.());
+  yield { reading: null, more: false };
+}
+
+/** Where the next table of a sheet starts: its header row (the first found) and its kind. */
+interface NextTable {
+  row: SheetRow;
+  kind: SheetKind;
+}
+
+/**
+ * Reads one table's rows, up to the end of the sheet or the header of the next table. Returns its
+ * reading, the next table (null at the end) and the top rows already taken after its header.
+ */
+async function readTable(
+  header: { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] },
+  rows: SheetRowSource,
+  options: SheetReadOptions,
+  kinds: readonly SheetKind[],
+  problems: ProblemCollector,
+): Promise<{
+  reading: SheetReading;
+  table: NextTable | null;
+  rest: SheetRow[];
+}> {
   const { facts, below } = header;
   const cells = new RowCells(facts, problems, options.limits);
   const reader = kindRowReader(facts, cells, options, problems);
@@ -110,29 +168,26 @@ export async function readSheetRecords(
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
   const notes: RowContext = { after: false, above: null, blank: false };
-  let secondTable = false;
+  let refused = false;
+  let table: NextTable | null = null;
   // The row read last: a reader gives no row for a blank line, so a gap in the numbers is one.
   let previous = facts.headerRow;
-  const readRow = (row: SheetRow) => {
+  const readRow = (row: SheetRow): "stop" | undefined => {
     options.onRow?.();
-    if (secondTable) return;
+    if (refused) return;
     const afterBlank = notes.blank || row.number > previous + 1;
     previous = row.number;
-    if (afterBlank && startsSecondTable(row, facts, cells, options.profile)) {
-      // One table a sheet: a header under a blank row starts another table, whose rows would
-      // otherwise each be refused as this table's rows.
-      secondTable = true;
-      cells.problem(
-        "bad-value",
-        row,
-        cells.keyColumn,
-        `Row ${row.number} starts a second table (${row.cells
-          .map((v) => plainText(v))
-          .filter(Boolean)
-          .join(
-            ", ",
-          )}) under this one: the importer reads one table a sheet. Move the second table to a sheet of its own and import the file again.`,
-      );
+    const found = afterBlank
+      ? secondTable(row, facts, cells, kinds, options.profile)
+      : null;
+    if (found && found.kind !== null) {
+      table = { row, kind: found.kind };
+      return "stop";
+    }
+    if (found) {
+      // A table that cannot be read here: its rows would otherwise each be refused as this table's.
+      refused = true;
+      cells.problem("bad-value", row, cells.keyColumn, found.refusal);
       return;
     }
     const key = rowKey(row, reading, cells, notes);
@@ -147,7 +202,9 @@ export async function readSheetRecords(
     reading.rowsRead++;
     reader.read(row, key);
   };
-  for (const row of below) readRow(row);
+  for (const [i, row] of below.entries())
+    if (readRow(row) === "stop")
+      return { reading, table, rest: below.slice(i + 1) };
   const { onSavings } = options;
   await rows.each(
     readRow,
@@ -156,7 +213,7 @@ export async function readSheetRecords(
           reading.savings.length >= batchRows ? onSavings(reading) : undefined
       : undefined,
   );
-  return reading;
+  return { reading, table, rest: [] };
 }
 
 /**
@@ -170,15 +227,17 @@ function readSheetHeader(
   top: readonly SheetRow[],
   options: SheetReadOptions,
   problems: ProblemCollector,
+  sheetTitle?: TitleFacts,
 ):
   | { facts: SheetFacts & { kind: SheetKind }; below: SheetRow[] }
   | null
   | "refused" {
   const located = locateHeader(top, options.profile, name);
+  // A second table is under the sheet's title lines: they name its partnership and period too.
   const titleFacts =
     located === null
       ? null
-      : readTitleFacts(top.slice(0, located.firstRowIndex));
+      : (sheetTitle ?? readTitleFacts(top.slice(0, located.firstRowIndex)));
   const financialYear =
     titleFacts === null ? null : sheetFinancialYear(titleFacts, name);
   // Quarters across under "Forecast savings 2010/11" are that year's, as under a merged 2010/11.
@@ -237,7 +296,8 @@ function readSheetHeader(
     return "refused";
   }
   const map = mapColumns(header.headers, kind, options.profile);
-  const title = checkedTitle(name, titleFacts!, options.limits, problems);
+  const title =
+    sheetTitle ?? checkedTitle(name, titleFacts!, options.limits, problems);
   for (const column of map.extra)
     problems.add({
       code: "unknown-column",
@@ -414,19 +474,48 @@ interface RowContext {
 /**
  * Whether a row under a blank row is the header of another table: it holds no figure (a record of
  * this table with a year and a "Cashable" in it can look like a header), it would be found as a
- * header on its own (two or more known headers) and it is not this table's header again.
+ * header on its own (two or more known headers) and it is not this table's header again. Such a
+ * table is read as one of its own when its kind is known and it is not a second savings tracker
+ * (a sheet's figures are one tracker's, replaced as one each month); else `refusal` says why not.
  */
-function startsSecondTable(
+function secondTable(
   row: SheetRow,
   facts: SheetFacts,
   cells: RowCells,
+  kinds: readonly SheetKind[],
   profile: MappingProfile | undefined,
-): boolean {
-  if (cells.holdsFigures(row)) return false;
+):
+  | { kind: SheetKind; refusal?: undefined }
+  | { kind: null; refusal: string }
+  | null {
+  if (cells.holdsFigures(row)) return null;
   const header = locateHeader([row], profile, facts.name);
-  if (header === null) return false;
+  if (header === null) return null;
   const own = facts.map.headers.map((h) => h.trim().toLowerCase()).join("\t");
-  return header.headers.map((h) => h.trim().toLowerCase()).join("\t") !== own;
+  if (header.headers.map((h) => h.trim().toLowerCase()).join("\t") === own)
+    return null;
+  const named = `Row ${row.number} starts a second table (${row.cells
+    .map((v) => plainText(v))
+    .filter(Boolean)
+    .join(", ")}) under this one`;
+  const kind = classifySheet(
+    header.headers,
+    profile,
+    facts.financialYear !== null,
+  );
+  const savings = (k: SheetKind) =>
+    k === "savings-long" || k === "savings-wide";
+  if (kind === null)
+    return {
+      kind: null,
+      refusal: `${named}, which does not look like a service list, savings tracker, governance list or funding list. Move it to a sheet of its own (or name its columns as in the synonym table) and import the file again.`,
+    };
+  if (savings(kind) && kinds.some(savings))
+    return {
+      kind: null,
+      refusal: `${named}: a second savings tracker. A sheet's figures are one tracker's, replaced as one each month: move the second tracker to a sheet of its own and import the file again.`,
+    };
+  return { kind };
 }
 
 /** The texts of a row's cells left of its key column (its outer labels: partnership, council). */

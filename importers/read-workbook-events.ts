@@ -4,7 +4,7 @@ import type { XlsxMergedRanges } from "./guard-workbook-file.js";
 import type { ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import { readSheetRecords, type SheetAnswers } from "./read-sheet-records.js";
+import { readSheetTables, type SheetAnswers } from "./read-sheet-records.js";
 import { readWorkbookFileSheets } from "./read-workbook-file-sheets.js";
 import { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 import type { SavingsBatch } from "./savings-rows.js";
@@ -42,6 +42,7 @@ export type ReaderKnows = Pick<ReadWorkerInput, "mergedRanges">;
 
 /** What the reader reports, in workbook order. */
 export type ReadEvent =
+  /** A sheet starts; told again, with the same name, for each further table on it. */
   | { type: "sheet"; name: string; hidden: boolean }
   /**
    * The sheet's part of the workbook's shape (see workbook-shape.ts), for every sheet, hidden ones
@@ -167,7 +168,7 @@ export async function readWorkbookEvents(
         await tellShape(sheetShape(sheet.name, []));
         continue;
       }
-      const reading = await readSheetRecords(
+      const tables = readSheetTables(
         sheet,
         {
           ...(input.kind ? { kind: input.kind } : {}),
@@ -187,12 +188,17 @@ export async function readWorkbookEvents(
         },
         problems,
       );
-      if (reading && isSavingsReading(reading) && reading.savings.length > 0)
-        await report({ type: "savings", batch: reading.savings.takeBatch() });
-      await report({
-        type: "end",
-        reading: reading ? withoutFigures(reading) : null,
-      });
+      for await (const { reading, more } of tables) {
+        if (reading && isSavingsReading(reading) && reading.savings.length > 0)
+          await report({ type: "savings", batch: reading.savings.takeBatch() });
+        await report({
+          type: "end",
+          reading: reading ? withoutFigures(reading) : null,
+        });
+        // A second table on the sheet is told as a sheet of the same name.
+        if (more)
+          await report({ type: "sheet", name: sheet.name, hidden: false });
+      }
     }
     await report({ type: "progress", rows, bytesRead });
     await report({ type: "done" });

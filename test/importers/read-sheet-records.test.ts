@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_IMPORT_LIMITS } from "../../importers/import-limits.js";
 import { ProblemCollector } from "../../importers/import-problem.js";
 import {
-  readSheetRecords,
+  readSheetTables,
   type SheetReadOptions,
+  type SheetTable,
 } from "../../importers/read-sheet-records.js";
 import type {
   CellValue,
@@ -44,12 +45,29 @@ async function read(
 ) {
   const problems = new ProblemCollector("test.xlsx");
   const sheet = sheetOf(lines, skipBlank);
-  const reading = await readSheetRecords(
+  const tables = await readAll(
     sheet,
     { limits: DEFAULT_IMPORT_LIMITS, ...options },
     problems,
   );
-  return { reading, problems: problems.problems, taken: sheet.taken };
+  return {
+    reading: tables[0]!.reading,
+    tables,
+    problems: problems.problems,
+    taken: sheet.taken,
+  };
+}
+
+/** Every table of a sheet, read. */
+async function readAll(
+  sheet: WorkbookSheet,
+  options: SheetReadOptions,
+  problems: ProblemCollector,
+): Promise<SheetTable[]> {
+  const tables: SheetTable[] = [];
+  for await (const table of readSheetTables(sheet, options, problems))
+    tables.push(table);
+  return tables;
 }
 
 /** A tracker's figures as plain objects, in order. */
@@ -192,29 +210,60 @@ describe("reading a sheet into the reading of its kind", () => {
     ["given as an empty row", false],
     ["skipped, as the file readers do", true],
   ])(
-    "refuses a second table under a blank row (%s) once, naming its header row, instead of each of its rows",
+    "reads a second table under a blank row (%s) as a table of its own, with its own header and kind",
     async (_, skipBlank) => {
-      const { reading, problems } = await read(
+      const { tables, problems } = await read(
         [
+          ["Partnership:", "Cheshire Shared Services"],
           ["Service", "Financial year", "Measure", "Amount"],
           ["Shared Back Office", "2009/10", "Achieved", 1200000],
           [],
           ["Governance body", "Type", "Membership"],
           ["Joint Committee", "Joint committee", "Cheshire East (5)"],
+          ["Officer board", "Officer group"],
         ],
         {},
         skipBlank,
       );
-      if (reading?.kind !== "savings-long") throw new Error("not a tracker");
-      expect(reading.savings.length).toBe(1);
-      expect(problems.map((p) => [p.code, p.cell])).toEqual([
-        ["bad-value", "A4"],
+      expect(tables.map((t) => [t.reading?.kind, t.more])).toEqual([
+        ["savings-long", true],
+        ["governance", false],
       ]);
-      expect(problems[0]!.message).toMatch(
-        /Row 4 starts a second table \(Governance body, Type, Membership\).*sheet of its own/,
-      );
+      const [tracker, governance] = tables.map((t) => t.reading);
+      if (tracker?.kind !== "savings-long") throw new Error("not a tracker");
+      expect(tracker.savings.length).toBe(1);
+      if (governance?.kind !== "governance") throw new Error("no governance");
+      expect(governance.headerRow).toBe(5);
+      // The sheet's title lines are the second table's too.
+      expect(governance.title.partnership).toBe("Cheshire Shared Services");
+      expect(
+        governance.governance.map((b) => [b.name, b.cell, b.typeText]),
+      ).toEqual([
+        ["Joint Committee", "A6", "Joint committee"],
+        ["Officer board", "A7", "Officer group"],
+      ]);
+      expect(problems).toEqual([]);
     },
   );
+
+  it("refuses a second savings tracker under the first once, naming its header row", async () => {
+    const { tables, problems } = await read([
+      ["Service", "Financial year", "Measure", "Amount"],
+      ["Shared Back Office", "2009/10", "Achieved", 1200000],
+      [],
+      ["Service", "2010/11 Target", "2011/12 Target"],
+      ["Pensions", 95000, 95000],
+    ]);
+    expect(tables.map((t) => [t.reading?.kind, t.more])).toEqual([
+      ["savings-long", false],
+    ]);
+    expect(problems.map((p) => [p.code, p.cell])).toEqual([
+      ["bad-value", "A4"],
+    ]);
+    expect(problems[0]!.message).toMatch(
+      /Row 4 starts a second table \(Service, 2010\/11 Target, 2011\/12 Target\) under this one: a second savings tracker/,
+    );
+  });
 
   it("reads a record under a blank row as a record when it looks like a header but holds a figure", async () => {
     // "2009/10" and "Cashable" are two known headers: only the figure says it is a record.
@@ -523,7 +572,7 @@ describe("reading a sheet into the reading of its kind", () => {
     for (const header of [["Service"], ["Notes"]]) {
       const problems = new ProblemCollector("test.xlsx");
       await expect(
-        readSheetRecords(
+        readAll(
           sheetOf([header, ...Array.from({ length: 30 }, () => ["x"])]),
           { limits },
           problems,

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
+import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { workbookDir } from "./support/write-test-workbook.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
+const CHESHIRE = "Cheshire Shared Services";
+
+/** A tracker, a blank row, then a governance list on the same sheet, under one title (t15). */
+function twoTables(b: number, bodyType: string): SampleWorkbook {
+  return {
+    file: "two-tables.xlsx",
+    sheets: [
+      {
+        name: "Summary",
+        title: [["Partnership:", CHESHIRE], ["Period:", "March 2010"], []],
+        header: ["Service", "Financial year", "Measure", "Amount"],
+        rows: [
+          ["Shared Back Office", "2009/10", "Achieved", 1_200_000 + b],
+          ["Pensions", "2009/10", "Achieved", 95_000 + b],
+          [],
+          ["Governance body", "Type", "Membership"],
+          [
+            "Joint Committee",
+            bodyType,
+            "Cheshire East (5); Cheshire West and Chester (5)",
+          ],
+        ],
+      },
+    ],
+  };
+}
+
+async function stored(runId: number): Promise<string[]> {
+  const connection = db.orm.em.fork().getConnection();
+  const figures = await connection.execute<{ line: string }[]>(
+    `select concat_ws(' ', s.name, f.financial_year, f.measure, f.amount::text) as line
+     from savings_figure f join service s on s.id = f.service_id
+     where f.import_run_id = ? order by 1`,
+    [runId],
+  );
+  const bodies = await connection.execute<{ line: string }[]>(
+    `select concat_ws(' ', b.name, b.kind) as line
+     from governance_body b join partnership p on p.id = b.partnership_id
+     where p.name = ? order by 1`,
+    [CHESHIRE],
+  );
+  return [...figures, ...bodies].map((r) => r.line);
+}
+
+describe("a sheet of two tables", () => {
+  it("reads a governance list under a tracker as a table of its own, in every format", async () => {
+    for (const [b, format] of FORMATS.entries()) {
+      const path = await writeSampleAs(
+        twoTables(b, b % 2 ? "Joint board" : "Joint committee"),
+        format,
+        dir,
+      );
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(
+        report.problems.filter((p) => p.severity === "error"),
+        format,
+      ).toEqual([]);
+      expect(report.status, format).toBe("IMPORTED");
+      expect(
+        report.sheets.map((s) => [s.sheet, s.kind, s.header?.headerRow]),
+        format,
+      ).toEqual(
+        // A CSV's one sheet is named after its file.
+        [
+          ["savings-long", 4],
+          ["governance", 8],
+        ].map((t) => [format === "csv" ? "two-tables" : "Summary", ...t]),
+      );
+      expect(await stored(report.importRunId), format).toEqual([
+        `Pensions 2009 ACHIEVED ${95_000 + b}.00`,
+        `Shared Back Office 2009 ACHIEVED ${1_200_000 + b}.00`,
+        `Joint Committee ${b % 2 ? "JOINT_BOARD" : "JOINT_COMMITTEE"}`,
+      ]);
+    }
+  });
+});
