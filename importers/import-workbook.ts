@@ -1117,7 +1117,16 @@ async function importSheets(
           [...estimateServices].map((s) => s.id),
           applied.removedEstimates,
         );
-        for (const summary of sheets) {
+        // A sheet's figures are counted on its line, or on its tracker's when it has two tables.
+        const counted = new Map<string, SheetSummary>();
+        for (const summary of sheets)
+          if (
+            !counted.has(summary.sheet) ||
+            summary.kind === "savings-long" ||
+            summary.kind === "savings-wide"
+          )
+            counted.set(summary.sheet, summary);
+        for (const summary of counted.values()) {
           const c = applied.counts.get(summary.sheet);
           if (!c) continue;
           summary.created += c.created;

@@ -194,9 +194,11 @@ function RunDetail({ id }: { id: string }) {
                 sheets={run.rowCounts.sheets as ImportReport["sheets"]}
                 dryRun={run.status === "DRY_RUN"}
               />
-              {(run.rowCounts.sheets as ImportReport["sheets"]).map((sheet) => (
-                <SheetReadingView key={sheet.sheet} sheet={sheet} />
-              ))}
+              {(run.rowCounts.sheets as ImportReport["sheets"]).map(
+                (sheet, i) => (
+                  <SheetReadingView key={`${i}:${sheet.sheet}`} sheet={sheet} />
+                ),
+              )}
             </>
           ) : (
             <RowCounts counts={run.rowCounts ?? {}} />

@@ -98,8 +98,9 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           </ul>
         </details>
       )}
-      {report.sheets.map((sheet) => (
-        <SheetReadingView key={sheet.sheet} sheet={sheet} />
+      {/* A sheet of two tables has a line for each, under the same name. */}
+      {report.sheets.map((sheet, i) => (
+        <SheetReadingView key={`${i}:${sheet.sheet}`} sheet={sheet} />
       ))}
       {(report.problemGrids ?? []).map((grid) => (
         <ProblemGridView

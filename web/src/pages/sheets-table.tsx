@@ -39,8 +39,8 @@ export function SheetsTable({
           </tr>
         </thead>
         <tbody>
-          {sheets.map((s) => (
-            <tr key={s.sheet}>
+          {sheets.map((s, i) => (
+            <tr key={`${i}:${s.sheet}`}>
               <th scope="row">{s.sheet}</th>
               <td>{sheetKindWords(s.kind)}</td>
               <td>{s.status === "read" ? "read" : `skipped (${s.status})`}</td>
