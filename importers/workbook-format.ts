@@ -2,8 +2,11 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import yauzl from "yauzl";
 
-/** The file formats the importer reads. */
-export type WorkbookFormat = "xlsx" | "xls" | "ods" | "csv";
+/** The file formats the importer reads, in the order the tests and the corpus try them. */
+export const WORKBOOK_FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
+
+/** One of the file formats the importer reads. */
+export type WorkbookFormat = (typeof WORKBOOK_FORMATS)[number];
 
 /** What a file's first bytes (and, for a zip, its entries) say it is. */
 export type DetectedFormat =

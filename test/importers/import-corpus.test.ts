@@ -19,6 +19,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -134,7 +135,7 @@ describe("the corpus of layout variants", () => {
     const variants = corpusVariants();
     expect(variants.length).toBeGreaterThanOrEqual(500);
     expect(new Set(variants.map((v) => v.format))).toEqual(
-      new Set(["xlsx", "xls", "ods", "csv"]),
+      new Set(WORKBOOK_FORMATS),
     );
     for (const v of variants)
       expect(

@@ -6,6 +6,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -15,13 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
-
 type Line = (string | number | null)[];
 
 /** A tracker of one sheet (period June 2021) naming Buckinghamshire for 2015/16 and 2021/22. */
 async function importBuckinghamshire(
-  format: (typeof FORMATS)[number],
+  format: (typeof WORKBOOK_FORMATS)[number],
   header: string[],
   rows: Line[],
   streaming: boolean,
@@ -67,7 +66,7 @@ const AS_OF_EACH_YEAR = [
 
 describe("councils named in a tracker's rows, as of each figure's financial year", () => {
   it("reads Buckinghamshire in a 2015/16 row as the county council and in a 2021/22 row of the same sheet as the unitary one, in all four formats, streamed or not", async () => {
-    for (const [bump, format] of FORMATS.entries())
+    for (const [bump, format] of WORKBOOK_FORMATS.entries())
       for (const streaming of [true, false]) {
         const { report, figures } = await importBuckinghamshire(
           format,

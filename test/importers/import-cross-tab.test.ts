@@ -7,6 +7,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -15,8 +16,6 @@ beforeAll(async () => {
   dir = workbookDir();
 });
 afterAll(() => db.drop());
-
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 
 async function stored(runId: number): Promise<string[]> {
   const rows = await db.orm.em
@@ -58,7 +57,7 @@ function crossTab(b: number): SampleWorkbook {
 
 describe("a cross-tab of councils across the columns", () => {
   it("stores each council's figure of its column's year, in every format", async () => {
-    for (const [bump, format] of FORMATS.entries()) {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
       const path = await writeSampleAs(crossTab(bump), format, dir);
       const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(report.problems, format).toEqual([]);

@@ -7,6 +7,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -16,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
 const CBC = "Chesterfield Borough Council";
 const BDC = "Bolsover District Council";
@@ -94,7 +94,7 @@ const EXPECTED = [
 
 describe("a governance list of members one per row under each body", () => {
   it("reads each body's heading row and its member rows as seats counted per council, the posts as who sits and the Chair as its chair, in all four formats", async () => {
-    for (const format of FORMATS) {
+    for (const format of WORKBOOK_FORMATS) {
       await clear();
       const path = await writeSampleAs(
         governance(

@@ -9,6 +9,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -18,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
 
 type Line = (string | number | null)[];
@@ -68,7 +68,7 @@ async function stored(runId: number): Promise<
 
 describe("measures and cashability", () => {
   it("refuses a tracker that names no measure once, naming --measure, and imports it as the measure --measure gives", async () => {
-    for (const [i, format] of FORMATS.entries()) {
+    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
       const sample = tracker(
         "no-measure.xlsx",
         [["Savings tracker"]],
@@ -159,7 +159,7 @@ describe("measures and cashability", () => {
   });
 
   it("reads cashability from a Saving type or Type column and the measure from the title or the amount header", async () => {
-    for (const [i, format] of FORMATS.entries()) {
+    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
       const byTitle = await writeSampleAs(
         tracker(
           "saving-type.xlsx",
@@ -273,7 +273,7 @@ describe("measures and cashability", () => {
       "Annual savings (£)",
     ];
     for (const [i, heading] of headers.entries()) {
-      const format = FORMATS[i % FORMATS.length]!;
+      const format = WORKBOOK_FORMATS[i % WORKBOOK_FORMATS.length]!;
       const name = `Estimate Service ${i + 1}`;
       const path = await writeSampleAs(
         {

@@ -7,6 +7,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -16,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const PARTNERSHIP = "Bromsgrove and Redditch Shared Services";
 
 type Line = (string | number | null)[];
@@ -67,7 +67,7 @@ async function importEach(
     format: string,
   ) => void,
 ): Promise<void> {
-  for (const [bump, format] of FORMATS.entries()) {
+  for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
     // Each format's import stands alone: an unchanged figure would keep the earlier run's id.
     await db.orm.em
       .fork()

@@ -13,6 +13,7 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -22,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const PARTNERSHIP = "Bromsgrove and Redditch Shared Services";
 
 type Line = (string | number | null)[];
@@ -106,7 +106,7 @@ async function clear(): Promise<void> {
 async function imported(
   sample: SampleWorkbook,
   options: ImportOptions = {},
-  format: (typeof FORMATS)[number] = "xlsx",
+  format: (typeof WORKBOOK_FORMATS)[number] = "xlsx",
 ) {
   const path =
     format === "xlsx"
@@ -123,7 +123,7 @@ async function imported(
 
 describe("a service list's estimated savings", () => {
   it("are ESTIMATE figures of the partnership for the sheet's year and month, in all four formats, and the services' estimates", async () => {
-    for (const [bump, format] of FORMATS.entries()) {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
       await clear();
       const report = await imported(
         serviceList(

@@ -7,6 +7,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -16,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
 
 type Line = (string | number | null)[];
@@ -48,7 +48,7 @@ async function stored(runId: number) {
 
 describe("a long tracker without a year column", () => {
   it("takes its figures' financial year from the title ('Forecast savings 2010/11') and says so in the report, in all four formats", async () => {
-    for (const [i, format] of FORMATS.entries()) {
+    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
       const path = await writeSampleAs(
         tracker(
           [

@@ -10,6 +10,7 @@ import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -18,8 +19,6 @@ beforeAll(async () => {
   dir = workbookDir();
 });
 afterAll(() => db.drop());
-
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 
 type Line = (string | number | null)[];
 
@@ -56,7 +55,7 @@ async function storedServices(): Promise<string[]> {
 
 describe("total and subtotal rows in a tracker", () => {
   it("checks subtotals and the grand total against the rows above, warns of the one that disagrees naming both cells, and imports no total as a service", async () => {
-    for (const [bump, format] of FORMATS.entries()) {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
       const path = await writeSampleAs(
         tracker(
           ["Council", "Service", "Financial year", "Measure", "Saving (£)"],
@@ -131,7 +130,7 @@ describe("total and subtotal rows in a tracker", () => {
 
 describe("total and subtotal rows in service and funding lists", () => {
   it("checks a service list's estimated savings totals and a funding list's award total, warns of the ones that disagree, and imports no total as a service or an award", async () => {
-    for (const [bump, format] of FORMATS.entries()) {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
       const partnership = `Totals partnership ${format}`;
       const path = await writeSampleAs(
         {

@@ -10,6 +10,7 @@ import {
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeRawXlsx } from "./support/write-raw-xlsx.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -18,8 +19,6 @@ beforeAll(async () => {
   dir = workbookDir();
 });
 afterAll(() => db.drop());
-
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 
 type Line = (string | number | null)[];
 type Figure = {
@@ -72,7 +71,7 @@ async function importsInEveryFormat(
   sample: (bump: number) => SampleWorkbook,
   expected: (bump: number) => Figure[],
 ): Promise<void> {
-  for (const [bump, format] of FORMATS.entries()) {
+  for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
     const path = await writeSampleAs(sample(bump), format, dir);
     const report = await importWorkbook(db.orm, path, { runBy: "test" });
     expect(
@@ -194,7 +193,7 @@ describe("two-row and merged headers", () => {
 
   it("bounds a merged cell's spread by its merge range where the file has ranges (.xlsx, .xls, .ods), by the blanks in a CSV", async () => {
     // "Forecast" is merged over B:C only; D's "2012/13" stands under a blank outside the merge.
-    for (const [bump, format] of FORMATS.entries()) {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
       const sample = tracker(
         "Savings tracker",
         ["Service", "Forecast", "", ""],
@@ -241,7 +240,7 @@ describe("two-row and merged headers", () => {
     // The .xlsx in a worker thread too (told the ranges when it starts), and in this one.
     const cases = [
       ["xlsx", 0],
-      ...FORMATS.map((format) => [format, Infinity] as const),
+      ...WORKBOOK_FORMATS.map((format) => [format, Infinity] as const),
     ] as const;
     for (const [bump, [format, workerFromBytes]] of cases.entries()) {
       const row: Line = ["Pensions", 100 + bump, 200 + bump, 300 + bump];

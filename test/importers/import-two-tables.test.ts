@@ -7,6 +7,7 @@ import {
   type TestDatabase,
 } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 let db: TestDatabase;
 let dir: string;
@@ -16,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const FORMATS = ["xlsx", "xls", "ods", "csv"] as const;
 const CHESHIRE = "Cheshire Shared Services";
 
 /** A tracker, a blank row, then a governance list on the same sheet, under one title (t15). */
@@ -63,7 +63,7 @@ async function stored(runId: number): Promise<string[]> {
 
 describe("a sheet of two tables", () => {
   it("reads a governance list under a tracker as a table of its own, in every format", async () => {
-    for (const [b, format] of FORMATS.entries()) {
+    for (const [b, format] of WORKBOOK_FORMATS.entries()) {
       const path = await writeSampleAs(
         twoTables(b, b % 2 ? "Joint board" : "Joint committee"),
         format,

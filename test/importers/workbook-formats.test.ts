@@ -11,7 +11,10 @@ import {
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { DEFAULT_IMPORT_LIMITS } from "../../importers/import-limits.js";
 import { sniffDelimiter } from "../../importers/read-csv-sheets.js";
-import type { WorkbookFormat } from "../../importers/workbook-format.js";
+import {
+  WORKBOOK_FORMATS,
+  type WorkbookFormat,
+} from "../../importers/workbook-format.js";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -28,8 +31,6 @@ beforeAll(async () => {
   dir = workbookDir();
 });
 afterAll(() => db.drop());
-
-const FORMATS: WorkbookFormat[] = ["xlsx", "xls", "ods", "csv"];
 
 /** The June 2008 host tracker: title lines, a header on row 5, figures from row 6. */
 function tracker(file: string, badAmount = false): SampleWorkbook {
@@ -163,7 +164,7 @@ async function storedFigures(runId: number) {
 describe("four formats behind one reading stage", () => {
   it("reads the same tracker as .xlsx, .xls, .ods and CSV into the same figures, from the same cells", async () => {
     const stored: Record<string, unknown> = {};
-    for (const format of FORMATS) {
+    for (const format of WORKBOOK_FORMATS) {
       const path = await writeSampleAs(
         tracker(`same-${format}.xlsx`),
         format,
@@ -213,12 +214,12 @@ describe("four formats behind one reading stage", () => {
         cell: "E9",
       },
     ]);
-    for (const format of FORMATS)
+    for (const format of WORKBOOK_FORMATS)
       expect(stored[format], format).toEqual(stored.xlsx);
   });
 
   it("names the same A1 cell for a bad amount in every format (a CSV's sheet is its file's name)", async () => {
-    for (const format of FORMATS) {
+    for (const format of WORKBOOK_FORMATS) {
       const path = await writeSampleAs(
         tracker(`bad-${format}.xlsx`, true),
         format,
@@ -242,7 +243,7 @@ describe("four formats behind one reading stage", () => {
   it.each([
     {
       what: "a #DIV/0! amount",
-      formats: ["xlsx", "xls", "ods", "csv"] as WorkbookFormat[],
+      formats: [...WORKBOOK_FORMATS],
       code: "bad-amount",
       message: "#DIV/0!",
     },
