@@ -18,7 +18,7 @@ interface FieldColumns {
   always: readonly string[];
   /** A field read straight from a column, or a link read by its foreign key, by field name. */
   column: ReadonlyMap<string, string>;
-  /** Fields resolved by a field resolver. */
+  /** Fields resolved by a resolver class's field resolver (not the entity's own getters). */
   resolved: ReadonlySet<string>;
 }
 
@@ -44,10 +44,13 @@ function fieldColumnsOf(
       column.set(prop.name, name);
   }
   // A link's resolver (named after its many-to-one property) reads that foreign key: in `column`.
+  // A getter or method of the entity's class (`Council.current`, type-graphql's "internal" field
+  // resolvers) may read any property: not resolved here, so it takes whole rows.
   const resolved = new Set(
     getMetadataStorage()
       .fieldResolvers.filter(
-        (resolver) => resolver.getObjectType?.() === entity,
+        (resolver) =>
+          resolver.kind === "external" && resolver.getObjectType?.() === entity,
       )
       .map((resolver) => resolver.schemaName)
       .filter((name) => !column.has(name)),
@@ -66,7 +69,8 @@ function fieldColumnsOf(
  * these types reads only the id), and the column of each field read straight from its property. Null (every
  * column) when a selected field is neither, e.g. a getter such as `Council.current`, whose
  * columns only the getter knows. So a row folded for the selection carries only what its fields
- * read; an object built from such a row must be served only to that selection (see
+ * read (test/server/loading/selected-columns.test.ts runs every field resolver of the folded types
+ * on such a row); an object built from such a row must be served only to that selection (see
  * loadRootWithChildren), never to a loader other fields read from.
  */
 export function selectedColumns(
