@@ -2,12 +2,9 @@ import "reflect-metadata";
 import ExcelJS from "exceljs";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "../importers/support/tracker-workbooks.js";
 import {
   workbookDir,
@@ -17,13 +14,8 @@ import { runSshub } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 const sshub = (args: string[]) => runSshub(args, db.url);
 

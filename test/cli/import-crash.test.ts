@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeLongTracker } from "../../bench/import/write-long-tracker.js";
 import { connectPostgres } from "../../db/connect-postgres.js";
 import {
@@ -12,10 +12,7 @@ import {
 import { AuditEvent } from "../../schema/audit-event.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { runSshub, SSHUB_BIN } from "../support/sshub-process.js";
 import {
   figures,
@@ -31,11 +28,10 @@ import {
 /** Enough rows that the reader reports progress several times and streams figures before 30%. */
 const ROWS = 60_000;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let big: string;
 let small: string;
 beforeAll(async () => {
-  db = await createTestDatabase();
   const dir = workbookDir();
   big = join(dir, "crash-tracker.xlsx");
   await writeLongTracker(big, ROWS);
@@ -44,7 +40,6 @@ beforeAll(async () => {
     longTracker("after-crash.xlsx", "July 2008", figures(3)),
   );
 });
-afterAll(() => db.drop());
 // A test that fails half-way must not leave a paused import holding the import lock for the next.
 const children = new Set<ChildProcess>();
 afterEach(() => {

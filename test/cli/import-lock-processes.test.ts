@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   workbookDir,
   writeTestWorkbook,
@@ -16,13 +13,8 @@ import { SSHUB_BIN } from "../support/sshub-process.js";
 // (SSHUB_TEST_PAUSE_AT=commit, importers/crash-test-pause.ts): where both reach that point at once,
 // they ran at the same time, which pg_locks then shows from the locks each holds.
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 const children = new Set<ChildProcess>();
 afterEach(() => {
   for (const child of children)

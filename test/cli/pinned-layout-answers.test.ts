@@ -1,11 +1,8 @@
 import "reflect-metadata";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   workbookDir,
   writeTestWorkbook,
@@ -15,15 +12,12 @@ import { runSshub } from "../support/sshub-process.js";
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
 const PARTNERSHIP = "Derbyshire RCE Shared Services";
 
-let db: TestDatabase;
-let dir: string;
+const db = useTestDatabase();
+const dir = workbookDir();
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
   const setup = sshub(["import", ...sampleWorkbookPaths().slice(0, 2)]);
   expect(setup.status).toBe(0);
 });
-afterAll(() => db.drop());
 
 const sshub = (args: string[]) => runSshub(args, db.url);
 

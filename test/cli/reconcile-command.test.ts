@@ -10,19 +10,15 @@ import {
   NE_DERBYSHIRE,
   seedSavings,
 } from "../reconcile/savings-seed.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { runSshub } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let dir: string;
 let id: number;
 beforeAll(async () => {
-  db = await createTestDatabase();
   dir = mkdtempSync(join(tmpdir(), "sshub-reconcile-"));
   const { partnership } = await seedSavings(db.orm.em, {
     name: "CLI Partnership",
@@ -43,7 +39,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await db.drop();
 });
 
 const sshub = (args: string[]) => runSshub(["reconcile", ...args], db.url);

@@ -1,19 +1,12 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../support/test-database.js";
 import { freePort, runSshub, SSHUB_BIN } from "../support/sshub-process.js";
 
 // These run the built CLI (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest).
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 const sshub = (args: string[], env: Record<string, string> = {}) =>
   runSshub(args, db.url, env);

@@ -8,15 +8,22 @@ import { hubRoleGrants } from "../../db/hub-role-grants.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
 import { startHubProcess } from "../support/hub-process.js";
 import { runSshub } from "../support/sshub-process.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 // The built CLI (`npm test` builds first), run as a role that is no superuser and owns nothing.
 const role = `sshub_app_${randomBytes(4).toString("hex")}`;
 const password = randomBytes(12).toString("hex");
-let db: TestDatabase;
+// Registered before the database's own afterAll, so that it runs after it (vitest runs them in
+// reverse): the role can be dropped only once the database holding its grants is gone.
+afterAll(async () => {
+  const client = new pg.Client({
+    connectionString: db.url.replace(/\/[^/]*$/, "/postgres"),
+  });
+  await client.connect();
+  await client.query(`drop role if exists ${role}`);
+  await client.end();
+});
+const db = useTestDatabase();
 let roleUrl: string;
 
 async function asRole<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -30,7 +37,6 @@ async function asRole<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const connection = db.orm.em.getConnection();
   const [names] = await connection.execute<
     { owner: string; database: string }[]
@@ -45,15 +51,6 @@ beforeAll(async () => {
   url.username = role;
   url.password = password;
   roleUrl = url.toString();
-});
-afterAll(async () => {
-  await db.drop();
-  const client = new pg.Client({
-    connectionString: db.url.replace(/\/[^/]*$/, "/postgres"),
-  });
-  await client.connect();
-  await client.query(`drop role if exists ${role}`);
-  await client.end();
 });
 
 it("is a role that may not switch off foreign-key checks", async () => {

@@ -1,13 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
 import { runSshubInBackground } from "../support/sshub-process.js";
 import { hostileInput } from "./support/hostile-inputs.js";
@@ -27,13 +24,8 @@ const CLI_CASES = Number(process.env["FUZZ_CLI_CASES"] ?? 8);
 const INTERNAL =
   /\n\s+at |\b(?:TypeError|RangeError|ReferenceError|SyntaxError)\b|Error: |violates|numeric field overflow|index row|out of range|Invalid time value|outside buffer bounds|Cannot read propert|is not a function|of undefined|is undefined|\bnull\b|\[object Object\]/;
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 /** Rows in the tables an import writes to. */
 async function stored(): Promise<Record<string, number>> {

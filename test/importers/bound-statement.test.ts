@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   binaryInt8Array,
   binaryIntArray,
   executeBound,
 } from "../../importers/bound-statement.js";
 import { MAX_AMOUNT_PENCE } from "../../importers/import-limits.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 // The bulk-write path's dealings below MikroORM's public API, against PostgreSQL: what it sends is
 // what PostgreSQL reads.
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 describe("binary arrays", () => {
   it("are read back by PostgreSQL exactly: int4 and int2 with NULLs, int8 at the bounds of a figure", async () => {

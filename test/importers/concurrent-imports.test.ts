@@ -4,10 +4,7 @@ import { openOrm } from "../../db/open-orm.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
@@ -15,17 +12,14 @@ import {
 } from "./support/write-test-workbook.js";
 
 // Two ORM instances on one database: two hubs (or a hub and `sshub import`) importing at once.
-let db: TestDatabase;
+const db = useTestDatabase();
 let other: MikroORM;
-let dir: string;
+const dir = workbookDir();
 beforeAll(async () => {
-  db = await createTestDatabase();
   other = await openOrm(db.url);
-  dir = workbookDir();
 });
 afterAll(async () => {
   await other.close();
-  await db.drop();
 });
 
 /** A tracker of `n` figures for the Derbyshire partnership (June 2008 unless given), services named `prefix i`. */

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { executeBound } from "../../importers/bound-statement.js";
 import { FigureChunk } from "../../importers/figure-chunk.js";
 import { MAX_AMOUNT_PENCE } from "../../importers/import-limits.js";
 import { SavingsRows } from "../../importers/savings-rows.js";
 import type { Service } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 // A chunk's figures as the bulk write binds them, read back by PostgreSQL: past the arrays' first
 // growth, with partnership totals (no council), RAG texts and unknown columns on some rows only.
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 /** Two services of two partnerships, as stored ones are (their ids known). */
 const services = [

@@ -1,13 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   rawTracker,
   writeRawXlsx,
@@ -15,13 +12,8 @@ import {
 } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 let files = 0;
 /** Imports a one-sheet tracker whose amounts (E6, E7, ...) are `amounts`. */

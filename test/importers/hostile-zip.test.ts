@@ -1,24 +1,16 @@
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { rawTracker, rawXlsxEntries } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeZip } from "../../fixtures/write-zip.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 async function tracker(
   file: string,

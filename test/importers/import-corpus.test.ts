@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   compareFigures,
   CORPUS_DIMENSIONS,
@@ -14,20 +14,12 @@ import {
 import { isTotalLabel } from "../../importers/check-total-rows.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 /** Where a failing variant's file is copied for a person to open. */
 const FAILURES_DIR = join(tmpdir(), "sshub-corpus-failures");

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ErrorCode } from "../../errors/hub-error.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 /** Makes every insert into savings_figure fail as PostgreSQL would with `sqlState`. */
 async function failFigureInserts(sqlState: string): Promise<void> {

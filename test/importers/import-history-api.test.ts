@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let graphql: TestGraphql;
 beforeAll(async () => {
-  db = await createTestDatabase();
   graphql = await createTestGraphql(db.orm);
   const dir = workbookDir();
   await importWorkbook(
@@ -34,7 +30,6 @@ beforeAll(async () => {
     ),
   );
 });
-afterAll(() => db.drop());
 
 describe("the import history in the API", () => {
   it("lists import runs newest first, with counts and problems, and fetches one by id", async () => {

@@ -1,29 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { sampleWorkbookPaths } from "../../importers/import-sample-data.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
 // The worker reader runs the build (`npm test` builds first).
-let db: TestDatabase;
-let dir: string;
+const db = useTestDatabase();
+const dir = workbookDir();
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
   for (const path of sampleWorkbookPaths().slice(0, 2))
     expect((await importWorkbook(db.orm, path, { runBy: "test" })).status).toBe(
       "IMPORTED",
     );
 });
-afterAll(() => db.drop());
 
 const HEADER = ["Council", "Workstream", "Financial year", "Amount (£)"];
 const PARTNERSHIP = "Derbyshire RCE Shared Services";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ImportRunLease,
   markInterruptedRuns,
@@ -12,23 +12,15 @@ import { recordAudit } from "../../server/auth/record-audit.js";
 import { operatorCaller } from "../../server/caller.js";
 import { AuditAction, AuditEvent } from "../../schema/audit-event.js";
 import { ImportRun, ImportStatus } from "../../schema/import-run.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 const start = {
   fileName: "lease.xlsx",

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importSampleData } from "../../importers/import-sample-data.js";
 import type { ImportReport } from "../../importers/import-workbook.js";
 import { FundingAward } from "../../schema/funding-award.js";
@@ -6,19 +6,14 @@ import { GovernanceBody } from "../../schema/governance-body.js";
 import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { Membership } from "../../schema/membership.js";
 import { Service } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let reports: ImportReport[];
 const logs: string[] = [];
 beforeAll(async () => {
-  db = await createTestDatabase();
   reports = (await importSampleData(db.orm, (line) => logs.push(line)))!;
 });
-afterAll(() => db.drop());
 
 async function service(name: string) {
   return db.orm.em

@@ -5,20 +5,16 @@ import { openOrm } from "../../db/open-orm.js";
 import { isStatementTimeout } from "../../db/orm-config.js";
 import { ErrorCode } from "../../errors/hub-error.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let impatient: MikroORM;
 beforeAll(async () => {
-  db = await createTestDatabase();
   // Every statement over 1 ms is cancelled by PostgreSQL: writing 3,000 figures takes longer.
   impatient = await openOrm(db.url, {
     driverOptions: { statement_timeout: 1 },
@@ -26,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await impatient.close();
-  await db.drop();
 });
 
 it("reports a statement cancelled by statement_timeout as TIMED_OUT, not as a file it could not read", async () => {

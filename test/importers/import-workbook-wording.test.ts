@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 const CHESHIRE_EAST = "E06000049";
 const CWAC = "E06000050";

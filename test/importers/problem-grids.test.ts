@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import {
   parseCellAddress,
@@ -7,23 +7,15 @@ import {
 } from "../../importers/problem-grids.js";
 import { ImportRun } from "../../schema/import-run.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { figures, longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 /** A sheet of `rows` × `columns` cells reading "r,c", fed to a builder. */
 function feed(builder: ProblemGridBuilder, rows: number, columns: number) {

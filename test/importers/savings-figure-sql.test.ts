@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STAGE_AND_APPLY_SQL } from "../../importers/savings-figure-sql.js";
 import { FIGURE_UNIQUE_COLUMNS } from "../../schema/savings-figure-key.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 describe("a figure's key", () => {
   it("is the unique index the migrations build, and the one the bulk write's ON CONFLICT names", async () => {

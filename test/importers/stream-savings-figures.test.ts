@@ -1,15 +1,15 @@
 import ExcelJS from "exceljs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   importWorkbook,
   type ImportOptions,
   type ImportReport,
 } from "../../importers/import-workbook.js";
 import {
-  createTestDatabase,
   type TestDatabase,
+  useTestDatabase,
 } from "../support/test-database.js";
 import { longTracker } from "./support/tracker-workbooks.js";
 import {
@@ -25,19 +25,9 @@ import {
 
 type Row = (string | number | null)[];
 
-let streamed: TestDatabase;
-let whole: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  [streamed, whole] = await Promise.all([
-    createTestDatabase(),
-    createTestDatabase(),
-  ]);
-  dir = workbookDir();
-});
-afterAll(async () => {
-  await Promise.all([streamed.drop(), whole.drop()]);
-});
+const streamed = useTestDatabase();
+const whole = useTestDatabase();
+const dir = workbookDir();
 
 const MEASURES = ["Target", "Estimate", "Forecast", "Achieved"];
 /** The three Derbyshire partners in full and short forms, and the partnership's total (no council). */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import XLSX from "xlsx";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import {
   encodeWindows1252,
@@ -15,22 +15,14 @@ import {
   WORKBOOK_FORMATS,
   type WorkbookFormat,
 } from "../../importers/workbook-format.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "./support/tracker-workbooks.js";
 import { rawXlsxEntries, type RawCell } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeZip } from "../../fixtures/write-zip.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 /** The June 2008 host tracker: title lines, a header on row 5, figures from row 6. */
 function tracker(file: string, badAmount = false): SampleWorkbook {

@@ -1,27 +1,19 @@
 import ExcelJS from "exceljs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { PROBLEMS_LIST_MARKER } from "../../importers/problems-list-marker.js";
 import { writeProblemsWorkbook } from "../../importers/write-problems-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "./support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 describe("writing the problems back onto a copy of the workbook", () => {
   it("highlights and comments each problem cell, and lists every problem first", async () => {

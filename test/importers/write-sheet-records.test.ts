@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { Council } from "../../schema/council.js";
 import { FundingAward } from "../../schema/funding-award.js";
@@ -9,22 +9,17 @@ import {
 } from "../../schema/governance-body.js";
 import { GovernanceSeat } from "../../schema/governance-seat.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 
-let db: TestDatabase;
-let dir: string;
+const db = useTestDatabase();
+const dir = workbookDir();
 
 /** 40 other partnerships, each with a board holding two seats and a funding award. */
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
   const em = db.orm.em.fork();
   const councils = await em.find(
     Council,
@@ -52,7 +47,6 @@ beforeAll(async () => {
   }
   await em.flush();
 }, 120_000);
-afterAll(() => db.drop());
 
 /** A workbook of one partnership's governance list and funding list. */
 function lists(file: string, seats: number, award: string) {

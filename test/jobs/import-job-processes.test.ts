@@ -14,10 +14,7 @@ import {
   startSshub,
   type SshubProcess,
 } from "../support/sshub-process.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "../importers/support/write-test-workbook.js";
 import { readFile, writeFile } from "node:fs/promises";
 
@@ -27,12 +24,11 @@ import { readFile, writeFile } from "node:fs/promises";
 /** Enough rows that the reader reports progress several times before 30%. */
 const ROWS = 20_000;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let token: string;
 let tracker: Buffer;
 const processes = new Set<SshubProcess>();
 beforeAll(async () => {
-  db = await createTestDatabase();
   ({ token } = await createToken(db.orm.em.fork(), {
     name: "jobs analyst",
     role: Role.ANALYST,
@@ -46,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of processes)
     if (p.child.exitCode === null) p.child.kill("SIGKILL");
-  await db?.drop();
 });
 
 /** The environment of every process here: one database, production, short leases. */

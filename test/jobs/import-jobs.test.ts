@@ -22,8 +22,8 @@ import {
   type JobAnswer,
 } from "../support/import-jobs.js";
 import {
-  createTestDatabase,
   type TestDatabase,
+  useTestDatabase,
 } from "../support/test-database.js";
 import {
   figures,
@@ -51,9 +51,9 @@ const CALLERS: Record<string, Caller> = {
 };
 const as = (who: keyof typeof CALLERS) => ({ "x-test-caller": who });
 
-let db: TestDatabase;
+const db = useTestDatabase();
 /** The idle hub's own database: no worker ever takes its jobs. */
-let idleDb: TestDatabase;
+const idleDb = useTestDatabase();
 /** A hub whose queue has a worker, and one whose queue has none (its jobs wait). */
 let working: { http: TestHttp; queue: ImportQueue };
 let idle: { http: TestHttp; queue: ImportQueue };
@@ -61,8 +61,6 @@ let graphql: TestGraphql;
 let idleGraphql: TestGraphql;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  idleDb = await createTestDatabase();
   const callerFor = async (req: { headers: Record<string, unknown> }) =>
     CALLERS[String(req.headers["x-test-caller"] ?? "analyst")]!;
   const start = async (
@@ -92,8 +90,6 @@ afterAll(async () => {
     await hub?.http.close();
     await hub?.queue.stop();
   }
-  await db.drop();
-  await idleDb.drop();
 });
 
 /** POSTs `bytes` as the form's file (with `fields`) to `base`'s /imports. */

@@ -5,16 +5,12 @@ import { openOrm } from "../../db/open-orm.js";
 import type { ImportQueue } from "../../jobs/import-queue.js";
 import { operatorCaller } from "../../server/caller.js";
 import { openTestQueue } from "../support/import-jobs.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let orm: MikroORM;
 let queue: ImportQueue;
 beforeAll(async () => {
-  db = await createTestDatabase();
   // The hub's statement timeout, short: a statement waiting longer than this is PostgreSQL's to cancel.
   orm = await openOrm(db.url, { driverOptions: { statement_timeout: 500 } });
   queue = await openTestQueue(orm, { worker: false });
@@ -22,7 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue?.stop();
   await orm?.close();
-  await db?.drop();
 });
 
 const upload = () => ({

@@ -1,33 +1,26 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../observability/logger.js";
 import { ImportJob } from "../../schema/import-job.js";
 import { Role } from "../../schema/role.js";
 import { callerWith } from "../support/callers.js";
 import { startTestHttp } from "../support/http.js";
 import { openTestQueue } from "../support/import-jobs.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 const SAMPLE = new URL(
   "../../fixtures/samples/02-derbyshire-rce-workstreams.xlsx",
   import.meta.url,
 );
 
-let db: TestDatabase;
+const db = useTestDatabase();
 /** An import run of the sample, for the problems-workbook route to look up. */
 let runId: number;
 beforeAll(async () => {
-  db = await createTestDatabase();
   runId = (await importWorkbook(db.orm, fileURLToPath(SAMPLE), {}))
     .importRunId!;
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 /** The hub's logger writing JSON lines into an array, and those lines parsed. */

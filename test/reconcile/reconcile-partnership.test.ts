@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findPartnership } from "../../reconcile/find-partnership.js";
 import { loadCouncilSavingsPosition } from "../../reconcile/load-council-savings-position.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
@@ -12,10 +12,7 @@ import { Council } from "../../schema/council.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import { fromPence } from "../../schema/money.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   BOLSOVER,
   CHESTERFIELD,
@@ -27,11 +24,7 @@ import {
   type SeedMember,
 } from "./savings-seed.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 const query = (
   over: Partial<ReconciliationQuery> = {},

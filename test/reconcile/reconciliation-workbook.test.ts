@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { formulaSafeText } from "../../reconcile/formula-safe-text.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
 import type { PartnershipReconciliation } from "../../reconcile/reconciliation.js";
@@ -11,10 +11,7 @@ import {
 } from "../../reconcile/reconciliation-workbook.js";
 import { CURRENCY_FORMAT } from "../../reconcile/money-cell.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   BOLSOVER,
   CHESTERFIELD,
@@ -33,12 +30,11 @@ const HOSTILE = [
   "\ncmd",
 ];
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let reconciliations: PartnershipReconciliation[];
 let workbook: ExcelJS.Workbook;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const hostile = await seedSavings(db.orm.em, {
     name: "=cmd|' /C calc'!A0",
     fileName: "=evil.xlsx",
@@ -78,7 +74,6 @@ beforeAll(async () => {
     await reconciliationWorkbookBytes(reconciliations),
   );
 });
-afterAll(() => db.drop());
 
 function strings(sheet: ExcelJS.Worksheet): string[] {
   const found: string[] = [];

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { findPartnership } from "../../reconcile/find-partnership.js";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
@@ -14,8 +14,8 @@ import { callerWith, nationalFinance } from "../support/callers.js";
 import { createTestGraphql } from "../support/graphql.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import {
-  createTestDatabase,
   type TestDatabase,
+  useTestDatabase,
 } from "../support/test-database.js";
 import { longTracker } from "../importers/support/tracker-workbooks.js";
 import {
@@ -50,16 +50,14 @@ const query = {
   tolerancePence: 0n,
 };
 
-let hostFirst: TestDatabase;
-let claimFirst: TestDatabase;
+const hostFirst = useTestDatabase();
+const claimFirst = useTestDatabase();
 let host: string;
 let claim: string;
 
 beforeAll(async () => {
   const dir = workbookDir();
-  [hostFirst, claimFirst, host, claim] = await Promise.all([
-    createTestDatabase(),
-    createTestDatabase(),
+  [host, claim] = await Promise.all([
     writeTestWorkbook(
       dir,
       longTracker(
@@ -114,7 +112,6 @@ beforeAll(async () => {
       expect(report.status, JSON.stringify(report.problems)).toBe("IMPORTED");
     }
 });
-afterAll(() => Promise.all([hostFirst?.drop(), claimFirst?.drop()]));
 
 async function reconciliationOf(db: TestDatabase) {
   const em = db.orm.em.fork();

@@ -1,5 +1,5 @@
 import { startTestHttp } from "../support/http.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../schema/global-id.js";
 import { buildHubSchema } from "../../server/build-schema.js";
 import { anonymousDevelopmentViewer } from "../../server/caller.js";
@@ -8,23 +8,18 @@ import {
   DEFAULT_QUERY_LIMITS,
   queryLimitsFromEnv,
 } from "../../server/query-limits.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import { seedHub, type SeededHub } from "./seed-hub.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let hub: SeededHub;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   hub = await seedHub(db.orm.em.fork());
 });
-afterAll(() => db.drop());
 
 async function codeOf(query: string, variables?: Record<string, unknown>) {
   const result = await gql.run(query, variables);

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../schema/global-id.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import { seedHub, type SeededHub } from "./seed-hub.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let hub: SeededHub;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   hub = await seedHub(db.orm.em.fork());
 });
-afterAll(() => db.drop());
 
 /** Runs a query that must succeed and returns its data. */
 async function data<T>(query: string, variables?: Record<string, unknown>) {

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
 import { Service } from "../../schema/service.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 
 /** 25 partnerships "P00".."P24"; P00 has 45 services; P01 has one service with 98 savings figures. */
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   const partnerships = Array.from({ length: 25 }, (_, i) =>
@@ -48,7 +44,6 @@ beforeAll(async () => {
           });
   await em.flush();
 });
-afterAll(() => db.drop());
 
 type Page = {
   totalCount: number;

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
 });
-afterAll(() => db.drop());
 
 type CouncilData = {
   council: {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
 import { Membership, MembershipRole } from "../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
@@ -8,12 +8,9 @@ import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
 import type { Caller } from "../../server/caller.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let a: { gss: string; register: string | null };
 let b: string;
@@ -23,7 +20,6 @@ let b: string;
  * of its share, two more years and a non-cashable figure); council B: a member of the second only.
  */
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   const [first, second] = (await em.find(
@@ -96,7 +92,6 @@ beforeAll(async () => {
   figure(payroll, first, 2015, "2015-06", "2.50");
   await em.flush();
 }, 60_000);
-afterAll(() => db.drop());
 
 const finance: Caller = {
   name: "finance",

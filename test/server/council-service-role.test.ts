@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { MembershipRole } from "../../schema/membership.js";
 import { Service, ServiceStatus } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import { seedHub, type SeededHub } from "./seed-hub.js";
 
@@ -12,12 +9,11 @@ import { seedHub, type SeededHub } from "./seed-hub.js";
 // `services(council:, councilRole:)` filter and a council's own service lists: they must agree for
 // every council, including one that hosts a service of a partnership it is not a member of.
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let hub: SeededHub;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   hub = await seedHub(em);
@@ -33,7 +29,6 @@ beforeAll(async () => {
   });
   await em.flush();
 });
-afterAll(() => db.drop());
 
 type Names = { edges: { node: { name: string } }[] };
 const names = (list: Names) => list.edges.map((e) => e.node.name);

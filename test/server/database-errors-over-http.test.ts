@@ -10,10 +10,7 @@ import { callerWith } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import { openTestQueue } from "../support/import-jobs.js";
 import { freePort } from "../support/sshub-process.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 // Every HTTP route of the hub, against a real PostgreSQL that is cut off (through a TCP relay the
 // test closes: open connections reset, new ones refused, as a stopped server's are) or that holds
@@ -60,14 +57,13 @@ async function relayTo(host: string, port: number): Promise<Relay> {
   };
 }
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let relay: Relay;
 let orm: MikroORM;
 let queue: ImportQueue;
 let http: TestHttp;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const direct = new URL(db.url);
   relay = await relayTo(direct.hostname, Number(direct.port || 5432));
   const relayed = new URL(db.url);
@@ -91,7 +87,6 @@ afterAll(async () => {
   await http?.close();
   await queue?.stop();
   await orm?.close();
-  await db?.drop();
 });
 
 interface Refusal {

@@ -7,24 +7,19 @@ import { openOrm } from "../../db/open-orm.js";
 import { statementTimeoutFromEnv } from "../../db/orm-config.js";
 import { requestTimeoutFromEnv } from "../../server/request-scope.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let production: TestHttp;
 let development: TestHttp;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   production = await startTestHttp(db.orm, { production: true });
   development = await startTestHttp(db.orm);
 });
 afterAll(async () => {
   await production.close();
   await development.close();
-  await db.drop();
 });
 
 interface Answer {

@@ -7,25 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../../schema/role.js";
 import { createToken } from "../../server/auth/token-service.js";
 import { operatorCaller } from "../../server/caller.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { freePort, SSHUB_BIN, startNode } from "../support/sshub-process.js";
 
 // These run the built hub (`bin/sshub.js` → `dist/`), which `npm test` rebuilds first (pretest): the
 // point is a real process, whose death a request could cause.
 const dist = new URL("../../dist/", import.meta.url).href;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let uploads: string;
 beforeAll(async () => {
-  db = await createTestDatabase();
   uploads = mkdtempSync(join(tmpdir(), "sshub-test-uploads-"));
 });
 afterAll(async () => {
   rmSync(uploads, { recursive: true, force: true });
-  await db.drop();
 });
 
 /** Waits (up to 10 s) until `condition` holds. */

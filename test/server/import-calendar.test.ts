@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { toGlobalId } from "../../schema/global-id.js";
 import { reportingMonths, shiftMonth } from "../../schema/reporting-months.js";
 import { Role } from "../../schema/role.js";
 import { callerWith } from "../support/callers.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   figures,
   longTracker,
@@ -18,11 +15,10 @@ import {
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let graphql: TestGraphql;
 const runs: Record<string, number> = {};
 beforeAll(async () => {
-  db = await createTestDatabase();
   graphql = await createTestGraphql(db.orm);
   const dir = workbookDir();
   // June and August 2008 sent, July not; a refused September writes nothing.
@@ -52,7 +48,6 @@ beforeAll(async () => {
   );
   runs["july-check.xlsx"] = check.importRunId;
 });
-afterAll(() => db.drop());
 
 const CALENDAR = `query ($from: String, $to: String) { importsByMonth(from: $from, to: $to) {
   partnership { name } missingMonths

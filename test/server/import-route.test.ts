@@ -10,12 +10,9 @@ import type { ImportQueue } from "../../jobs/import-queue.js";
 import { callerWith } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import { openTestQueue, waitForJob } from "../support/import-jobs.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let http: TestHttp;
 let queue: ImportQueue;
 // Uploads land in a folder of this file's own, so a test can see that nothing is left there.
@@ -30,7 +27,6 @@ const workbook = readFileSync(
 );
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   queue = await openTestQueue(db.orm);
   http = await startTestHttp(db.orm, {
     // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
@@ -47,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await http.close();
   await queue.stop();
-  await db.drop();
   rmSync(uploads, { recursive: true, force: true });
 });
 

@@ -11,19 +11,15 @@ import {
   startMetricsServer,
 } from "../../server/metrics-route.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let http: TestHttp;
 let admin: string;
 let viewer: string;
 const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const token = async (name: string, role: Role) =>
     (
       await createToken(db.orm.em.fork(), {
@@ -50,7 +46,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await http.close();
-  await db.drop();
 });
 
 function graphql(token: string, body: Record<string, unknown>) {

@@ -5,22 +5,18 @@ import { importWorkbook } from "../../importers/import-workbook.js";
 import { Role } from "../../schema/role.js";
 import { callerWith } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "../importers/support/tracker-workbooks.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "../importers/support/write-test-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let http: TestHttp;
 let broken: Buffer<ArrayBuffer>;
 let runId: number;
 beforeAll(async () => {
-  db = await createTestDatabase();
   // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
   http = await startTestHttp(db.orm, {
     callerFor: async (req) =>
@@ -47,7 +43,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await http.close();
-  await db.drop();
 });
 
 function send(

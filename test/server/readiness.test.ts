@@ -1,19 +1,12 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openOrm } from "../../db/open-orm.js";
 import { migrations } from "../../migrations/index.js";
 import { Readiness } from "../../server/readiness.js";
 import { startTestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 /**
  * Checks bounded by 2 s instead of READINESS_CHECK_TIMEOUT_MS, for the tests about what is checked:

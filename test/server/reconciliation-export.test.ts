@@ -1,6 +1,6 @@
 import { startTestHttp } from "../support/http.js";
 import { nationalFinance } from "../support/callers.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   HEADER_ROW,
   LINE_HEADERS,
@@ -15,18 +15,14 @@ import {
   NE_DERBYSHIRE,
   seedSavings,
 } from "../reconcile/savings-seed.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { openWorkbook } from "../reconcile/open-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let base: string;
 let partnership: Partnership;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   ({ partnership } = await seedSavings(db.orm.em, {
     name: "Export Partnership",
     members: [{ gss: CHESTERFIELD }, { gss: BOLSOVER }, { gss: NE_DERBYSHIRE }],
@@ -42,7 +38,6 @@ beforeAll(async () => {
   base = http.base;
   return http.close;
 });
-afterAll(() => db.drop());
 
 describe("GET /exports/reconciliation.xlsx", () => {
   it("serves the reconciliation workbook as an attachment, and records the export in the audit log", async () => {

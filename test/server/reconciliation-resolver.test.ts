@@ -1,6 +1,6 @@
 import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadReconciliations } from "../../reconcile/load-reconciliations.js";
 import {
   HEADER_ROW,
@@ -18,18 +18,14 @@ import {
   seedSavings,
 } from "../reconcile/savings-seed.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { openWorkbook } from "../reconcile/open-workbook.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let partnership: Partnership;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm, { caller: nationalFinance });
   ({ partnership } = await seedSavings(db.orm.em, {
     name: "Derbyshire Shared Services",
@@ -76,7 +72,6 @@ beforeAll(async () => {
     ],
   }));
 });
-afterAll(() => db.drop());
 
 const RECONCILIATION = `query ($partnership: ID!, $year: FinancialYear!, $measure: SavingsMeasure, $asOf: String, $tolerance: String) {
   reconciliation(partnership: $partnership, financialYear: $year, measure: $measure, asOf: $asOf, tolerance: $tolerance) {

@@ -1,17 +1,14 @@
 import { startTestHttp } from "../support/http.js";
 import { nationalFinance } from "../support/callers.js";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { importSampleData } from "../../importers/import-sample-data.js";
 import {
   HEADER_ROW,
   LINE_HEADERS,
 } from "../../reconcile/reconciliation-workbook.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { openWorkbook } from "../reconcile/open-workbook.js";
 import { runSshub } from "../support/sshub-process.js";
 
@@ -26,12 +23,11 @@ const PLANTED = [
   ["Internal Audit", "E07000034", "10000.00", "10000.00", "MATCHED"],
 ] as const;
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let base: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   await importSampleData(db.orm, () => undefined);
   gql = await createTestGraphql(db.orm, { caller: nationalFinance });
   const http = await startTestHttp(db.orm, {
@@ -40,7 +36,6 @@ beforeAll(async () => {
   base = http.base;
   return http.close;
 });
-afterAll(() => db.drop());
 
 type Row = readonly [string, string, string, string | null, string];
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
 import { Membership, MembershipRole } from "../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
@@ -11,12 +11,9 @@ import { AccessScope } from "../../server/auth/access-scope.js";
 import type { Caller } from "../../server/caller.js";
 import { createLoaders } from "../../server/loaders.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let codes: string[];
 let tracked: number;
@@ -28,7 +25,6 @@ let elsewhere: number;
  * figure key; in the second partnership one figure reported twice.
  */
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   const councils = await em.find(
@@ -101,7 +97,6 @@ beforeAll(async () => {
   tracked = monthly[2]!.id;
   elsewhere = other[1]!.id;
 }, 60_000);
-afterAll(() => db.drop());
 
 const finance: Caller = {
   name: "finance",

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { toGlobalId } from "../../schema/global-id.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { seedHub, type SeededHub } from "./seed-hub.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let hub: SeededHub;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   hub = await seedHub(db.orm.em.fork());
 });
-afterAll(() => db.drop());
 
 const BY_COUNCIL = `financialYear measures { measure total { amount }
   byCouncil { council { id gssCode shortName } total { amount } } }`;

@@ -14,10 +14,7 @@ import { Role } from "../../schema/role.js";
 import { createToken, revokeToken } from "../../server/auth/token-service.js";
 import { operatorCaller } from "../../server/caller.js";
 import { startHubProcess, type HubProcess } from "../support/hub-process.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 /** Asks `{ councils { totalCount } }` of `hub` with `token`; resolves to the status. */
 async function ask(hub: HubProcess, token: string): Promise<number> {
@@ -34,7 +31,7 @@ async function ask(hub: HubProcess, token: string): Promise<number> {
 }
 
 describe("two hub processes on one database", () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let hubs: HubProcess[];
   const token = async (name: string) =>
     (
@@ -47,7 +44,6 @@ describe("two hub processes on one database", () => {
     ).token;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     const env = { NODE_ENV: "production", SSHUB_RATE_LIMIT: "10" };
     hubs = await Promise.all([
       startHubProcess(db.url, env),
@@ -57,7 +53,6 @@ describe("two hub processes on one database", () => {
   afterAll(async () => {
     const codes = await Promise.all((hubs ?? []).map((hub) => hub.stop()));
     expect(codes).toEqual([0, 0]);
-    await db.drop();
   });
 
   it("share one rate limit of 10 a minute: the 11th request is refused whichever answers", async () => {

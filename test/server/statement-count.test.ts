@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../schema/council.js";
 import { FundingAward } from "../../schema/funding-award.js";
 import { toGlobalId } from "../../schema/global-id.js";
@@ -13,13 +13,10 @@ import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 
 /**
@@ -28,7 +25,6 @@ let gql: TestGraphql;
  * for its host in two reporting periods.
  */
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   const councils = await em.find(
@@ -68,7 +64,6 @@ beforeAll(async () => {
   seed(500, PartnershipStatus.ACTIVE, "Large");
   await em.flush();
 }, 120_000);
-afterAll(() => db.drop());
 
 const fourLevels = `query ($status: PartnershipStatus!, $after: String) {
   partnerships(status: $status, first: 100, after: $after) {

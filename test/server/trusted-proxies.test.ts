@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RateLimiter } from "../../server/auth/rate-limiter.js";
 import { TrustedProxies } from "../../server/trusted-proxies.js";
 import { startTestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 describe("TRUST_PROXY", () => {
   it("believes nobody's X-Forwarded-For by default", () => {
@@ -59,11 +56,7 @@ describe("TRUST_PROXY", () => {
 });
 
 describe("the client address behind a trusted proxy", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   async function statuses(trusted: TrustedProxies): Promise<number[]> {
     const http = await startTestHttp(db.orm, {

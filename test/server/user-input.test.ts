@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { nationalFinance } from "../support/callers.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 import { startTestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import {
   BOLSOVER,
   CHESTERFIELD,
@@ -15,12 +12,11 @@ import {
 // The same bad input gets the same error from every transport, and a partnership is found by the
 // same names everywhere ("&" for "and", any case or punctuation).
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let base: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   await seedSavings(db.orm.em, {
     name: "Bromsgrove and Redditch Input Services",
     members: [{ gss: CHESTERFIELD }, { gss: BOLSOVER }],
@@ -36,7 +32,6 @@ beforeAll(async () => {
   base = http.base;
   return http.close;
 });
-afterAll(() => db.drop());
 
 const NAME = "bromsgrove & redditch input-services";
 

@@ -7,25 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../server/auth/rate-limiter.js";
 import { WebSite } from "../../server/web-site.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 
 // The web page is built by `npm run build` (pretest), into web/dist.
 const BUILD = join(import.meta.dirname, "../../web/dist");
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let http: TestHttp;
 let site: WebSite;
 beforeAll(async () => {
-  db = await createTestDatabase();
   site = await WebSite.load(BUILD);
   http = await startTestHttp(db.orm, { webSite: site });
 });
 afterAll(async () => {
   await http?.close();
-  await db?.drop();
 });
 
 describe("the web page's files", () => {

@@ -1,6 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { openOrm } from "../../db/open-orm.js";
 import {
   adminConnection,
@@ -8,18 +8,22 @@ import {
   TEMPLATE_DATABASE,
 } from "./database-urls.js";
 
-/** A fresh database for one test file: a copy of the migrated template, dropped by `drop()`. */
+/** A test's own database: a copy of the migrated template, every statement the ORM runs logged. */
 export interface TestDatabase {
   url: string;
   orm: MikroORM;
   /** SQL statements run through the ORM since the last `resetQueryLog()`. */
   queries: string[];
   resetQueryLog(): void;
+}
+
+/** A database made by createTestDatabase, dropped by whoever made it. */
+export interface CreatedTestDatabase extends TestDatabase {
   drop(): Promise<void>;
 }
 
 /** Copies the template database into a new one and connects MikroORM to it, logging every statement. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(): Promise<CreatedTestDatabase> {
   const templateUrl = inject("templateDatabaseUrl");
   const name = `sshub_test_${randomBytes(6).toString("hex")}`;
   await adminConnection(templateUrl, (client) =>
@@ -45,5 +49,39 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         client.query(`drop database if exists ${name} with (force)`),
       );
     },
+  };
+}
+
+/**
+ * Gives the calling test file (or describe block) its own database: created in a beforeAll registered
+ * here, so call it before the hooks that use it; dropped in an afterAll that, registered first, runs
+ * after the caller's own (vitest runs afterAll hooks in reverse). Its fields throw until it exists.
+ */
+export function useTestDatabase(): TestDatabase {
+  let created: CreatedTestDatabase | undefined;
+  beforeAll(async () => {
+    created = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await created?.drop();
+  });
+  const current = (): CreatedTestDatabase => {
+    if (!created)
+      throw new Error(
+        "useTestDatabase(): the database is made in beforeAll; it was used before (or its creation failed)",
+      );
+    return created;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get orm() {
+      return current().orm;
+    },
+    get queries() {
+      return current().queries;
+    },
+    resetQueryLog: () => current().resetQueryLog(),
   };
 }

@@ -1,7 +1,7 @@
 import { startTestHttp } from "../../support/http.js";
 import { openTestQueue, waitForJob } from "../../support/import-jobs.js";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toGlobalId } from "../../../schema/global-id.js";
 import { ImportRun, ImportStatus } from "../../../schema/import-run.js";
 import { Role } from "../../../schema/role.js";
@@ -17,10 +17,7 @@ import {
 import { operatorCaller } from "../../../server/caller.js";
 import { callerWith } from "../../support/callers.js";
 import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 import { seedHub, type SeededHub } from "../seed-hub.js";
 
 // Chesterfield (E07000034) belongs to the Derbyshire partnership only; Cheshire's figures are the
@@ -31,14 +28,13 @@ const financeA = callerWith(Role.FINANCE, [CHESTERFIELD]);
 const nationalViewer = callerWith(Role.VIEWER);
 const admin = callerWith(Role.ADMIN);
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let hub: SeededHub;
 let cheshireRun: ImportRun;
 let cheshireFigureId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const em = db.orm.em.fork();
   hub = await seedHub(em);
   // Give Cheshire's records their own import run, so Derbyshire's run touches Derbyshire only.
@@ -79,7 +75,6 @@ beforeAll(async () => {
   cheshireFigureId = figure!.id;
   gql = await createTestGraphql(db.orm);
 });
-afterAll(() => db.drop());
 
 const code = (result: {
   errors?: readonly { extensions?: Record<string, unknown> }[];

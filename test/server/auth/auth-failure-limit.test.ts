@@ -10,12 +10,9 @@ import {
 import { createToken } from "../../../server/auth/token-service.js";
 import { operatorCaller } from "../../../server/caller.js";
 import { startTestHttp, type TestHttp } from "../../support/http.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let http: TestHttp;
 let valid: string;
 let forged: string;
@@ -23,7 +20,6 @@ let forged: string;
 let checks = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   valid = (
     await createToken(db.orm.em.fork(), {
       name: "guessed",
@@ -50,7 +46,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await http.close();
-  await db.drop();
 });
 
 /** Asks `{ councils { totalCount } }` with `token`, from the loopback address `from`. */

@@ -16,21 +16,17 @@ import {
 } from "../../../server/auth/token-service.js";
 import { operatorCaller } from "../../../server/caller.js";
 import { startHub, type RunningHub } from "../../../server/start-hub.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 // A query from a token this process confirmed lately runs while the token's row is read again; these
 // tests change the row between two requests and look at what the second one is answered.
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let hub: RunningHub;
 /** What the hub logged about failures. */
 const failures: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   hub = await startHub({
     orm: db.orm,
     port: 0,
@@ -41,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.stop();
-  await db.drop();
 });
 
 async function token(name: string, role = Role.VIEWER): Promise<string> {

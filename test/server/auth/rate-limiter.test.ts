@@ -6,10 +6,7 @@ import {
   rateLimitFromEnv,
   secondsToWait,
 } from "../../../server/auth/rate-limiter.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 describe("the sliding-window rule", () => {
   it("allows up to the limit in a minute, counting the minute before as spread over it", () => {
@@ -66,16 +63,14 @@ describe("the sliding-window rule", () => {
 });
 
 describe("RateLimiter counted in PostgreSQL", () => {
-  let db: TestDatabase;
+  const db = useTestDatabase();
   let other: MikroORM;
   beforeAll(async () => {
-    db = await createTestDatabase();
     // A second pool on the same database: what another hub instance is.
     other = await openOrm(db.url);
   });
   afterAll(async () => {
     await other.close();
-    await db.drop();
   });
 
   it("shares one limit between two instances on one database, per key", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AuditEvent } from "../../../schema/audit-event.js";
 import { ApiToken } from "../../../schema/api-token.js";
 import { Role } from "../../../schema/role.js";
@@ -11,16 +11,9 @@ import {
 } from "../../../server/auth/token-service.js";
 import { parseToken } from "../../../server/auth/token-secret.js";
 import { operatorCaller } from "../../../server/caller.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 const operator = operatorCaller();
 

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   runPrepared,
   withFoldedRead,
   type FoldedRead,
 } from "../../../server/loading/prepared-sql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 // A small read offered to some work rides along with the first plain read statement it runs
 // (the token check inside a query's own statement): what the statements return must not change.
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
 
 /** A FoldedRead of `sql` that records what it was told. */
 function recordingRead(sql: string, params: unknown[] = []) {

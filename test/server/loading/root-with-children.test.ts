@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../../schema/council.js";
 import { Membership, MembershipRole } from "../../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../../schema/partnership.js";
 import { Service } from "../../../schema/service.js";
 import { offsetCursor } from "../../../server/pagination/connection.js";
 import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let gql: TestGraphql;
 let code: string;
 let otherCode: string;
@@ -21,7 +18,6 @@ let otherCode: string;
  * not a member of; its cost shares need their trailing zeros.
  */
 beforeAll(async () => {
-  db = await createTestDatabase();
   gql = await createTestGraphql(db.orm);
   const em = db.orm.em.fork();
   const [council, other] = await em.find(
@@ -67,7 +63,6 @@ beforeAll(async () => {
   });
   await em.flush();
 });
-afterAll(() => db.drop());
 
 const servicePage = `totalCount pageInfo { hasNextPage endCursor }
   edges { cursor node { id name status hostCouncil { gssCode shortName } } }`;

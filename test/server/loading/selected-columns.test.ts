@@ -11,7 +11,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { getMetadataStorage } from "type-graphql";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../../schema/council.js";
 import { toGlobalId } from "../../../schema/global-id.js";
 import { Membership } from "../../../schema/membership.js";
@@ -29,22 +29,17 @@ import {
   runSql,
   type Row,
 } from "../../../server/loading/sql-rows.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 import { createTestGraphql } from "../../support/graphql.js";
 import { seedHub } from "../seed-hub.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let schema: GraphQLSchema;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   await seedHub(db.orm.em.fork());
   schema = await buildHubSchema();
 });
-afterAll(() => db.drop());
 
 /** The types whose rows are folded to their selection's columns (selectedColumns' callers). */
 const FOLDED: EntityClass<object>[] = [

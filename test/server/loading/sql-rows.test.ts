@@ -1,5 +1,5 @@
 import { ReferenceKind, type EntityClass } from "@mikro-orm/core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { Council } from "../../../schema/council.js";
 import { entities } from "../../../schema/entities.js";
 import { Role } from "../../../schema/role.js";
@@ -17,16 +17,12 @@ import {
 import { GovernanceBody } from "../../../schema/governance-body.js";
 import { Membership } from "../../../schema/membership.js";
 import { Partnership } from "../../../schema/partnership.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 import { seedHub } from "../seed-hub.js";
 
-let db: TestDatabase;
+const db = useTestDatabase();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   await seedHub(db.orm.em.fork());
   // An ended import job (its bytes deleted, as every ended job's are).
   await db.orm.em.fork().execute(
@@ -54,7 +50,6 @@ beforeAll(async () => {
     reportingPeriod: "2010-06",
   });
 });
-afterAll(() => db.drop());
 
 it("reads every entity's rows to the same values as the ORM's own hydration, relations as { id }", async () => {
   const em = db.orm.em.fork();
