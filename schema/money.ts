@@ -6,6 +6,9 @@ import { fromPence } from "./pence-text.js";
 export { fromPence };
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+// The form fromPence writes (and PostgreSQL prints numeric(15,2) in): no leading zero, two
+// decimals, no "-0.00". An amount already in it is its own normal form.
+const NORMAL = /^(?:-(?!0\.00$))?(?:0|[1-9]\d*)\.\d\d$/;
 
 /**
  * Parses a decimal pounds string ("1234.5", "-25.00") into integer pence. Money is never a binary
@@ -40,7 +43,9 @@ export class Money {
   currency: string = CURRENCY;
 
   constructor(amount: string) {
-    this.amount = fromPence(toPence(amount));
+    // Amounts read from the database are in normal form already: parsing them into pence and
+    // printing them again (a match, two BigInts and a string per amount) gives the same text.
+    this.amount = NORMAL.test(amount) ? amount : fromPence(toPence(amount));
   }
 
   /** Money from integer pence. */

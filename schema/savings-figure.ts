@@ -10,6 +10,7 @@ import {
 } from "@mikro-orm/decorators/legacy";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Council } from "./council.js";
+import { FinancialYearScalar } from "./financial-year.js";
 import { Service } from "./service.js";
 import { Sourced } from "./sourced.js";
 import { Node } from "./node.js";
@@ -110,6 +111,9 @@ export class SavingsFigure extends Sourced {
   reportedBy?: Rel<Council> | null;
 
   /** The financial year by its first calendar year: 2010 means 2010/11 (April 2010 to March 2011). */
+  @Field(() => FinancialYearScalar, {
+    description: "The financial year the figure is for.",
+  })
   @Property({ type: "smallint" })
   financialYear!: number;
 

@@ -18,7 +18,10 @@ import { MembershipResolver } from "./resolvers/membership-resolver.js";
 import { NodeResolver } from "./resolvers/node-resolver.js";
 import { PartnershipResolver } from "./resolvers/partnership-resolver.js";
 import { ReconciliationResolver } from "./resolvers/reconciliation-resolver.js";
-import { SavingsFigureResolver } from "./resolvers/savings-figure-resolver.js";
+import {
+  resolveSavingsFigureFieldsDirectly,
+  SavingsFigureResolver,
+} from "./resolvers/savings-figure-resolver.js";
 import { ServiceResolver } from "./resolvers/service-resolver.js";
 import { ViewerResolver } from "./resolvers/viewer-resolver.js";
 
@@ -49,6 +52,7 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers, validate: false, authChecker });
   readPlainFieldsDirectly(schema);
   resolveNodeIdsDirectly(schema);
+  resolveSavingsFigureFieldsDirectly(schema);
   return schema;
 }
 

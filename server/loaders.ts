@@ -41,6 +41,10 @@ import {
   type SummaryRow,
 } from "./loading/savings-queries.js";
 import {
+  carryMovement,
+  savingsFigureOfRow,
+} from "./loading/savings-figure-rows.js";
+import {
   bodySeatsQuery,
   partnershipFundingQuery,
   partnershipGovernanceBodiesQuery,
@@ -93,8 +97,6 @@ export interface Loaders {
   servicePartnerCouncils: DataLoader<number, Council[]>;
   /** A savings figure's change from the previous reporting period (exact decimal), by figure id. */
   savingsMovement: DataLoader<number, string | null>;
-  /** Hands the movements a savings page's rows carry (`_movement`) to `savingsMovement`. */
-  primeMovements(rows: readonly Row[]): void;
   /** Hands the councils a savings summary's per-council lines carry (`_council`) to `council`. */
   primeSummaryCouncils(rows: readonly SummaryRow[]): void;
   /** A page of every report of a savings figure across months (oldest first), by figure id. */
@@ -335,14 +337,6 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     const byId = new Map(rows.map((row) => [row.id, row.movement]));
     return ids.map((id) => byId.get(id) ?? null);
   });
-  // Savings pages compute each figure's movement in their own statement (`_movement`).
-  const primeMovements = (rows: readonly Row[]) => {
-    for (const row of rows)
-      savingsMovement.prime(
-        row.id as number,
-        (row._movement as string | null) ?? null,
-      );
-  };
 
   const primeSummaryCouncils = (rows: readonly SummaryRow[]) => {
     for (const row of rows) if (row._council) primeCouncil(row);
@@ -360,7 +354,6 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     });
 
   return {
-    primeMovements,
     primeSummaryCouncils,
     councilSuccessors: list(
       Council,
@@ -425,11 +418,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     savingsMovement,
     figureReports: pages("figureReports", SavingsFigure, (ids) => ({
       ...figureReportsQuery(ids, scope),
-      prime: (row) =>
-        savingsMovement.prime(
-          row.id as number,
-          (row._movement as string | null) ?? null,
-        ),
+      prime: (row, item) => carryMovement(item as SavingsFigure, row),
     })),
     partnershipServices: (window, joins) =>
       partnershipServices(joins).loader(window),
@@ -469,12 +458,11 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
           after,
           limit,
         );
-        primeMovements(rows);
         return groupByKey(
           ids,
           rows.map((row) => ({
             key: row._parent_id as number,
-            value: mapEntity(em, SavingsFigure, row),
+            value: savingsFigureOfRow(em, row),
           })),
         );
       }),

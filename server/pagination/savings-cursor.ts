@@ -21,9 +21,13 @@ const MEASURES = new Set<string>(Object.values(SavingsMeasure));
 
 /** The opaque cursor of a savings key. */
 export function encodeSavingsCursor(key: SavingsKey): string {
-  return Buffer.from(PREFIX + JSON.stringify(key), "utf8").toString(
-    "base64url",
-  );
+  // JSON.stringify(key) written out (integers, a measure's name, a boolean need no escaping): a
+  // savings page writes one cursor per figure, and the text is the same.
+  const [service, year, measure, cashable, council, reportedBy] = key;
+  return Buffer.from(
+    `${PREFIX}[${service},${year},"${measure}",${cashable},${council},${reportedBy}]`,
+    "latin1",
+  ).toString("base64url");
 }
 
 /** Reads a savings cursor, refusing anything the savings lists did not give out with BAD_USER_INPUT. */

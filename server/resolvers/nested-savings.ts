@@ -15,6 +15,7 @@ import {
   type SavingsParent,
 } from "../loading/savings-queries.js";
 import { mapEntity } from "../loading/sql-rows.js";
+import { savingsFigureOfRow } from "../loading/savings-figure-rows.js";
 import type { Context } from "../context.js";
 import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
@@ -119,12 +120,12 @@ export async function councilWithSavings(
   const [first] = rows;
   if (!first) return null;
   const council = mapEntity(em, Council, first._council);
-  const figures = rows.filter((row) => row.id !== null);
-  loaders.primeMovements(figures);
-  loaders.savings("council", filter, after, limit + 1).prime(
-    council.id,
-    figures.map((row) => mapEntity(em, SavingsFigure, row)),
-  );
+  const figures: SavingsFigure[] = [];
+  for (const row of rows)
+    if (row.id !== null) figures.push(savingsFigureOfRow(em, row));
+  loaders
+    .savings("council", filter, after, limit + 1)
+    .prime(council.id, figures);
   return council;
 }
 

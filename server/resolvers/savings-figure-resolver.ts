@@ -10,6 +10,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
+import { isObjectType, type GraphQLSchema } from "graphql";
 import { ForbiddenError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
@@ -30,9 +31,12 @@ import {
   savingsSummaryRows,
   type SavingsFilter,
 } from "../loading/savings-queries.js";
-import { mapEntity } from "../loading/sql-rows.js";
 import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
 import { SavingsFigureConnection } from "../pagination/connection-types.js";
+import {
+  carriedMovement,
+  savingsFigureOfRow,
+} from "../loading/savings-figure-rows.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
 import { decodeSavingsCursor } from "../pagination/savings-cursor.js";
 import {
@@ -79,7 +83,7 @@ export class SavingsFigureResolver {
   })
   async savings(
     @Args(() => SavingsArgs) args: SavingsArgs,
-    @Ctx() { em, scope, loaders }: Context,
+    @Ctx() { em, scope }: Context,
   ): Promise<ConnectionShape<SavingsFigure>> {
     const { limit } = pageWindow(args.first, null);
     const after = args.after ? decodeSavingsCursor(args.after) : null;
@@ -100,9 +104,8 @@ export class SavingsFigureResolver {
       scope.assertPartnership(service.partnership.id);
     }
     const rows = await savingsPageRows(em, filter, after, limit + 1);
-    loaders.primeMovements(rows);
     return savingsConnection(
-      rows.map((row) => mapEntity(em, SavingsFigure, row)),
+      rows.map((row) => savingsFigureOfRow(em, row)),
       limit,
       after,
       () => countSavings(em, filter),
@@ -136,13 +139,6 @@ export class SavingsFigureResolver {
     return toSavingsSummaries(rows);
   }
 
-  @FieldResolver(() => FinancialYearScalar, {
-    description: "The financial year the figure is for.",
-  })
-  financialYear(@Root() figure: SavingsFigure): number {
-    return figure.financialYear;
-  }
-
   @FieldResolver(() => Money, { description: "The amount saved, exactly." })
   amount(@Root() figure: SavingsFigure): Money {
     return new Money(figure.amount);
@@ -153,12 +149,17 @@ export class SavingsFigureResolver {
     description:
       "The change from the same figure (same service, council, year, measure and cashability) reported by the same source in the previous reporting period; null when this is that source's first report.",
   })
-  async movement(
+  movement(
     @Root() figure: SavingsFigure,
     @Ctx() { loaders }: Context,
-  ): Promise<Money | null> {
-    const movement = await loaders.savingsMovement.load(figure.id);
-    return movement === null ? null : new Money(movement);
+  ): Money | null | Promise<Money | null> {
+    // A savings page's figures carry their movement (their statement computed it): no loader then.
+    const carried = carriedMovement(figure);
+    if (carried !== undefined)
+      return carried === null ? null : new Money(carried);
+    return loaders.savingsMovement
+      .load(figure.id)
+      .then((movement) => (movement === null ? null : new Money(movement)));
   }
 
   @FieldResolver(() => SavingsFigureConnection, {
@@ -238,5 +239,44 @@ export class SavingsFigureResolver {
     @Ctx() { loaders }: Context,
   ): Promise<ImportRun | null> {
     return importRunOf(loaders, figure.importRun);
+  }
+}
+
+/**
+ * The fields of a savings figure that take only the figure and the request's context (no
+ * arguments, middleware or roles) are called straight from the schema instead of through
+ * type-graphql's wrapper, which builds resolver data, sorts and maps the parameter list and converts
+ * the root for every call: a savings page resolves them once per figure. Same methods, same answers.
+ */
+export function resolveSavingsFigureFieldsDirectly(
+  schema: GraphQLSchema,
+): void {
+  const type = schema.getType("SavingsFigure");
+  if (!isObjectType(type))
+    throw new Error(
+      "resolveSavingsFigureFieldsDirectly: no SavingsFigure type",
+    );
+  const fields = type.getFields();
+  const resolver = new SavingsFigureResolver();
+  const direct: {
+    [field: string]: (figure: SavingsFigure, context: Context) => unknown;
+  } = {
+    amount: (figure) => resolver.amount(figure),
+    movement: (figure, context) => resolver.movement(figure, context),
+    source: (figure) => resolver.source(figure),
+    service: (figure, context) => resolver.service(figure, context),
+    council: (figure, context) => resolver.council(figure, context),
+    reportedBy: (figure, context) => resolver.reportedBy(figure, context),
+    partnership: (figure, context) => resolver.partnership(figure, context),
+    importRun: (figure, context) => resolver.importRun(figure, context),
+  };
+  for (const [name, resolve] of Object.entries(direct)) {
+    const field = fields[name];
+    if (!field)
+      throw new Error(
+        `resolveSavingsFigureFieldsDirectly: no SavingsFigure.${name}`,
+      );
+    field.resolve = (figure: SavingsFigure, _args, context: Context) =>
+      resolve(figure, context);
   }
 }

@@ -21,5 +21,26 @@ describe("money", () => {
   it("refuses amounts with more than two decimals or stray text", () => {
     for (const bad of ["1.234", "£5", "1e3", "", "abc"])
       expect(() => toPence(bad), bad).toThrow(/not an amount/);
+    for (const bad of ["1.234", "£5", "1e3", "", "abc", "1.", ".50"])
+      expect(() => new Money(bad), bad).toThrow(/not an amount/);
+  });
+
+  it("gives every amount in the one form fromPence writes, whether it arrives in that form or not", () => {
+    const written = [
+      ["0.00", "0.00"],
+      ["-0.00", "0.00"],
+      ["-0.01", "-0.01"],
+      ["007.50", "7.50"],
+      ["-01.00", "-1.00"],
+      ["0.5", "0.50"],
+      [" 12.00 ", "12.00"],
+      ["357000", "357000.00"],
+      ["9999999999999.99", "9999999999999.99"],
+      ["-9999999999999.99", "-9999999999999.99"],
+    ];
+    for (const [given, amount] of written)
+      expect(new Money(given!).amount, given).toBe(amount);
+    for (let pence = -100_005n; pence <= 100_005n; pence += 997n)
+      expect(new Money(fromPence(pence)).amount).toBe(fromPence(pence));
   });
 });
