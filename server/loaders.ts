@@ -145,6 +145,7 @@ export interface Loaders {
     filter: SavingsFilter,
     after: SavingsKey | null,
     limit: number,
+    columns: Columns,
   ): DataLoader<number, SavingsFigure[]>;
   /** How many latest savings figures a parent's list holds, by parent id. */
   savingsCount(
@@ -448,24 +449,29 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
         },
       }),
     },
-    savings: (parent, filter, after, limit) =>
-      keyed(`savings:${parent}`, [filter, after, limit], async (ids) => {
-        const rows = await nestedSavingsPageRows(
-          em,
-          parent,
-          ids,
-          filter,
-          after,
-          limit,
-        );
-        return groupByKey(
-          ids,
-          rows.map((row) => ({
-            key: row._parent_id as number,
-            value: savingsFigureOfRow(em, row),
-          })),
-        );
-      }),
+    savings: (parent, filter, after, limit, columns) =>
+      keyed(
+        `savings:${parent}`,
+        [filter, after, limit, columns],
+        async (ids) => {
+          const rows = await nestedSavingsPageRows(
+            em,
+            parent,
+            ids,
+            filter,
+            after,
+            limit,
+            columns,
+          );
+          return groupByKey(
+            ids,
+            rows.map((row) => ({
+              key: row._parent_id as number,
+              value: savingsFigureOfRow(em, row, columns),
+            })),
+          );
+        },
+      ),
     savingsCount: (parent, filter) =>
       keyed(`savingsCount:${parent}`, filter, async (ids) => {
         const rows = await countNestedSavings(em, parent, ids, filter);

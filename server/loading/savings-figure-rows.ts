@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { SavingsFigure } from "../../schema/savings-figure.js";
+import type { Columns } from "./selected-columns.js";
 import { mapEntity, type Row } from "./sql-rows.js";
 
 // Where a figure read from a savings page's row keeps the movement that row carried (`_movement`).
@@ -20,9 +21,13 @@ export function carryMovement(figure: SavingsFigure, row: Row): SavingsFigure {
   return figure;
 }
 
-/** A savings page's row (with its `_movement`) as a figure that carries its movement (see mapEntity, carryMovement). */
-export function savingsFigureOfRow(em: EntityManager, row: Row): SavingsFigure {
-  return carryMovement(mapEntity(em, SavingsFigure, row), row);
+/** A savings page's row (with its `_movement`, carrying `columns`: savingsPageColumns) as a figure that carries its movement (see mapEntity, carryMovement). */
+export function savingsFigureOfRow(
+  em: EntityManager,
+  row: Row,
+  columns: Columns,
+): SavingsFigure {
+  return carryMovement(mapEntity(em, SavingsFigure, row, columns), row);
 }
 
 /** The movement `figure` carries (null: its source's first report), or undefined when it was read without one. */

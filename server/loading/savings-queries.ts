@@ -1,18 +1,23 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AccessScope } from "../auth/access-scope.js";
 import type { SavingsMeasure } from "../../schema/savings-measure.js";
+import { Council } from "../../schema/council.js";
+import { SavingsFigure } from "../../schema/savings-figure.js";
 import {
   countedReportSql,
+  FIGURE_UNIQUE_COLUMNS,
   figureKeyAndSourceSql,
   latestFigurePerSourceSql,
   sameFigureAndSourceSql,
   SavingsSourceFilter,
   sourceConditionSql,
 } from "../../schema/savings-figure-key.js";
+import type { FieldSelection } from "../pagination/selects-field.js";
 import type { SavingsKey } from "../pagination/savings-cursor.js";
 import type { ChildQuery, ParentIds } from "./child-pages.js";
 import { runPrepared } from "./prepared-sql.js";
-import { runSql, SqlConditions, type Row } from "./sql-rows.js";
+import { selectedColumns, type Columns } from "./selected-columns.js";
+import { exactJsonSql, runSql, SqlConditions, type Row } from "./sql-rows.js";
 
 /** Which savings figures a list or summary covers; every field narrows it. */
 export interface SavingsFilter {
@@ -41,6 +46,29 @@ export type SavingsParent = "partnership" | "service" | "council";
 const GROUP_KEY = figureKeyAndSourceSql("f");
 const LATEST = latestFigurePerSourceSql("f");
 const COUNTED = countedReportSql("f");
+
+// What every savings page's rows carry whatever is selected: the id, the amount and the columns of
+// the figure's key, source and month, which the list's order, its cursors, each figure's movement
+// and its `source` read.
+const PAGE_COLUMNS = ["id", "amount", ...FIGURE_UNIQUE_COLUMNS];
+
+/**
+ * The columns of savings_figure a savings page's rows carry for the selection of its figures
+ * (`edges.node`): PAGE_COLUMNS and what the selected fields read (selectedColumns); null (every
+ * column) when a selected field reads more. Figures read from such rows must be served only to
+ * that selection: the savings loaders hold the columns in their key.
+ */
+export function savingsPageColumns(
+  em: EntityManager,
+  figures: FieldSelection,
+): Columns {
+  const selected = selectedColumns(em, SavingsFigure, figures);
+  return selected && [...new Set([...PAGE_COLUMNS, ...selected])].sort();
+}
+
+function pageColumnsSql(columns: Columns): string {
+  return columns ? columns.map((column) => `f.${column}`).join(", ") : "f.*";
+}
 
 function filterConditions(
   filter: Partial<SavingsFilter> & Pick<SavingsFilter, "scope">,
@@ -86,6 +114,7 @@ function latestReportsSql(
   filter: SavingsFilter,
   after: SavingsKey | null,
   limit: number,
+  columns: Columns,
   parent?: SavingsParent,
 ): { sql: string; params: unknown[] } {
   const councilParent = parent === "council";
@@ -101,7 +130,7 @@ function latestReportsSql(
       ? `(select * from savings_figure c where c.council_id = ${councilParent ? "p._parent_id" : "?"} offset 0) f`
       : "savings_figure f";
   return {
-    sql: `select distinct on (${LATEST.distinctOn}) f.* from ${source} ${where.where}
+    sql: `select distinct on (${LATEST.distinctOn}) ${pageColumnsSql(columns)} from ${source} ${where.where}
       order by ${LATEST.orderBy} limit ?`,
     params: [
       ...(councilFilter ? [filter.councilId] : []),
@@ -111,14 +140,15 @@ function latestReportsSql(
   };
 }
 
-/** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`, each with its `_movement`. */
+/** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`, each with its `_movement`, carrying `columns` (savingsPageColumns). */
 export function savingsPageRows(
   em: EntityManager,
   filter: SavingsFilter,
   after: SavingsKey | null,
   limit: number,
+  columns: Columns,
 ): Promise<Row[]> {
-  const { sql, params } = latestReportsSql(filter, after, limit);
+  const { sql, params } = latestReportsSql(filter, after, limit, columns);
   return runSql(
     em,
     `select x.*, ${movementSql("x")} as _movement from (${sql}) x`,
@@ -126,7 +156,7 @@ export function savingsPageRows(
   );
 }
 
-/** One page per parent in one statement: a keyset scan per parent (LATERAL), each `limit` rows at most, each row with its `_movement`. */
+/** One page per parent in one statement: a keyset scan per parent (LATERAL), each `limit` rows at most, each row with its `_movement`, carrying `columns` (savingsPageColumns). */
 export function nestedSavingsPageRows(
   em: EntityManager,
   parent: SavingsParent,
@@ -134,8 +164,9 @@ export function nestedSavingsPageRows(
   filter: SavingsFilter,
   after: SavingsKey | null,
   limit: number,
+  columns: Columns,
 ): Promise<Row[]> {
-  const inner = latestReportsSql(filter, after, limit, parent);
+  const inner = latestReportsSql(filter, after, limit, columns, parent);
   return runSql(
     em,
     `select p._parent_id, x.*, ${movementSql("x")} as _movement
@@ -145,34 +176,40 @@ export function nestedSavingsPageRows(
   );
 }
 
-/** The council (as `_council`, its row as JSON) of a code, with the first savings page of its own figures. */
+/** The council (as `_council`, its row as JSON, on the first row only) of a code, with the first savings page of its own figures. */
 export interface CouncilSavingsRow extends Row {
-  _council: Row;
+  /** The council's row on the statement's first row; null on the others. */
+  _council: Row | null;
   /** Null on the one row of a council without figures on this page. */
   id: number | null;
 }
 
 /**
- * One council by GSS or register code (any case, as `council(code)` reads it) and the first page
- * of its latest savings figures (`limit` rows at most, after `after`, each with its `_movement`),
- * in one prepared statement: the root of "a council's savings figures" and its list in one round
- * trip instead of two. No rows: no council has the code; one row with a null `id`: the council
- * has no figure on the page.
+ * One council by GSS or register code (any case, as `council(code)` reads it), with
+ * `councilColumns` of its row (selectedColumns; null: all), and the first page of its latest
+ * savings figures (`limit` rows at most, after `after`, each with its `_movement`, carrying
+ * `columns`: savingsPageColumns), in one prepared statement: the root of "a council's savings
+ * figures" and its list in one round trip instead of two. The council's JSON comes on the first
+ * row alone (on every row, PostgreSQL printed it and the hub parsed it once per figure). No rows:
+ * no council has the code; one row with a null `id`: the council has no figure on the page.
  */
 export function councilWithSavingsPageRows(
   em: EntityManager,
   code: string,
+  councilColumns: Columns,
   filter: SavingsFilter,
   after: SavingsKey | null,
   limit: number,
+  columns: Columns,
 ): Promise<CouncilSavingsRow[]> {
-  const inner = latestReportsSql(filter, after, limit, "council");
+  const inner = latestReportsSql(filter, after, limit, columns, "council");
   const wanted = code.trim().toUpperCase();
   return runPrepared<CouncilSavingsRow>(
     em,
-    `with p as (select c.id as _parent_id, to_jsonb(c) as _council from council c
-       where c.gss_code = ? or c.register_code = ? limit 1)
-     select p._council, x.*, ${movementSql("x")} as _movement
+    `with p as (select c.id as _parent_id, ${exactJsonSql(em, Council, "c", councilColumns)} as _council
+       from council c where c.gss_code = ? or c.register_code = ? limit 1)
+     select case when row_number() over () = 1 then p._council end as _council, x.*,
+       ${movementSql("x")} as _movement
      from p left join lateral (${inner.sql}) x on true`,
     [wanted, wanted, ...inner.params],
   );

@@ -238,7 +238,8 @@ export class CouncilResolver {
     @Root() council: Council,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(context, "council", council.id, args);
+    return nestedSavings(context, "council", council.id, args, info);
   }
 }

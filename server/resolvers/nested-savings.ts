@@ -11,14 +11,21 @@ import { SavingsFigure } from "../../schema/savings-figure.js";
 import type { AccessScope } from "../auth/access-scope.js";
 import {
   councilWithSavingsPageRows,
+  savingsPageColumns,
   type SavingsFilter,
   type SavingsParent,
 } from "../loading/savings-queries.js";
+import { selectedColumns, type Columns } from "../loading/selected-columns.js";
 import { mapEntity } from "../loading/sql-rows.js";
 import { savingsFigureOfRow } from "../loading/savings-figure-rows.js";
 import type { Context } from "../context.js";
 import { pageWindow, type ConnectionShape } from "../pagination/connection.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
+import {
+  selectionOf,
+  subSelection,
+  type FieldSelection,
+} from "../pagination/selects-field.js";
 import {
   decodeSavingsCursor,
   type SavingsKey,
@@ -41,16 +48,26 @@ function savingsPageRequest(
   return { filter: savingsFilterOf(args, scope), after, limit };
 }
 
-/** A council's, partnership's or service's savings list: one batched statement for every parent on the level. */
+/** The columns a savings list's rows carry for what the list (the field `selection`) selects of its figures. */
+function listColumns(em: Context["em"], selection: FieldSelection): Columns {
+  return savingsPageColumns(em, subSelection(selection, ["edges", "node"]));
+}
+
+/**
+ * A council's, partnership's or service's savings list (the field being resolved, `info`): one
+ * batched statement for every parent on the level, its rows carrying what the list selects.
+ */
 export async function nestedSavings(
-  { loaders, scope }: Pick<Context, "loaders" | "scope">,
+  { em, loaders, scope }: Pick<Context, "em" | "loaders" | "scope">,
   parent: SavingsParent,
   parentId: number,
   args: SavingsFilterArgs,
+  info: GraphQLResolveInfo,
 ): Promise<ConnectionShape<SavingsFigure>> {
   const { filter, after, limit } = savingsPageRequest(args, scope);
+  const columns = listColumns(em, selectionOf(info));
   const rows = await loaders
-    .savings(parent, filter, after, limit + 1)
+    .savings(parent, filter, after, limit + 1, columns)
     .load(parentId);
   return savingsConnection(rows, limit, after, () =>
     loaders.savingsCount(parent, filter).load(parentId),
@@ -110,21 +127,29 @@ export async function councilWithSavings(
     return undefined;
   }
   const { filter, after, limit } = request;
+  // The council goes to this request's fields alone (not to a loader): the columns they read.
+  const councilColumns = selectedColumns(em, Council, selectionOf(info));
+  const columns = listColumns(em, {
+    nodes: [field],
+    fragments: info.fragments,
+  });
   const rows = await councilWithSavingsPageRows(
     em,
     code,
+    councilColumns,
     filter,
     after,
     limit + 1,
+    columns,
   );
-  const [first] = rows;
-  if (!first) return null;
-  const council = mapEntity(em, Council, first._council);
+  const councilRow = rows[0]?._council;
+  if (!councilRow) return null;
+  const council = mapEntity(em, Council, councilRow, councilColumns);
   const figures: SavingsFigure[] = [];
   for (const row of rows)
-    if (row.id !== null) figures.push(savingsFigureOfRow(em, row));
+    if (row.id !== null) figures.push(savingsFigureOfRow(em, row, columns));
   loaders
-    .savings("council", filter, after, limit + 1)
+    .savings("council", filter, after, limit + 1, columns)
     .prime(council.id, figures);
   return council;
 }

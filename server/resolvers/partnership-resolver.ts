@@ -314,8 +314,9 @@ export class PartnershipResolver {
     @Root() partnership: Partnership,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(context, "partnership", partnership.id, args);
+    return nestedSavings(context, "partnership", partnership.id, args, info);
   }
 
   @FieldResolver(() => [SavingsSummary], {

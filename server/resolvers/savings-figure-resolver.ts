@@ -6,11 +6,16 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Query,
   Resolver,
   Root,
 } from "type-graphql";
-import { isObjectType, type GraphQLSchema } from "graphql";
+import {
+  isObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
 import { ForbiddenError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
@@ -27,6 +32,7 @@ import { Service } from "../../schema/service.js";
 import type { Context } from "../context.js";
 import {
   countSavings,
+  savingsPageColumns,
   savingsPageRows,
   savingsSummaryRows,
   type SavingsFilter,
@@ -38,6 +44,7 @@ import {
   savingsFigureOfRow,
 } from "../loading/savings-figure-rows.js";
 import { savingsConnection } from "../pagination/savings-connection.js";
+import { selectionOf, subSelection } from "../pagination/selects-field.js";
 import { decodeSavingsCursor } from "../pagination/savings-cursor.js";
 import {
   COUNCIL_CODE_ARGUMENT,
@@ -84,6 +91,7 @@ export class SavingsFigureResolver {
   async savings(
     @Args(() => SavingsArgs) args: SavingsArgs,
     @Ctx() { em, scope }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<SavingsFigure>> {
     const { limit } = pageWindow(args.first, null);
     const after = args.after ? decodeSavingsCursor(args.after) : null;
@@ -103,9 +111,14 @@ export class SavingsFigureResolver {
       if (!service) throw new ForbiddenError();
       scope.assertPartnership(service.partnership.id);
     }
-    const rows = await savingsPageRows(em, filter, after, limit + 1);
+    // The figures go to this field's selection alone: the columns it reads.
+    const columns = savingsPageColumns(
+      em,
+      subSelection(selectionOf(info), ["edges", "node"]),
+    );
+    const rows = await savingsPageRows(em, filter, after, limit + 1, columns);
     return savingsConnection(
-      rows.map((row) => savingsFigureOfRow(em, row)),
+      rows.map((row) => savingsFigureOfRow(em, row, columns)),
       limit,
       after,
       () => countSavings(em, filter),

@@ -228,8 +228,9 @@ export class ServiceResolver {
     @Root() service: Service,
     @Args(() => SavingsFilterArgs) args: SavingsFilterArgs,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<SavingsFigure>> {
-    return nestedSavings(context, "service", service.id, args);
+    return nestedSavings(context, "service", service.id, args, info);
   }
 
   @FieldResolver(() => ImportRun, {

@@ -211,3 +211,62 @@ it("answers an unknown code with NOT_FOUND and a bad cursor with BAD_USER_INPUT 
   expect(bad.result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   expect(bad.result.errors?.[0]?.path).toEqual(["council", "savings"]);
 });
+
+it("reads only the columns a page's figures select, and gives a wider selection of the same page every field it asks for", async () => {
+  await db.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `update savings_figure set source_sheet = 'Savings', source_cell = 'D7', rag_status = 'Green',
+         extra = '{"Note": "kept"}' where amount = 90.00`,
+    );
+  const wideFields = `id amount { amount } movement { amount } ragStatus sourceSheet sourceCell extra
+    source reportedBy { gssCode } council { gssCode } service { name } financialYear measure cashable reportingPeriod`;
+  type Node = Record<string, unknown> & { id: string };
+  const asked = async (query: string) => {
+    db.resetQueryLog();
+    const result = await gql.run<{
+      council: Record<string, { edges: { cursor: string; node: Node }[] }>;
+    }>(query, { code: a.gss }, finance);
+    expect(result.errors).toBeUndefined();
+    return { council: result.data!.council, statements: [...db.queries] };
+  };
+  // One selection: one statement, which reads neither the figures' unselected columns nor the council's.
+  const narrow = await asked(
+    `query ($code: String!) { council(code: $code) { id savings(first: 3) { edges { cursor node { id amount { amount } } } } } }`,
+  );
+  expect(narrow.statements).toHaveLength(1);
+  expect(narrow.statements[0]).not.toMatch(
+    /\bf\.\*|source_sheet|extra|to_json\(c\)/,
+  );
+  const wide = await asked(
+    `query ($code: String!) { council(code: $code) { id savings(first: 3) { edges { cursor node { ${wideFields} } } } } }`,
+  );
+  // The page's statement reads the columns its fields read (the links' loaders run after it).
+  expect(wide.statements[0]).toMatch(/f\.source_sheet.*f\.service_id/s);
+  expect(wide.statements[0]).toMatch(/f\.extra/);
+  // Both in one request (aliases): each page gets what it selects.
+  const both = await asked(
+    `query ($code: String!) { council(code: $code) { id
+      narrow: savings(first: 3) { edges { cursor node { id amount { amount } } } }
+      wide: savings(first: 3) { edges { cursor node { ${wideFields} } } } } }`,
+  );
+  expect(both.council.narrow).toEqual(narrow.council.savings);
+  expect(both.council.wide).toEqual(wide.council.savings);
+  // Every figure as node(id) reads it from its whole row.
+  const wideNodes = wide.council.savings!.edges.map(({ node }) => node);
+  for (const node of wideNodes) {
+    const whole = await gql.run<{ node: Node }>(
+      `query ($id: ID!) { node(id: $id) { ... on SavingsFigure { ${wideFields} } } }`,
+      { id: node.id },
+      finance,
+    );
+    expect(whole.data!.node).toEqual(node);
+  }
+  expect(wideNodes.find((node) => node.sourceSheet)).toMatchObject({
+    amount: { amount: "90.00" },
+    ragStatus: "Green",
+    sourceCell: "D7",
+    extra: { Note: "kept" },
+  });
+});
