@@ -1,5 +1,10 @@
 import { buildSchema, getMetadataStorage } from "type-graphql";
-import { isObjectType, type GraphQLSchema } from "graphql";
+import {
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
 import { toGlobalId } from "../schema/global-id.js";
 import type { Node } from "../schema/node.js";
 import { authChecker } from "./auth/auth-checker.js";
@@ -49,51 +54,163 @@ export const resolvers = [
 
 /** Builds the executable GraphQL schema from the type-graphql classes (the one source of truth). */
 export async function buildHubSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers, validate: false, authChecker });
-  readPlainFieldsDirectly(schema);
+  const schema = await buildSchema({
+    resolvers,
+    validate: false,
+    authChecker,
+    container: { get: resolverInstance },
+  });
+  resolveFieldsDirectly(schema);
   resolveNodeIdsDirectly(schema);
   resolveSavingsFigureFieldsDirectly(schema);
   return schema;
 }
 
+// The one instance of each resolver class, for type-graphql (its container) and the direct calls
+// below alike. The classes take no constructor arguments, as type-graphql's default container needs.
+const resolverInstances = new Map<unknown, object>();
+function resolverInstance(target: unknown): object {
+  let instance = resolverInstances.get(target);
+  if (!instance) {
+    instance = new (target as Class)();
+    resolverInstances.set(target, instance);
+  }
+  return instance;
+}
+
+type Resolve = GraphQLFieldResolver<unknown, unknown>;
+type Class = new () => object;
+
 /**
- * A field that only reads its object's property (no field resolver, no `@Authorized`, no
- * middleware) gets no resolver, so the executor reads the property itself: type-graphql gives every
- * field a resolver running its (empty) middleware chain, and graphql-jit inlines only fields
- * without one. For a deep list that is thousands of calls, resolve infos and checks per request.
+ * Fields resolved without type-graphql's per-call wrapper, which builds a resolver-data object, an
+ * empty middleware chain and (for a field resolver) its parameters anew on every call, sorting the
+ * parameter list each time; for a field of every row of a list that was most of a small request's
+ * garbage. Only fields with no `@Authorized` and no middleware, on their own class or inherited
+ * (a connection's `edges`, an entity's `sourceSheet`):
+ * - a field that only reads its object's property gets no resolver, so the executor reads the
+ *   property itself (graphql-jit inlines only fields without one);
+ * - a field resolver whose parameters are only `@Root()`, `@Ctx()` and `@Info()` is called
+ *   straight (directCall). Resolvers with arguments (`@Arg`, `@Args`) keep type-graphql's, which
+ *   builds their argument objects.
  */
-function readPlainFieldsDirectly(schema: GraphQLSchema): void {
+function resolveFieldsDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
-  const resolved = new Set(
-    storage.fieldResolvers.map(
-      (resolver) => `${resolver.getObjectType?.().name}.${resolver.methodName}`,
-    ),
+  const typesByClass = new Map(
+    storage.objectTypes.map((meta) => [meta.target, meta]),
   );
+  // Where type-graphql finds a field's metadata: the class's own fields, then its interfaces'.
+  const fieldsOf = (
+    meta: (typeof storage.objectTypes)[number],
+  ): FieldLike[] => [
+    ...(meta.fields ?? []),
+    ...storage.interfaceTypes
+      .filter((it) => meta.interfaceClasses?.includes(it.target))
+      .flatMap((it) => it.fields ?? []),
+  ];
   for (const meta of storage.objectTypes) {
     const type = schema.getType(meta.name);
     if (!isObjectType(type)) continue;
-    const fields = [
-      ...storage.interfaceTypes
-        .filter((it) => meta.interfaceClasses?.includes(it.target))
-        .flatMap((it) => it.fields ?? []),
-      ...(meta.fields ?? []),
-    ];
-    for (const field of fields) {
-      const schemaField = type.getFields()[field.schemaName];
-      if (
-        !schemaField ||
-        field.roles !== undefined ||
-        field.middlewares?.length ||
-        resolved.has(`${field.target.name}.${field.name}`)
-      )
+    // Then the classes it extends, nearest first.
+    const declared = fieldsOf(meta);
+    for (
+      let parent = Object.getPrototypeOf(meta.target) as Class | null;
+      parent?.prototype !== undefined;
+      parent = Object.getPrototypeOf(parent) as Class | null
+    ) {
+      const parentMeta = typesByClass.get(parent!);
+      if (parentMeta) declared.push(...fieldsOf(parentMeta));
+    }
+    for (const [name, schemaField] of Object.entries(type.getFields())) {
+      if (!schemaField.resolve) continue;
+      const field = declared.find((f) => f.schemaName === name);
+      if (!field || field.roles !== undefined || field.middlewares?.length)
         continue;
-      const property = field.name;
-      schemaField.resolve =
-        property === field.schemaName
-          ? undefined
-          : (source: Record<string, unknown>) => source[property];
+      const resolver = storage.fieldResolvers.find(
+        (r) =>
+          r.getObjectType?.() === field.target && r.methodName === field.name,
+      );
+      if (!resolver) {
+        const property = field.name;
+        schemaField.resolve =
+          property === name
+            ? undefined
+            : (source: Record<string, unknown>) => source[property];
+        continue;
+      }
+      const direct = directCall(resolver, schemaField.resolve);
+      if (direct) schemaField.resolve = direct;
     }
   }
+}
+
+type FieldLike = {
+  schemaName: string;
+  name: string;
+  target: unknown;
+  roles?: unknown[];
+  middlewares?: unknown[];
+};
+type FieldResolverMeta = ReturnType<
+  typeof getMetadataStorage
+>["fieldResolvers"][number];
+
+/**
+ * The direct call of a field resolver (see resolveFieldsDirectly), or null where its parameters
+ * need type-graphql. The root is passed as type-graphql would pass it: its conversion of the root
+ * returns an object that is an instance of the declared class unchanged, so the direct call is
+ * taken only for such a root; any other goes through type-graphql's own resolver.
+ */
+function directCall(
+  resolver: FieldResolverMeta,
+  typeGraphqls: Resolve,
+): Resolve | null {
+  if (resolver.roles !== undefined || resolver.middlewares?.length) return null;
+  const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
+  let rootClass: Class | undefined;
+  const readers: ParamReader[] = [];
+  for (const param of params) {
+    if (param.kind === "root" && param.propertyName === undefined) {
+      const declared = param.getType?.();
+      if (typeof declared !== "function") return null;
+      rootClass = declared as Class;
+      readers.push((root) => root);
+    } else if (param.kind === "context") {
+      const property = param.propertyName;
+      readers.push(
+        property === undefined
+          ? (_root, context) => context
+          : (_root, context) => (context as Record<string, unknown>)[property],
+      );
+    } else if (param.kind === "info") readers.push((_r, _c, info) => info);
+    else return null;
+  }
+  const method = resolver.methodName;
+  const args = argumentList(readers);
+  if (resolver.kind === "external") {
+    const instance = resolverInstance(resolver.target) as Record<
+      string,
+      (...values: unknown[]) => unknown
+    >;
+    const declaredRoot = rootClass;
+    return (root, rawArgs, context, info) =>
+      declaredRoot === undefined || root instanceof declaredRoot
+        ? instance[method]!(...args(root, context, info))
+        : typeGraphqls(root, rawArgs, context, info);
+  }
+  // A method or getter of the object's own class: type-graphql reads it from the root made an
+  // instance of that class.
+  const ownClass = resolver.target as Class;
+  return (root, rawArgs, context, info) => {
+    if (!(root instanceof ownClass))
+      return typeGraphqls(root, rawArgs, context, info);
+    const value = (root as Record<string, unknown>)[method];
+    return typeof value === "function"
+      ? (value as (...values: unknown[]) => unknown).apply(
+          root,
+          args(root, context, info),
+        )
+      : value;
+  };
 }
 
 /**
@@ -112,4 +229,22 @@ function resolveNodeIdsDirectly(schema: GraphQLSchema): void {
     type.getFields().id!.resolve = (node: Node) =>
       toGlobalId(typeName, node.id);
   }
+}
+
+type ParamReader = (
+  root: unknown,
+  context: unknown,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/** The parameter values of one call, from their readers in parameter order. */
+function argumentList(
+  readers: readonly ParamReader[],
+): (root: unknown, context: unknown, info: GraphQLResolveInfo) => unknown[] {
+  const [first, second] = readers;
+  // The field resolvers of the API take one or two: made without mapping an array per call.
+  if (readers.length === 1) return (r, c, i) => [first!(r, c, i)];
+  if (readers.length === 2)
+    return (r, c, i) => [first!(r, c, i), second!(r, c, i)];
+  return (r, c, i) => readers.map((read) => read(r, c, i));
 }
