@@ -32,7 +32,8 @@ export type ProblemCode =
   | "figure-to-follow"
   | "text-too-long"
   | "partnership-from-workbook"
-  | "total-mismatch";
+  | "total-mismatch"
+  | "not-a-member";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
 export type ProblemSeverity = "error" | "warning";
@@ -91,6 +92,7 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "figure-to-follow",
   "partnership-from-workbook",
   "total-mismatch",
+  "not-a-member",
 ]);
 
 /**

@@ -8,6 +8,7 @@ import { amountScale } from "./coerce-amount.js";
 import { excelSerialDay } from "./coerce-date.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
 import { readQuarter } from "./quarter-header.js";
+import { isTotalLabel } from "./total-label.js";
 import {
   HEADER_SYNONYMS,
   headerKey,
@@ -252,6 +253,37 @@ export function councilHeader(header: string): string | null {
     : null;
 }
 
+/**
+ * A council's header that names a measure too ("CBC Target", "Target – Bolsover", "Chesterfield
+ * (Actual)", "CBC Non-cashable forecast"): the council (as councilHeader reads it) and the measure's
+ * words, which are one to three words at either end. Null when the header is not both.
+ */
+export function councilMeasureHeader(
+  header: string,
+): { council: string; words: string } | null {
+  const tokens = header
+    .replace(SCALE_MARK, " ")
+    .split(/\s+/)
+    .filter((t) => t !== "");
+  const trim = (words: string[]) =>
+    words
+      .join(" ")
+      .replace(/^[\s([–—:-]+|[\s)\]–—:-]+$/g, "")
+      .trim();
+  for (let k = 1; k <= 3 && k < tokens.length; k++)
+    for (const [words, rest] of [
+      [tokens.slice(-k), tokens.slice(0, -k)],
+      [tokens.slice(0, k), tokens.slice(k)],
+    ] as const) {
+      const measure = trim(words);
+      if (!readMeasure(measure) && readCashableWords(measure) === null)
+        continue;
+      const council = councilHeader(trim(rest));
+      if (council !== null) return { council, words: measure };
+    }
+  return null;
+}
+
 /** Whether a header names one council of the register (see councilHeader). */
 export function isCouncilHeader(header: string): boolean {
   return councilHeader(header) !== null;
@@ -297,7 +329,7 @@ function headerPart(text: string, known: Set<string>): HeaderPart | null {
   if (text === "") return null;
   if (yearHeader(text)) return "year";
   if (readQuarter(text)) return "quarter";
-  if (isYearTotalHeader(text)) return "total";
+  if (isYearTotalHeader(text) || isTotalLabel(text)) return "total";
   const key = headerKey(text);
   if (key === "") return /£|'?000|\bk\b/i.test(text) ? "scale" : null;
   if (AMOUNT_HEADERS.has(key) || isEstimatedSaving(key)) return "amount";
@@ -310,9 +342,10 @@ function headerPart(text: string, known: Set<string>): HeaderPart | null {
 /**
  * Whether `lower` completes the cell `upper` spreads over it (merged, or written once with blanks to
  * its right as a CSV has it): a year under a measure, an amount, a quarter or a council, a measure
- * under a year or an amount, a quarter, a year's total ("Total", "Full year") or a council under a
- * year (a cross-tab of councils across, each year's councils under it), a scale mark under anything
- * but a name.
+ * under a year, an amount, a council (Target | Actual under each council) or a total, a council
+ * under a year or a measure (a cross-tab of councils across, each year's or measure's councils
+ * under it), a quarter or a year's total ("Total", "Full year") under a year, a scale mark under
+ * anything but a name.
  */
 function completes(upper: HeaderPart, lower: HeaderPart): boolean {
   if (lower === "scale") return upper !== "known";
@@ -323,9 +356,15 @@ function completes(upper: HeaderPart, lower: HeaderPart): boolean {
       upper === "quarter" ||
       upper === "council"
     );
-  if (lower === "measure") return upper === "year" || upper === "amount";
-  if (lower === "quarter" || lower === "total" || lower === "council")
-    return upper === "year";
+  if (lower === "measure")
+    return (
+      upper === "year" ||
+      upper === "amount" ||
+      upper === "council" ||
+      upper === "total"
+    );
+  if (lower === "council") return upper === "year" || upper === "measure";
+  if (lower === "quarter" || lower === "total") return upper === "year";
   return false;
 }
 
@@ -460,7 +499,7 @@ export function locateHeader(
       if (text === "") continue;
       const key = headerKey(text);
       if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text)) n++;
-      else if (isCouncilHeader(text)) councils++;
+      else if (isCouncilHeader(text) || councilMeasureHeader(text)) councils++;
       else if (isYearlessQuarter(text)) quarters++;
     }
     // Councils across the columns (a cross-tab) make a header, and so do quarters across (of the

@@ -11,11 +11,13 @@ import {
 import {
   columnLetter,
   councilHeader,
+  councilMeasureHeader,
   isCouncilHeader,
   isYearTotalHeader,
   yearHeader,
 } from "./locate-header.js";
 import { readQuarter } from "./quarter-header.js";
+import { isTotalLabel, wordsAfterTotal } from "./total-label.js";
 import type { MappingProfile } from "./mapping-profile.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
 import type { SavingsMeasure } from "../schema/savings-measure.js";
@@ -49,7 +51,10 @@ export interface ColumnMap {
   amountMeasure: SavingsMeasure | null;
   /** Whether an amount header says "Cashable saving" / "Non-cashable saving"; null when it does not. */
   amountCashable: boolean | null;
-  /** A governance list's columns headed by a council ("Cheshire East"), holding its seats on each body. */
+  /**
+   * A governance list's columns headed by a council ("Cheshire East"), holding its seats on each
+   * body; a service list's, marking the council's part in each service ("Y").
+   */
   councilColumns: { index: number; header: string }[];
   /**
    * A tracker's columns headed by a council (a cross-tab: councils across, services down), each
@@ -60,12 +65,27 @@ export interface ColumnMap {
     index: number;
     council: string;
     year: number | null;
+    /** The measure the header names with the council ("CBC Target", "Actual" under "CBC"), if any. */
+    measure: SavingsMeasure | null;
+    cashable: boolean | null;
   }[];
   /**
    * A wide tracker's columns that total a year's quarters ("2010/11" over Q1..Q4 | Total, or the
    * year's own column beside its quarters): checked against the quarters' sum, never a figure.
    */
   quarterTotals: YearColumn[];
+  /**
+   * A wide tracker's Total columns ("Total", "Total (all councils)", "Grand total", "2010/11 Total"
+   * under a year's councils): each totals the row's figure columns left of it since the previous
+   * total column (or all of them), checked as a total row is (TotalRowChecker along columns), never
+   * a figure.
+   */
+  rowTotals: {
+    index: number;
+    scale: bigint;
+    /** The measure the total names ("Total target", "Actual" under "Total"): it totals those figures. */
+    measure: SavingsMeasure | null;
+  }[];
 }
 
 /** The words that make a header an amount of saving ("Forecast saving £", "Cashable savings"). */
@@ -247,6 +267,7 @@ export function mapColumns(
     councilColumns: [],
     councilFigureColumns: [],
     quarterTotals: [],
+    rowTotals: [],
   };
   headers.forEach((header, index) => {
     const key = headerKey(header);
@@ -283,12 +304,20 @@ export function mapColumns(
     }
     if (kind === "savings-wide") {
       const year = yearHeader(header);
-      const council = councilHeader(year ? year.words : header);
+      const text = year ? year.words : header;
+      const named = councilHeader(text);
+      const split = named === null ? councilMeasureHeader(text) : null;
+      const council = named ?? split?.council ?? null;
       if (council !== null) {
+        const measure = split ? readMeasure(split.words) : null;
         map.councilFigureColumns.push({
           index,
           council,
           year: year?.year ?? null,
+          measure: measure?.measure ?? null,
+          cashable:
+            measure?.cashable ??
+            (split ? readCashableWords(split.words) : null),
         });
         map.scales.set(index, amountScale(header));
         return;
@@ -310,7 +339,10 @@ export function mapColumns(
     }
     if (header !== "") map.extra.push({ index, header });
   });
-  if (kind === "savings-wide") separateQuarterTotals(map);
+  if (kind === "savings-wide") {
+    separateQuarterTotals(map);
+    separateRowTotals(map);
+  }
   if (kind === "savings-wide" && map.yearColumns.length > 0) {
     // A column a year: a column headed by a council alone is none of its figures.
     for (const column of map.councilFigureColumns)
@@ -321,7 +353,7 @@ export function mapColumns(
     );
     map.extra.sort((a, b) => a.index - b.index);
   }
-  if (kind === "governance") {
+  if (kind === "governance" || kind === "services") {
     map.councilColumns = map.extra.filter((column) =>
       isCouncilHeader(column.header),
     );
@@ -333,6 +365,39 @@ export function mapColumns(
 /** The figure a year column adds to: its year, measure and cashability. */
 export function yearFigureKey(column: YearColumn): string {
   return `${column.year}|${column.measure}|${column.cashable}`;
+}
+
+/**
+ * Moves a wide tracker's Total columns out of its extra columns and its year columns ("2010/11
+ * Total" is a year's total, not a figure of the year): the header a total row's label would be
+ * (isTotalLabel) or a year's total ("Year total", "Full year"), alone or after a year. Quarter totals are taken first (separateQuarterTotals).
+ */
+function separateRowTotals(map: ColumnMap): void {
+  const isTotal = (header: string) => {
+    const words = yearHeader(header)?.words ?? header;
+    return isTotalLabel(words) || isYearTotalHeader(words);
+  };
+  const totals = [
+    ...map.extra.filter((column) => isTotal(column.header)),
+    ...map.yearColumns.filter((column) => isTotal(map.headers[column.index]!)),
+  ];
+  if (totals.length === 0) return;
+  const taken = new Set(totals.map((column) => column.index));
+  map.extra = map.extra.filter((column) => !taken.has(column.index));
+  map.yearColumns = map.yearColumns.filter(
+    (column) => !taken.has(column.index),
+  );
+  map.rowTotals = totals
+    .map(({ index }) => {
+      const header = map.headers[index]!;
+      const words = wordsAfterTotal(yearHeader(header)?.words ?? header);
+      return {
+        index,
+        scale: amountScale(header),
+        measure: words ? (readMeasure(words)?.measure ?? null) : null,
+      };
+    })
+    .sort((a, b) => a.index - b.index);
 }
 
 /**

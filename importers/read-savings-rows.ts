@@ -56,6 +56,17 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   /** True when nothing in the sheet names a measure and no --measure was given (reported once). */
   private readonly namesNoMeasure: boolean;
   private readonly totals = new TotalRowChecker();
+  /**
+   * A wide tracker's figure and total columns in column order, when it has Total columns (each is
+   * checked against the figures left of it); a quarters' total only starts the next section.
+   */
+  private readonly acrossColumns: readonly {
+    index: number;
+    kind: "figure" | "total" | "boundary";
+    /** A figure's measure (a total's: the figures it totals), or "all". */
+    lane: SavingsMeasure | "all";
+    scale?: bigint;
+  }[];
 
   /**
    * `measure` is --measure (or the profile's): what the figures measure where the sheet names none.
@@ -75,11 +86,41 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     this.titleCashable =
       lines.map(readCashableWords).find((c) => c !== null) ?? null;
     const map = facts.map;
+    // A total naming a measure totals the figures of that measure, where the headers name them.
+    const measures = new Set(
+      [...map.councilFigureColumns, ...map.yearColumns].map((c) => c.measure),
+    );
+    const lane = (measure: SavingsMeasure | null): SavingsMeasure | "all" =>
+      measure !== null && measures.has(measure) ? measure : "all";
+    this.acrossColumns =
+      map.rowTotals.length === 0
+        ? []
+        : [
+            ...[...map.councilFigureColumns, ...map.yearColumns].map(
+              (column) => ({
+                index: column.index,
+                kind: "figure" as const,
+                lane: lane(column.measure),
+              }),
+            ),
+            ...map.quarterTotals.map((column) => ({
+              index: column.index,
+              kind: "boundary" as const,
+              lane: "all" as const,
+            })),
+            ...map.rowTotals.map((column) => ({
+              index: column.index,
+              kind: "total" as const,
+              lane: lane(column.measure),
+              ...(column.scale !== 1n ? { scale: column.scale } : {}),
+            })),
+          ].sort((a, b) => a.index - b.index);
     this.namesNoMeasure =
       this.titleMeasure === null &&
       map.amountMeasure === null &&
       !map.roles.has("measure") &&
-      map.yearColumns.every((column) => column.measure === null);
+      map.yearColumns.every((column) => column.measure === null) &&
+      map.councilFigureColumns.every((column) => column.measure === null);
     if (this.namesNoMeasure) {
       const anchor =
         map.roles.get("amount") ??
@@ -147,17 +188,16 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const rowYear = councilColumns.some((column) => column.year === null)
       ? this.financialYear(row)
       : undefined;
+    // Each figure cell as read, for the row's Total columns.
+    const figures = new Map<number, bigint | null | undefined>();
     for (const column of councilColumns) {
       const year = column.year ?? rowYear;
       const pence = cells.amount(row, column.index);
+      figures.set(column.index, pence);
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
       if (pence === null || pence === undefined) continue;
       this.totals.add(row.number, column.index, pence);
-      const measure = this.measure(
-        row,
-        { measure: null, cashable: null },
-        column.index,
-      );
+      const measure = this.measure(row, column, column.index);
       if (measure === undefined || year === undefined) continue;
       this.reading.savings.push({
         row: row.number,
@@ -197,6 +237,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         column.index,
         column.scale !== 1n ? column.scale : undefined,
       );
+      figures.set(column.index, pence);
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
       else if (pence !== null) this.totals.add(row.number, column.index, pence);
       if (column.quarter !== null) {
@@ -211,6 +252,54 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       // A quarter to follow ("tbc", warned of at its cell) leaves the year's figure to follow too.
       if (sum.unreadable || sum.toFollow || sum.pence === null) continue;
       push(sum.first, sum.pence);
+    }
+    if (this.acrossColumns.length > 0) this.checkRowTotals(row, figures);
+  }
+
+  /**
+   * Checks a row's Total columns against the row's figures left of each (since the previous Total
+   * column, or all of them): the total rows' rule along the row (TotalRowChecker along columns). A
+   * figure that could not be read, or is to follow, leaves the totals over it unchecked. Each total
+   * is counted for the total rows below, never recorded.
+   */
+  private checkRowTotals(
+    row: SheetRow,
+    figures: ReadonlyMap<number, bigint | null | undefined>,
+  ): void {
+    // One checker for every figure, one for each measure a header names.
+    const across = new Map<SavingsMeasure | "all", TotalRowChecker>();
+    const checker = (lane: SavingsMeasure | "all") => {
+      let found = across.get(lane);
+      if (!found) across.set(lane, (found = new TotalRowChecker("columns")));
+      return found;
+    };
+    for (const column of this.acrossColumns) {
+      const value = row.cells[column.index] ?? null;
+      if (column.kind === "figure") {
+        const pence = figures.get(column.index);
+        const lanes = new Set([checker("all"), checker(column.lane)]);
+        for (const c of lanes)
+          if (typeof pence === "bigint") c.add(column.index, row.number, pence);
+          else if (
+            pence === undefined ||
+            readAmount(value, 1n).kind === "pending"
+          )
+            c.unreadable(column.index, row.number);
+          else c.record(column.index);
+      } else if (column.kind === "boundary")
+        checker("all").total(column.index, "", new Map());
+      else {
+        const written = this.cells.checkTotalColumn(
+          checker(column.lane),
+          row,
+          column.index,
+          column.scale,
+        );
+        if (written !== null)
+          this.totals.add(row.number, column.index, written);
+        else if (isFilled(value))
+          this.totals.unreadable(row.number, column.index);
+      }
     }
   }
 
@@ -261,10 +350,12 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       this.reading.kind === "savings-long"
         ? [{ index: map.roles.get("amount")! }]
         : [
-            ...[...map.yearColumns, ...map.quarterTotals].map((c) => ({
-              index: c.index,
-              scale: c.scale !== 1n ? c.scale : undefined,
-            })),
+            ...[...map.yearColumns, ...map.quarterTotals, ...map.rowTotals].map(
+              (c) => ({
+                index: c.index,
+                scale: c.scale !== 1n ? c.scale : undefined,
+              }),
+            ),
             ...map.councilFigureColumns.map((c) => ({ index: c.index })),
           ],
     );

@@ -1,5 +1,7 @@
 import { TotalRowChecker } from "./check-total-rows.js";
 import { readCashableWords } from "./read-measure.js";
+import { readCouncilMark } from "./council-mark.js";
+import { cellText } from "./locate-header.js";
 import { splitFootnoteMark } from "./record-names.js";
 import {
   isFilled,
@@ -75,6 +77,21 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
         ? null
         : this.estimateFigure(row);
     const partnersText = listText(cells.value(row, "partners"));
+    const councilMarks: ServiceRecord["councilMarks"] = [];
+    for (const { index, header } of this.reading.map.councilColumns) {
+      const written = cellText(row.cells[index]);
+      const mark = readCouncilMark(written);
+      const cell = cells.cell(index, row.number);
+      if (mark === "marked") councilMarks.push({ column: index, cell });
+      else if (mark === null)
+        cells.problem(
+          "bad-value",
+          row,
+          index,
+          `"${written}" in ${cell} does not say whether ${header} takes part in the service: write Y (or Yes, or a tick) where it does, and leave it blank or write N where it does not.`,
+          "warning",
+        );
+    }
     const hostText = listText(cells.value(row, "host"));
     this.reading.services.push({
       row: row.number,
@@ -86,6 +103,7 @@ export class ServiceRowReader implements KindRowReader<ServiceSheetReading> {
         partnersText && partnersIndex !== undefined
           ? { text: partnersText, cell: cells.cell(partnersIndex, row.number) }
           : null,
+      councilMarks,
       host:
         hostText && hostIndex !== undefined
           ? { text: hostText, cell: cells.cell(hostIndex, row.number) }

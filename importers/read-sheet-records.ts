@@ -12,7 +12,7 @@ import {
   HEADER_SEARCH_ROWS,
   type TitleFacts,
 } from "./locate-header.js";
-import { isTotalLabel } from "./check-total-rows.js";
+import { isTotalLabel } from "./total-label.js";
 import {
   classifySheet,
   mapColumns,

@@ -97,7 +97,7 @@ export class RowCells {
       ...LONG_TEXT_ROLES.flatMap((role) => map.roles.get(role) ?? []),
     ]);
     this.amountColumns = new Set([
-      ...[...map.yearColumns, ...map.quarterTotals].map(
+      ...[...map.yearColumns, ...map.quarterTotals, ...map.rowTotals].map(
         (column) => column.index,
       ),
       ...map.councilFigureColumns.map((column) => column.index),
@@ -375,6 +375,36 @@ export class RowCells {
         value: `£${fromPence(m.written)}`,
         message: `"${label}" in ${m.cell} says £${fromPence(m.written)}, but ${m.range} above it add up to £${fromPence(m.sum)}: correct the total or the rows it adds up. (Totals are checked, never imported.)`,
       });
+  }
+
+  /**
+   * Checks a row's Total column (a wide tracker's "Total" after its councils or years) with a
+   * checker along the row's columns (TotalRowChecker "columns"): a total that disagrees with the
+   * figures left of it is a total-mismatch warning naming the total's cell and the cells it sums.
+   * Returns the total as read (null when the cell holds none).
+   */
+  checkTotalColumn(
+    checker: TotalRowChecker,
+    row: SheetRow,
+    index: number,
+    scale: bigint | undefined,
+  ): bigint | null {
+    const written = this.quietAmount(row, index, scale);
+    const label = this.map.headers[index] || "Total";
+    const amounts = new Map<number, bigint>(
+      written === null ? [] : [[row.number, written]],
+    );
+    for (const m of checker.total(index, label, amounts))
+      this.problems.add({
+        code: "total-mismatch",
+        sheet: this.sheet,
+        row: row.number,
+        cell: m.cell,
+        header: label,
+        value: `£${fromPence(m.written)}`,
+        message: `"${label}" in ${m.cell} says £${fromPence(m.written)}, but ${m.range} beside it add up to £${fromPence(m.sum)}: correct the total or the figures it adds up. (Totals are checked, never imported.)`,
+      });
+    return written;
   }
 
   /**

@@ -24,6 +24,10 @@ export type ColumnReading =
     }
   /** A governance list's column headed by a council: its seats on each body. */
   | { column: string; header: string; use: "council-seats" }
+  /** A service list's column headed by a council: "Y" where it takes part in the service (a member). */
+  | { column: string; header: string; use: "council-part" }
+  /** A wide tracker's Total column: checked against the row's figures left of it, never a figure. */
+  | { column: string; header: string; use: "row-total" }
   /** A header the importer does not know: kept on each record as an extra, never read as a figure. */
   | { column: string; header: string; use: "unknown" };
 
@@ -87,7 +91,12 @@ function columnReadings(map: ColumnMap): ColumnReading[] {
       role: "council",
     });
   for (const column of map.councilColumns)
-    byIndex.set(column.index, { ...base(column.index), use: "council-seats" });
+    byIndex.set(column.index, {
+      ...base(column.index),
+      use: map.kind === "services" ? "council-part" : "council-seats",
+    });
+  for (const column of map.rowTotals)
+    byIndex.set(column.index, { ...base(column.index), use: "row-total" });
   for (const column of map.extra)
     byIndex.set(column.index, { ...base(column.index), use: "unknown" });
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
@@ -159,6 +168,15 @@ function measureFact(
     return {
       value: values.length === 1 ? values[0]! : null,
       source: `the year headers (${named.map((y) => columnName(map, y.index)).join(", ")})`,
+    };
+  }
+  // A cross-tab's council headers naming their measure ("CBC Target", "Actual" under "CBC").
+  const councils = map.councilFigureColumns;
+  if (councils.length > 0 && councils.every((c) => c.measure !== null)) {
+    const values = [...new Set(councils.map((c) => c.measure!))];
+    return {
+      value: values.length === 1 ? values[0]! : null,
+      source: `the council headers (${councils.map((c) => columnName(map, c.index)).join(", ")})`,
     };
   }
   return (

@@ -13,6 +13,8 @@ export interface ServiceRecord {
   mark: string | null;
   partnership: string | null;
   partners: { text: string; cell: string } | null;
+  /** The councils the row marks as taking part ("Y" in a council's column): each column and cell. */
+  councilMarks: { column: number; cell: string }[];
   host: { text: string; cell: string } | null;
   category: string | null;
   statusText: string | null;

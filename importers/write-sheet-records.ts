@@ -267,6 +267,46 @@ export interface WrittenServiceSheet {
   submitter: string | null;
 }
 
+/** The key of a service's extra under which the councils its list marks as taking part are kept. */
+export const COUNCILS_TAKING_PART = "Councils taking part (as marked)";
+
+/**
+ * The councils a service list's row marks as taking part ("Y" under the council's header): each
+ * the partnership's member, as the councils of a Partners cell are (the model holds a partnership's
+ * members, not a service's). A council marked that was not a member of a partnership that had
+ * members is a warning naming the mark's cell: it is added as a member, as a Partners cell's would be.
+ */
+function markedMembers(
+  record: ServiceRecord,
+  markedCouncil: ReadonlyMap<number, string | null>,
+  before: ReadonlySet<string>,
+  where: {
+    sheet: string;
+    partnership: Partnership;
+    headers: readonly string[];
+  },
+  problems: ProblemCollector,
+): string[] {
+  const codes: string[] = [];
+  for (const { column, cell } of record.councilMarks) {
+    const gss = markedCouncil.get(column);
+    if (!gss) continue; // reported at its header cell
+    codes.push(gss);
+    if (before.size === 0 || before.has(gss)) continue;
+    const header = where.headers[column] ?? "";
+    problems.add({
+      code: "not-a-member",
+      sheet: where.sheet,
+      row: record.row,
+      cell,
+      header,
+      value: header,
+      message: `${cell} marks ${header} as taking part in "${record.name}", but it was not a member of "${where.partnership.name}": it was added as one, as a Partners column's councils are. If it takes no part, clear the mark.`,
+    });
+  }
+  return codes;
+}
+
 /**
  * Writes a service list: partnerships, memberships, services (created or updated, never deleted).
  * Returns the services written and who submitted the list, for its estimates' figures.
@@ -286,6 +326,7 @@ export function writeServiceSheet(
     ...reading.services.flatMap((r) =>
       [r.partners?.text, r.host?.text].filter((t): t is string => !!t),
     ),
+    ...reading.map.councilColumns.map((column) => column.header),
   ]);
   const lookup = base.withContext([
     ...contextCodes,
@@ -305,6 +346,14 @@ export function writeServiceSheet(
         problems,
       )
     : [];
+  // The council each council column names (its header, read once; a problem at the header cell).
+  const markedCouncil = new Map<number, string | null>();
+  for (const { index, header } of reading.map.councilColumns) {
+    const cell = `${columnLetter(index)}${reading.headerRow}`;
+    const where = { sheet, cell, row: 0, header, value: header };
+    const codes = councilCodes(lookup.list(header), where, problems);
+    markedCouncil.set(index, codes.length === 1 ? codes[0]! : null);
+  }
   const hostHeader =
     reading.map.headers[reading.map.roles.get("host") ?? -1] ?? "";
   const hostRole = /lead/i.test(hostHeader)
@@ -356,13 +405,27 @@ export function writeServiceSheet(
     submitter: listSubmitter(reading, lookup, problems),
   };
   if (partnerships === null) return written;
+  // Each partnership's members before the sheet: a council marked "Y" that is none is named.
+  const membersBefore = new Map<Partnership, ReadonlySet<string>>();
   for (const { record, partners, hosts } of rows) {
     if (context.problems.rowIsInvalid(sheet, record.row)) continue;
     const source = { sheet, cell: record.cell };
     const partnership = partnerships.of(record, source, counts);
+    if (!membersBefore.has(partnership))
+      membersBefore.set(
+        partnership,
+        new Set(directory.memberCodes(partnership)),
+      );
+    const marked = markedMembers(
+      record,
+      markedCouncil,
+      membersBefore.get(partnership)!,
+      { sheet, partnership, headers: reading.map.headers },
+      problems,
+    );
     for (const gss of hosts)
       directory.member(partnership, gss, hostRole, source, counts);
-    for (const gss of [...titlePartners, ...partners])
+    for (const gss of [...titlePartners, ...partners, ...marked])
       directory.member(partnership, gss, MembershipRole.MEMBER, source, counts);
     const { service, created } = directory.service(
       partnership,
@@ -388,6 +451,13 @@ export function writeServiceSheet(
       : undefined;
     const extra = {
       ...(record.extra ?? {}),
+      ...(record.councilMarks.length
+        ? {
+            [COUNCILS_TAKING_PART]: record.councilMarks
+              .map((m) => reading.map.headers[m.column])
+              .join(", "),
+          }
+        : {}),
       ...(hosts.length > 1
         ? { "Hosted by (as written)": record.host!.text }
         : {}),

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isTotalLabel,
-  TotalRowChecker,
-} from "../../importers/check-total-rows.js";
+import { TotalRowChecker } from "../../importers/check-total-rows.js";
+import { isTotalLabel } from "../../importers/total-label.js";
 
 describe("total and subtotal rows", () => {
   it("knows a total row by its name", () => {
@@ -82,5 +80,28 @@ describe("total and subtotal rows", () => {
     checker.add(7, 1, 5n);
     expect(checker.total(8, "Sub-total", new Map([[1, 6n]]))).toHaveLength(1);
     expect(checker.total(9, "Grand total", new Map([[1, 6n]]))).toEqual([]);
+  });
+
+  it("checks a row's Total columns along the row: a Total under each year, a grand Total, cells named one by one when not side by side", () => {
+    // Row 5: B, C are 2009/10's councils, D their Total; E, F 2010/11's, G theirs; H the grand Total.
+    const checker = new TotalRowChecker("columns");
+    checker.add(1, 5, 30n);
+    checker.add(2, 5, 20n);
+    expect(checker.total(3, "2009/10 Total", new Map([[5, 50n]]))).toEqual([]);
+    checker.add(4, 5, 40n);
+    checker.record(5);
+    expect(checker.total(6, "2010/11 Total", new Map([[5, 41n]]))).toEqual([
+      { row: 6, column: 5, cell: "G5", range: "E5:F5", written: 41n, sum: 40n },
+    ]);
+    expect(checker.total(7, "Total", new Map([[5, 91n]]))).toEqual([
+      {
+        row: 7,
+        column: 5,
+        cell: "H5",
+        range: "B5, C5, E5, F5",
+        written: 91n,
+        sum: 90n,
+      },
+    ]);
   });
 });

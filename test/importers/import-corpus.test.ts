@@ -11,7 +11,7 @@ import {
   type ExpectedBody,
   type ExpectedFigure,
 } from "../../fixtures/generate-corpus.js";
-import { isTotalLabel } from "../../importers/check-total-rows.js";
+import { isTotalLabel } from "../../importers/total-label.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { useTestDatabase } from "../support/test-database.js";

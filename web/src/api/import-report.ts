@@ -100,7 +100,11 @@ export interface SheetReadingFacts {
         /** A column totalling the year's quarters (checked, never a figure). */
         totalOfQuarters?: true;
       }
-    | { column: string; header: string; use: "council-seats" | "unknown" }
+    | {
+        column: string;
+        header: string;
+        use: "council-seats" | "council-part" | "row-total" | "unknown";
+      }
   )[];
   partnership: { value: string | null; source: string } | null;
   measure: { value: string | null; source: string } | null;

@@ -19,6 +19,10 @@ function useWords(column: Column): string {
       return `Figures for ${column.year}${column.measure ? ` (${enumWords(column.measure).toLowerCase()})` : ""}`;
     case "council-seats":
       return "A council's seats on each body";
+    case "council-part":
+      return "Marks the council's part in each service (a partner)";
+    case "row-total":
+      return "The row's total: checked against its figures, not imported";
     case "unknown":
       return "Not known: kept with each record, not read";
   }

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
+import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
+import { importWorkbook } from "../../importers/import-workbook.js";
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../support/test-database.js";
+import { workbookDir } from "./support/write-test-workbook.js";
+import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = workbookDir();
+});
+afterAll(() => db.drop());
+
+async function stored(runId: number): Promise<string[]> {
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ figure: string }[]>(
+      `select concat_ws(' ', s.name, c.gss_code, f.financial_year, f.measure, f.amount::text) as figure
+       from savings_figure f join service s on s.id = f.service_id join council c on c.id = f.council_id
+       where f.import_run_id = ? order by 1`,
+      [runId],
+    );
+  return rows.map((r) => r.figure);
+}
+
+const CBC = "E07000034";
+const BDC = "E07000033";
+
+function workbook(
+  file: string,
+  header: string[],
+  subHeader: string[] | undefined,
+  rows: (string | number | null)[][],
+  merge: boolean,
+): SampleWorkbook {
+  return {
+    file,
+    sheets: [
+      {
+        name: "By council",
+        title: [
+          ["Savings by council 2010/11"],
+          ["Period:", "March 2011"],
+          ["Partnership:", "Derbyshire RCE Shared Services"],
+          ["Partners:", "Chesterfield, Bolsover and North East Derbyshire"],
+        ],
+        header,
+        ...(subHeader ? { subHeader, mergeHeader: merge } : {}),
+        rows,
+      },
+    ],
+  };
+}
+
+describe("a measure per council column", () => {
+  it("reads Target / Actual under each council, and a Total over them checked per measure, in every format", async () => {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+      // Every figure differs from the last format's, so that each is this run's.
+      const m = bump + 1;
+      const path = await writeSampleAs(
+        workbook(
+          "council-measures.xlsx",
+          ["Service", "CBC", "", "BDC", "", "Total", ""],
+          ["", "Target", "Actual", "Target", "Actual", "Target", "Actual"],
+          [
+            [
+              "Internal Audit",
+              10000 * m,
+              9000 * m,
+              10000 * m,
+              8000 * m,
+              20000 * m,
+              17000 * m,
+            ],
+            [
+              "Procurement",
+              5000 * m,
+              6000 * m,
+              5000 * m,
+              4000 * m,
+              10000 * m,
+              10000 * m + 1,
+            ],
+          ],
+          format !== "csv",
+        ),
+        format,
+        dir,
+      );
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(report.status, format).toBe("IMPORTED");
+      // Procurement's actual total is £1 over its actuals; its target total agrees.
+      expect(
+        report.problems.map((p) => [p.code, p.cell, p.message]),
+        format,
+      ).toEqual([
+        [
+          "total-mismatch",
+          "G8",
+          `"Total Actual" in G8 says £${10000 * m + 1}.00, but C8, E8 beside it add up to £${10000 * m}.00: correct the total or the figures it adds up. (Totals are checked, never imported.)`,
+        ],
+      ]);
+      expect(await stored(report.importRunId), format).toEqual([
+        `Internal Audit ${BDC} 2010 ACHIEVED ${8000 * m}.00`,
+        `Internal Audit ${BDC} 2010 TARGET ${10000 * m}.00`,
+        `Internal Audit ${CBC} 2010 ACHIEVED ${9000 * m}.00`,
+        `Internal Audit ${CBC} 2010 TARGET ${10000 * m}.00`,
+        `Procurement ${BDC} 2010 ACHIEVED ${4000 * m}.00`,
+        `Procurement ${BDC} 2010 TARGET ${5000 * m}.00`,
+        `Procurement ${CBC} 2010 ACHIEVED ${6000 * m}.00`,
+        `Procurement ${CBC} 2010 TARGET ${5000 * m}.00`,
+      ]);
+    }
+  });
+
+  it("reads the measure over the councils, and a council and measure in one header", async () => {
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+      // Every figure differs from the last format's, so that each is this run's.
+      const m = bump + 1;
+      const over = await importWorkbook(
+        db.orm,
+        await writeSampleAs(
+          workbook(
+            "measure-over-councils.xlsx",
+            ["Service", "Forecast", "", "Achieved", ""],
+            ["", "Chesterfield", "Bolsover", "Chesterfield", "Bolsover"],
+            [["Internal Audit", 700 * m, 600 * m, 500 * m, 400 * m]],
+            format !== "csv",
+          ),
+          format,
+          dir,
+        ),
+        { runBy: "test" },
+      );
+      expect(over.problems, format).toEqual([]);
+      expect(await stored(over.importRunId), format).toEqual([
+        `Internal Audit ${BDC} 2010 ACHIEVED ${400 * m}.00`,
+        `Internal Audit ${BDC} 2010 FORECAST ${600 * m}.00`,
+        `Internal Audit ${CBC} 2010 ACHIEVED ${500 * m}.00`,
+        `Internal Audit ${CBC} 2010 FORECAST ${700 * m}.00`,
+      ]);
+      const one = await importWorkbook(
+        db.orm,
+        await writeSampleAs(
+          workbook(
+            "council-measure-headers.xlsx",
+            ["Service", "CBC Target", "CBC – Actual", "Bolsover (Target)"],
+            undefined,
+            [["Procurement", 300 * m, 200 * m, 100 * m]],
+            false,
+          ),
+          format,
+          dir,
+        ),
+        { runBy: "test" },
+      );
+      expect(one.problems, format).toEqual([]);
+      expect(await stored(one.importRunId), format).toEqual([
+        `Procurement ${BDC} 2010 TARGET ${100 * m}.00`,
+        `Procurement ${CBC} 2010 ACHIEVED ${200 * m}.00`,
+        `Procurement ${CBC} 2010 TARGET ${300 * m}.00`,
+      ]);
+    }
+  });
+});
