@@ -13,6 +13,7 @@ import {
 } from "../../fixtures/generate-corpus.js";
 import { isTotalLabel } from "../../importers/total-label.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
+import { COUNCILS_TAKING_PART } from "../../importers/write-sheet-records.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
@@ -122,6 +123,36 @@ async function storedBodies(partnership: string): Promise<ExpectedBody[]> {
   return bodies;
 }
 
+/**
+ * A partnership's members (GSS codes) and what each service keeps of its list's council marks
+ * ("Name: A, B"), which is then cleared for the next variant.
+ */
+async function storedMarks(
+  partnership: string,
+): Promise<{ members: string[]; takingPart: string[] }> {
+  const connection = db.orm.em.fork().getConnection();
+  const members = await connection.execute<{ gss: string }[]>(
+    `select c.gss_code as gss from membership m join council c on c.id = m.council_id
+     join partnership p on p.id = m.partnership_id where p.name = ? order by 1`,
+    [partnership],
+  );
+  const services = await connection.execute<{ line: string }[]>(
+    `select concat(s.name, ': ', s.extra->>'${COUNCILS_TAKING_PART}') as line
+     from service s join partnership p on p.id = s.partnership_id
+     where p.name = ? and s.extra->>'${COUNCILS_TAKING_PART}' is not null order by 1`,
+    [partnership],
+  );
+  await connection.execute(
+    `update service s set extra = s.extra - '${COUNCILS_TAKING_PART}' from partnership p
+     where p.id = s.partnership_id and p.name = ?`,
+    [partnership],
+  );
+  return {
+    members: members.map((m) => m.gss),
+    takingPart: services.map((s) => s.line),
+  };
+}
+
 describe("the corpus of layout variants", () => {
   it("has at least 500 variants in all four formats, each expecting figures", () => {
     const variants = corpusVariants();
@@ -178,6 +209,9 @@ describe("the corpus of layout variants", () => {
       const bodies = variant.expectedBodies
         ? await storedBodies(variant.layout.partnership!)
         : undefined;
+      const marks = variant.expectedMarks
+        ? await storedMarks(variant.layout.partnership!)
+        : undefined;
       const toFollow = report.problems
         .filter((p) => p.code === "figure-to-follow")
         .map((p) => p.cell);
@@ -199,6 +233,7 @@ describe("the corpus of layout variants", () => {
         JSON.stringify(services) === JSON.stringify(variant.expectedServices) &&
         JSON.stringify(awards) === JSON.stringify(variant.expectedAwards) &&
         JSON.stringify(bodies) === JSON.stringify(variant.expectedBodies) &&
+        JSON.stringify(marks) === JSON.stringify(variant.expectedMarks) &&
         (variant.expectedToFollow === undefined ||
           JSON.stringify(toFollow) ===
             JSON.stringify(variant.expectedToFollow)) &&
@@ -229,6 +264,8 @@ describe("the corpus of layout variants", () => {
             storedAwards: awards,
             expectedBodies: variant.expectedBodies,
             storedBodies: bodies,
+            expectedMarks: variant.expectedMarks,
+            storedMarks: marks,
             expectedToFollow: variant.expectedToFollow,
             toFollow,
           },
