@@ -387,13 +387,20 @@ function separateRowTotals(map: ColumnMap): void {
   map.yearColumns = map.yearColumns.filter(
     (column) => !taken.has(column.index),
   );
+  // A Total with no scale of its own is in its figures' when they share one ("CBC (£000)" ...).
+  const figureScales = new Set([
+    ...map.councilFigureColumns.map((c) => map.scales.get(c.index) ?? 1n),
+    ...map.yearColumns.map((c) => c.scale),
+  ]);
+  const shared = figureScales.size === 1 ? [...figureScales][0]! : 1n;
   map.rowTotals = totals
     .map(({ index }) => {
       const header = map.headers[index]!;
       const words = wordsAfterTotal(yearHeader(header)?.words ?? header);
+      const scale = amountScale(header);
       return {
         index,
-        scale: amountScale(header),
+        scale: scale !== 1n ? scale : shared,
         measure: words ? (readMeasure(words)?.measure ?? null) : null,
       };
     })
