@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../support/test-database.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
-let db: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dir = workbookDir();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase();
+const dir = workbookDir();
 
 async function stored(runId: number): Promise<string[]> {
   const rows = await db.orm.em
