@@ -23,6 +23,7 @@ import {
   councilHostedServicesQuery,
   councilMembershipsQuery,
   councilServicesQuery,
+  type CouncilListRows,
 } from "./loading/council-queries.js";
 import type {
   ChildPrefetch,
@@ -108,23 +109,31 @@ export interface Loaders {
     window: ChildWindow,
     joins: ServiceJoins,
   ): DataLoader<number, ChildPage<Service>>;
-  /** A page of the services a council hosts, by council id. */
+  /** A page of the services a council hosts, by council id, with what the selection reads. */
   councilHostedServices(
     window: ChildWindow,
+    rows: CouncilListRows,
   ): DataLoader<number, ChildPage<Service>>;
   /** A page of the services a council takes part in (as member or host), by council id. */
   councilServices(window: ChildWindow): DataLoader<number, ChildPage<Service>>;
-  /** A page of a council's memberships, by council id, in partnership name order. */
+  /** A page of a council's memberships, by council id, in partnership name order, with what the selection reads. */
   councilMemberships(
     window: ChildWindow,
+    rows: CouncilListRows,
   ): DataLoader<number, ChildPage<Membership>>;
   /**
    * The child lists a root field can read in its own statement (loadRootWithChildren): the same
    * query, order and loader as the child field's, so its resolver then finds the page loaded.
    */
   prefetch: {
-    councilMemberships(window: ChildWindow): ChildPrefetch;
-    councilHostedServices(window: ChildWindow): ChildPrefetch;
+    councilMemberships(
+      window: ChildWindow,
+      rows: CouncilListRows,
+    ): ChildPrefetch;
+    councilHostedServices(
+      window: ChildWindow,
+      rows: CouncilListRows,
+    ): ChildPrefetch;
     councilServices(window: ChildWindow): ChildPrefetch;
     partnershipServices(
       window: ChildWindow,
@@ -266,12 +275,10 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const partnership = byId(em, Partnership);
   const council = byId(em, Council);
   const governanceBody = byId(em, GovernanceBody);
-  // A page whose rows carry their partnership (`_partnership`, its row as JSON) hands it to the
-  // partnership loader, so the page's `partnership` links cost no statement of their own.
-  const primePartnership = (row: Row) => {
-    const joined = row._partnership as Row;
-    partnership.prime(joined.id as number, mapEntity(em, Partnership, joined));
-  };
+  // A page whose rows carry their whole partnership hands it to the partnership loader, so the
+  // page's `partnership` links cost no statement of their own.
+  const primePartnership = (row: Row) =>
+    partnership.prime(row.id as number, mapEntity(em, Partnership, row));
 
   // Lists in their rows' council's name order carry that council too (`_council`, its row as JSON).
   const primeCouncil = (row: Row) => {
@@ -279,16 +286,20 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     council.prime(joined.id as number, mapEntity(em, Council, joined));
   };
 
-  const councilMemberships = childList(
-    "councilMemberships",
-    Membership,
-    (parents) => councilMembershipsQuery(parents, primePartnership),
-  );
-  const councilHostedServices = childList(
-    "councilHostedServices",
-    Service,
-    (parents) => councilHostedServicesQuery(parents, primePartnership),
-  );
+  // A council's lists, a loader per window and per what the selection reads (CouncilListRows).
+  const councilMemberships = (rows: CouncilListRows) =>
+    childList(
+      `councilMemberships:${JSON.stringify(rows)}`,
+      Membership,
+      (parents) => councilMembershipsQuery(em, parents, rows, primePartnership),
+    );
+  const councilHostedServices = (rows: CouncilListRows) =>
+    childList(
+      `councilHostedServices:${JSON.stringify(rows)}`,
+      Service,
+      (parents) =>
+        councilHostedServicesQuery(em, parents, rows, primePartnership),
+    );
   const councilServices = childList(
     "councilServices",
     Service,
@@ -423,12 +434,16 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
     })),
     partnershipServices: (window, joins) =>
       partnershipServices(joins).loader(window),
-    councilHostedServices: councilHostedServices.loader,
+    councilHostedServices: (window, rows) =>
+      councilHostedServices(rows).loader(window),
     councilServices: councilServices.loader,
-    councilMemberships: councilMemberships.loader,
+    councilMemberships: (window, rows) =>
+      councilMemberships(rows).loader(window),
     prefetch: {
-      councilMemberships: councilMemberships.prefetch,
-      councilHostedServices: councilHostedServices.prefetch,
+      councilMemberships: (window, rows) =>
+        councilMemberships(rows).prefetch(window, rows.columns),
+      councilHostedServices: (window, rows) =>
+        councilHostedServices(rows).prefetch(window, rows.columns),
       councilServices: councilServices.prefetch,
       partnershipServices: (window, joins) =>
         partnershipServices(joins).prefetch(window, joins.columns),

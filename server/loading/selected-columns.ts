@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityClass } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { FieldNode } from "graphql";
 import { getMetadataStorage } from "type-graphql";
 import {
   selectedFieldNames,
@@ -74,6 +75,31 @@ function fieldColumnsOf(
  * loadRootWithChildren), never to a loader other fields read from.
  */
 export function selectedColumns(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  selection: FieldSelection,
+): Columns {
+  let byEntity = columnsBySelection.get(selection.nodes);
+  if (!byEntity) {
+    byEntity = new Map();
+    columnsBySelection.set(selection.nodes, byEntity);
+  }
+  let columns = byEntity.get(entity);
+  if (columns === undefined) {
+    columns = columnsOf(em, entity, selection);
+    byEntity.set(entity, columns);
+  }
+  return columns;
+}
+
+// A selection's columns, per field nodes of a parsed query (a resolver's `info.fieldNodes` are the
+// same array on every request of that query): worked out once, and the same array each time.
+const columnsBySelection = new WeakMap<
+  readonly FieldNode[],
+  Map<EntityClass<object>, Columns>
+>();
+
+function columnsOf(
   em: EntityManager,
   entity: EntityClass<object>,
   selection: FieldSelection,

@@ -8,7 +8,8 @@ import {
 } from "../pagination/selects-field.js";
 import type { ChildQuery, ParentIds } from "./child-pages.js";
 import { selectedColumns, type Columns } from "./selected-columns.js";
-import { exactJsonSql, mapEntity, type Row } from "./sql-rows.js";
+import { joinedLink } from "./joined-link.js";
+import { exactJsonSql, type Row } from "./sql-rows.js";
 
 /**
  * What the rows of a page of services carry for a selection of it: the service columns its nodes
@@ -55,11 +56,8 @@ export interface ServiceJoinTargets {
 /**
  * The services of the parent partnerships, each with `_parent_id`, and with the selected
  * links joined in (`_host`, `_body`: the council's and the body's rows as JSON), so that a page
- * and its host councils cost one statement instead of two. A whole host council row goes to the
- * council loader; one of only the selected columns goes to its service object alone (`hostCouncil`,
- * which the service's resolver returns as it is), since other fields of the request may read the
- * same council by id through the loader and need other columns. Each council is built once per
- * statement, however many of its services the statement reads.
+ * and its host councils cost one statement instead of two. A host council of the selected columns
+ * goes to its service object alone (`hostCouncil`), a whole one to the council loader (joinedLink).
  */
 export function partnershipServicesQuery(
   em: EntityManager,
@@ -83,17 +81,8 @@ export function partnershipServicesQuery(
     joined.push("_body");
     from.push("left join governance_body b on b.id = s.governing_body_id");
   }
-  const hosts = new Map<number, Council | null>();
-  const primeHost = (row: Row, service: Service) => {
-    const id = row.id as number;
-    let council = hosts.get(id);
-    if (council === undefined) {
-      if (host === null) into.council(row);
-      council = host ? mapEntity(em, Council, row, host) : null;
-      hosts.set(id, council);
-    }
-    if (council) service.hostCouncil = council;
-  };
+  const hostOf =
+    host === false ? undefined : joinedLink(em, Council, host, into.council);
   return {
     sql: `select ${columns.join(", ")}, s.* from ${from.join(" ")} where s.partnership_id in ${parents.sql}`,
     params: parents.params,
@@ -102,7 +91,8 @@ export function partnershipServicesQuery(
     prime:
       host !== false || joins.governingBody
         ? (row, item) => {
-            if (row._host) primeHost(row._host as Row, item as Service);
+            const council = row._host ? hostOf?.(row._host as Row) : null;
+            if (council) (item as Service).hostCouncil = council;
             if (row._body) into.governanceBody(row._body as Row);
           }
         : undefined,

@@ -16,8 +16,14 @@ export function runSql<T extends Row = Row>(
 
 type RowReader = (row: Row) => object;
 // Per entity, a reader per column set ("" for every column); a bounded number of them, since
-// clients choose what they select.
-const readers = new WeakMap<EntityClass<object>, Map<string, RowReader>>();
+// clients choose what they select. Also by the column set's array, which selectedColumns gives
+// again for the same selection: a page's rows then find their reader without joining the set
+// into its key for every row.
+interface EntityReaders {
+  byKey: Map<string, RowReader>;
+  byColumns: WeakMap<readonly string[], RowReader>;
+}
+const readers = new WeakMap<EntityClass<object>, EntityReaders>();
 const READERS_PER_ENTITY = 256;
 
 /**
@@ -37,16 +43,20 @@ export function mapEntity<T extends object>(
   row: Row,
   columns: Columns = null,
 ): T {
-  let byColumns = readers.get(entity);
-  if (!byColumns) {
-    byColumns = new Map();
-    readers.set(entity, byColumns);
+  let known = readers.get(entity);
+  if (!known) {
+    known = { byKey: new Map(), byColumns: new WeakMap() };
+    readers.set(entity, known);
   }
-  const key = columns ? columns.join(",") : "";
-  let read = byColumns.get(key);
+  let read = columns ? known.byColumns.get(columns) : known.byKey.get("");
   if (!read) {
-    read = rowReader(em, entity, columns);
-    if (byColumns.size < READERS_PER_ENTITY) byColumns.set(key, read);
+    const key = columns ? columns.join(",") : "";
+    read = known.byKey.get(key);
+    if (!read) {
+      read = rowReader(em, entity, columns);
+      if (known.byKey.size < READERS_PER_ENTITY) known.byKey.set(key, read);
+    }
+    if (columns) known.byColumns.set(columns, read);
   }
   return read(row) as T;
 }
@@ -186,11 +196,20 @@ export function exactJsonSql<T extends object>(
     : `to_json(${alias})`;
 }
 
+// Orders are the query modules' own constants: their columns are kept for the process.
+const columnsOfOrders = new Map<string, readonly string[]>();
+
 /** The columns of `alias` an order names (`p.name, p.id` → name, id): a page must carry them to be sorted again. */
-export function orderColumns(order: string, alias: string): string[] {
-  return [...order.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, "g"))].map(
-    (match) => match[1]!,
-  );
+export function orderColumns(order: string, alias: string): readonly string[] {
+  const key = `${alias} ${order}`;
+  let columns = columnsOfOrders.get(key);
+  if (!columns) {
+    columns = [...order.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, "g"))].map(
+      (match) => match[1]!,
+    );
+    columnsOfOrders.set(key, columns);
+  }
+  return columns;
 }
 
 /** Groups values under the keys DataLoader asked for, in that order, with an empty list for a key without rows. */

@@ -1,4 +1,5 @@
-import { raw, type FilterQuery } from "@mikro-orm/core";
+import { raw, type EntityClass, type FilterQuery } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import type { GraphQLResolveInfo } from "graphql";
 import {
   Arg,
@@ -31,13 +32,22 @@ import { Membership } from "../../schema/membership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { Service } from "../../schema/service.js";
 import { mapEntity } from "../loading/sql-rows.js";
-import { councilByCodeQuery } from "../loading/council-queries.js";
+import {
+  councilByCodeQuery,
+  councilListRowsOf,
+  type CouncilListRows,
+} from "../loading/council-queries.js";
+import { selectedColumns } from "../loading/selected-columns.js";
 import {
   loadRootWithChildren,
   type ChildPrefetch,
 } from "../loading/root-with-children.js";
-import type { Loaders } from "../loaders.js";
-import { selectedPageWindows } from "../pagination/selects-field.js";
+import type { ChildWindow, Loaders } from "../loaders.js";
+import {
+  selectedChildLists,
+  selectedPageWindows,
+  selectionOf,
+} from "../pagination/selects-field.js";
 import { PageArgs, SavingsFilterArgs } from "./arguments.js";
 import {
   councilWithSavings,
@@ -45,18 +55,35 @@ import {
   SAVINGS_ORDER,
 } from "./nested-savings.js";
 
-/** The pages of a council's lists that the request selects, to read in the council's own statement. */
+/**
+ * The pages of a council's lists that the request selects, to read in the council's own
+ * statement: the memberships and hosted services one per window and per what their selection
+ * reads (each response key's resolver works out the same, see councilListRowsOf).
+ */
 function selectedCouncilPages(
+  em: EntityManager,
   info: GraphQLResolveInfo,
   { prefetch }: Loaders,
 ): ChildPrefetch[] {
+  const lists = (
+    field: string,
+    entity: EntityClass<object>,
+    prefetchOf: (window: ChildWindow, rows: CouncilListRows) => ChildPrefetch,
+  ) => {
+    const distinct = new Map<string, ChildPrefetch>();
+    for (const { selection, offset, limit } of selectedChildLists(info, [
+      field,
+    ])) {
+      const rows = councilListRowsOf(em, entity, selection);
+      const key = JSON.stringify([offset, limit, rows]);
+      if (!distinct.has(key))
+        distinct.set(key, prefetchOf({ offset, limit }, rows));
+    }
+    return [...distinct.values()];
+  };
   return [
-    ...selectedPageWindows(info, ["memberships"]).map((window) =>
-      prefetch.councilMemberships(window),
-    ),
-    ...selectedPageWindows(info, ["hostedServices"]).map((window) =>
-      prefetch.councilHostedServices(window),
-    ),
+    ...lists("memberships", Membership, prefetch.councilMemberships),
+    ...lists("hostedServices", Service, prefetch.councilHostedServices),
     ...selectedPageWindows(info, ["services"]).map((window) =>
       prefetch.councilServices(window),
     ),
@@ -84,13 +111,15 @@ export class CouncilResolver {
     if (withSavings === null) throw NotFoundError.councilCode(code);
     if (withSavings) return withSavings;
     const { em, loaders } = context;
+    // The council goes to this request's fields alone (not to a loader): its selected columns.
+    const columns = selectedColumns(em, Council, selectionOf(info));
     const [row] = await loadRootWithChildren(
       em,
-      councilByCodeQuery(code),
-      selectedCouncilPages(info, loaders),
+      councilByCodeQuery(code, columns),
+      selectedCouncilPages(em, info, loaders),
     );
     if (!row) throw NotFoundError.councilCode(code);
-    return mapEntity(em, Council, row);
+    return mapEntity(em, Council, row, columns);
   }
 
   @Query(() => CouncilConnection, {
@@ -180,10 +209,12 @@ export class CouncilResolver {
   async memberships(
     @Root() council: Council,
     @Args(() => PageArgs) args: PageArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() { em, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Membership>> {
+    const rows = councilListRowsOf(em, Membership, selectionOf(info));
     return childPage(
-      (window) => loaders.councilMemberships(window),
+      (window) => loaders.councilMemberships(window, rows),
       council.id,
       args,
     );
@@ -195,10 +226,12 @@ export class CouncilResolver {
   async hostedServices(
     @Root() council: Council,
     @Args(() => PageArgs) args: PageArgs,
-    @Ctx() { loaders }: Context,
+    @Ctx() { em, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Service>> {
+    const rows = councilListRowsOf(em, Service, selectionOf(info));
     return childPage(
-      (window) => loaders.councilHostedServices(window),
+      (window) => loaders.councilHostedServices(window, rows),
       council.id,
       args,
     );

@@ -22,7 +22,12 @@ export class MembershipResolver {
     @Root() membership: Membership,
     @Ctx() { loaders }: Context,
   ): Promise<Partnership> {
-    return (await loaders.partnership.load(membership.partnership.id))!;
+    // A page read for its selection may carry its partnership with the columns that selection
+    // reads (joinedLink); otherwise the link is `{ id }`, read through the loader.
+    const link: { id: number } = membership.partnership;
+    return link instanceof Partnership
+      ? link
+      : (await loaders.partnership.load(link.id))!;
   }
 
   @FieldResolver(() => ImportRun, {

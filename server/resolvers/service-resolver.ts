@@ -178,7 +178,12 @@ export class ServiceResolver {
     @Root() service: Service,
     @Ctx() { loaders }: Context,
   ): Promise<Partnership> {
-    return (await loaders.partnership.load(service.partnership.id))!;
+    // A page read for its selection may carry its partnership with the columns that selection
+    // reads (joinedLink); otherwise the link is `{ id }`, read through the loader.
+    const link: { id: number } = service.partnership;
+    return link instanceof Partnership
+      ? link
+      : (await loaders.partnership.load(link.id))!;
   }
 
   @FieldResolver(() => Council, {

@@ -186,6 +186,20 @@ it("reads a council page (its memberships with their partnerships, two windows o
   }>(councilPage, variables);
   expect(page.errors).toBeUndefined();
   expect(db.queries).toHaveLength(1);
+  // The council, each list's rows and their partnerships carry the columns selected (and the
+  // keys links read, and the order's), not whole rows.
+  expect(db.queries[0]).toContain(
+    "with root as (select c.gss_code, c.id, c.official_name from council c",
+  );
+  expect(db.queries[0]).toContain(
+    "select t.cost_share_percent::text as cost_share_percent, t.id, t.partnership_id, t.role, t._sort, t._partnership from",
+  );
+  expect(db.queries[0]).toContain(
+    "(select to_json(exact) from (select p.id, p.name, p.status) exact)",
+  );
+  expect(db.queries[0]).toContain(
+    "select t.id, t.name, t.partnership_id, t.status, t._partnership from",
+  );
   const { memberships, later, hostedServices } = page.data!.council;
   const names = (list: Memberships) =>
     list.edges.map(({ node }) => node.partnership.name);

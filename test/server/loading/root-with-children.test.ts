@@ -4,6 +4,7 @@ import { Membership, MembershipRole } from "../../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../../schema/partnership.js";
 import { Service } from "../../../schema/service.js";
 import { offsetCursor } from "../../../server/pagination/connection.js";
+import { toGlobalId } from "../../../schema/global-id.js";
 import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
 import { useTestDatabase } from "../../support/test-database.js";
 
@@ -264,4 +265,66 @@ it("folds only the columns each alias of a list's services selects, yet serves e
       gssCode: otherCode,
       type: expect.any(String),
     });
+});
+
+// Every field of a membership and of a partnership a client can select without a list of its own.
+const wideMembership = `id role costSharePercent joinedOn leftOn sourceSheet sourceCell extra
+  council { id } importRun { id }`;
+const widePartnership = `id name alternativeNames description status startDate sourceSheet sourceCell
+  extra importRun { id }`;
+
+it("folds a council page's lists and their partnerships to the columns each alias selects, yet serves each alias (and the same partnerships read by id elsewhere in the request) every field it asks for", async () => {
+  const em = db.orm.em.fork();
+  const hosted = await em.findOneOrFail(
+    Service,
+    { hostCouncil: { gssCode: code }, partnership: { name: "Paged 3" } },
+    { orderBy: { id: "asc" } },
+  );
+  const lists = `memberships(first: 10) { edges { node { role partnership { name } } } }
+    wide: memberships(first: 10) { edges { node { ${wideMembership} partnership { ${widePartnership} } } } }
+    hostedServices(first: 10) { edges { node { name partnership { id } } } }`;
+  db.resetQueryLog();
+  const page = await gql.run<{
+    council: {
+      gssCode: string;
+      wide: { edges: { node: { partnership: { id: string } } }[] };
+    };
+    service: { partnership: unknown };
+  }>(
+    `query ($code: String!, $service: ID!) {
+      council(code: $code) { gssCode ${lists} }
+      service(id: $service) { partnership { ${widePartnership} } }
+    }`,
+    { code, service: toGlobalId("Service", hosted.id) },
+  );
+  expect(page.errors).toBeUndefined();
+  const statement = db.queries.find((sql) => sql.includes("from council c"));
+  expect(statement).toContain(
+    "(select to_json(exact) from (select p.id, p.name) exact)",
+  );
+  // The same lists through their loaders (whole memberships), and each partnership by its id.
+  const loaded = await gql.run<{
+    councils: { edges: { node: unknown }[] };
+  }>(
+    `query ($code: String!) { councils(search: $code, first: 1) { edges { node { gssCode ${lists} } } } }`,
+    { code },
+  );
+  expect(loaded.errors).toBeUndefined();
+  expect(page.data!.council).toEqual(loaded.data!.councils.edges[0]!.node);
+  const { wide } = page.data!.council;
+  expect(wide.edges).toHaveLength(4);
+  for (const { node } of wide.edges) {
+    const byId = await gql.run<{ partnership: unknown }>(
+      `query ($id: ID!) { partnership(id: $id) { ${widePartnership} } }`,
+      { id: node.partnership.id },
+    );
+    expect(node.partnership).toEqual(byId.data!.partnership);
+  }
+  // The hosted service's partnership, read through the partnership loader in the same request as
+  // the narrow memberships' partnerships (name only): whole.
+  expect(page.data!.service.partnership).toEqual(
+    wide.edges.find(({ node }) =>
+      JSON.stringify(node.partnership).includes("Paged 3"),
+    )!.node.partnership,
+  );
 });
