@@ -49,6 +49,17 @@ import {
 /** The largest request body accepted (GraphQL documents and variables), in bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * How long past its advertised keep-alive timeout (`Keep-Alive: timeout=5`) an idle socket is kept
+ * open; Node's own buffer is 1 s. A client times its idle sockets by its own clock, and fetch's
+ * (undici's) advances a fixed 499 ms per tick of a timer, so it stands still while the client's
+ * thread is busy: after a long synchronous step it sends on a socket it counts as idle for less than
+ * its limit, which the server, by real time, closes at that moment, and the request fails with
+ * ECONNRESET. An idle socket costs the server little; clients that honour the advertised timeout
+ * close theirs sooner anyway.
+ */
+export const KEEP_ALIVE_TIMEOUT_BUFFER_MS = 30_000;
+
 /** What the HTTP layer needs. */
 export interface HttpOptions {
   apollo: ApolloServer<Context>;
@@ -148,7 +159,7 @@ export function createHttpServer({
 }: HttpOptions): Server {
   // The first check under way of each Authorization header not verified yet (see below).
   const firstChecks = new Map<string, Promise<void>>();
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const requestId = randomUUID();
     res.setHeader("x-request-id", requestId);
@@ -443,4 +454,6 @@ export function createHttpServer({
       else sendInternalError(res, requestId);
     });
   });
+  server.keepAliveTimeoutBuffer = KEEP_ALIVE_TIMEOUT_BUFFER_MS;
+  return server;
 }

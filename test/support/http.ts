@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RateLimiter } from "../../server/auth/rate-limiter.js";
 import { buildHubSchema } from "../../server/build-schema.js";
@@ -15,6 +16,8 @@ import type { Logger } from "../../observability/logger.js";
 export interface TestHttp {
   /** `http://127.0.0.1:<port>`. */
   base: string;
+  /** The server itself, for tests of its sockets. */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function startTestHttp(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
