@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImportJob } from "../../schema/import-job.js";
 import { ImportRun } from "../../schema/import-run.js";
-import { Role } from "../../schema/role.js";
 import type { ImportQueue } from "../../jobs/import-queue.js";
-import { callerWith } from "../support/callers.js";
+import { callerFromTestRole, TEST_ROLE_HEADER } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import { openTestQueue, waitForJob } from "../support/import-jobs.js";
 import { useTestDatabase } from "../support/test-database.js";
@@ -29,13 +28,7 @@ const workbook = readFileSync(
 beforeAll(async () => {
   queue = await openTestQueue(db.orm);
   http = await startTestHttp(db.orm, {
-    // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
-    callerFor: async (req) =>
-      req.headers["x-test-role"] === "viewer"
-        ? callerWith(Role.VIEWER)
-        : req.headers["x-test-role"] === "bound"
-          ? callerWith(Role.ANALYST, ["E07000034"])
-          : callerWith(Role.ANALYST),
+    callerFor: callerFromTestRole,
     uploads: { maxFileBytes: MAX_FILE_BYTES, folder: uploads },
     importQueue: queue,
   });
@@ -68,7 +61,7 @@ describe("POST /imports refuses bad requests with a clear message and writes not
     ] as const) {
       const form = new FormData();
       form.append("file", new Blob([workbook]), "workstreams.xlsx");
-      const response = await post(form, { "x-test-role": role });
+      const response = await post(form, { [TEST_ROLE_HEADER]: role });
       expect(response.status).toBe(403);
       const error = await errorOf(response);
       expect(error.extensions.code).toBe("FORBIDDEN");

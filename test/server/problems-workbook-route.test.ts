@@ -2,8 +2,7 @@ import ExcelJS from "exceljs";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importWorkbook } from "../../importers/import-workbook.js";
-import { Role } from "../../schema/role.js";
-import { callerWith } from "../support/callers.js";
+import { callerFromTestRole, TEST_ROLE_HEADER } from "../support/callers.js";
 import { startTestHttp, type TestHttp } from "../support/http.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { longTracker } from "../importers/support/tracker-workbooks.js";
@@ -17,14 +16,8 @@ let http: TestHttp;
 let broken: Buffer<ArrayBuffer>;
 let runId: number;
 beforeAll(async () => {
-  // The role comes from a test header, so that one server serves an analyst, a viewer and a council-bound analyst.
   http = await startTestHttp(db.orm, {
-    callerFor: async (req) =>
-      req.headers["x-test-role"] === "viewer"
-        ? callerWith(Role.VIEWER)
-        : req.headers["x-test-role"] === "bound"
-          ? callerWith(Role.ANALYST, ["E07000034"])
-          : callerWith(Role.ANALYST),
+    callerFor: callerFromTestRole,
   });
   const path = await writeTestWorkbook(
     workbookDir(),
@@ -55,7 +48,7 @@ function send(
     body,
     headers: {
       "content-type": "application/octet-stream",
-      ...(role ? { "x-test-role": role } : {}),
+      ...(role ? { [TEST_ROLE_HEADER]: role } : {}),
     },
   });
 }
