@@ -80,7 +80,7 @@ import {
 } from "./decide-reporting-period.js";
 import { readProblemGrids } from "./problem-grids.js";
 import { ReferencedKeys } from "./referenced-keys.js";
-import { SavingsRows } from "./savings-rows.js";
+import { releaseBatch, SavingsRows } from "./savings-rows.js";
 import { SavingsSheetResolver } from "./savings-sheet-resolver.js";
 import {
   sheetReadingFacts,
@@ -972,6 +972,7 @@ async function importSheets(
             case "savings": {
               const from = figures.length;
               figures.append(event.batch);
+              releaseBatch(event.batch);
               resolver?.read(from);
               await stream?.take();
               break;

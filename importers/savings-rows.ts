@@ -1,4 +1,5 @@
 import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
+import { releaseArrayBuffer } from "./release-memory.js";
 
 /**
  * Figures handed from the reading worker to the writer: their own column arrays (transferred, not
@@ -50,6 +51,14 @@ type Columns = Record<(typeof COLUMNS)[number], ColumnArray>;
 export function batchBuffers(batch: SavingsBatch): ArrayBuffer[] {
   const columns = batch as unknown as Columns;
   return COLUMNS.map((name) => columns[name].buffer as ArrayBuffer);
+}
+
+/**
+ * Frees a batch's column arrays once its figures have been appended to the sheet's SavingsRows
+ * (see releaseArrayBuffer): nothing reads a batch after that.
+ */
+export function releaseBatch(batch: SavingsBatch): void {
+  for (const buffer of batchBuffers(batch)) releaseArrayBuffer(buffer);
 }
 
 /**
