@@ -102,6 +102,59 @@ export interface SelectedChildList {
   selection: FieldSelection;
 }
 
+/** The child list's field at a path under a selection, and its selections, one per response key. */
+interface ChildListSelections {
+  field: GraphQLField<unknown, unknown> | undefined;
+  selections: FieldSelection[];
+}
+
+// Per field nodes of a parsed query (a resolver's `info.fieldNodes` are the same array on every
+// request of that query) and path: the same selections, the same node arrays, each time, so that
+// what is worked out per selection (selectedColumns, serviceJoinsOf) is worked out once.
+const childListsBySelection = new WeakMap<
+  readonly FieldNode[],
+  Map<string, ChildListSelections>
+>();
+
+function childListSelections(
+  info: GraphQLResolveInfo,
+  path: readonly string[],
+): ChildListSelections {
+  let byPath = childListsBySelection.get(info.fieldNodes);
+  if (!byPath) {
+    byPath = new Map();
+    childListsBySelection.set(info.fieldNodes, byPath);
+  }
+  const pathKey = path.join(".");
+  let found = byPath.get(pathKey);
+  if (found) return found;
+  let type = getNamedType(info.returnType);
+  let field: GraphQLField<unknown, unknown> | undefined;
+  for (const name of path) {
+    field = isObjectType(type) ? type.getFields()[name] : undefined;
+    if (!field) break;
+    type = getNamedType(field.type);
+  }
+  const byKey = new Map<string, FieldNode[]>();
+  if (field) {
+    const parents = subSelection(selectionOf(info), path.slice(0, -1));
+    eachSubfield(parents, (node) => {
+      if (node.name.value !== path[path.length - 1]) return;
+      const key = node.alias?.value ?? node.name.value;
+      byKey.set(key, [...(byKey.get(key) ?? []), node]);
+    });
+  }
+  found = {
+    field,
+    selections: [...byKey.values()].map((nodes) => ({
+      nodes,
+      fragments: info.fragments,
+    })),
+  };
+  byPath.set(pathKey, found);
+  return found;
+}
+
 /**
  * Each selection of the child list at `path` under the field being resolved (`["memberships"]`,
  * or `["edges", "node", "services"]` under a connection), one per response key (an alias, or the
@@ -114,35 +167,19 @@ export function selectedChildLists(
   info: GraphQLResolveInfo,
   path: readonly string[],
 ): SelectedChildList[] {
-  let type = getNamedType(info.returnType);
-  let field: GraphQLField<unknown, unknown> | undefined;
-  for (const name of path) {
-    field = isObjectType(type) ? type.getFields()[name] : undefined;
-    if (!field) return [];
-    type = getNamedType(field.type);
-  }
-  const parents = subSelection(selectionOf(info), path.slice(0, -1));
-  const byKey = new Map<string, FieldNode[]>();
-  eachSubfield(parents, (node) => {
-    if (node.name.value !== path[path.length - 1]) return;
-    const key = node.alias?.value ?? node.name.value;
-    byKey.set(key, [...(byKey.get(key) ?? []), node]);
-  });
+  const { field, selections } = childListSelections(info, path);
   const lists: SelectedChildList[] = [];
-  for (const nodes of byKey.values()) {
+  for (const selection of selections) {
     try {
       const args = getArgumentValues(
         field!,
-        nodes[0]!,
+        selection.nodes[0]!,
         info.variableValues,
       ) as {
         first?: number | null;
         after?: string | null;
       };
-      lists.push({
-        ...pageWindow(args.first, args.after),
-        selection: { nodes, fragments: info.fragments },
-      });
+      lists.push({ ...pageWindow(args.first, args.after), selection });
     } catch {
       // Refused arguments: the field's resolver refuses them again, at its own path.
     }
