@@ -48,9 +48,22 @@ function savingsPageRequest(
   return { filter: savingsFilterOf(args, scope), after, limit };
 }
 
+// A list's columns per its field node: a parsed query's nodes are the same objects on every request
+// of that query, so the list's selection is walked once per query, not twice per request, and its
+// columns are the same array each time (mapEntity finds its reader by that array).
+const listColumnsByField = new WeakMap<FieldNode, Columns>();
+
 /** The columns a savings list's rows carry for what the list (the field `selection`) selects of its figures. */
 function listColumns(em: Context["em"], selection: FieldSelection): Columns {
-  return savingsPageColumns(em, subSelection(selection, ["edges", "node"]));
+  const [field, more] = selection.nodes;
+  const known = field && !more ? listColumnsByField.get(field) : undefined;
+  if (known !== undefined) return known;
+  const columns = savingsPageColumns(
+    em,
+    subSelection(selection, ["edges", "node"]),
+  );
+  if (field && !more) listColumnsByField.set(field, columns);
+  return columns;
 }
 
 /**
