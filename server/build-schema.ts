@@ -214,11 +214,23 @@ function directCall(
 }
 
 /**
+ * The property a Node object's global id can be read from, on every Node type's class (a getter):
+ * graphql-jit inlines a field without a resolver as a property read, and compiledExecution compiles
+ * each Node type's `id` as a read of it (see nodeIdFields there).
+ */
+export const NODE_ID_PROPERTY = "__sshubGlobalId";
+
+/**
  * Every Node type's `id` is resolved straight from the object's database id. type-graphql resolves
  * an interface's field on a copy of the object made into an instance of the interface's class,
- * which for a list of a thousand objects was the largest single cost of the request.
+ * which for a list of a thousand objects was the largest single cost of the request. The type's
+ * class gets the same id as a getter (NODE_ID_PROPERTY), and the field is marked as readable from it
+ * (its extensions); a type whose class type-graphql does not know keeps the resolver alone.
  */
 function resolveNodeIdsDirectly(schema: GraphQLSchema): void {
+  const classes = new Map(
+    getMetadataStorage().objectTypes.map((meta) => [meta.name, meta.target]),
+  );
   for (const type of Object.values(schema.getTypeMap())) {
     if (
       !isObjectType(type) ||
@@ -226,8 +238,18 @@ function resolveNodeIdsDirectly(schema: GraphQLSchema): void {
     )
       continue;
     const typeName = type.name;
-    type.getFields().id!.resolve = (node: Node) =>
-      toGlobalId(typeName, node.id);
+    const globalId = (node: Node) => toGlobalId(typeName, node.id);
+    const field = type.getFields().id!;
+    field.resolve = globalId;
+    const target = classes.get(typeName) as Class | undefined;
+    if (!target) continue;
+    Object.defineProperty(target.prototype, NODE_ID_PROPERTY, {
+      configurable: true,
+      get(this: Node) {
+        return globalId(this);
+      },
+    });
+    field.extensions = { ...field.extensions, [NODE_ID_PROPERTY]: true };
   }
 }
 
