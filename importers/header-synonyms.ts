@@ -12,6 +12,7 @@ export type ColumnRole =
   | "notes"
   | "council"
   | "financialYear"
+  | "quarter"
   | "measure"
   | "cashable"
   | "amount"
@@ -134,6 +135,7 @@ export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
       "Claiming council",
     ],
     financialYear: ["Financial year", "Year", "FY", "Fin year"],
+    quarter: ["Quarter", "Qtr", "Financial quarter", "Reporting quarter"],
     measure: [
       "Measure",
       "Type",
@@ -262,7 +264,16 @@ export const KIND_ROLES: Readonly<
   },
   "savings-long": {
     required: ["service", "financialYear", "amount"],
-    optional: ["partnership", "council", "measure", "cashable", "rag", "notes"],
+    optional: [
+      "partnership",
+      "council",
+      // A row a quarter (Service | Year | Quarter | Amount): the year's figure is its quarters' sum.
+      "quarter",
+      "measure",
+      "cashable",
+      "rag",
+      "notes",
+    ],
   },
   "savings-wide": {
     required: ["service"],

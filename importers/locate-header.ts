@@ -207,6 +207,43 @@ export function readTitleFacts(rows: readonly SheetRow[]): TitleFacts {
   return facts;
 }
 
+/**
+ * The title facts of a table under its own heading lines, below a sheet's title (a governance list
+ * headed "Governance" under a tracker): the heading's lines follow the sheet's (the sheet's title
+ * still names the partnership a workbook's title names) and each labelled fact the heading names
+ * ("Period:", "Partnership:") wins over the sheet's.
+ */
+export function underHeading(
+  sheet: TitleFacts,
+  heading: TitleFacts,
+): TitleFacts {
+  if (heading.lines.length === 0 && Object.keys(heading.cells).length === 0)
+    return sheet;
+  const named = <K extends keyof TitleFacts>(key: K): TitleFacts[K] =>
+    heading[key] ?? sheet[key];
+  // A period is one fact, however it was read: the heading's whole, or the sheet's.
+  const period =
+    heading.period !== null ||
+    heading.periodText !== null ||
+    heading.badPeriod !== null
+      ? heading
+      : sheet;
+  return {
+    title: sheet.title ?? heading.title,
+    period: period.period,
+    periodText: period.periodText,
+    badPeriod: period.badPeriod,
+    periodWritten: period.periodWritten,
+    lines: [...sheet.lines, ...heading.lines],
+    lineCells: [...sheet.lineCells, ...heading.lineCells],
+    partnership: named("partnership"),
+    partners: named("partners"),
+    submittedBy: named("submittedBy"),
+    scale: heading.scale !== 1n ? heading.scale : sheet.scale,
+    cells: { ...sheet.cells, ...heading.cells },
+  };
+}
+
 /** A scale or currency mark in a header: "(£000)", "£k", "£". */
 const SCALE_MARK = /\(?\s*£\s*(?:'?000s?|k|m)?\s*\)?/gi;
 
@@ -361,7 +398,8 @@ function completes(upper: HeaderPart, lower: HeaderPart): boolean {
       upper === "year" ||
       upper === "amount" ||
       upper === "council" ||
-      upper === "total"
+      upper === "total" ||
+      upper === "quarter"
     );
   if (lower === "council") return upper === "year" || upper === "measure";
   if (lower === "quarter" || lower === "total") return upper === "year";
@@ -384,12 +422,14 @@ export function isYearTotalHeader(text: string): boolean {
  * the blanks beside it while the cells under them complete it ("2010/11" over Target | Forecast |
  * Actual, "Forecast" over 2010/11 | 2011/12), and a lower cell that stands under a filled upper cell
  * must complete it ("Amount" over "£000", "Saving" over "2010/11"). A lone cell at the table's left
- * edge above it is a title line, not part of the header.
+ * edge above it is a title line, not part of the header; `leftEdge`: where the table starts when a
+ * row above the two says (the Service header of a three-row header, merged down over these two).
  */
 function joinHeaderRows(
   upper: SheetRow,
   lower: SheetRow,
   known: Set<string>,
+  leftEdge = Infinity,
 ): string[] | null {
   const width = Math.max(upper.cells.length, lower.cells.length);
   const up = Array.from({ length: width }, (_, i) =>
@@ -405,7 +445,11 @@ function joinHeaderRows(
   const upFilled = up.flatMap((t, i) => (t === "" ? [] : [i]));
   const lowFilled = low.flatMap((t, i) => (t === "" ? [] : [i]));
   if (upFilled.length === 0 || lowFilled.length === 0) return null;
-  if (upFilled.length === 1 && upFilled[0]! <= lowFilled[0]!) return null; // a title line
+  if (
+    upFilled.length === 1 &&
+    upFilled[0]! <= Math.min(lowFilled[0]!, leftEdge)
+  )
+    return null; // a title line
   // A cell merged across (where the reader gives merges: .xlsx, .xls, .ods) spreads over its range
   // and no further; a cell with no merge (a CSV, or text written once over unmerged blanks) over
   // the blanks to its right.
@@ -537,6 +581,33 @@ export function locateHeader(
         rowNumber: below!.number,
         headers: joined,
         score: (pinned ? PINNED : score(joined)) + 0.5,
+      });
+    // Three rows, when the lower two are one header and the row above completes it: a measure over
+    // a year over its quarters (Forecast / 2010/11 / Q1..Q4), a year over quarters over measures.
+    const third = rows[index + 2];
+    const lowerTwo =
+      below &&
+      third &&
+      below.number === row.number + 1 &&
+      third.number === row.number + 2 &&
+      index + 2 < limit
+        ? joinHeaderRows(
+            below,
+            third,
+            known,
+            row.cells.findIndex((value) => cellText(value) !== ""),
+          )
+        : null;
+    const joinedThree = lowerTwo
+      ? joinHeaderRows(row, { number: third!.number, cells: lowerTwo }, known)
+      : null;
+    if (joinedThree)
+      candidates.push({
+        firstRowIndex: index,
+        rowIndex: index + 2,
+        rowNumber: third!.number,
+        headers: joinedThree,
+        score: (pinned ? PINNED : score(joinedThree)) + 0.75,
       });
     for (const candidate of candidates)
       if (

@@ -13,6 +13,7 @@ import { readAmount } from "./coerce-amount.js";
 import { yearFigureKey, type YearColumn } from "./map-columns.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 import { fromPence } from "../schema/pence-text.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 import { SavingsRows } from "./savings-rows.js";
 import type { SavingsSheetReading, SheetFacts } from "./sheet-reading.js";
 
@@ -67,6 +68,8 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     lane: SavingsMeasure | "all";
     scale?: bigint;
   }[];
+  /** A long tracker's quarter rows by the figure they make (see readLong and finish). */
+  private readonly quarterRows = new Map<string, QuarterRows>();
 
   /**
    * `measure` is --measure (or the profile's): what the figures measure where the sheet names none.
@@ -145,8 +148,9 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
 
   private readLong(row: SheetRow, key: string): void {
     const { cells } = this;
+    const map = this.reading.map;
     const year = this.financialYear(row);
-    const amountIndex = this.reading.map.roles.get("amount")!;
+    const amountIndex = map.roles.get("amount")!;
     const pence = cells.amount(row, amountIndex);
     cells.countForTotals(this.totals, row, amountIndex, pence);
     const measure = this.measure(
@@ -154,11 +158,108 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       { measure: null, cashable: null },
       amountIndex,
     );
+    const quarterIndex = map.roles.get("quarter");
+    const quarter =
+      quarterIndex === undefined ? null : cells.quarter(row, quarterIndex);
+    if (
+      quarter !== null &&
+      quarter !== undefined &&
+      quarter !== "total" &&
+      quarter.year !== null &&
+      year !== undefined &&
+      quarter.year !== year
+    ) {
+      cells.problem(
+        "bad-value",
+        row,
+        quarterIndex!,
+        `${cells.cell(quarterIndex!, row.number)} names a quarter of ${formatFinancialYear(quarter.year)}, but the row's financial year is ${formatFinancialYear(year)}: correct one of them.`,
+      );
+      return this.carry(row, key, amountIndex, year, measure, pence);
+    }
+    if (
+      quarter === null ||
+      quarter === undefined ||
+      year === undefined ||
+      measure === undefined
+    )
+      return this.carry(row, key, amountIndex, year, measure, pence);
+    // A row a quarter: the quarters of one figure are summed into it once the table is read (an
+    // unreadable amount leaves the whole figure out with its row).
+    const extra = cells.extra(row);
+    const figure: SavingsFigureRow = {
+      row: row.number,
+      column: amountIndex,
+      service: this.serviceName(key),
+      partnership: cells.roleText(row, "partnership"),
+      council: cells.roleText(row, "council"),
+      year,
+      measure: measure.measure,
+      cashable: measure.cashable,
+      pence: 0n,
+      rag: this.rag(row),
+      extra: extra ? JSON.stringify(extra) : null,
+    };
+    const figureKey = [
+      figure.service,
+      figure.partnership,
+      figure.council,
+      year,
+      measure.measure,
+      measure.cashable,
+    ].join("\u0000");
+    let rows = this.quarterRows.get(figureKey);
+    if (!rows)
+      this.quarterRows.set(
+        figureKey,
+        (rows = { seen: new Map(), yearTotals: [] }),
+      );
+    if (quarter === "total") {
+      if (pence === undefined)
+        return this.carry(row, key, amountIndex, year, measure, pence);
+      rows.yearTotals.push({ figure, pence });
+      return;
+    }
+    const first = rows.seen.get(quarter.quarter);
+    if (first !== undefined) {
+      const cell = cells.cell(amountIndex, row.number);
+      const earlier = cells.cell(amountIndex, first);
+      this.problems.add({
+        code: "duplicate-row",
+        sheet: this.reading.name,
+        row: row.number,
+        cell,
+        message: `The figure in ${this.reading.name}!${cell} is quarter ${quarter.quarter} again of the one in ${this.reading.name}!${earlier} (same service, council, year, measure, cashable kind and quarter): keep one of them.`,
+      });
+      return;
+    }
+    rows.seen.set(quarter.quarter, row.number);
+    rows.sum = addQuarter(
+      rows.sum,
+      figure,
+      row.number,
+      pence,
+      row.cells[amountIndex] ?? null,
+    );
+  }
+
+  /**
+   * Records a long tracker's row as it stands: a figure, or a row with an error carried (never to
+   * be written) so that its council and service are checked with the rest and every problem of the
+   * row is reported at once. A row with no figure ("-", "n/a") and no error is none.
+   */
+  private carry(
+    row: SheetRow,
+    key: string,
+    amountIndex: number,
+    year: number | undefined,
+    measure: { measure: number; cashable: boolean } | undefined,
+    pence: bigint | null | undefined,
+  ): void {
+    const { cells } = this;
     const invalid =
       year === undefined || pence === undefined || measure === undefined;
     if (pence === null && !invalid) return; // "-", "n/a": no figure
-    // A row with an error is still carried, never to be written, so that its council and service
-    // are checked with the rest and every problem of the row is reported at once.
     const extra = cells.extra(row);
     this.reading.savings.push({
       row: row.number,
@@ -173,6 +274,54 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       rag: this.rag(row),
       extra: extra ? JSON.stringify(extra) : null,
     });
+  }
+
+  /**
+   * Records each figure of a long tracker's quarter rows as the sum of its quarters (yearOfQuarters,
+   * as a wide tracker's quarters across), and checks its rows of the whole year ("Full year",
+   * "Total" in the Quarter column) against that sum: one that disagrees is a total-mismatch warning
+   * naming both. A whole year's row with no quarter rows of its figure is that year's figure.
+   */
+  finish(): void {
+    const { cells } = this;
+    for (const { sum, yearTotals } of this.quarterRows.values()) {
+      for (const total of yearTotals) {
+        if (total.pence === null) continue;
+        if (!sum) {
+          this.reading.savings.push({ ...total.figure, pence: total.pence });
+          continue;
+        }
+        const quarters = yearOfQuarters(sum);
+        if (quarters === null || quarters === total.pence) continue;
+        const cell = cells.cell(total.figure.column, total.figure.row);
+        const rows = [...sum.places]
+          .sort((a, b) => a - b)
+          .map((r) => cells.cell(total.figure.column, r))
+          .join(", ");
+        this.problems.add({
+          code: "total-mismatch",
+          sheet: this.reading.name,
+          row: total.figure.row,
+          cell,
+          header: this.reading.map.headers[total.figure.column] ?? "",
+          value: `£${fromPence(total.pence)}`,
+          message: `The whole year's figure in ${cell} says £${fromPence(total.pence)}, but its quarters ${rows} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+        });
+      }
+      if (!sum) continue;
+      if (sum.unreadable !== null)
+        // Carried, never to be written, on the unreadable quarter's row (left out with it).
+        this.reading.savings.push({
+          ...sum.first,
+          row: sum.unreadable,
+          pence: sum.pence ?? 0n,
+        });
+      else {
+        const pence = yearOfQuarters(sum);
+        if (pence !== null) this.reading.savings.push({ ...sum.first, pence });
+      }
+    }
+    this.quarterRows.clear();
   }
 
   private readWide(row: SheetRow, key: string): void {
@@ -213,7 +362,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         extra: extra ? JSON.stringify(extra) : null,
       });
     }
-    const quarters = new Map<string, QuarterSum>();
+    const quarters = new Map<string, QuarterSum<YearColumn>>();
     const push = (column: YearColumn, pence: bigint) => {
       const measure = this.measure(row, column, column.index);
       if (measure === undefined) return;
@@ -241,7 +390,17 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
       else if (pence !== null) this.totals.add(row.number, column.index, pence);
       if (column.quarter !== null) {
-        addQuarter(quarters, column, pence, row.cells[column.index] ?? null);
+        const key = yearFigureKey(column);
+        quarters.set(
+          key,
+          addQuarter(
+            quarters.get(key),
+            column,
+            column.index,
+            pence,
+            row.cells[column.index] ?? null,
+          ),
+        );
         continue;
       }
       if (pence === null || pence === undefined) continue;
@@ -249,9 +408,8 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     }
     for (const sum of quarters.values()) {
       this.checkQuarterTotals(row, sum);
-      // A quarter to follow ("tbc", warned of at its cell) leaves the year's figure to follow too.
-      if (sum.unreadable || sum.toFollow || sum.pence === null) continue;
-      push(sum.first, sum.pence);
+      const pence = yearOfQuarters(sum);
+      if (pence !== null) push(sum.first, pence);
     }
     if (this.acrossColumns.length > 0) this.checkRowTotals(row, figures);
   }
@@ -308,10 +466,10 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
    * total-mismatch warning naming the total's cell and the quarters' cells. The total is counted
    * for the total rows below, never recorded.
    */
-  private checkQuarterTotals(row: SheetRow, sum: QuarterSum): void {
+  private checkQuarterTotals(row: SheetRow, sum: QuarterSum<YearColumn>): void {
     const { cells } = this;
     for (const total of this.reading.map.quarterTotals) {
-      if (yearFigureKey(total) !== sum.key) continue;
+      if (yearFigureKey(total) !== yearFigureKey(sum.first)) continue;
       const scale = total.scale !== 1n ? total.scale : undefined;
       const written = cells.quietAmount(row, total.index, scale);
       if (written === null) {
@@ -320,11 +478,11 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         continue;
       }
       this.totals.add(row.number, total.index, written);
-      if (sum.unreadable || sum.toFollow) continue;
+      if (sum.unreadable !== null || sum.toFollow) continue;
       const quarters = sum.pence ?? 0n;
       if (written === quarters) continue;
       const cell = cells.cell(total.index, row.number);
-      const range = `${cells.cell(sum.first.index, row.number)}:${cells.cell(sum.last, row.number)}`;
+      const range = `${cells.cell(sum.first.index, row.number)}:${cells.cell(Math.max(...sum.places), row.number)}`;
       this.problems.add({
         code: "total-mismatch",
         sheet: this.reading.name,
@@ -442,47 +600,68 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   }
 }
 
-/** A row's quarters of one year's figure, as they are read: their sum and what kept it unknown. */
-interface QuarterSum {
-  key: string;
-  /** The first quarter's column: the figure's measure and cell. */
-  first: YearColumn;
-  /** The last quarter's column index, for the range a total is checked against. */
-  last: number;
+/** A figure as SavingsRows.push takes it. */
+type SavingsFigureRow = Parameters<SavingsRows["push"]>[0];
+
+/** A long tracker's rows of one figure by quarter, gathered until the table is read. */
+interface QuarterRows {
+  /** The quarters' sum; undefined while only rows of the whole year are seen. */
+  sum?: QuarterSum<SavingsFigureRow>;
+  /** The row each quarter was read on (a quarter twice is a duplicate-row error). */
+  seen: Map<number, number>;
+  /** Rows of the whole year ("Full year", "Total" in the Quarter column): checks of the sum. */
+  yearTotals: { figure: SavingsFigureRow; pence: bigint | null }[];
+}
+
+/**
+ * One year's figure by its quarters, as they are read (a row's quarter columns across, or a long
+ * tracker's rows a quarter): their sum and what kept it unknown.
+ */
+interface QuarterSum<T> {
+  /** The first quarter's: the figure's measure and cell (its column across, its row down). */
+  first: T;
+  /** Where each quarter was read: its column index across, its row number down. */
+  places: number[];
   /** The sum of the quarters written; null while none is. */
   pence: bigint | null;
-  /** A quarter could not be read (reported at its cell). */
-  unreadable: boolean;
+  /** Where a quarter could not be read (reported at its cell); null while none. */
+  unreadable: number | null;
   /** A quarter is "tbc" (warned of at its cell). */
   toFollow: boolean;
 }
 
 /**
- * Adds one quarter's cell to its year's sum: a blank quarter adds nothing, so that the year's
- * figure is the sum of the quarters written (a June tracker's Q1 actual alone is the year's so far).
+ * Adds one quarter's cell to its year's sum (started with `first` when there is none yet): a blank
+ * quarter adds nothing, so that the year's figure is the sum of the quarters written (a June
+ * tracker's Q1 actual alone is the year's so far). `place`: the quarter's column across, row down.
  */
-function addQuarter(
-  quarters: Map<string, QuarterSum>,
-  column: YearColumn,
+function addQuarter<T>(
+  sum: QuarterSum<T> | undefined,
+  first: T,
+  place: number,
   pence: bigint | null | undefined,
   value: CellValue,
-): void {
-  const key = yearFigureKey(column);
-  let sum = quarters.get(key);
-  if (!sum)
-    quarters.set(
-      key,
-      (sum = {
-        key,
-        first: column,
-        last: column.index,
-        pence: null,
-        unreadable: false,
-        toFollow: false,
-      }),
-    );
-  sum.last = column.index;
-  if (pence === undefined) sum.unreadable = true;
+): QuarterSum<T> {
+  sum ??= {
+    first,
+    places: [],
+    pence: null,
+    unreadable: null,
+    toFollow: false,
+  };
+  sum.places.push(place);
+  if (pence === undefined) sum.unreadable ??= place;
   else if (pence !== null) sum.pence = (sum.pence ?? 0n) + pence;
   else if (readAmount(value, 1n).kind === "pending") sum.toFollow = true;
+  return sum;
+}
+
+/**
+ * The year's figure its quarters make: their exact sum. Null when there is none to record: no
+ * quarter written, one unreadable (an error at its cell), or one to follow ("tbc", warned of at its
+ * cell), which leaves the year's figure to follow too.
+ */
+function yearOfQuarters<T>(sum: QuarterSum<T>): bigint | null {
+  if (sum.unreadable !== null || sum.toFollow) return null;
+  return sum.pence;
 }

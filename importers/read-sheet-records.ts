@@ -7,6 +7,7 @@ import {
   columnLetter,
   locateHeader,
   readTitleFacts,
+  underHeading,
   withYearAboveQuarters,
   isYearlessQuarter,
   HEADER_SEARCH_ROWS,
@@ -105,6 +106,8 @@ export async function* readSheetTables(
   const answers = await options.onTopRows?.(top);
   if (answers) options = { ...options, ...answers };
   let header = readSheetHeader(sheet.name, top, options, problems);
+  const sheetTitle =
+    header !== null && header !== "refused" ? header.facts.title : null;
   const kinds: SheetKind[] = [];
   while (header !== null && header !== "refused") {
     kinds.push(header.facts.kind);
@@ -123,12 +126,19 @@ export async function* readSheetTables(
       profile: { ...profile, headerRow: next.table.row.number },
     };
     const more = await rows.take(HEADER_SEARCH_ROWS - next.rest.length - 1);
+    // The next table is under the sheet's title lines and its own heading, if it has one.
+    const heading = checkedTitle(
+      sheet.name,
+      readTitleFacts(next.table.heading),
+      options.limits,
+      problems,
+    );
     header = readSheetHeader(
       sheet.name,
       [next.table.row, ...next.rest, ...more],
       options,
       problems,
-      header.facts.title,
+      underHeading(sheetTitle!, heading),
     );
   }
   // A table whose header could not be read (reported): the rest of the sheet is not read. A
@@ -140,11 +150,21 @@ export async function* readSheetTables(
   yield { reading: null, more: false };
 }
 
-/** Where the next table of a sheet starts: its header row (the first found) and its kind. */
+/**
+ * Where the next table of a sheet starts: its header row (the first found), its kind, and the
+ * heading lines written between the blank row and its header ("Governance" alone in a row).
+ */
 interface NextTable {
   row: SheetRow;
   kind: SheetKind;
+  heading: SheetRow[];
 }
+
+/**
+ * How many lines may stand between the blank row under a table and the next table's header (a
+ * section heading, a note under it): held until it is known whether a header follows them.
+ */
+const HEADING_LINES = 3;
 
 /**
  * Reads one table's rows, up to the end of the sheet or the header of the next table. Returns its
@@ -172,24 +192,9 @@ async function readTable(
   let table: NextTable | null = null;
   // The row read last: a reader gives no row for a blank line, so a gap in the numbers is one.
   let previous = facts.headerRow;
-  const readRow = (row: SheetRow): "stop" | undefined => {
-    options.onRow?.();
-    if (refused) return;
-    const afterBlank = notes.blank || row.number > previous + 1;
-    previous = row.number;
-    const found = afterBlank
-      ? secondTable(row, facts, cells, kinds, options.profile)
-      : null;
-    if (found && found.kind !== null) {
-      table = { row, kind: found.kind };
-      return "stop";
-    }
-    if (found) {
-      // A table that cannot be read here: its rows would otherwise each be refused as this table's.
-      refused = true;
-      cells.problem("bad-value", row, cells.keyColumn, found.refusal);
-      return;
-    }
+  // Lines alone in their row under a blank row: a heading of the next table, or this table's own.
+  const held: SheetRow[] = [];
+  const readRecord = (row: SheetRow): void => {
     const key = rowKey(row, reading, cells, notes);
     if (key === null) return;
     if (isTotalLabel(key)) {
@@ -202,9 +207,46 @@ async function readTable(
     reading.rowsRead++;
     reader.read(row, key);
   };
+  /** Reads the lines held as a possible heading as this table's rows after all. */
+  const release = (): void => {
+    for (const line of held.splice(0)) readRecord(line);
+  };
+  const readRow = (row: SheetRow): "stop" | undefined => {
+    options.onRow?.();
+    if (refused) return;
+    const afterBlank =
+      notes.blank || row.number > previous + 1 || held.length > 0;
+    previous = row.number;
+    if (
+      afterBlank &&
+      held.length < HEADING_LINES &&
+      (isHeadingLine(row, cells) ||
+        (held.length > 0 && !row.cells.some(isFilled)))
+    ) {
+      held.push(row);
+      return;
+    }
+    const found = afterBlank
+      ? secondTable(row, facts, cells, kinds, options.profile)
+      : null;
+    if (found && found.kind !== null) {
+      table = { row, kind: found.kind, heading: held.splice(0) };
+      return "stop";
+    }
+    release();
+    if (found) {
+      // A table that cannot be read here: its rows would otherwise each be refused as this table's.
+      refused = true;
+      cells.problem("bad-value", row, cells.keyColumn, found.refusal);
+      return;
+    }
+    readRecord(row);
+  };
   for (const [i, row] of below.entries())
-    if (readRow(row) === "stop")
+    if (readRow(row) === "stop") {
+      reader.finish?.();
       return { reading, table, rest: below.slice(i + 1) };
+    }
   const { onSavings } = options;
   await rows.each(
     readRow,
@@ -213,6 +255,8 @@ async function readTable(
           reading.savings.length >= batchRows ? onSavings(reading) : undefined
       : undefined,
   );
+  if (!refused) release();
+  reader.finish?.();
   return { reading, table, rest: [] };
 }
 
@@ -489,7 +533,9 @@ function secondTable(
   | { kind: null; refusal: string }
   | null {
   if (cells.holdsFigures(row)) return null;
-  const header = locateHeader([row], profile, facts.name);
+  // A header row pinned (--header-row, or the row this table was found at) is this table's own.
+  const { headerRow: _pinned, ...unpinned } = profile ?? {};
+  const header = locateHeader([row], unpinned, facts.name);
   if (header === null) return null;
   const own = facts.map.headers.map((h) => h.trim().toLowerCase()).join("\t");
   if (header.headers.map((h) => h.trim().toLowerCase()).join("\t") === own)
@@ -516,6 +562,17 @@ function secondTable(
       refusal: `${named}: a second savings tracker. A sheet's figures are one tracker's, replaced as one each month: move the second tracker to a sheet of its own and import the file again.`,
     };
   return { kind };
+}
+
+/**
+ * Whether a row under a blank row may be the heading of a table that follows it: one text alone in
+ * its row ("Governance", "Joint arrangements"), never a figure or a total's label.
+ */
+function isHeadingLine(row: SheetRow, cells: RowCells): boolean {
+  const filled = row.cells.filter(isFilled);
+  if (filled.length !== 1 || typeof filled[0] !== "string") return false;
+  const text = plainText(filled[0]);
+  return text !== null && !isTotalLabel(text) && !cells.holdsFigures(row);
 }
 
 /** The texts of a row's cells left of its key column (its outer labels: partnership, council). */

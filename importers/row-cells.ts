@@ -15,7 +15,13 @@ import type {
   ProblemCollector,
   ProblemSeverity,
 } from "./import-problem.js";
-import { cellText, columnLetter } from "./locate-header.js";
+import {
+  cellText,
+  columnLetter,
+  isYearTotalHeader,
+  yearHeader,
+} from "./locate-header.js";
+import { readQuarter } from "./quarter-header.js";
 import { memoise } from "./memoise.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 import type { SheetFacts, SheetReading } from "./sheet-reading.js";
@@ -30,6 +36,11 @@ export interface KindRowReader<R extends SheetReading = SheetReading> {
   read(row: SheetRow, key: string): void;
   /** Reads a total or subtotal row (its name says so: isTotalLabel), which is no record. */
   readTotal?(row: SheetRow, label: string): void;
+  /**
+   * Told once the table's rows are all read: a reader that gathers rows into one record (a long
+   * tracker's quarters into their year's figure) records them then.
+   */
+  finish?(): void;
 }
 
 /** Columns of free text, not names: held to `maxTextChars`. */
@@ -73,6 +84,18 @@ export class RowCells {
   private readonly normalText = memoise((raw: string) => plainText(raw));
   private readonly yearText = memoise(parseFinancialYear);
   private readonly cashableText = memoise(readCashableCell);
+  /** A quarter cell's quarter and the year it names beside it ("Q1 2010/11"), or null. */
+  private readonly quarterText = memoise(
+    (written: string): { quarter: number; year: number | null } | null => {
+      const read = readQuarter(written);
+      if (!read) return null;
+      if (read.words === "") return { quarter: read.quarter, year: null };
+      const year = yearHeader(read.words);
+      return year && year.words === ""
+        ? { quarter: read.quarter, year: year.year }
+        : null;
+    },
+  );
   private readonly sheet: string;
   private readonly map: ColumnMap;
   /** The column naming each row's record (service, body or funder): its kind's first required role. */
@@ -157,6 +180,36 @@ export class RowCells {
       index,
       `"${written}" in ${this.cell(index, row.number)} should say Cashable or Non-cashable (or Yes/No).`,
       severity,
+    );
+    return undefined;
+  }
+
+  /**
+   * A row's quarter cell in a tracker of a row a quarter: the quarter of the financial year it names
+   * ("Q1", "Qtr 2", "Apr-Jun", "Quarter 3", 4; readQuarter), with the year it also names, if any
+   * ("Q1 2010/11"); "total" for a row of the whole year's total ("Full year", "Total"); null when
+   * blank (the row is the whole year's figure); undefined with a bad-value problem naming the cell
+   * when it names no quarter.
+   */
+  quarter(
+    row: SheetRow,
+    index: number,
+  ): { quarter: number; year: number | null } | "total" | null | undefined {
+    const value = row.cells[index] ?? null;
+    if (typeof value === "number" && [1, 2, 3, 4].includes(value))
+      return { quarter: value, year: null };
+    const written = this.text(value);
+    if (written === null) return null;
+    if (/^[1-4]$/.test(written))
+      return { quarter: Number(written), year: null };
+    if (isYearTotalHeader(written)) return "total";
+    const read = this.quarterText(written);
+    if (read) return read;
+    this.problem(
+      "bad-value",
+      row,
+      index,
+      `"${written}" in ${this.cell(index, row.number)} is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1 or Apr-Jun; Q1 is April to June), or leave it blank for a figure of the whole year.`,
     );
     return undefined;
   }

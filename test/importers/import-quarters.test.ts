@@ -305,3 +305,229 @@ describe("quarters under a financial year", () => {
     ]);
   });
 });
+
+/** A tracker by quarter with a header of three rows (or two), merged as Excel users lay it out. */
+function threeRows(
+  superHeader: string[] | null,
+  header: string[],
+  subHeader: string[],
+  rows: Line[],
+) {
+  return (file: string): SampleWorkbook => ({
+    file,
+    sheets: [
+      {
+        name: "Quarters",
+        title: [
+          ["Savings by quarter"],
+          ["Partnership:", PARTNERSHIP],
+          ["Period:", "June 2010"],
+        ],
+        ...(superHeader ? { superHeader } : {}),
+        header,
+        subHeader,
+        mergeHeader: true,
+        rows,
+      },
+    ],
+  });
+}
+
+describe("three header rows", () => {
+  it("reads a measure over a year over its quarters (Forecast / 2010/11 / Q1..Q4), each measure's year the sum of its quarters, in all four formats", async () => {
+    await importEach(
+      (b) =>
+        threeRows(
+          ["Service", "Forecast", "", "", "", "Actual", "", "", ""],
+          ["", "2010/11", "", "", "", "2010/11", "", "", ""],
+          ["", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "Q4"],
+          [
+            [
+              "Single management team",
+              61500 + b,
+              61500,
+              61500,
+              61500,
+              60000,
+              null,
+              null,
+              null,
+            ],
+            ["CCTV, Lifeline and ICT", 30000, 30000, 30000, 30000, 29000, 1],
+          ],
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 ACHIEVED 29001.00",
+          "CCTV, Lifeline and ICT 2010 FORECAST 120000.00",
+          "Single management team 2010 ACHIEVED 60000.00",
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(report.problems, format).toEqual([]);
+        expect(report.sheets[0]!.header).toMatchObject({ headerRow: 6 });
+        expect(report.sheets[0]!.header!.columns[5], format).toMatchObject({
+          header: "Actual 2010/11 Q1",
+          use: "year",
+          year: "2010/11",
+          quarter: 1,
+        });
+      },
+    );
+  });
+
+  it("reads a measure per quarter, under its quarter (2010/11 / Q1 / Forecast | Actual) or with it (2010/11 / Q1 Forecast), in all four formats", async () => {
+    const quarters = [1, 2].flatMap((q) => [`Q${q}`, ""]);
+    const measures = [1, 2].flatMap(() => ["Forecast", "Actual"]);
+    for (const layout of ["three rows", "two rows"] as const)
+      await importEach(
+        (b) =>
+          threeRows(
+            layout === "three rows" ? ["Service", "2010/11", "", "", ""] : null,
+            layout === "three rows"
+              ? ["", ...quarters]
+              : ["Service", "2010/11", "", "", ""],
+            layout === "three rows"
+              ? ["", ...measures]
+              : ["", ...measures.map((m, i) => `Q${1 + (i >> 1)} ${m}`)],
+            [["Single management team", 61500 + b, 61000, 61500, 62000]],
+          ),
+        (report, figures, b, format) => {
+          expect(figures, `${layout} ${format}`).toEqual([
+            "Single management team 2010 ACHIEVED 123000.00",
+            `Single management team 2010 FORECAST ${123000 + b}.00`,
+          ]);
+          expect(report.problems, `${layout} ${format}`).toEqual([]);
+          expect(
+            report.sheets[0]!.header!.columns[2],
+            `${layout} ${format}`,
+          ).toMatchObject({ header: "2010/11 Q1 Actual", quarter: 1 });
+        },
+      );
+  });
+});
+
+/** A long tracker of a row a quarter: Service | Financial year | Quarter | Amount, under the partnership's title. */
+function rowAQuarter(rows: Line[], measure = "Forecast") {
+  return (file: string): SampleWorkbook => ({
+    file,
+    sheets: [
+      {
+        name: "Quarters",
+        title: [
+          [`${measure} savings by quarter`],
+          ["Partnership:", PARTNERSHIP],
+          ["Period:", "June 2010"],
+        ],
+        header: ["Service", "Financial year", "Quarter", "Amount"],
+        rows,
+      },
+    ],
+  });
+}
+
+describe("a long tracker of a row a quarter", () => {
+  it("sums each figure's quarter rows, written Q1, Qtr 2, Oct-Dec or Quarter 4 and far apart, into its year's figure, exactly, in all four formats", async () => {
+    await importEach(
+      (b) =>
+        rowAQuarter([
+          ["Single management team", "2010/11", "Q1", 61500.25 + b],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q1", 30000],
+          ["Single management team", "2010/11", "Qtr 2", 61500.25],
+          ["CCTV, Lifeline and ICT", "2010/11", "Jul-Sep", null],
+          ["Single management team", "2010/11", "Oct-Dec", 61500.25],
+          ["CCTV, Lifeline and ICT", "2011/12", "Q1 2011/12", 10],
+          ["Single management team", "2010/11", "Quarter 4", 61499.25],
+          ["CCTV, Lifeline and ICT", "2011/12", 2, 20],
+        ]),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 30000.00",
+          "CCTV, Lifeline and ICT 2011 FORECAST 30.00",
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(report.problems, format).toEqual([]);
+        expect(report.sheets[0]!.header!.columns[2], format).toMatchObject({
+          header: "Quarter",
+          use: "role",
+          role: "quarter",
+        });
+      },
+    );
+  });
+
+  it("checks a Full year row against its quarters, takes one with no quarters as the year's figure, and leaves a year with a tbc quarter to follow", async () => {
+    await importEach(
+      (b) =>
+        rowAQuarter(
+          [
+            ["Single management team", "2010/11", "Q1", 61500 + b],
+            ["Single management team", "2010/11", "Q2", 61500],
+            ["Single management team", "2010/11", "Full year", 250000],
+            ["CCTV, Lifeline and ICT", "2010/11", "Full year", 120000 + b],
+            ["Regulatory Services", "2010/11", "Q1", 150000],
+            ["Regulatory Services", "2010/11", "Q2", "tbc"],
+          ],
+          "Achieved",
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          `CCTV, Lifeline and ICT 2010 ACHIEVED ${120000 + b}.00`,
+          `Single management team 2010 ACHIEVED ${123000 + b}.00`,
+        ]);
+        expect(
+          report.problems.map((p) => [p.code, p.cell, p.message]),
+          format,
+        ).toEqual([
+          [
+            "figure-to-follow",
+            "D10",
+            '"tbc" in D10 is no figure yet: nothing was imported for it. Import the file again once the figure is known.',
+          ],
+          [
+            "total-mismatch",
+            "D7",
+            `The whole year's figure in D7 says £250000.00, but its quarters D5, D6 add up to £${123000 + b}.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+          ],
+        ]);
+      },
+    );
+  });
+
+  it("refuses a quarter written twice, a cell that is no quarter and a quarter of another year, naming each cell", async () => {
+    const path = await writeSampleAs(
+      rowAQuarter([
+        ["Single management team", "2010/11", "Q1", 61500],
+        ["Single management team", "2010/11", "Q2", 61500],
+        ["Single management team", "2010/11", "Apr-Jun", 61500],
+        ["CCTV, Lifeline and ICT", "2010/11", "Q5", 30000],
+        ["CCTV, Lifeline and ICT", "2010/11", "Q2 2011/12", 30000],
+      ])("row-a-quarter-bad.xlsx"),
+      "xlsx",
+      dir,
+    );
+    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(report.status).toBe("REFUSED");
+    expect(
+      report.problems.map((p) => [p.code, p.severity, p.cell, p.message]),
+    ).toEqual([
+      [
+        "duplicate-row",
+        "error",
+        "D7",
+        "The figure in Quarters!D7 is quarter 1 again of the one in Quarters!D5 (same service, council, year, measure, cashable kind and quarter): keep one of them.",
+      ],
+      [
+        "bad-value",
+        "error",
+        "C8",
+        '"Q5" in C8 is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1 or Apr-Jun; Q1 is April to June), or leave it blank for a figure of the whole year.',
+      ],
+      [
+        "bad-value",
+        "error",
+        "C9",
+        "C9 names a quarter of 2011/12, but the row's financial year is 2010/11: correct one of them.",
+      ],
+    ]);
+  });
+});

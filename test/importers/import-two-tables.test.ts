@@ -11,8 +11,15 @@ const dir = workbookDir();
 
 const CHESHIRE = "Cheshire Shared Services";
 
-/** A tracker, a blank row, then a governance list on the same sheet, under one title (t15). */
-function twoTables(b: number, bodyType: string): SampleWorkbook {
+/**
+ * A tracker, a blank row, then a governance list on the same sheet, under one title (t15); with
+ * `heading`, lines between the blank row and the governance list's header.
+ */
+function twoTables(
+  b: number,
+  bodyType: string,
+  heading: (string | null)[][] = [],
+): SampleWorkbook {
   return {
     file: "two-tables.xlsx",
     sheets: [
@@ -24,6 +31,7 @@ function twoTables(b: number, bodyType: string): SampleWorkbook {
           ["Shared Back Office", "2009/10", "Achieved", 1_200_000 + b],
           ["Pensions", "2009/10", "Achieved", 95_000 + b],
           [],
+          ...heading,
           ["Governance body", "Type", "Membership"],
           [
             "Joint Committee",
@@ -54,41 +62,53 @@ async function stored(runId: number): Promise<string[]> {
 }
 
 describe("a sheet of two tables", () => {
-  it("reads a governance list under a tracker as a table of its own, in every format", async () => {
-    for (const [b, format] of WORKBOOK_FORMATS.entries()) {
-      const path = await writeSampleAs(
-        twoTables(b, b % 2 ? "Joint board" : "Joint committee"),
-        format,
-        dir,
-      );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
-      expect(
-        report.problems.filter((p) => p.severity === "error"),
-        format,
-      ).toEqual([]);
-      expect(report.status, format).toBe("IMPORTED");
-      expect(
-        report.sheets.map((s) => [s.sheet, s.kind, s.header?.headerRow]),
-        format,
-      ).toEqual(
-        // A CSV's one sheet is named after its file.
-        [
-          ["savings-long", 4],
-          ["governance", 8],
-        ].map((t) => [format === "csv" ? "two-tables" : "Summary", ...t]),
-      );
-      // The sheet's figures are counted on the tracker's line only: the first import creates the
-      // partnership, 2 services and 2 figures there, the body, 2 members and 2 seats under it.
-      if (b === 0)
-        expect(report.sheets.map((s) => [s.created, s.updated])).toEqual([
-          [5, 0],
-          [5, 0],
+  it.each([
+    ["straight after the blank row", [], 8],
+    ["after a heading line", [["Governance"]], 9],
+    [
+      "after a heading, a blank line and a note",
+      [["Governance arrangements"], [], ["As agreed by the Joint Committee"]],
+      11,
+    ],
+  ])(
+    "reads a governance list under a tracker as a table of its own, its header %s, in every format",
+    async (_, heading: (string | null)[][], headerRow: number) => {
+      for (const [b, format] of WORKBOOK_FORMATS.entries()) {
+        const path = await writeSampleAs(
+          twoTables(b, b % 2 ? "Joint board" : "Joint committee", heading),
+          format,
+          dir,
+        );
+        const report = await importWorkbook(db.orm, path, { runBy: "test" });
+        expect(
+          report.problems.filter((p) => p.severity === "error"),
+          format,
+        ).toEqual([]);
+        expect(report.status, format).toBe("IMPORTED");
+        expect(
+          report.sheets.map((s) => [s.sheet, s.kind, s.header?.headerRow]),
+          format,
+        ).toEqual(
+          // A CSV's one sheet is named after its file.
+          [
+            ["savings-long", 4],
+            ["governance", headerRow],
+          ].map((t) => [format === "csv" ? "two-tables" : "Summary", ...t]),
+        );
+        // The sheet's figures are counted on the tracker's line only: the first import creates the
+        // partnership, 2 services and 2 figures there, the body, 2 members and 2 seats under it (the
+        // cases after the first find them made).
+        if (b === 0 && headerRow === 8)
+          expect(report.sheets.map((s) => [s.created, s.updated])).toEqual([
+            [5, 0],
+            [5, 0],
+          ]);
+        expect(await stored(report.importRunId), format).toEqual([
+          `Pensions 2009 ACHIEVED ${95_000 + b}.00`,
+          `Shared Back Office 2009 ACHIEVED ${1_200_000 + b}.00`,
+          `Joint Committee ${b % 2 ? "JOINT_BOARD" : "JOINT_COMMITTEE"}`,
         ]);
-      expect(await stored(report.importRunId), format).toEqual([
-        `Pensions 2009 ACHIEVED ${95_000 + b}.00`,
-        `Shared Back Office 2009 ACHIEVED ${1_200_000 + b}.00`,
-        `Joint Committee ${b % 2 ? "JOINT_BOARD" : "JOINT_COMMITTEE"}`,
-      ]);
-    }
-  });
+      }
+    },
+  );
 });

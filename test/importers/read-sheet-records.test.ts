@@ -246,6 +246,80 @@ describe("reading a sheet into the reading of its kind", () => {
     },
   );
 
+  it.each([
+    ["given as empty rows", false],
+    ["skipped, as the file readers do", true],
+  ])(
+    "reads a second table whose header follows a heading line under the blank row (%s), the heading one of its title lines",
+    async (_, skipBlank) => {
+      const { tables, problems } = await read(
+        [
+          ["Partnership:", "Cheshire Shared Services"],
+          ["Service", "Financial year", "Measure", "Amount"],
+          ["Shared Back Office", "2009/10", "Achieved", 1200000],
+          [],
+          ["Governance"],
+          [],
+          ["Governance body", "Type", "Membership"],
+          ["Joint Committee", "Joint committee", "Cheshire East (5)"],
+          [],
+          ["Arrangements agreed in 2009"],
+          ["Service", "Hosted by"],
+          ["Pensions", "Cheshire East"],
+        ],
+        {},
+        skipBlank,
+      );
+      expect(
+        tables.map((t) => [t.reading?.kind, t.reading?.headerRow, t.more]),
+      ).toEqual([
+        ["savings-long", 2, true],
+        ["governance", 7, true],
+        ["services", 11, false],
+      ]);
+      const [, governance, services] = tables.map((t) => t.reading);
+      if (governance?.kind !== "governance") throw new Error("no governance");
+      expect(governance.governance.map((b) => [b.name, b.cell])).toEqual([
+        ["Joint Committee", "A8"],
+      ]);
+      expect(governance.title.partnership).toBe("Cheshire Shared Services");
+      expect(governance.title.lines).toEqual(["Governance"]);
+      if (services?.kind !== "services") throw new Error("no services");
+      expect(services.services.map((s) => [s.name, s.cell])).toEqual([
+        ["Pensions", "A12"],
+      ]);
+      expect(services.title.lines).toEqual(["Arrangements agreed in 2009"]);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it("reads a line alone under a blank row as the table's own when no header follows it", async () => {
+    const { tables, problems } = await read(
+      [
+        ["Service", "Hosted by"],
+        ["Internal Audit", "Chesterfield"],
+        [],
+        ["Phase 2"],
+        ["Procurement", "Bolsover"],
+        [],
+        ["Building Control"],
+      ],
+      {},
+      true,
+    );
+    expect(tables.map((t) => t.reading?.kind)).toEqual(["services"]);
+    const reading = tables[0]!.reading;
+    if (reading?.kind !== "services") throw new Error("no services");
+    // As before: a name alone in its row is a service (a record without its other cells).
+    expect(reading.services.map((s) => s.name)).toEqual([
+      "Internal Audit",
+      "Phase 2",
+      "Procurement",
+      "Building Control",
+    ]);
+    expect(problems).toEqual([]);
+  });
+
   it("refuses a second savings tracker under the first once, naming its header row", async () => {
     const { tables, problems } = await read([
       ["Service", "Financial year", "Measure", "Amount"],
