@@ -92,6 +92,40 @@ describe("total and subtotal rows in a tracker", () => {
     }
   });
 
+  it("names a wrong total under services merged down over their rows at its own cell, in every format", async () => {
+    // The file as its layout says (corpus variant 852 as session 4's families drew it): each name
+    // merged over its two rows, the rows right under the header, the total under them at E9.
+    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+      const sample = tracker(
+        ["Council", "Service", "Financial year", "Measure", "Saving (£)"],
+        [
+          ["Bromsgrove", "Single management team", "2010/11", "Target", 100],
+          ["Bromsgrove", null, "2011/12", "Target", 200 + bump],
+          ["Redditch", "CCTV, Lifeline and ICT", "2010/11", "Target", 300],
+          ["Redditch", null, "2011/12", "Target", 400],
+          ["Total", null, null, null, 1001 + bump],
+        ],
+      );
+      sample.sheets[0]!.headerMergeRanges = [
+        { top: 1, bottom: 2, left: 1, right: 1 },
+        { top: 3, bottom: 4, left: 1, right: 1 },
+      ];
+      const path = await writeSampleAs(sample, format, dir);
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(report.status, format).toBe("IMPORTED");
+      expect(
+        report.problems.map((p) => [p.code, p.cell, p.message]),
+        format,
+      ).toEqual([
+        [
+          "total-mismatch",
+          "E9",
+          `"Total" in E9 says £${1001 + bump}.00, but E5:E8 above it add up to £${1000 + bump}.00: correct the total or the rows it adds up. (Totals are checked, never imported.)`,
+        ],
+      ]);
+    }
+  });
+
   it("checks a wide tracker's total column by column, and a SUM formula's cached result", async () => {
     const path = await writeTestWorkbook(
       dir,
