@@ -23,10 +23,7 @@ import { MembershipResolver } from "./resolvers/membership-resolver.js";
 import { NodeResolver } from "./resolvers/node-resolver.js";
 import { PartnershipResolver } from "./resolvers/partnership-resolver.js";
 import { ReconciliationResolver } from "./resolvers/reconciliation-resolver.js";
-import {
-  resolveSavingsFigureFieldsDirectly,
-  SavingsFigureResolver,
-} from "./resolvers/savings-figure-resolver.js";
+import { SavingsFigureResolver } from "./resolvers/savings-figure-resolver.js";
 import { ServiceResolver } from "./resolvers/service-resolver.js";
 import { ViewerResolver } from "./resolvers/viewer-resolver.js";
 
@@ -62,7 +59,6 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
   });
   resolveFieldsDirectly(schema);
   resolveNodeIdsDirectly(schema);
-  resolveSavingsFigureFieldsDirectly(schema);
   return schema;
 }
 

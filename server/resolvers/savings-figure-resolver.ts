@@ -11,11 +11,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import {
-  isObjectType,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { ForbiddenError } from "../../errors/hub-error.js";
 import { Council } from "../../schema/council.js";
 import { FinancialYearScalar } from "../../schema/financial-year.js";
@@ -252,44 +248,5 @@ export class SavingsFigureResolver {
     @Ctx() { loaders }: Context,
   ): Promise<ImportRun | null> {
     return importRunOf(loaders, figure.importRun);
-  }
-}
-
-/**
- * The fields of a savings figure that take only the figure and the request's context (no
- * arguments, middleware or roles) are called straight from the schema instead of through
- * type-graphql's wrapper, which builds resolver data, sorts and maps the parameter list and converts
- * the root for every call: a savings page resolves them once per figure. Same methods, same answers.
- */
-export function resolveSavingsFigureFieldsDirectly(
-  schema: GraphQLSchema,
-): void {
-  const type = schema.getType("SavingsFigure");
-  if (!isObjectType(type))
-    throw new Error(
-      "resolveSavingsFigureFieldsDirectly: no SavingsFigure type",
-    );
-  const fields = type.getFields();
-  const resolver = new SavingsFigureResolver();
-  const direct: {
-    [field: string]: (figure: SavingsFigure, context: Context) => unknown;
-  } = {
-    amount: (figure) => resolver.amount(figure),
-    movement: (figure, context) => resolver.movement(figure, context),
-    source: (figure) => resolver.source(figure),
-    service: (figure, context) => resolver.service(figure, context),
-    council: (figure, context) => resolver.council(figure, context),
-    reportedBy: (figure, context) => resolver.reportedBy(figure, context),
-    partnership: (figure, context) => resolver.partnership(figure, context),
-    importRun: (figure, context) => resolver.importRun(figure, context),
-  };
-  for (const [name, resolve] of Object.entries(direct)) {
-    const field = fields[name];
-    if (!field)
-      throw new Error(
-        `resolveSavingsFigureFieldsDirectly: no SavingsFigure.${name}`,
-      );
-    field.resolve = (figure: SavingsFigure, _args, context: Context) =>
-      resolve(figure, context);
   }
 }
