@@ -3,23 +3,16 @@ import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
 import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
+import { storedFigureLines } from "./support/stored-figure-lines.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
 
-async function stored(runId: number): Promise<string[]> {
-  const rows = await db.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ figure: string }[]>(
-      `select concat_ws(' ', s.name, c.gss_code, f.financial_year, f.measure, f.amount::text) as figure
-       from savings_figure f join service s on s.id = f.service_id join council c on c.id = f.council_id
-       where f.import_run_id = ? order by 1`,
-      [runId],
-    );
-  return rows.map((r) => r.figure);
+/** The figures the run stored, one line each. */
+function stored(runId: number): Promise<string[]> {
+  return storedFigureLines(db, runId);
 }
 
 const CBC = "E07000034";
