@@ -2,15 +2,15 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CORPUS_DIMENSIONS } from "../../fixtures/corpus/corpus-dimensions.js";
+import { corpusVariants } from "../../fixtures/corpus/corpus-families.js";
 import {
   compareFigures,
-  CORPUS_DIMENSIONS,
-  corpusVariants,
-  writeCorpusVariant,
   type ExpectedAward,
   type ExpectedBody,
   type ExpectedFigure,
-} from "../../fixtures/generate-corpus.js";
+} from "../../fixtures/corpus/corpus-variant.js";
+import { writeCorpusVariant } from "../../fixtures/corpus/write-corpus-variant.js";
 import { isTotalLabel } from "../../importers/total-label.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { COUNCILS_TAKING_PART } from "../../importers/write-sheet-records.js";
