@@ -29,6 +29,14 @@ describe("global ids", () => {
     expect(toGlobalId("Council", 1)).toBe("Q291bmNpbDox");
   });
 
+  it("stay right past the number of ids kept per type", () => {
+    for (let round = 0; round < 2; round++)
+      for (let id = 1; id <= 45_000; id += round + 1)
+        expect(toGlobalId("Service", id)).toBe(
+          Buffer.from(`Service:${id}`).toString("base64url"),
+        );
+  });
+
   it("read back as the type and database id they were given for", () => {
     for (const type of TYPES)
       for (const id of IDS)
