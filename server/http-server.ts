@@ -418,7 +418,9 @@ export function createHttpServer({
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
-        res.end(response.body.string);
+        // Encoded here: Node writes a string body after its headers as one string made of both,
+        // which it copies whole before encoding it (a deep list's answer is 150 kB).
+        res.end(Buffer.from(response.body.string));
         return;
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
