@@ -267,7 +267,8 @@ export const KIND_ROLES: Readonly<
     optional: [
       "partnership",
       "council",
-      // A row a quarter (Service | Year | Quarter | Amount): the year's figure is its quarters' sum.
+      // A row a quarter (Service | Year | Quarter | Amount): the year's figure is its quarters' sum;
+      // without a year column, the quarters name their years ("Q1 2010/11").
       "quarter",
       "measure",
       "cashable",
@@ -282,6 +283,8 @@ export const KIND_ROLES: Readonly<
       "partnership",
       "council",
       "financialYear",
+      // A row a quarter (Service | Quarter | 2010/11 | 2011/12): each year's figure is its quarters' sum.
+      "quarter",
       "measure",
       "cashable",
       "rag",

@@ -7,7 +7,7 @@ import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { excelSerialDay } from "./coerce-date.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
-import { readQuarter } from "./quarter-header.js";
+import { quarterByMonthsOfYear, readQuarter } from "./quarter-header.js";
 import { isTotalLabel } from "./total-label.js";
 import {
   HEADER_SYNONYMS,
@@ -253,7 +253,9 @@ function isYearHeader(text: string): boolean {
 
 /**
  * A wide tracker's year header: "2010/11", "FY2010/11", "2010-2011", "10/11", optionally with a
- * measure ("2010/11 Target", "Achieved 2010/11") and a scale ("2010/11 (£000)").
+ * measure ("2010/11 Target", "Achieved 2010/11") and a scale ("2010/11 (£000)"); or a quarter's
+ * months with their calendar year ("Apr-Jun 2010", "Jan-Mar 2011": the financial year they fall in,
+ * the months left in `words` for the quarter).
  */
 export function yearHeader(
   text: string,
@@ -263,7 +265,10 @@ export function yearHeader(
     /(?:^|\s)((?:FY\s*)?(?:\d{4}|\d{2})\s*[/\-–]\s*(?:\d{4}|\d{2}))(?:\s|$)/i.exec(
       key,
     );
-  if (!match) return null;
+  if (!match) {
+    const byMonths = quarterByMonthsOfYear(key);
+    return byMonths && { year: byMonths.year, words: byMonths.words };
+  }
   const year = parseFinancialYear(match[1]!);
   if (year === null) return null;
   const words = (
@@ -366,7 +371,8 @@ function headerPart(text: string, known: Set<string>): HeaderPart | null {
   if (text === "") return null;
   if (yearHeader(text)) return "year";
   if (readQuarter(text)) return "quarter";
-  if (isYearTotalHeader(text) || isTotalLabel(text)) return "total";
+  if (isYearTotalHeader(text) || isYearToDateHeader(text) || isTotalLabel(text))
+    return "total";
   const key = headerKey(text);
   if (key === "") return /£|'?000|\bk\b/i.test(text) ? "scale" : null;
   if (AMOUNT_HEADERS.has(key) || isEstimatedSaving(key)) return "amount";
@@ -412,6 +418,17 @@ function completes(upper: HeaderPart, lower: HeaderPart): boolean {
  */
 export function isYearTotalHeader(text: string): boolean {
   return /^(?:(?:grand|year|annual|full[\s-]+year|fy)\s+)?totals?$|^full[\s-]+year$/i.test(
+    text.trim().replace(/\s+/g, " "),
+  );
+}
+
+/**
+ * A year-to-date figure: "YTD", "Year to date", "Cumulative", "YTD total" (under a year, or beside
+ * quarters of one year, or in a Quarter column). It adds up the quarters so far, so it is checked
+ * against the quarters written, never summed with them.
+ */
+export function isYearToDateHeader(text: string): boolean {
+  return /^(?:ytd|year[\s-]+to[\s-]+date|cumulative)(?:\s+(?:total|to\s+date))?$/i.test(
     text.trim().replace(/\s+/g, " "),
   );
 }

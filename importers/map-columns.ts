@@ -13,6 +13,7 @@ import {
   councilHeader,
   councilMeasureHeader,
   isCouncilHeader,
+  isYearToDateHeader,
   isYearTotalHeader,
   yearHeader,
 } from "./locate-header.js";
@@ -113,7 +114,9 @@ function synonymIndex(
 
 /**
  * The required roles a sheet of `kind` lacks. A long tracker needs no year column when the sheet
- * names its financial year above the table (`yearAbove`: "Savings 2010/11", see sheetFinancialYear).
+ * names its financial year above the table (`yearAbove`: "Savings 2010/11", see sheetFinancialYear),
+ * or when it has a Quarter column, whose cells then name their years ("Q1 2010/11": a row naming
+ * none is reported at its cell).
  */
 export function missingRoles(
   map: ColumnMap,
@@ -123,7 +126,11 @@ export function missingRoles(
   return KIND_ROLES[kind].required.filter(
     (role) =>
       !map.roles.has(role) &&
-      !(yearAbove && kind === "savings-long" && role === "financialYear"),
+      !(
+        kind === "savings-long" &&
+        role === "financialYear" &&
+        (yearAbove || map.roles.has("quarter"))
+      ),
   );
 }
 
@@ -409,8 +416,9 @@ function separateRowTotals(map: ColumnMap): void {
 
 /**
  * Moves the columns that total a year's quarters out of the year columns: a whole-year column of a
- * year whose quarters are columns too ("2010/11 Total", or "2010/11" beside "Q1 2010/11" ...), and,
- * when the quarters are of one year only, a column headed "Total" or "Full year".
+ * year whose quarters are columns too ("2010/11 Total", "2010/11 YTD", or "2010/11" beside "Q1
+ * 2010/11" ...), and, when the quarters are of one year only, a column headed "Total", "Full year"
+ * or "YTD" (a year to date adds up the quarters so far: checked against those written, not summed).
  */
 function separateQuarterTotals(map: ColumnMap): void {
   const quartered = new Map<string, YearColumn>();
@@ -426,7 +434,10 @@ function separateQuarterTotals(map: ColumnMap): void {
   );
   if (quartered.size !== 1) return;
   const [first] = quartered.values();
-  const totals = map.extra.filter((column) => isYearTotalHeader(column.header));
+  const totals = map.extra.filter(
+    (column) =>
+      isYearTotalHeader(column.header) || isYearToDateHeader(column.header),
+  );
   for (const { index, header } of totals)
     map.quarterTotals.push({
       ...first!,

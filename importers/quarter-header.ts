@@ -1,4 +1,7 @@
+import { parseFinancialYear } from "../schema/financial-year-text.js";
 import { MONTH_NAMES } from "../schema/month-names.js";
+import { financialYearOfPeriod } from "../schema/reporting-period.js";
+import { readPeriodPhrase } from "./reporting-period-text.js";
 
 /** A month's name or its first three letters ("Apr", "April"); "Sept" too. */
 const MONTH = `(${MONTH_NAMES.map((m) => `${m.slice(0, 3)}(?:${m.slice(3)}|t)?`).join("|")})`;
@@ -45,4 +48,76 @@ export function readQuarter(
   }
   if (quarter === null) return null;
   return { quarter, words: rest.replace(/\s+/g, " ").trim() };
+}
+
+/**
+ * A quarter written as its months with their calendar year ("Apr-Jun 2010", "Jan-Mar 2011
+ * Forecast"): the quarter, its financial year (January to March fall in the next calendar year:
+ * "Jan-Mar 2011" is quarter 4 of 2010/11) and the text without the calendar year. Null when the
+ * text has no calendar year or names no quarter by its months ("Q1 2010" could be either year's).
+ */
+export function quarterByMonthsOfYear(
+  text: string,
+): { quarter: number; year: number; words: string } | null {
+  const calendar = /(?:^|\s)((?:19|20)\d{2})(?=\s|$)/.exec(text);
+  if (!calendar) return null;
+  const words =
+    `${text.slice(0, calendar.index)} ${text.slice(calendar.index + calendar[0].length)}`
+      .replace(/\s+/g, " ")
+      .trim();
+  const read = MONTH_RANGE.test(words) ? readQuarter(words) : null;
+  if (!read) return null;
+  return {
+    quarter: read.quarter,
+    year: Number(calendar[1]) - (read.quarter === 4 ? 1 : 0),
+    words,
+  };
+}
+
+/** A quarter of a financial year (1 is April to June), with the year when the text names it too. */
+export interface QuarterOfYear {
+  quarter: number;
+  /** The financial year's first calendar year (2010 for 2010/11); null when the cell names none. */
+  year: number | null;
+}
+
+/**
+ * The quarter a Quarter column's cell names: "Q1", "Qtr 2", "Quarter 3", "Apr-Jun", 1 to 4 (no
+ * year); with its financial year, "Q1 2010/11", "Q1 10/11", "2010/11 Q1", "Quarter 1 of 2010/11";
+ * its months with their calendar year, "Apr-Jun 2010", "Jan-Mar 2011" (quarter 4 of 2010/11); or
+ * its last month, as a quarter is often dated, "June 2010" or a date in June 2010 (quarter 1 of
+ * 2010/11). Null when it names none: a month that ends no quarter ("May 2010"), or "Q1 2010",
+ * which could be a calendar year's quarter or a financial year's.
+ */
+export function readQuarterCell(
+  value: string | number | Date,
+): QuarterOfYear | null {
+  if (typeof value === "number")
+    return [1, 2, 3, 4].includes(value) ? { quarter: value, year: null } : null;
+  if (typeof value === "string") {
+    const text = value.trim().replace(/\s+/g, " ");
+    if (/^[1-4]$/.test(text)) return { quarter: Number(text), year: null };
+    const read = readQuarter(text);
+    if (read) {
+      if (read.words === "") return { quarter: read.quarter, year: null };
+      const words = read.words.replace(/^of\s+/i, "");
+      const year = parseFinancialYear(words);
+      if (year !== null) return { quarter: read.quarter, year };
+      const byMonths = quarterByMonthsOfYear(text);
+      return byMonths && readQuarter(byMonths.words)?.words === ""
+        ? { quarter: byMonths.quarter, year: byMonths.year }
+        : null;
+    }
+  }
+  const phrase = readPeriodPhrase(
+    value instanceof Date ? value : String(value),
+  );
+  if (phrase.status !== "month") return null;
+  const month = Number(phrase.period.slice(5, 7));
+  // A quarter's last month: June, September, December, March.
+  if (month % 3 !== 0) return null;
+  return {
+    quarter: month === 3 ? 4 : month / 3 - 1,
+    year: financialYearOfPeriod(phrase.period),
+  };
 }

@@ -11,6 +11,14 @@ import { splitFootnoteMark } from "./record-names.js";
 import { isFilled, type KindRowReader, type RowCells } from "./row-cells.js";
 import { readAmount } from "./coerce-amount.js";
 import { yearFigureKey, type YearColumn } from "./map-columns.js";
+import type { QuarterOfYear } from "./quarter-header.js";
+import {
+  addQuarter,
+  QuarterRowFigures,
+  yearOfQuarters,
+  type QuarterSum,
+  type SavingsFigureRow,
+} from "./quarter-sums.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 import { fromPence } from "../schema/pence-text.js";
 import { formatFinancialYear } from "../schema/financial-year-text.js";
@@ -68,8 +76,8 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     lane: SavingsMeasure | "all";
     scale?: bigint;
   }[];
-  /** A long tracker's quarter rows by the figure they make (see readLong and finish). */
-  private readonly quarterRows = new Map<string, QuarterRows>();
+  /** A tracker's rows a quarter (a Quarter column), by the figure they make (see finish). */
+  private readonly quarterRows: QuarterRowFigures;
 
   /**
    * `measure` is --measure (or the profile's): what the figures measure where the sheet names none.
@@ -82,6 +90,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     private readonly problems: ProblemCollector,
   ) {
     this.reading = { ...facts, savings: new SavingsRows() };
+    this.quarterRows = new QuarterRowFigures(facts.name, problems);
     const lines = facts.title.lines;
     this.titleMeasure =
       lines.map((line) => readMeasure(line)).find(Boolean) ??
@@ -149,7 +158,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   private readLong(row: SheetRow, key: string): void {
     const { cells } = this;
     const map = this.reading.map;
-    const year = this.financialYear(row);
+    const written = this.financialYear(row);
     const amountIndex = map.roles.get("amount")!;
     const pence = cells.amount(row, amountIndex);
     cells.countForTotals(this.totals, row, amountIndex, pence);
@@ -161,6 +170,18 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const quarterIndex = map.roles.get("quarter");
     const quarter =
       quarterIndex === undefined ? null : cells.quarter(row, quarterIndex);
+    // No year column and none above the table: the Quarter cell names it ("Q1 2010/11").
+    const year =
+      written === null && typeof quarter === "object" && quarter !== null
+        ? (quarter.year ?? undefined)
+        : (written ?? undefined);
+    if (written === null && year === undefined && quarter !== undefined)
+      cells.problem(
+        "missing-value",
+        row,
+        quarterIndex!,
+        `Row ${row.number} has no financial year: write its quarter with its year in ${cells.cell(quarterIndex!, row.number)} ("Q1 2010/11"), add a Financial year column, or name the year above the table ("Savings 2010/11").`,
+      );
     if (
       quarter !== null &&
       quarter !== undefined &&
@@ -181,7 +202,8 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       quarter === null ||
       quarter === undefined ||
       year === undefined ||
-      measure === undefined
+      measure === undefined ||
+      (quarter === "total" && pence === undefined)
     )
       return this.carry(row, key, amountIndex, year, measure, pence);
     // A row a quarter: the quarters of one figure are summed into it once the table is read (an
@@ -200,47 +222,24 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       rag: this.rag(row),
       extra: extra ? JSON.stringify(extra) : null,
     };
-    const figureKey = [
-      figure.service,
-      figure.partnership,
-      figure.council,
-      year,
-      measure.measure,
-      measure.cashable,
-    ].join("\u0000");
-    let rows = this.quarterRows.get(figureKey);
-    if (!rows)
-      this.quarterRows.set(
-        figureKey,
-        (rows = { seen: new Map(), yearTotals: [] }),
-      );
-    if (quarter === "total") {
-      if (pence === undefined)
-        return this.carry(row, key, amountIndex, year, measure, pence);
-      rows.yearTotals.push({ figure, pence });
-      return;
-    }
-    const first = rows.seen.get(quarter.quarter);
-    if (first !== undefined) {
-      const cell = cells.cell(amountIndex, row.number);
-      const earlier = cells.cell(amountIndex, first);
-      this.problems.add({
-        code: "duplicate-row",
-        sheet: this.reading.name,
-        row: row.number,
-        cell,
-        message: `The figure in ${this.reading.name}!${cell} is quarter ${quarter.quarter} again of the one in ${this.reading.name}!${earlier} (same service, council, year, measure, cashable kind and quarter): keep one of them.`,
-      });
-      return;
-    }
-    rows.seen.set(quarter.quarter, row.number);
-    rows.sum = addQuarter(
-      rows.sum,
-      figure,
-      row.number,
-      pence,
-      row.cells[amountIndex] ?? null,
-    );
+    this.quarterFigure(figure, quarter, pence, row.cells[amountIndex] ?? null);
+  }
+
+  /**
+   * Gathers a figure's cell on a row a quarter (its row's quarter, or "total" for a row of the
+   * whole year) into the sheet's quarter rows, the one rule of both layouts (QuarterRowFigures).
+   */
+  private quarterFigure(
+    figure: SavingsFigureRow,
+    quarter: QuarterOfYear | "total",
+    pence: bigint | null | undefined,
+    value: CellValue,
+  ): void {
+    if (quarter !== "total")
+      this.quarterRows.addQuarter(figure, quarter.quarter, pence, value);
+    else if (typeof pence === "bigint")
+      this.quarterRows.addYearTotal(figure, pence);
+    // A whole year's cell that could not be read is reported at it; none ("-") checks nothing.
   }
 
   /**
@@ -277,51 +276,14 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   }
 
   /**
-   * Records each figure of a long tracker's quarter rows as the sum of its quarters (yearOfQuarters,
-   * as a wide tracker's quarters across), and checks its rows of the whole year ("Full year",
-   * "Total" in the Quarter column) against that sum: one that disagrees is a total-mismatch warning
-   * naming both. A whole year's row with no quarter rows of its figure is that year's figure.
+   * Records each figure of a tracker's quarter rows as the sum of its quarters, and checks its
+   * rows of the whole year against that sum (QuarterRowFigures.finish).
    */
   finish(): void {
-    const { cells } = this;
-    for (const { sum, yearTotals } of this.quarterRows.values()) {
-      for (const total of yearTotals) {
-        if (total.pence === null) continue;
-        if (!sum) {
-          this.reading.savings.push({ ...total.figure, pence: total.pence });
-          continue;
-        }
-        const quarters = yearOfQuarters(sum);
-        if (quarters === null || quarters === total.pence) continue;
-        const cell = cells.cell(total.figure.column, total.figure.row);
-        const rows = [...sum.places]
-          .sort((a, b) => a - b)
-          .map((r) => cells.cell(total.figure.column, r))
-          .join(", ");
-        this.problems.add({
-          code: "total-mismatch",
-          sheet: this.reading.name,
-          row: total.figure.row,
-          cell,
-          header: this.reading.map.headers[total.figure.column] ?? "",
-          value: `£${fromPence(total.pence)}`,
-          message: `The whole year's figure in ${cell} says £${fromPence(total.pence)}, but its quarters ${rows} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
-        });
-      }
-      if (!sum) continue;
-      if (sum.unreadable !== null)
-        // Carried, never to be written, on the unreadable quarter's row (left out with it).
-        this.reading.savings.push({
-          ...sum.first,
-          row: sum.unreadable,
-          pence: sum.pence ?? 0n,
-        });
-      else {
-        const pence = yearOfQuarters(sum);
-        if (pence !== null) this.reading.savings.push({ ...sum.first, pence });
-      }
-    }
-    this.quarterRows.clear();
+    this.quarterRows.finish(
+      (figure) => this.reading.savings.push(figure),
+      (column) => this.reading.map.headers[column] ?? "",
+    );
   }
 
   private readWide(row: SheetRow, key: string): void {
@@ -332,60 +294,86 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const rag = this.rag(row);
     const extra = cells.extra(row);
     this.totals.record(row.number);
-    const councilColumns = this.reading.map.councilFigureColumns;
+    const map = this.reading.map;
+    const councilColumns = map.councilFigureColumns;
     // A cross-tab: each council's column holds its figure of its header's year, else the row's.
     const rowYear = councilColumns.some((column) => column.year === null)
-      ? this.financialYear(row)
+      ? (this.financialYear(row) ?? undefined)
       : undefined;
+    const quarter = this.wideQuarter(row, [
+      ...councilColumns.map((column) => column.year ?? rowYear),
+      ...map.yearColumns.map((column) => column.year),
+    ]);
+    // A cell that adds nothing: no figure, or (on a row a quarter) blank, a "tbc" aside.
+    const noFigure = (pence: bigint | null | undefined, value: CellValue) =>
+      quarter === undefined ||
+      (quarter === null
+        ? typeof pence !== "bigint"
+        : pence === null && readAmount(value, 1n).kind !== "pending");
+    const record = (
+      column: number,
+      figure: Pick<
+        SavingsFigureRow,
+        "council" | "year" | "measure" | "cashable"
+      >,
+      pence: bigint | null | undefined,
+      value: CellValue,
+    ) => {
+      const whole: SavingsFigureRow = {
+        row: row.number,
+        column,
+        service,
+        partnership,
+        rag,
+        extra: extra ? JSON.stringify(extra) : null,
+        ...figure,
+        pence: typeof pence === "bigint" ? pence : 0n,
+      };
+      // A row a quarter: its figures are gathered into their years' once the table is read.
+      if (quarter) this.quarterFigure(whole, quarter, pence, value);
+      else this.reading.savings.push(whole);
+    };
     // Each figure cell as read, for the row's Total columns.
     const figures = new Map<number, bigint | null | undefined>();
     for (const column of councilColumns) {
       const year = column.year ?? rowYear;
       const pence = cells.amount(row, column.index);
+      const value = row.cells[column.index] ?? null;
       figures.set(column.index, pence);
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
-      if (pence === null || pence === undefined) continue;
-      this.totals.add(row.number, column.index, pence);
+      else if (pence !== null) this.totals.add(row.number, column.index, pence);
+      if (noFigure(pence, value)) continue;
       const measure = this.measure(row, column, column.index);
       if (measure === undefined || year === undefined) continue;
-      this.reading.savings.push({
-        row: row.number,
-        column: column.index,
-        service,
-        partnership,
-        council: column.council,
-        year,
-        measure: measure.measure,
-        cashable: measure.cashable,
+      record(
+        column.index,
+        { council: column.council, year, ...measure },
         pence,
-        rag,
-        extra: extra ? JSON.stringify(extra) : null,
-      });
+        value,
+      );
     }
     const quarters = new Map<string, QuarterSum<YearColumn>>();
-    const push = (column: YearColumn, pence: bigint) => {
+    const push = (
+      column: YearColumn,
+      pence: bigint | null | undefined,
+      value: CellValue,
+    ) => {
       const measure = this.measure(row, column, column.index);
       if (measure === undefined) return;
-      this.reading.savings.push({
-        row: row.number,
-        column: column.index,
-        service,
-        partnership,
-        council,
-        year: column.year,
-        measure: measure.measure,
-        cashable: measure.cashable,
+      record(
+        column.index,
+        { council, year: column.year, ...measure },
         pence,
-        rag,
-        extra: extra ? JSON.stringify(extra) : null,
-      });
+        value,
+      );
     };
-    for (const column of this.reading.map.yearColumns) {
+    for (const column of map.yearColumns) {
       const pence = cells.amount(
         row,
         column.index,
         column.scale !== 1n ? column.scale : undefined,
       );
+      const value = row.cells[column.index] ?? null;
       figures.set(column.index, pence);
       if (pence === undefined) this.totals.unreadable(row.number, column.index);
       else if (pence !== null) this.totals.add(row.number, column.index, pence);
@@ -393,25 +381,46 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         const key = yearFigureKey(column);
         quarters.set(
           key,
-          addQuarter(
-            quarters.get(key),
-            column,
-            column.index,
-            pence,
-            row.cells[column.index] ?? null,
-          ),
+          addQuarter(quarters.get(key), column, column.index, pence, value),
         );
         continue;
       }
-      if (pence === null || pence === undefined) continue;
-      push(column, pence);
+      if (noFigure(pence, value)) continue;
+      push(column, pence, value);
     }
     for (const sum of quarters.values()) {
       this.checkQuarterTotals(row, sum);
       const pence = yearOfQuarters(sum);
-      if (pence !== null) push(sum.first, pence);
+      if (pence !== null && quarter !== undefined) push(sum.first, pence, null);
     }
     if (this.acrossColumns.length > 0) this.checkRowTotals(row, figures);
+  }
+
+  /**
+   * The quarter of a wide tracker's row, when it has a Quarter column (Service | Quarter | 2010/11
+   * | 2011/12): null for none (or a blank cell: the row's figures are of whole years), undefined
+   * when it names no quarter, or a year other than its figures' (`years`), reported at its cell.
+   */
+  private wideQuarter(
+    row: SheetRow,
+    years: readonly (number | undefined)[],
+  ): QuarterOfYear | "total" | null | undefined {
+    const index = this.reading.map.roles.get("quarter");
+    if (index === undefined) return null;
+    const quarter = this.cells.quarter(row, index);
+    if (typeof quarter !== "object" || quarter === null) return quarter;
+    const other = years.find(
+      (year) =>
+        year !== undefined && quarter.year !== null && year !== quarter.year,
+    );
+    if (other === undefined) return quarter;
+    this.cells.problem(
+      "bad-value",
+      row,
+      index,
+      `${this.cells.cell(index, row.number)} names a quarter of ${formatFinancialYear(quarter.year!)}, but the row holds figures of ${formatFinancialYear(other)}: write the quarter alone (Q${quarter.quarter}), the years being the columns', or correct it.`,
+    );
+    return undefined;
   }
 
   /**
@@ -519,10 +528,14 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     );
   }
 
-  /** The row's financial year: its year column's, else the one the sheet names above its table. */
-  private financialYear(row: SheetRow): number | undefined {
+  /**
+   * The row's financial year: its year column's (undefined when it could not be read: reported),
+   * else the one the sheet names above its table; null when there is neither (a long tracker whose
+   * Quarter cells name their years, "Q1 2010/11").
+   */
+  private financialYear(row: SheetRow): number | null | undefined {
     const index = this.reading.map.roles.get("financialYear");
-    if (index === undefined) return this.reading.financialYear!.year;
+    if (index === undefined) return this.reading.financialYear?.year ?? null;
     return this.cells.financialYear(row, index);
   }
 
@@ -598,70 +611,4 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const written = this.cells.roleText(row, "rag");
     return written === null ? null : this.ragText(written);
   }
-}
-
-/** A figure as SavingsRows.push takes it. */
-type SavingsFigureRow = Parameters<SavingsRows["push"]>[0];
-
-/** A long tracker's rows of one figure by quarter, gathered until the table is read. */
-interface QuarterRows {
-  /** The quarters' sum; undefined while only rows of the whole year are seen. */
-  sum?: QuarterSum<SavingsFigureRow>;
-  /** The row each quarter was read on (a quarter twice is a duplicate-row error). */
-  seen: Map<number, number>;
-  /** Rows of the whole year ("Full year", "Total" in the Quarter column): checks of the sum. */
-  yearTotals: { figure: SavingsFigureRow; pence: bigint | null }[];
-}
-
-/**
- * One year's figure by its quarters, as they are read (a row's quarter columns across, or a long
- * tracker's rows a quarter): their sum and what kept it unknown.
- */
-interface QuarterSum<T> {
-  /** The first quarter's: the figure's measure and cell (its column across, its row down). */
-  first: T;
-  /** Where each quarter was read: its column index across, its row number down. */
-  places: number[];
-  /** The sum of the quarters written; null while none is. */
-  pence: bigint | null;
-  /** Where a quarter could not be read (reported at its cell); null while none. */
-  unreadable: number | null;
-  /** A quarter is "tbc" (warned of at its cell). */
-  toFollow: boolean;
-}
-
-/**
- * Adds one quarter's cell to its year's sum (started with `first` when there is none yet): a blank
- * quarter adds nothing, so that the year's figure is the sum of the quarters written (a June
- * tracker's Q1 actual alone is the year's so far). `place`: the quarter's column across, row down.
- */
-function addQuarter<T>(
-  sum: QuarterSum<T> | undefined,
-  first: T,
-  place: number,
-  pence: bigint | null | undefined,
-  value: CellValue,
-): QuarterSum<T> {
-  sum ??= {
-    first,
-    places: [],
-    pence: null,
-    unreadable: null,
-    toFollow: false,
-  };
-  sum.places.push(place);
-  if (pence === undefined) sum.unreadable ??= place;
-  else if (pence !== null) sum.pence = (sum.pence ?? 0n) + pence;
-  else if (readAmount(value, 1n).kind === "pending") sum.toFollow = true;
-  return sum;
-}
-
-/**
- * The year's figure its quarters make: their exact sum. Null when there is none to record: no
- * quarter written, one unreadable (an error at its cell), or one to follow ("tbc", warned of at its
- * cell), which leaves the year's figure to follow too.
- */
-function yearOfQuarters<T>(sum: QuarterSum<T>): bigint | null {
-  if (sum.unreadable !== null || sum.toFollow) return null;
-  return sum.pence;
 }

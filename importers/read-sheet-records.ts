@@ -21,6 +21,7 @@ import {
   type ColumnMap,
 } from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
+import { MergedDownCells } from "./merged-down-cells.js";
 import { isProblemsList } from "./problems-list-marker.js";
 import { FundingRowReader } from "./read-funding-rows.js";
 import { GovernanceRowReader, hasMemberRows } from "./read-governance-rows.js";
@@ -187,6 +188,8 @@ async function readTable(
   const reading = reader.reading;
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
+  // A label merged down over rows (a service or year over its quarter rows) is each row's.
+  const mergedDown = new MergedDownCells(cells.amountColumns);
   const notes: RowContext = { after: false, above: null, blank: false };
   let refused = false;
   let table: NextTable | null = null;
@@ -211,9 +214,10 @@ async function readTable(
   const release = (): void => {
     for (const line of held.splice(0)) readRecord(line);
   };
-  const readRow = (row: SheetRow): "stop" | undefined => {
+  const readRow = (given: SheetRow): "stop" | undefined => {
     options.onRow?.();
     if (refused) return;
+    const row = mergedDown.shown(given);
     const afterBlank =
       notes.blank || row.number > previous + 1 || held.length > 0;
     previous = row.number;

@@ -18,10 +18,10 @@ import type {
 import {
   cellText,
   columnLetter,
+  isYearToDateHeader,
   isYearTotalHeader,
-  yearHeader,
 } from "./locate-header.js";
-import { readQuarter } from "./quarter-header.js";
+import { readQuarterCell, type QuarterOfYear } from "./quarter-header.js";
 import { memoise } from "./memoise.js";
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 import type { SheetFacts, SheetReading } from "./sheet-reading.js";
@@ -85,24 +85,15 @@ export class RowCells {
   private readonly yearText = memoise(parseFinancialYear);
   private readonly cashableText = memoise(readCashableCell);
   /** A quarter cell's quarter and the year it names beside it ("Q1 2010/11"), or null. */
-  private readonly quarterText = memoise(
-    (written: string): { quarter: number; year: number | null } | null => {
-      const read = readQuarter(written);
-      if (!read) return null;
-      if (read.words === "") return { quarter: read.quarter, year: null };
-      const year = yearHeader(read.words);
-      return year && year.words === ""
-        ? { quarter: read.quarter, year: year.year }
-        : null;
-    },
-  );
+  private readonly quarterText = memoise(readQuarterCell);
   private readonly sheet: string;
   private readonly map: ColumnMap;
   /** The column naming each row's record (service, body or funder): its kind's first required role. */
   readonly keyColumn: number;
   /** Columns held to `maxTextChars` rather than `maxNameChars`. */
   private readonly longTextColumns: Set<number>;
-  private readonly amountColumns: Set<number>;
+  /** The columns read as amounts (figures, totals, estimates, awards). */
+  readonly amountColumns: ReadonlySet<number>;
 
   constructor(
     private readonly facts: SheetFacts,
@@ -186,30 +177,30 @@ export class RowCells {
 
   /**
    * A row's quarter cell in a tracker of a row a quarter: the quarter of the financial year it names
-   * ("Q1", "Qtr 2", "Apr-Jun", "Quarter 3", 4; readQuarter), with the year it also names, if any
-   * ("Q1 2010/11"); "total" for a row of the whole year's total ("Full year", "Total"); null when
-   * blank (the row is the whole year's figure); undefined with a bad-value problem naming the cell
-   * when it names no quarter.
+   * with the year it also names, if any (readQuarterCell: "Q1", "Qtr 2", "Apr-Jun", 4, "Q1 2010/11",
+   * "Apr-Jun 2010", "June 2010" or a date, a quarter's last month); "total" for a row of the whole
+   * year's total ("Full year", "Total", "Year to date"); null when blank (the row is the whole year's
+   * figure); undefined with a bad-value problem naming the cell when it names no quarter.
    */
   quarter(
     row: SheetRow,
     index: number,
-  ): { quarter: number; year: number | null } | "total" | null | undefined {
+  ): QuarterOfYear | "total" | null | undefined {
     const value = row.cells[index] ?? null;
-    if (typeof value === "number" && [1, 2, 3, 4].includes(value))
-      return { quarter: value, year: null };
     const written = this.text(value);
     if (written === null) return null;
-    if (/^[1-4]$/.test(written))
-      return { quarter: Number(written), year: null };
-    if (isYearTotalHeader(written)) return "total";
-    const read = this.quarterText(written);
+    if (isYearTotalHeader(written) || isYearToDateHeader(written))
+      return "total";
+    const read =
+      typeof value === "number" || value instanceof Date
+        ? readQuarterCell(value)
+        : this.quarterText(written);
     if (read) return read;
     this.problem(
       "bad-value",
       row,
       index,
-      `"${written}" in ${this.cell(index, row.number)} is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1 or Apr-Jun; Q1 is April to June), or leave it blank for a figure of the whole year.`,
+      `"${written}" in ${this.cell(index, row.number)} is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1, Apr-Jun, or the quarter's last month, June 2010; Q1 is April to June), with its year if you like (Q1 2010/11), or leave it blank for a figure of the whole year.`,
     );
     return undefined;
   }

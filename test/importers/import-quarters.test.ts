@@ -11,7 +11,7 @@ const dir = workbookDir();
 
 const PARTNERSHIP = "Bromsgrove and Redditch Shared Services";
 
-type Line = (string | number | null)[];
+type Line = (string | number | Date | null)[];
 
 /** A tracker of the partnership by quarter: a two-row header, merged as Excel users lay it out. */
 function quarterly(header: string[], subHeader: string[], rows: Line[]) {
@@ -78,6 +78,24 @@ async function importEach(
     expect(report.status, format).toBe("IMPORTED");
     check(report, await stored(report.importRunId), bump, format);
   }
+}
+
+/** An import's problems, each as its code, cell and message. */
+function problemLines(
+  report: Awaited<ReturnType<typeof importWorkbook>>,
+): (string | undefined)[][] {
+  return report.problems.map((p) => [p.code, p.cell, p.message]);
+}
+
+/** Imports a workbook as .xlsx that must be refused, and returns its problems: code, severity, cell and message. */
+async function refusal(
+  sample: (file: string) => SampleWorkbook,
+  file: string,
+): Promise<(string | undefined)[][]> {
+  const path = await writeSampleAs(sample(file), "xlsx", dir);
+  const report = await importWorkbook(db.orm, path, { runBy: "test" });
+  expect(report.status).toBe("REFUSED");
+  return report.problems.map((p) => [p.code, p.severity, p.cell, p.message]);
 }
 
 describe("quarters under a financial year", () => {
@@ -207,10 +225,7 @@ describe("quarters under a financial year", () => {
             "CCTV, Lifeline and ICT 2010 FORECAST 120000.00",
             `Single management team 2010 FORECAST ${246000 + b}.00`,
           ]);
-          expect(
-            report.problems.map((p) => [p.code, p.cell, p.message]),
-            `${totalHeader} ${format}`,
-          ).toEqual([
+          expect(problemLines(report), `${totalHeader} ${format}`).toEqual([
             [
               "total-mismatch",
               "F7",
@@ -474,10 +489,7 @@ describe("a long tracker of a row a quarter", () => {
           `CCTV, Lifeline and ICT 2010 ACHIEVED ${120000 + b}.00`,
           `Single management team 2010 ACHIEVED ${123000 + b}.00`,
         ]);
-        expect(
-          report.problems.map((p) => [p.code, p.cell, p.message]),
-          format,
-        ).toEqual([
+        expect(problemLines(report), format).toEqual([
           [
             "figure-to-follow",
             "D10",
@@ -494,21 +506,17 @@ describe("a long tracker of a row a quarter", () => {
   });
 
   it("refuses a quarter written twice, a cell that is no quarter and a quarter of another year, naming each cell", async () => {
-    const path = await writeSampleAs(
-      rowAQuarter([
-        ["Single management team", "2010/11", "Q1", 61500],
-        ["Single management team", "2010/11", "Q2", 61500],
-        ["Single management team", "2010/11", "Apr-Jun", 61500],
-        ["CCTV, Lifeline and ICT", "2010/11", "Q5", 30000],
-        ["CCTV, Lifeline and ICT", "2010/11", "Q2 2011/12", 30000],
-      ])("row-a-quarter-bad.xlsx"),
-      "xlsx",
-      dir,
-    );
-    const report = await importWorkbook(db.orm, path, { runBy: "test" });
-    expect(report.status).toBe("REFUSED");
     expect(
-      report.problems.map((p) => [p.code, p.severity, p.cell, p.message]),
+      await refusal(
+        rowAQuarter([
+          ["Single management team", "2010/11", "Q1", 61500],
+          ["Single management team", "2010/11", "Q2", 61500],
+          ["Single management team", "2010/11", "Apr-Jun", 61500],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q5", 30000],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q2 2011/12", 30000],
+        ]),
+        "row-a-quarter-bad.xlsx",
+      ),
     ).toEqual([
       [
         "duplicate-row",
@@ -520,7 +528,7 @@ describe("a long tracker of a row a quarter", () => {
         "bad-value",
         "error",
         "C8",
-        '"Q5" in C8 is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1 or Apr-Jun; Q1 is April to June), or leave it blank for a figure of the whole year.',
+        `"Q5" in C8 is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1, Apr-Jun, or the quarter's last month, June 2010; Q1 is April to June), with its year if you like (Q1 2010/11), or leave it blank for a figure of the whole year.`,
       ],
       [
         "bad-value",
@@ -529,5 +537,333 @@ describe("a long tracker of a row a quarter", () => {
         "C9 names a quarter of 2011/12, but the row's financial year is 2010/11: correct one of them.",
       ],
     ]);
+  });
+});
+
+/** A wide tracker of a row a quarter: Service | Quarter | 2010/11 | 2011/12, under the partnership's title. */
+function wideByQuarter(
+  rows: Line[],
+  merges: { top: number; bottom: number; left: number; right: number }[] = [],
+) {
+  return (file: string): SampleWorkbook => ({
+    file,
+    sheets: [
+      {
+        name: "Quarters",
+        title: [
+          ["Forecast savings by quarter"],
+          ["Partnership:", PARTNERSHIP],
+          ["Period:", "June 2010"],
+        ],
+        header: ["Service", "Quarter", "2010/11", "2011/12"],
+        rows,
+        // Rows counted from the header's (row 0): a service merged down over its quarter rows.
+        ...(merges.length ? { headerMergeRanges: merges } : {}),
+      },
+    ],
+  });
+}
+
+describe("a wide tracker of a row a quarter", () => {
+  it("sums each service's quarter rows into each year column's figure, exactly, a service merged down over its rows (blank below it in a CSV), in all four formats", async () => {
+    await importEach(
+      (b) =>
+        wideByQuarter(
+          [
+            ["Single management team", "Q1", 61500.25 + b, 10],
+            [null, "Q2", 61500.25, 20],
+            [null, "Q3", 61500.25, null],
+            [null, "Q4", 61499.25, "tbc"],
+            ["CCTV, Lifeline and ICT", 1, 30000, null],
+            [null, 2, 30000, null],
+            ["Regulatory Services", "Full year", 150000, null],
+            ["CCTV, Lifeline and ICT", "Oct-Dec", 30000, 5],
+            ["CCTV, Lifeline and ICT", "Full year", 100000, null],
+          ],
+          [
+            { top: 1, bottom: 4, left: 0, right: 0 },
+            { top: 5, bottom: 6, left: 0, right: 0 },
+          ],
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 90000.00",
+          "CCTV, Lifeline and ICT 2011 FORECAST 5.00",
+          "Regulatory Services 2010 FORECAST 150000.00",
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(problemLines(report), format).toEqual([
+          [
+            "figure-to-follow",
+            "D8",
+            '"tbc" in D8 is no figure yet: nothing was imported for it. Import the file again once the figure is known.',
+          ],
+          [
+            "total-mismatch",
+            "C13",
+            "The whole year's figure in C13 says £100000.00, but its quarters C9, C10, C12 add up to £90000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)",
+          ],
+        ]);
+        expect(report.sheets[0]!.header!.columns[1], format).toMatchObject({
+          header: "Quarter",
+          use: "role",
+          role: "quarter",
+        });
+      },
+    );
+  });
+
+  it("refuses a quarter twice of a year column and a quarter naming a year other than its columns', naming each cell", async () => {
+    expect(
+      await refusal(
+        wideByQuarter([
+          ["Single management team", "Q1", 61500, 1],
+          ["Single management team", "Apr-Jun", null, 2],
+          ["CCTV, Lifeline and ICT", "Q2 2010/11", 30000, 3],
+        ]),
+        "wide-quarters-bad.xlsx",
+      ),
+    ).toEqual([
+      [
+        "duplicate-row",
+        "error",
+        "D6",
+        "The figure in Quarters!D6 is quarter 1 again of the one in Quarters!D5 (same service, council, year, measure, cashable kind and quarter): keep one of them.",
+      ],
+      [
+        "bad-value",
+        "error",
+        "B7",
+        "B7 names a quarter of 2010/11, but the row holds figures of 2011/12: write the quarter alone (Q2), the years being the columns', or correct it.",
+      ],
+    ]);
+  });
+});
+
+describe("cells merged down over a tracker's rows", () => {
+  /** Service | Financial year | Quarter | Amount: the service and its year merged down over its quarter rows, a quarter over two services' rows. */
+  const merged = (b: number) => (file: string) => {
+    const sample = rowAQuarter([
+      ["Single management team", "2010/11", "Q1", 61500 + b],
+      [null, null, "Q2", 61500],
+      [null, null, "Q3", 61500],
+      ["CCTV, Lifeline and ICT", "2010/11", "Q4", 30000],
+      ["Regulatory Services", "2010/11", null, 150000],
+    ])(file);
+    // Rows counted from the header's (row 0).
+    sample.sheets[0]!.headerMergeRanges = [
+      { top: 1, bottom: 3, left: 0, right: 0 },
+      { top: 1, bottom: 3, left: 1, right: 1 },
+      { top: 4, bottom: 5, left: 2, right: 2 },
+    ];
+    return sample;
+  };
+
+  it("reads a service, a year and a quarter merged down as each row's, in .xlsx, .xls and .ods", async () => {
+    for (const [b, format] of (["xlsx", "xls", "ods"] as const).entries()) {
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute("delete from savings_figure");
+      const path = await writeSampleAs(
+        merged(b)(`merged-down.${format}`),
+        format,
+        dir,
+      );
+      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      expect(report.problems, format).toEqual([]);
+      expect(await stored(report.importRunId), format).toEqual([
+        "CCTV, Lifeline and ICT 2010 FORECAST 30000.00",
+        "Regulatory Services 2010 FORECAST 150000.00",
+        `Single management team 2010 FORECAST ${184500 + b}.00`,
+      ]);
+    }
+  });
+
+  it("reads a CSV's blank cells as written (it has no merges): a blank service continues the row above, as in every tracker, a blank year is none", async () => {
+    const path = await writeSampleAs(merged(0)("merged-down.csv"), "csv", dir);
+    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(report.status).toBe("REFUSED");
+    expect(problemLines(report)).toEqual([
+      [
+        "missing-value",
+        "B6",
+        "Row 6 has no financial year: write it as 2010/11.",
+      ],
+      [
+        "missing-value",
+        "B7",
+        "Row 7 has no financial year: write it as 2010/11.",
+      ],
+    ]);
+  });
+});
+
+describe("a Quarter column naming its years", () => {
+  /** Service | Quarter | Amount: no year column, no year above the table. */
+  const noYearColumn = (rows: Line[]) => (file: string) => {
+    const sample = rowAQuarter(rows)(file);
+    sample.sheets[0]!.header = ["Service", "Quarter", "Amount"];
+    return sample;
+  };
+
+  it("takes each row's year from its quarter, however it is written (Q1 2010/11, Q2 10/11, 2010/11 Q3, Apr-Jun 2011, Jan-Mar 2011, June 2010, a date of its last month), in all four formats", async () => {
+    await importEach(
+      (b) =>
+        noYearColumn([
+          ["Single management team", "Q1 2010/11", 100 + b],
+          ["Single management team", "Q2 10/11", 200],
+          ["Single management team", "2010/11 Q3", 300],
+          ["Single management team", "Jan-Mar 2011", 400],
+          ["Single management team", "Apr-Jun 2011", 7],
+          ["CCTV, Lifeline and ICT", "June 2010", 10],
+          ["CCTV, Lifeline and ICT", new Date(Date.UTC(2010, 8, 30)), 20],
+          ["CCTV, Lifeline and ICT", "Quarter 3 of 2010/11", 30],
+        ]),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 60.00",
+          `Single management team 2010 FORECAST ${1000 + b}.00`,
+          "Single management team 2011 FORECAST 7.00",
+        ]);
+        expect(report.problems, format).toEqual([]);
+      },
+    );
+  });
+
+  it("refuses a quarter that names no year when nothing else does, and a month that ends no quarter, naming each cell", async () => {
+    expect(
+      await refusal(
+        noYearColumn([
+          ["Single management team", "Q1", 100],
+          ["Single management team", "May 2010", 200],
+          ["Single management team", "Q1 2010", 300],
+        ]),
+        "no-year-quarters.xlsx",
+      ),
+    ).toEqual([
+      [
+        "missing-value",
+        "error",
+        "B5",
+        'Row 5 has no financial year: write its quarter with its year in B5 ("Q1 2010/11"), add a Financial year column, or name the year above the table ("Savings 2010/11").',
+      ],
+      [
+        "bad-value",
+        "error",
+        "B6",
+        `"May 2010" in B6 is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1, Apr-Jun, or the quarter's last month, June 2010; Q1 is April to June), with its year if you like (Q1 2010/11), or leave it blank for a figure of the whole year.`,
+      ],
+      [
+        "bad-value",
+        "error",
+        "B7",
+        `"Q1 2010" in B7 is not a quarter of the financial year: write Q1 to Q4 (Qtr 1, Quarter 1, Apr-Jun, or the quarter's last month, June 2010; Q1 is April to June), with its year if you like (Q1 2010/11), or leave it blank for a figure of the whole year.`,
+      ],
+    ]);
+  });
+});
+
+describe("a year to date beside quarters", () => {
+  it("checks a YTD column against the quarters written (under the year, or beside quarters headed Apr-Jun 2010 ... Jan-Mar 2011) and a YTD row against its quarter rows, never summing either, in all four formats", async () => {
+    await importEach(
+      (b) =>
+        quarterly(
+          ["Service", "2010/11", "", "", "", ""],
+          ["", "Q1", "Q2", "Q3", "Q4", "YTD"],
+          [
+            [
+              "Single management team",
+              61500 + b,
+              61500,
+              null,
+              null,
+              123000 + b,
+            ],
+            ["CCTV, Lifeline and ICT", 30000, 30000, null, null, 50000],
+          ],
+        ),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 60000.00",
+          `Single management team 2010 FORECAST ${123000 + b}.00`,
+        ]);
+        expect(problemLines(report), format).toEqual([
+          [
+            "total-mismatch",
+            "F7",
+            `"2010/11 YTD" in F7 says £50000.00, but its quarters B7:E7 add up to £60000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+          ],
+        ]);
+        expect(report.sheets[0]!.header!.columns[5], format).toMatchObject({
+          use: "year",
+          totalOfQuarters: true,
+        });
+      },
+    );
+    // Quarters headed by their months and calendar years, a YTD beside them: of 2010/11.
+    await importEach(
+      (b) => (file) => {
+        const sample = quarterly(
+          [
+            "Service",
+            "Apr-Jun 2010",
+            "Jul-Sep 2010",
+            "Oct-Dec 2010",
+            "Jan-Mar 2011",
+            "Year to date",
+          ],
+          [],
+          [
+            [
+              "Single management team",
+              61500 + b,
+              61500,
+              61500,
+              61500,
+              246000 + b,
+            ],
+            ["CCTV, Lifeline and ICT", 30000, 30000, 30000, null, 100000],
+          ],
+        )(file);
+        delete sample.sheets[0]!.subHeader;
+        return sample;
+      },
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 90000.00",
+          `Single management team 2010 FORECAST ${246000 + b}.00`,
+        ]);
+        expect(problemLines(report), format).toEqual([
+          [
+            "total-mismatch",
+            "F6",
+            `"Year to date" in F6 says £100000.00, but its quarters B6:E6 add up to £90000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+          ],
+        ]);
+        expect(report.sheets[0]!.header!.columns[4], format).toMatchObject({
+          header: "Jan-Mar 2011",
+          year: "2010/11",
+          quarter: 4,
+        });
+      },
+    );
+    await importEach(
+      (b) =>
+        rowAQuarter([
+          ["Single management team", "2010/11", "Q1", 61500 + b],
+          ["Single management team", "2010/11", "Q2", 61500],
+          ["Single management team", "2010/11", "Year to date", 120000],
+        ]),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          `Single management team 2010 FORECAST ${123000 + b}.00`,
+        ]);
+        expect(
+          report.problems.map((p) => [p.code, p.cell]),
+          format,
+        ).toEqual([["total-mismatch", "D7"]]);
+      },
+    );
   });
 });

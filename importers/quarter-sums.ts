@@ -1,0 +1,190 @@
+import { readAmount } from "./coerce-amount.js";
+import type { ProblemCollector } from "./import-problem.js";
+import { columnLetter } from "./locate-header.js";
+import type { CellValue } from "./read-workbook-sheets.js";
+import type { SavingsRows } from "./savings-rows.js";
+import { fromPence } from "../schema/pence-text.js";
+
+/** A figure as SavingsRows.push takes it. */
+export type SavingsFigureRow = Parameters<SavingsRows["push"]>[0];
+
+/**
+ * One year's figure by its quarters, as they are read (a row's quarter columns across, or a
+ * tracker's rows a quarter): their sum and what kept it unknown.
+ */
+export interface QuarterSum<T> {
+  /** The first quarter's: the figure's measure and cell (its column across, its row down). */
+  first: T;
+  /** Where each quarter was read: its column index across, its row number down. */
+  places: number[];
+  /** The sum of the quarters written; null while none is. */
+  pence: bigint | null;
+  /** Where a quarter could not be read (reported at its cell); null while none. */
+  unreadable: number | null;
+  /** A quarter is "tbc" (warned of at its cell). */
+  toFollow: boolean;
+}
+
+/**
+ * Adds one quarter's cell to its year's sum (started with `first` when there is none yet): a blank
+ * quarter adds nothing, so that the year's figure is the sum of the quarters written (a June
+ * tracker's Q1 actual alone is the year's so far). `place`: the quarter's column across, row down.
+ */
+export function addQuarter<T>(
+  sum: QuarterSum<T> | undefined,
+  first: T,
+  place: number,
+  pence: bigint | null | undefined,
+  value: CellValue,
+): QuarterSum<T> {
+  sum ??= {
+    first,
+    places: [],
+    pence: null,
+    unreadable: null,
+    toFollow: false,
+  };
+  sum.places.push(place);
+  if (pence === undefined) sum.unreadable ??= place;
+  else if (pence !== null) sum.pence = (sum.pence ?? 0n) + pence;
+  else if (readAmount(value, 1n).kind === "pending") sum.toFollow = true;
+  return sum;
+}
+
+/**
+ * The year's figure its quarters make: their exact sum. Null when there is none to record: no
+ * quarter written, one unreadable (an error at its cell), or one to follow ("tbc", warned of at its
+ * cell), which leaves the year's figure to follow too.
+ */
+export function yearOfQuarters<T>(sum: QuarterSum<T>): bigint | null {
+  if (sum.unreadable !== null || sum.toFollow) return null;
+  return sum.pence;
+}
+
+/** A figure's rows by quarter, gathered until the table is read. */
+interface QuarterRows {
+  /** The quarters' sum; undefined while only rows of the whole year are seen. */
+  sum?: QuarterSum<SavingsFigureRow>;
+  /** The row each quarter was read on (a quarter twice is a duplicate-row error). */
+  seen: Map<number, number>;
+  /** Rows of the whole year ("Full year", "Total", "YTD" in the Quarter column): checks of the sum. */
+  yearTotals: { figure: SavingsFigureRow; pence: bigint }[];
+}
+
+/**
+ * The figures of a tracker of a row a quarter, long (Service | Year | Quarter | Amount) or wide
+ * (Service | Quarter | 2010/11 | 2011/12, a figure a year column): each figure (service,
+ * partnership, council, year, measure, cashable) is the exact sum of its quarter rows wherever
+ * they stand (addQuarter and yearOfQuarters, as a wide tracker's quarters across). A quarter twice
+ * is a duplicate-row error naming both cells; a row of the whole year ("Full year", "Total", "YTD"
+ * in the Quarter column) is checked against the quarters, or is the year's figure when its figure
+ * has no quarter rows. The one rule of quarter rows, for both layouts.
+ */
+export class QuarterRowFigures {
+  private readonly figures = new Map<string, QuarterRows>();
+
+  constructor(
+    private readonly sheet: string,
+    private readonly problems: ProblemCollector,
+  ) {}
+
+  private rows(figure: SavingsFigureRow): QuarterRows {
+    const key = [
+      figure.service,
+      figure.partnership,
+      figure.council,
+      figure.year,
+      figure.measure,
+      figure.cashable,
+    ].join("\u0000");
+    let rows = this.figures.get(key);
+    if (!rows)
+      this.figures.set(key, (rows = { seen: new Map(), yearTotals: [] }));
+    return rows;
+  }
+
+  /**
+   * Adds the cell of one quarter of a figure (`figure.row` and `figure.column` are its place; its
+   * pence are the sum's, not this cell's): `pence` as RowCells.amount read it, `value` as written.
+   */
+  addQuarter(
+    figure: SavingsFigureRow,
+    quarter: number,
+    pence: bigint | null | undefined,
+    value: CellValue,
+  ): void {
+    const rows = this.rows(figure);
+    const first = rows.seen.get(quarter);
+    if (first !== undefined) {
+      const cell = `${columnLetter(figure.column)}${figure.row}`;
+      const earlier = `${columnLetter(figure.column)}${first}`;
+      this.problems.add({
+        code: "duplicate-row",
+        sheet: this.sheet,
+        row: figure.row,
+        cell,
+        message: `The figure in ${this.sheet}!${cell} is quarter ${quarter} again of the one in ${this.sheet}!${earlier} (same service, council, year, measure, cashable kind and quarter): keep one of them.`,
+      });
+      return;
+    }
+    rows.seen.set(quarter, figure.row);
+    rows.sum = addQuarter(
+      rows.sum,
+      { ...figure, pence: 0n },
+      figure.row,
+      pence,
+      value,
+    );
+  }
+
+  /** Adds a row of a figure's whole year ("Full year", "Total", "YTD" in the Quarter column). */
+  addYearTotal(figure: SavingsFigureRow, pence: bigint): void {
+    this.rows(figure).yearTotals.push({ figure, pence });
+  }
+
+  /**
+   * Hands `push` each figure its quarters make (a figure with an unreadable quarter is carried on
+   * that quarter's row, never to be written), and checks each row of the whole year against its
+   * quarters: one that disagrees is a total-mismatch warning naming both. A row of the whole year
+   * with no quarter rows of its figure is that year's figure. `header`: a column's header.
+   */
+  finish(
+    push: (figure: SavingsFigureRow) => void,
+    header: (column: number) => string,
+  ): void {
+    for (const { sum, yearTotals } of this.figures.values()) {
+      for (const total of yearTotals) {
+        if (!sum) {
+          push({ ...total.figure, pence: total.pence });
+          continue;
+        }
+        const quarters = yearOfQuarters(sum);
+        if (quarters === null || quarters === total.pence) continue;
+        const column = columnLetter(total.figure.column);
+        const cell = `${column}${total.figure.row}`;
+        const rows = [...sum.places]
+          .sort((a, b) => a - b)
+          .map((r) => `${column}${r}`)
+          .join(", ");
+        this.problems.add({
+          code: "total-mismatch",
+          sheet: this.sheet,
+          row: total.figure.row,
+          cell,
+          header: header(total.figure.column),
+          value: `£${fromPence(total.pence)}`,
+          message: `The whole year's figure in ${cell} says £${fromPence(total.pence)}, but its quarters ${rows} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+        });
+      }
+      if (!sum) continue;
+      if (sum.unreadable !== null)
+        // Carried, never to be written, on the unreadable quarter's row (left out with it).
+        push({ ...sum.first, row: sum.unreadable, pence: sum.pence ?? 0n });
+      else {
+        const pence = yearOfQuarters(sum);
+        if (pence !== null) push({ ...sum.first, pence });
+      }
+    }
+    this.figures.clear();
+  }
+}
