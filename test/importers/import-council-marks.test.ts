@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
-import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -63,21 +61,15 @@ function serviceList(
 
 describe("a service list with a column per council marking its part", () => {
   it("reads the councils marked as the partnership's members, names a marked council that was none, and reports the columns as councils' parts, in every format", async () => {
-    for (const format of WORKBOOK_FORMATS) {
+    for (const { format, importSample } of inEveryFormat(db, dir)) {
       const partnership = `Derbyshire marks ${format}`;
       // A partnership of two members, as an earlier list left it.
-      const first = await importWorkbook(
-        db.orm,
-        await writeSampleAs(
-          serviceList(
-            partnership,
-            [CBC, BDC],
-            [["Internal Audit", "CBC", "Y", "Yes"]],
-          ),
-          format,
-          dir,
+      const first = await importSample(
+        serviceList(
+          partnership,
+          [CBC, BDC],
+          [["Internal Audit", "CBC", "Y", "Yes"]],
         ),
-        { runBy: "test" },
       );
       expect(
         first.problems.filter(
@@ -90,23 +82,17 @@ describe("a service list with a column per council marking its part", () => {
         "E07000033 MEMBER",
         "E07000034 HOST",
       ]);
-      const report = await importWorkbook(
-        db.orm,
-        await writeSampleAs(
-          serviceList(
-            partnership,
-            [CBC, BDC, NEDDC],
-            [
-              ["Internal Audit", "CBC", "Y", "✓", null],
-              ["Procurement", "BDC", "y", "Y", "N"],
-              ["Building Control", "CBC", "Yes", "-", "Y"],
-              ["Legal", "CBC", "Y", "maybe", null],
-            ],
-          ),
-          format,
-          dir,
+      const report = await importSample(
+        serviceList(
+          partnership,
+          [CBC, BDC, NEDDC],
+          [
+            ["Internal Audit", "CBC", "Y", "✓", null],
+            ["Procurement", "BDC", "y", "Y", "N"],
+            ["Building Control", "CBC", "Yes", "-", "Y"],
+            ["Legal", "CBC", "Y", "maybe", null],
+          ],
         ),
-        { runBy: "test" },
       );
       expect(report.status, format).toBe("IMPORTED");
       expect(

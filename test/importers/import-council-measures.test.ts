@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
-import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { storedFigureLines } from "./support/stored-figure-lines.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -46,10 +44,10 @@ function workbook(
 
 describe("a measure per council column", () => {
   it("reads Target / Actual under each council, and a Total over them checked per measure, in every format", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       // Every figure differs from the last format's, so that each is this run's.
       const m = bump + 1;
-      const path = await writeSampleAs(
+      const report = await importSample(
         workbook(
           "council-measures.xlsx",
           ["Service", "CBC", "", "BDC", "", "Total", ""],
@@ -76,10 +74,7 @@ describe("a measure per council column", () => {
           ],
           format !== "csv",
         ),
-        format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(report.status, format).toBe("IMPORTED");
       // Procurement's actual total is £1 over its actuals; its target total agrees.
       expect(
@@ -106,23 +101,17 @@ describe("a measure per council column", () => {
   });
 
   it("reads the measure over the councils, and a council and measure in one header", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       // Every figure differs from the last format's, so that each is this run's.
       const m = bump + 1;
-      const over = await importWorkbook(
-        db.orm,
-        await writeSampleAs(
-          workbook(
-            "measure-over-councils.xlsx",
-            ["Service", "Forecast", "", "Achieved", ""],
-            ["", "Chesterfield", "Bolsover", "Chesterfield", "Bolsover"],
-            [["Internal Audit", 700 * m, 600 * m, 500 * m, 400 * m]],
-            format !== "csv",
-          ),
-          format,
-          dir,
+      const over = await importSample(
+        workbook(
+          "measure-over-councils.xlsx",
+          ["Service", "Forecast", "", "Achieved", ""],
+          ["", "Chesterfield", "Bolsover", "Chesterfield", "Bolsover"],
+          [["Internal Audit", 700 * m, 600 * m, 500 * m, 400 * m]],
+          format !== "csv",
         ),
-        { runBy: "test" },
       );
       expect(over.problems, format).toEqual([]);
       expect(await stored(over.importRunId), format).toEqual([
@@ -131,20 +120,14 @@ describe("a measure per council column", () => {
         `Internal Audit ${CBC} 2010 ACHIEVED ${500 * m}.00`,
         `Internal Audit ${CBC} 2010 FORECAST ${700 * m}.00`,
       ]);
-      const one = await importWorkbook(
-        db.orm,
-        await writeSampleAs(
-          workbook(
-            "council-measure-headers.xlsx",
-            ["Service", "CBC Target", "CBC – Actual", "Bolsover (Target)"],
-            undefined,
-            [["Procurement", 300 * m, 200 * m, 100 * m]],
-            false,
-          ),
-          format,
-          dir,
+      const one = await importSample(
+        workbook(
+          "council-measure-headers.xlsx",
+          ["Service", "CBC Target", "CBC – Actual", "Bolsover (Target)"],
+          undefined,
+          [["Procurement", 300 * m, 200 * m, 100 * m]],
+          false,
         ),
-        { runBy: "test" },
       );
       expect(one.problems, format).toEqual([]);
       expect(await stored(one.importRunId), format).toEqual([

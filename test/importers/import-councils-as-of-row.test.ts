@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
-import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import type { WorkbookFormat } from "../../importers/workbook-format.js";
+import {
+  importSampleAs,
+  inEveryFormat,
+} from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -12,12 +14,14 @@ type Line = (string | number | null)[];
 
 /** A tracker of one sheet (period June 2021) naming Buckinghamshire for 2015/16 and 2021/22. */
 async function importBuckinghamshire(
-  format: (typeof WORKBOOK_FORMATS)[number],
+  format: WorkbookFormat,
   header: string[],
   rows: Line[],
   streaming: boolean,
 ) {
-  const path = await writeSampleAs(
+  const report = await importSampleAs(
+    db,
+    dir,
     {
       file: "bucks.xlsx",
       sheets: [
@@ -34,12 +38,8 @@ async function importBuckinghamshire(
       ],
     },
     format,
-    dir,
+    { streaming },
   );
-  const report = await importWorkbook(db.orm, path, {
-    runBy: "test",
-    streaming,
-  });
   const figures = await db.orm.em
     .fork()
     .getConnection()
@@ -58,7 +58,7 @@ const AS_OF_EACH_YEAR = [
 
 describe("councils named in a tracker's rows, as of each figure's financial year", () => {
   it("reads Buckinghamshire in a 2015/16 row as the county council and in a 2021/22 row of the same sheet as the unitary one, in all four formats, streamed or not", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries())
+    for (const { bump, format } of inEveryFormat(db, dir))
       for (const streaming of [true, false]) {
         const { report, figures } = await importBuckinghamshire(
           format,

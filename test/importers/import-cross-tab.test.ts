@@ -5,7 +5,7 @@ import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { storedFigureLines } from "./support/stored-figure-lines.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -42,9 +42,8 @@ function crossTab(b: number): SampleWorkbook {
 
 describe("a cross-tab of councils across the columns", () => {
   it("stores each council's figure of its column's year, in every format", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
-      const path = await writeSampleAs(crossTab(bump), format, dir);
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(crossTab(bump));
       expect(report.problems, format).toEqual([]);
       expect(report.status, format).toBe("IMPORTED");
       expect(await stored(report.importRunId), format).toEqual([

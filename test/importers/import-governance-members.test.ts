@@ -4,7 +4,7 @@ import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -86,9 +86,9 @@ const EXPECTED = [
 
 describe("a governance list of members one per row under each body", () => {
   it("reads each body's heading row and its member rows as seats counted per council, the posts as who sits and the Chair as its chair, in all four formats", async () => {
-    for (const format of WORKBOOK_FORMATS) {
+    for (const { format, importSample } of inEveryFormat(db, dir)) {
       await clear();
-      const path = await writeSampleAs(
+      const report = await importSample(
         governance(
           ["Body", "Member", "Council", "Role"],
           [
@@ -104,10 +104,7 @@ describe("a governance list of members one per row under each body", () => {
           ],
           `governance.${format}`,
         ),
-        format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(
         report.problems.filter((p) => p.severity === "error"),
         format,

@@ -7,6 +7,10 @@ import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import {
+  importSampleAs,
+  inEveryFormat,
+} from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -60,7 +64,7 @@ async function stored(runId: number): Promise<
 
 describe("measures and cashability", () => {
   it("refuses a tracker that names no measure once, naming --measure, and imports it as the measure --measure gives", async () => {
-    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump: i, format, importSample } of inEveryFormat(db, dir)) {
       const sample = tracker(
         "no-measure.xlsx",
         [["Savings tracker"]],
@@ -70,8 +74,7 @@ describe("measures and cashability", () => {
           ["Procurement", "2010/11", 357000 + i],
         ],
       );
-      const path = await writeSampleAs(sample, format, dir);
-      const refused = await importWorkbook(db.orm, path, { runBy: "test" });
+      const refused = await importSample(sample);
       expect(refused.status, format).toBe("REFUSED");
       const missing = refused.problems.filter(
         (p) => p.code === "missing-value",
@@ -85,8 +88,7 @@ describe("measures and cashability", () => {
         "--measure target|estimate|forecast|achieved",
       );
 
-      const imported = await importWorkbook(db.orm, path, {
-        runBy: "test",
+      const imported = await importSample(sample, {
         measure: SavingsMeasure.FORECAST,
       });
       expect(imported.status, format).toBe("IMPORTED");
@@ -151,8 +153,8 @@ describe("measures and cashability", () => {
   });
 
   it("reads cashability from a Saving type or Type column and the measure from the title or the amount header", async () => {
-    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
-      const byTitle = await writeSampleAs(
+    for (const { bump: i, format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(
         tracker(
           "saving-type.xlsx",
           [["Forecast savings 2010/11"]],
@@ -163,10 +165,7 @@ describe("measures and cashability", () => {
             ["Procurement", "2010/11", "Non cashable", 7000 + i],
           ],
         ),
-        format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, byTitle, { runBy: "test" });
       expect(report.status, format).toBe("IMPORTED");
       expect(await stored(report.importRunId), format).toEqual([
         {
@@ -267,7 +266,9 @@ describe("measures and cashability", () => {
     for (const [i, heading] of headers.entries()) {
       const format = WORKBOOK_FORMATS[i % WORKBOOK_FORMATS.length]!;
       const name = `Estimate Service ${i + 1}`;
-      const path = await writeSampleAs(
+      const report = await importSampleAs(
+        db,
+        dir,
         {
           file: `estimate-${i}.xlsx`,
           sheets: [
@@ -284,9 +285,7 @@ describe("measures and cashability", () => {
           ],
         },
         format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(report.problems, heading).toEqual([]);
       expect(report.status, heading).toBe("IMPORTED");
       expect(

@@ -4,7 +4,7 @@ import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -59,18 +59,13 @@ async function importEach(
     format: string,
   ) => void,
 ): Promise<void> {
-  for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+  for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
     // Each format's import stands alone: an unchanged figure would keep the earlier run's id.
     await db.orm.em
       .fork()
       .getConnection()
       .execute("delete from savings_figure");
-    const path = await writeSampleAs(
-      sample(bump)(`quarters.${format}`),
-      format,
-      dir,
-    );
-    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    const report = await importSample(sample(bump)(`quarters.${format}`));
     expect(
       report.problems.filter((p) => p.severity === "error"),
       format,

@@ -11,6 +11,7 @@ import {
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -115,7 +116,7 @@ async function imported(
 
 describe("a service list's estimated savings", () => {
   it("are ESTIMATE figures of the partnership for the sheet's year and month, in all four formats, and the services' estimates", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format } of inEveryFormat(db, dir)) {
       await clear();
       const report = await imported(
         serviceList(

@@ -4,7 +4,7 @@ import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -40,8 +40,8 @@ async function stored(runId: number) {
 
 describe("a long tracker without a year column", () => {
   it("takes its figures' financial year from the title ('Forecast savings 2010/11') and says so in the report, in all four formats", async () => {
-    for (const [i, format] of WORKBOOK_FORMATS.entries()) {
-      const path = await writeSampleAs(
+    for (const { bump: i, format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(
         tracker(
           [
             ["Forecast savings 2010/11"],
@@ -54,10 +54,7 @@ describe("a long tracker without a year column", () => {
             ["Procurement", 357000 + i],
           ],
         ),
-        format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(report.problems, format).toEqual([]);
       expect(report.status, format).toBe("IMPORTED");
       expect(report.sheets[0]!.kind, format).toBe("savings-long");

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
-import { importWorkbook } from "../../importers/import-workbook.js";
 import type { ImportReport } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { storedFigureLines } from "./support/stored-figure-lines.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -25,7 +23,7 @@ const CHESHIRE = "Cheshire Shared Services";
 
 describe("a Total column checked against its row", () => {
   it("checks a cross-tab's Total after its councils, warns naming both the total's cell and the row's cells, and stores nothing from it, in every format", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       // Every figure differs from the last format's, so that each is this run's.
       const m = bump + 1;
       const sample: SampleWorkbook = {
@@ -48,8 +46,7 @@ describe("a Total column checked against its row", () => {
           },
         ],
       };
-      const path = await writeSampleAs(sample, format, dir);
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      const report = await importSample(sample);
       expect(report.status, format).toBe("IMPORTED");
       expect(problems(report), format).toEqual([
         [
@@ -71,7 +68,7 @@ describe("a Total column checked against its row", () => {
   });
 
   it("reads a two-row cross-tab with a Total under each year and a grand Total, each checked, in every format", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       // Every figure differs from the last format's, so that each is this run's.
       const m = bump + 1;
       const sample: SampleWorkbook = {
@@ -112,8 +109,7 @@ describe("a Total column checked against its row", () => {
           },
         ],
       };
-      const path = await writeSampleAs(sample, format, dir);
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      const report = await importSample(sample);
       expect(report.status, format).toBe("IMPORTED");
       expect(report.sheets[0]!.header!.headerRow, format).toBe(5);
       // Pensions' 2010/11 total says 110 of 100; the grand total 195 agrees with the figures.
@@ -138,7 +134,7 @@ describe("a Total column checked against its row", () => {
   });
 
   it("checks a wide tracker's Total against its years (t16's layout), in every format", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       // Every figure differs from the last format's, so that each is this run's.
       const m = bump + 1;
       const sample: SampleWorkbook = {
@@ -181,8 +177,7 @@ describe("a Total column checked against its row", () => {
           },
         ],
       };
-      const path = await writeSampleAs(sample, format, dir);
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      const report = await importSample(sample);
       expect(report.status, format).toBe("IMPORTED");
       expect(problems(report), format).toEqual([
         [

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
 import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import {
   workbookDir,
   writeTestWorkbook,
 } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -47,8 +46,8 @@ async function storedServices(): Promise<string[]> {
 
 describe("total and subtotal rows in a tracker", () => {
   it("checks subtotals and the grand total against the rows above, warns of the one that disagrees naming both cells, and imports no total as a service", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
-      const path = await writeSampleAs(
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(
         tracker(
           ["Council", "Service", "Financial year", "Measure", "Saving (£)"],
           [
@@ -67,10 +66,7 @@ describe("total and subtotal rows in a tracker", () => {
             [null, "Grand total", null, null, 1200 + bump],
           ],
         ),
-        format,
-        dir,
       );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
       expect(report.status, format).toBe("IMPORTED");
       const mismatches = report.problems.filter(
         (p) => p.code === "total-mismatch",
@@ -95,7 +91,7 @@ describe("total and subtotal rows in a tracker", () => {
   it("names a wrong total under services merged down over their rows at its own cell, in every format", async () => {
     // The file as its layout says (corpus variant 852 as session 4's families drew it): each name
     // merged over its two rows, the rows right under the header, the total under them at E9.
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       const sample = tracker(
         ["Council", "Service", "Financial year", "Measure", "Saving (£)"],
         [
@@ -110,8 +106,7 @@ describe("total and subtotal rows in a tracker", () => {
         { top: 1, bottom: 2, left: 1, right: 1 },
         { top: 3, bottom: 4, left: 1, right: 1 },
       ];
-      const path = await writeSampleAs(sample, format, dir);
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      const report = await importSample(sample);
       expect(report.status, format).toBe("IMPORTED");
       expect(
         report.problems.map((p) => [p.code, p.cell, p.message]),
@@ -156,45 +151,36 @@ describe("total and subtotal rows in a tracker", () => {
 
 describe("total and subtotal rows in service and funding lists", () => {
   it("checks a service list's estimated savings totals and a funding list's award total, warns of the ones that disagree, and imports no total as a service or an award", async () => {
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       const partnership = `Totals partnership ${format}`;
-      const path = await writeSampleAs(
-        {
-          file: "lists.xlsx",
-          sheets: [
-            {
-              name: "Services",
-              title: [["Shared services"], ["Partnership:", partnership]],
-              header: [
-                "Service",
-                "Host authority",
-                "Est. cashable savings p.a.",
-              ],
-              rows: [
-                ["Internal Audit", "Chesterfield", 40000],
-                ["Procurement", "Bolsover", 60000],
-                ["Sub-total", null, 100000],
-                ["Legal Services", "Chesterfield", 25000],
-                ["Grand total", null, 125000 + bump],
-              ],
-            },
-            {
-              name: "Funding",
-              title: [["External funding"], ["Partnership:", partnership]],
-              header: ["Funder", "Amount awarded", "Purpose"],
-              rows: [
-                ["RCE", "£100,000", "Business case"],
-                ["Improvement East", "£50,000", "Project manager"],
-                ["Total funding", "£150,000", null],
-                ["Grand total", 150001, null],
-              ],
-            },
-          ],
-        },
-        format,
-        dir,
-      );
-      const report = await importWorkbook(db.orm, path, { runBy: "test" });
+      const report = await importSample({
+        file: "lists.xlsx",
+        sheets: [
+          {
+            name: "Services",
+            title: [["Shared services"], ["Partnership:", partnership]],
+            header: ["Service", "Host authority", "Est. cashable savings p.a."],
+            rows: [
+              ["Internal Audit", "Chesterfield", 40000],
+              ["Procurement", "Bolsover", 60000],
+              ["Sub-total", null, 100000],
+              ["Legal Services", "Chesterfield", 25000],
+              ["Grand total", null, 125000 + bump],
+            ],
+          },
+          {
+            name: "Funding",
+            title: [["External funding"], ["Partnership:", partnership]],
+            header: ["Funder", "Amount awarded", "Purpose"],
+            rows: [
+              ["RCE", "£100,000", "Business case"],
+              ["Improvement East", "£50,000", "Project manager"],
+              ["Total funding", "£150,000", null],
+              ["Grand total", 150001, null],
+            ],
+          },
+        ],
+      });
       expect(report.status, format).toBe("IMPORTED");
       const mismatches = report.problems
         .filter((p) => p.code === "total-mismatch")

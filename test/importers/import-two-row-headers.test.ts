@@ -8,6 +8,7 @@ import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeRawXlsx } from "./support/write-raw-xlsx.js";
 import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -63,9 +64,8 @@ async function importsInEveryFormat(
   sample: (bump: number) => SampleWorkbook,
   expected: (bump: number) => Figure[],
 ): Promise<void> {
-  for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
-    const path = await writeSampleAs(sample(bump), format, dir);
-    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+  for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
+    const report = await importSample(sample(bump));
     expect(
       report.problems.filter((p) => p.severity === "error"),
       format,
@@ -185,7 +185,7 @@ describe("two-row and merged headers", () => {
 
   it("bounds a merged cell's spread by its merge range where the file has ranges (.xlsx, .xls, .ods), by the blanks in a CSV", async () => {
     // "Forecast" is merged over B:C only; D's "2012/13" stands under a blank outside the merge.
-    for (const [bump, format] of WORKBOOK_FORMATS.entries()) {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
       const sample = tracker(
         "Savings tracker",
         ["Service", "Forecast", "", ""],
@@ -196,9 +196,7 @@ describe("two-row and merged headers", () => {
         { top: 0, bottom: 1, left: 0, right: 0 },
         { top: 0, bottom: 0, left: 1, right: 2 },
       ];
-      const path = await writeSampleAs(sample, format, dir);
-      const report = await importWorkbook(db.orm, path, {
-        runBy: "test",
+      const report = await importSample(sample, {
         measure: SavingsMeasure.ACHIEVED,
       });
       expect(report.status, format).toBe("IMPORTED");

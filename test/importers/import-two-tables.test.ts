@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SampleWorkbook } from "../../fixtures/generate-samples.js";
-import { writeSampleAs } from "../../fixtures/write-sheet-formats.js";
-import { importWorkbook } from "../../importers/import-workbook.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { workbookDir } from "./support/write-test-workbook.js";
-import { WORKBOOK_FORMATS } from "../../importers/workbook-format.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -73,13 +71,10 @@ describe("a sheet of two tables", () => {
   ])(
     "reads a governance list under a tracker as a table of its own, its header %s, in every format",
     async (_, heading: (string | null)[][], headerRow: number) => {
-      for (const [b, format] of WORKBOOK_FORMATS.entries()) {
-        const path = await writeSampleAs(
+      for (const { bump: b, format, importSample } of inEveryFormat(db, dir)) {
+        const report = await importSample(
           twoTables(b, b % 2 ? "Joint board" : "Joint committee", heading),
-          format,
-          dir,
         );
-        const report = await importWorkbook(db.orm, path, { runBy: "test" });
         expect(
           report.problems.filter((p) => p.severity === "error"),
           format,

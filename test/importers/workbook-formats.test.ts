@@ -20,6 +20,7 @@ import { longTracker } from "./support/tracker-workbooks.js";
 import { rawXlsxEntries, type RawCell } from "./support/write-raw-xlsx.js";
 import { workbookDir } from "./support/write-test-workbook.js";
 import { writeZip } from "../../fixtures/write-zip.js";
+import { inEveryFormat } from "./support/import-in-every-format.js";
 
 const db = useTestDatabase();
 const dir = workbookDir();
@@ -156,13 +157,10 @@ async function storedFigures(runId: number) {
 describe("four formats behind one reading stage", () => {
   it("reads the same tracker as .xlsx, .xls, .ods and CSV into the same figures, from the same cells", async () => {
     const stored: Record<string, unknown> = {};
-    for (const format of WORKBOOK_FORMATS) {
-      const path = await writeSampleAs(
-        tracker(`same-${format}.xlsx`),
-        format,
-        dir,
-      );
-      const report = await importWorkbook(db.orm, path, { dryRun: false });
+    for (const { format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(tracker(`same-${format}.xlsx`), {
+        dryRun: false,
+      });
       expect(report.problems, format).toEqual([]);
       expect(report.status, format).toBe("IMPORTED");
       expect(
@@ -211,13 +209,8 @@ describe("four formats behind one reading stage", () => {
   });
 
   it("names the same A1 cell for a bad amount in every format (a CSV's sheet is its file's name)", async () => {
-    for (const format of WORKBOOK_FORMATS) {
-      const path = await writeSampleAs(
-        tracker(`bad-${format}.xlsx`, true),
-        format,
-        dir,
-      );
-      const report = await importWorkbook(db.orm, path);
+    for (const { format, importSample } of inEveryFormat(db, dir)) {
+      const report = await importSample(tracker(`bad-${format}.xlsx`, true));
       expect(report.status, format).toBe("REFUSED");
       expect(report.problems, format).toMatchObject([
         {
