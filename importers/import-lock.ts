@@ -31,7 +31,8 @@ export const IMPORT_LOCK_WAIT_MS = 15 * 60_000;
 /**
  * Thrown by an import holding the directory lock shared when it finds it must change the directory,
  * or when the lock it needs next is held by an import that may be waiting for one it holds: the pass
- * is rolled back and read again holding the directory lock exclusive (ImportLocks.take).
+ * is rolled back and made again holding the directory lock exclusive (ImportLocks.take), reading on
+ * from the same reader when the pass had taken nothing but headers (ReplayableWorkbookReader).
  */
 export class NeedsExclusiveImportLock extends Error {
   constructor(reason: string) {

@@ -72,6 +72,7 @@ import {
 import type { SheetAnswers } from "./read-sheet-records.js";
 import { WorkbookReadIncomplete } from "./workbook-read-incomplete.js";
 import { WorkbookReaderThread } from "./read-workbook-in-worker.js";
+import { ReplayableWorkbookReader } from "./replayable-workbook-reader.js";
 import {
   councilsAsOf,
   decideReportingPeriod,
@@ -291,12 +292,18 @@ export async function importWorkbook(
   };
   // Started now, so that a worker loads its modules while the file is checked and the transaction opens.
   const reader = startReader(readerInput);
+  const readersLeft: Readers = { first: reader, input: readerInput };
   let report: ImportReport;
   try {
-    report = await importChecked(orm, path, options, limits, file, started, {
-      first: reader,
-      input: readerInput,
-    });
+    report = await importChecked(
+      orm,
+      path,
+      options,
+      limits,
+      file,
+      started,
+      readersLeft,
+    );
   } catch (error) {
     // PostgreSQL's statement_timeout is the hub's limit, not a fault of the file: not "unreadable-file".
     if (isStatementTimeout(error))
@@ -304,6 +311,8 @@ export async function importWorkbook(
     throw error;
   } finally {
     await reader.stop();
+    // A later pass's reader kept for one more that never came.
+    await readersLeft.first?.stop();
   }
   return report;
 }
@@ -333,23 +342,26 @@ async function withProblemGrids(
 
 /**
  * A reader for the workbook: a worker thread with a bounded heap from `workerFromBytes` up, else this
- * thread (a small workbook's garbage is small, and a worker takes a few hundred milliseconds to start).
+ * thread (a small workbook's garbage is small, and a worker takes a few hundred milliseconds to start);
+ * replayable, so that a pass starting again with the exclusive lock reads on from it.
  */
-function startReader(input: ReadWorkerInput): WorkbookReader {
+function startReader(input: ReadWorkerInput): ReplayableWorkbookReader {
   let bytes = Number.POSITIVE_INFINITY;
   try {
     bytes = statSync(input.path).size;
   } catch {
     // Missing or unreadable: the guard says so.
   }
-  return bytes >= input.limits.workerFromBytes
-    ? new WorkbookReaderThread(input)
-    : new InProcessWorkbookReader(input);
+  return new ReplayableWorkbookReader(
+    bytes >= input.limits.workerFromBytes
+      ? new WorkbookReaderThread(input)
+      : new InProcessWorkbookReader(input),
+  );
 }
 
-/** The reader for the first pass, and how to start another for a second. */
+/** The reader for the next pass (the first's, or one the pass before can hand on), and how to start another. */
 interface Readers {
-  first: WorkbookReader | null;
+  first: ReplayableWorkbookReader | null;
   input: ReadWorkerInput;
 }
 
@@ -550,9 +562,9 @@ async function importLeased(
         // The guard's problems (a misnamed file) hold for every pass.
         for (const problem of guardProblems) problems.add(problem);
       }
+      const reader = readers.first ?? startReader(readers.input);
+      readers.first = null;
       try {
-        const reader = readers.first ?? startReader(readers.input);
-        readers.first = null;
         pass = await importSheets(orm, reader, {
           options,
           limits: input.limits,
@@ -582,7 +594,9 @@ async function importLeased(
       } catch (error) {
         if (error instanceof StreamedFigureUndone) continue;
         if (error instanceof NeedsExclusiveImportLock && !exclusive) {
-          // Rolled back before it wrote anything another import could see: the same pass again.
+          // Rolled back before it wrote anything another import could see: the same pass again,
+          // reading on from where this one stopped when it had taken nothing it wrote from.
+          if (reader.canReadOn) readers.first = reader;
           exclusive = true;
           lockedAgain = true;
           mode--;

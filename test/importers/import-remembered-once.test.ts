@@ -248,3 +248,97 @@ describe("a workbook whose layout has remembered answers", () => {
     expect(passes()).toBe(2);
   });
 });
+
+describe("a workbook creating its partnership, of a layout with remembered answers", () => {
+  /** A tracker whose title names a partnership the hub does not hold yet. */
+  const newPartnership = (
+    file: string,
+    partnership: string,
+    month: string,
+  ): SampleWorkbook => ({
+    file,
+    sheets: [
+      {
+        name: "Partnership savings",
+        title: [
+          ["Shared services savings"],
+          ["Period:", month],
+          ["Partnership:", partnership],
+        ],
+        header: HEADER,
+        rows: COUNCILS.slice(1).flatMap((council) =>
+          ["Internal Audit", "Procurement"].map((service) => [
+            council,
+            service,
+            "2010/11",
+            1000,
+          ]),
+        ),
+      },
+    ],
+  });
+  let juneRun = 0;
+  beforeAll(async () => {
+    db.resetQueryLog();
+    const june = await importWorkbook(
+      db.orm,
+      await writeTestWorkbook(
+        dir,
+        newPartnership("peak-june.xlsx", "Peak Shared Services", "June 2010"),
+      ),
+      { runBy: "test", rememberAnswers: true, measure: SavingsMeasure.TARGET },
+    );
+    expect(june.problems).toEqual([]);
+    expect(june.status).toBe("IMPORTED");
+    expect(june.created).toContainEqual(
+      expect.objectContaining({
+        type: "partnership",
+        name: "Peak Shared Services",
+      }),
+    );
+    expect(june.savedProfile).not.toBeNull();
+    // The pass that found it must create the partnership, then the one holding the lock exclusive.
+    expect(passes()).toBe(2);
+    juneRun = june.importRunId;
+  });
+
+  it.each([
+    [
+      "this thread",
+      Number.POSITIVE_INFINITY,
+      "Dales Shared Services",
+      "July 2010",
+      "2010-07",
+    ],
+    ["a worker thread", 0, "Moors Shared Services", "August 2010", "2010-08"],
+  ])(
+    "is read, by %s, with the answers found from its first sheet's shape in the pass that creates it",
+    async (_reader, workerFromBytes, partnership, month, period) => {
+      db.resetQueryLog();
+      const counted: number[] = [];
+      const report = await importWorkbook(
+        db.orm,
+        await writeTestWorkbook(
+          dir,
+          newPartnership(`new-${workerFromBytes}.xlsx`, partnership, month),
+        ),
+        {
+          runBy: "test",
+          rememberAnswers: true,
+          limits: { workerFromBytes },
+          onProgress: (p) => counted.push(p.rows),
+        },
+      );
+      expect(report.problems).toEqual([]);
+      expect(report.status).toBe("IMPORTED");
+      expect(report.rememberedAnswers?.importRunId).toBe(juneRun);
+      expect(report.answers).toEqual({ measure: SavingsMeasure.TARGET });
+      expect(report.created).toContainEqual(
+        expect.objectContaining({ type: "partnership", name: partnership }),
+      );
+      expect(passes()).toBe(2);
+      expect(counted).toEqual([6]);
+      expect(await figuresByMeasure(period)).toEqual({ TARGET: 6 });
+    },
+  );
+});
