@@ -7,7 +7,7 @@ import { Partnership } from "../schema/partnership.js";
 import { Service } from "../schema/service.js";
 import type { ProblemCollector } from "./import-problem.js";
 import { matchPartnershipName } from "../schema/partnership-name.js";
-import { isSimilarName, nameKey } from "./record-names.js";
+import { nameKey, SimilarNames } from "./record-names.js";
 
 /** A record an import created, for the report ("the report lists everything created"). */
 export interface CreatedRecord {
@@ -58,6 +58,8 @@ export class PartnershipDirectory {
   private readonly members = new Map<Partnership, Map<string, Membership>>();
   private readonly services = new Map<Partnership, Service[]>();
   private readonly serviceKeys = new Map<Partnership, Map<string, Service>>();
+  /** Each partnership's service names, made on its first new service, for the near-duplicate warning. */
+  private readonly serviceNames = new Map<Partnership, SimilarNames>();
   private readonly bodies = new Map<Partnership, GovernanceBody[]>();
   readonly created: CreatedRecord[] = [];
 
@@ -155,11 +157,11 @@ export class PartnershipDirectory {
 
   private warnIfSimilar(
     name: string,
-    existing: readonly string[],
+    existing: SimilarNames,
     what: string,
     source: RecordSource,
   ): void {
-    const close = existing.find((other) => isSimilarName(name, other));
+    const close = existing.closeTo(name);
     if (close !== undefined)
       this.problems.add({
         code: "similar-name",
@@ -195,7 +197,9 @@ export class PartnershipDirectory {
     this.mayChange(`it creates the partnership "${name}"`);
     this.warnIfSimilar(
       name,
-      this.partnerships.flatMap((p) => [p.name, ...p.alternativeNames]),
+      new SimilarNames(
+        this.partnerships.flatMap((p) => [p.name, ...p.alternativeNames]),
+      ),
       "partnership",
       source,
     );
@@ -285,12 +289,15 @@ export class PartnershipDirectory {
     const found = this.findService(partnership, name);
     if (found) return { service: found, created: false };
     this.mayChange(`it creates the service "${name}"`);
-    this.warnIfSimilar(
-      name,
-      this.services.get(partnership)!.map((s) => s.name),
-      `service in ${partnership.name}`,
-      source,
-    );
+    let names = this.serviceNames.get(partnership);
+    if (!names) {
+      names = new SimilarNames(
+        this.services.get(partnership)!.map((s) => s.name),
+      );
+      this.serviceNames.set(partnership, names);
+    }
+    this.warnIfSimilar(name, names, `service in ${partnership.name}`, source);
+    names.add(name);
     const service = this.em.create(Service, {
       name,
       partnership,
@@ -329,7 +336,7 @@ export class PartnershipDirectory {
     this.mayChange(`it creates the governance body "${name}"`);
     this.warnIfSimilar(
       name,
-      this.bodies.get(partnership)!.map((b) => b.name),
+      new SimilarNames(this.bodies.get(partnership)!.map((b) => b.name)),
       `governance body of ${partnership.name}`,
       source,
     );

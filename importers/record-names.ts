@@ -86,25 +86,66 @@ function editDistance(a: string, b: string, cap: number): number {
   return previous[b.length]!;
 }
 
+/** A name's forms that isSimilarName compares, computed once per name. */
+interface NameForms {
+  name: string;
+  key: string;
+  /** The key with its numbers as "#": numbered siblings share it. */
+  numbered: string;
+  /** The key without its "service"/"shared" words. */
+  stripped: string;
+}
+
+function nameForms(name: string): NameForms {
+  const key = nameKey(name);
+  return {
+    name,
+    key,
+    numbered: key.replace(/\d+/g, "#"),
+    stripped: key
+      .replace(/\b(?:shared|services?|the|joint|team|unit)\b/g, " ")
+      .replace(/\s+/g, " ")
+      .trim(),
+  };
+}
+
+function similarForms(x: NameForms, y: NameForms): boolean {
+  if (x.key === y.key) return true;
+  // "Phase 1" and "Phase 2", "Service 00001" and "Service 00002" are numbered siblings, not typos.
+  if (x.numbered === y.numbered) return false;
+  const cap = Math.max(1, Math.floor(Math.min(x.key.length, y.key.length) / 8));
+  if (editDistance(x.key, y.key, cap) <= cap) return true;
+  return x.stripped.length >= 4 && x.stripped === y.stripped;
+}
+
 /**
  * Whether a new name is close enough to an existing one to be a likely typo or variant: a few
  * letters apart ("Shared Back Ofice"), a plural ("Internal Audits"), or one inside the other with
  * a "service"/"shared" word around it.
  */
 export function isSimilarName(a: string, b: string): boolean {
-  const x = nameKey(a);
-  const y = nameKey(b);
-  if (x === y) return true;
-  // "Phase 1" and "Phase 2", "Service 00001" and "Service 00002" are numbered siblings, not typos.
-  if (x.replace(/\d+/g, "#") === y.replace(/\d+/g, "#")) return false;
-  const cap = Math.max(1, Math.floor(Math.min(x.length, y.length) / 8));
-  if (editDistance(x, y, cap) <= cap) return true;
-  const strip = (s: string) =>
-    s
-      .replace(/\b(?:shared|services?|the|joint|team|unit)\b/g, " ")
-      .replace(/\s+/g, " ")
-      .trim();
-  const xs = strip(x);
-  const ys = strip(y);
-  return xs.length >= 4 && xs === ys;
+  return similarForms(nameForms(a), nameForms(b));
+}
+
+/**
+ * Names a new one is compared with (isSimilarName), each name's forms computed once when it is
+ * added: a tracker creating its partnership's thousands of services compares each new one with
+ * every one before it.
+ */
+export class SimilarNames {
+  private readonly forms: NameForms[] = [];
+
+  constructor(names: Iterable<string> = []) {
+    for (const name of names) this.add(name);
+  }
+
+  add(name: string): void {
+    this.forms.push(nameForms(name));
+  }
+
+  /** The first of the names close to this one (isSimilarName), if any. */
+  closeTo(name: string): string | undefined {
+    const forms = nameForms(name);
+    return this.forms.find((other) => similarForms(forms, other))?.name;
+  }
 }
