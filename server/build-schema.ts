@@ -85,9 +85,11 @@ type Class = new () => object;
  * (a connection's `edges`, an entity's `sourceSheet`):
  * - a field that only reads its object's property gets no resolver, so the executor reads the
  *   property itself (graphql-jit inlines only fields without one);
- * - a field resolver whose parameters are only `@Root()`, `@Ctx()` and `@Info()` is called
- *   straight (directCall). Resolvers with arguments (`@Arg`, `@Args`) keep type-graphql's, which
- *   builds their argument objects.
+ * - a field resolver whose parameters are only `@Root()`, `@Ctx()`, `@Info()` and arguments of
+ *   plain values (`@Arg` of a scalar or enum, `@Args` of a class whose fields all are: no input
+ *   types to convert, no validation) is called straight (directCall). type-graphql's wrapper also
+ *   made every resolver with arguments asynchronous (its argument validation is async even when
+ *   off), so a page of children read in its root's statement could not be answered at once.
  */
 function resolveFieldsDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
@@ -165,6 +167,12 @@ function directCall(
   let rootClass: Class | undefined;
   const readers: ParamReader[] = [];
   for (const param of params) {
+    if (param.kind === "args" || param.kind === "arg") {
+      const read = plainArguments(param);
+      if (!read) return null;
+      readers.push((_r, _c, _i, args) => read(args));
+      continue;
+    }
     if (param.kind === "root" && param.propertyName === undefined) {
       const declared = param.getType?.();
       if (typeof declared !== "function") return null;
@@ -181,7 +189,7 @@ function directCall(
     else return null;
   }
   const method = resolver.methodName;
-  const args = argumentList(readers);
+  const values = argumentList(readers);
   if (resolver.kind === "external") {
     const instance = resolverInstance(resolver.target) as Record<
       string,
@@ -190,7 +198,7 @@ function directCall(
     const declaredRoot = rootClass;
     return (root, rawArgs, context, info) =>
       declaredRoot === undefined || root instanceof declaredRoot
-        ? instance[method]!(...args(root, context, info))
+        ? instance[method]!(...values(root, context, info, rawArgs))
         : typeGraphqls(root, rawArgs, context, info);
   }
   // A method or getter of the object's own class: type-graphql reads it from the root made an
@@ -203,9 +211,56 @@ function directCall(
     return typeof value === "function"
       ? (value as (...values: unknown[]) => unknown).apply(
           root,
-          args(root, context, info),
+          values(root, context, info, rawArgs),
         )
       : value;
+  };
+}
+
+type ParamMeta = NonNullable<FieldResolverMeta["params"]>[number];
+type Args = Record<string, unknown>;
+
+/**
+ * How type-graphql passes an `@Arg` or `@Args` parameter, for plain values only; null where it
+ * converts or validates more (an input type, a validation setting of the parameter's own; the
+ * schema is built with validation off). A plain `@Arg` is the argument's value; an `@Args` is an
+ * instance of its class with the given arguments of its fields (inherited ones too) assigned, as
+ * type-graphql's convertArgsToInstance and convertToType make it.
+ */
+function plainArguments(param: ParamMeta): ((args: Args) => unknown) | null {
+  if (param.kind !== "args" && param.kind !== "arg") return null;
+  if (param.validateSettings !== undefined || param.validateFn !== undefined)
+    return null;
+  const storage = getMetadataStorage();
+  const isInput = (target: unknown) =>
+    storage.inputTypes.some((input) => input.target === target);
+  const declared = param.getType();
+  if (param.kind === "arg") {
+    if (isInput(declared)) return null;
+    const name = param.name;
+    return (args) => args[name];
+  }
+  const ArgsClass = declared as Class;
+  const fields = [];
+  for (
+    let target = ArgsClass;
+    target.prototype !== undefined;
+    target = Object.getPrototypeOf(target) as Class
+  )
+    fields.push(
+      ...(storage.argumentTypes.find((type) => type.target === target)
+        ?.fields ?? []),
+    );
+  if (fields.length === 0 || fields.some((field) => isInput(field.getType())))
+    return null;
+  const names = fields.map((field) => field.name);
+  return (args) => {
+    const instance = new ArgsClass() as Args;
+    for (const key of Object.keys(instance))
+      if (instance[key] === undefined && !(key in args)) delete instance[key];
+    for (const name of names)
+      if (args[name] !== undefined) instance[name] = args[name];
+    return instance;
   };
 }
 
@@ -253,16 +308,17 @@ type ParamReader = (
   root: unknown,
   context: unknown,
   info: GraphQLResolveInfo,
+  args: Args,
 ) => unknown;
 
 /** The parameter values of one call, from their readers in parameter order. */
 function argumentList(
   readers: readonly ParamReader[],
-): (root: unknown, context: unknown, info: GraphQLResolveInfo) => unknown[] {
+): (...call: Parameters<ParamReader>) => unknown[] {
   const [first, second] = readers;
   // The field resolvers of the API take one or two: made without mapping an array per call.
-  if (readers.length === 1) return (r, c, i) => [first!(r, c, i)];
+  if (readers.length === 1) return (r, c, i, a) => [first!(r, c, i, a)];
   if (readers.length === 2)
-    return (r, c, i) => [first!(r, c, i), second!(r, c, i)];
-  return (r, c, i) => readers.map((read) => read(r, c, i));
+    return (r, c, i, a) => [first!(r, c, i, a), second!(r, c, i, a)];
+  return (r, c, i, a) => readers.map((read) => read(r, c, i, a));
 }

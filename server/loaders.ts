@@ -55,6 +55,7 @@ import {
   partnershipServicesQuery,
   type ServiceJoins,
 } from "./loading/service-queries.js";
+import { PrimedLoader } from "./loading/primed-loader.js";
 import { groupByKey, mapEntity, runSql, type Row } from "./loading/sql-rows.js";
 import type { SavingsKey } from "./pagination/savings-cursor.js";
 
@@ -103,24 +104,26 @@ export interface Loaders {
   /** A page of every report of a savings figure across months (oldest first), by figure id. */
   figureReports(
     window: ChildWindow,
-  ): DataLoader<number, ChildPage<SavingsFigure>>;
+  ): PrimedLoader<number, ChildPage<SavingsFigure>>;
   /** A page of a partnership's services, by partnership id, with the selected links joined in. */
   partnershipServices(
     window: ChildWindow,
     joins: ServiceJoins,
-  ): DataLoader<number, ChildPage<Service>>;
+  ): PrimedLoader<number, ChildPage<Service>>;
   /** A page of the services a council hosts, by council id, with what the selection reads. */
   councilHostedServices(
     window: ChildWindow,
     rows: CouncilListRows,
-  ): DataLoader<number, ChildPage<Service>>;
+  ): PrimedLoader<number, ChildPage<Service>>;
   /** A page of the services a council takes part in (as member or host), by council id. */
-  councilServices(window: ChildWindow): DataLoader<number, ChildPage<Service>>;
+  councilServices(
+    window: ChildWindow,
+  ): PrimedLoader<number, ChildPage<Service>>;
   /** A page of a council's memberships, by council id, in partnership name order, with what the selection reads. */
   councilMemberships(
     window: ChildWindow,
     rows: CouncilListRows,
-  ): DataLoader<number, ChildPage<Membership>>;
+  ): PrimedLoader<number, ChildPage<Membership>>;
   /**
    * The child lists a root field can read in its own statement (loadRootWithChildren): the same
    * query, order and loader as the child field's, so its resolver then finds the page loaded.
@@ -169,20 +172,33 @@ export interface Loaders {
 
 /** Makes a fresh set of loaders for one request, bound to that request's EntityManager. */
 export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
-  const perArguments = new Map<string, DataLoader<number, unknown>>();
+  const perArguments = new Map<string, PrimedLoader<number, unknown>>();
   function keyed<V>(
     name: string,
     args: unknown,
     batch: (ids: readonly number[]) => Promise<V[]>,
-  ): DataLoader<number, V> {
+  ): PrimedLoader<number, V> {
     const key = `${name}:${JSON.stringify(args)}`;
     let loader = perArguments.get(key);
     if (!loader) {
-      loader = new DataLoader<number, V>(batch);
+      loader = new PrimedLoader<number, V>(batch);
       perArguments.set(key, loader);
     }
-    return loader as DataLoader<number, V>;
+    return loader as PrimedLoader<number, V>;
   }
+  // The lists of a selection's rows or joins (the same object for every parent of a level): their
+  // loaders and prefetches made once, not once per parent.
+  const perSelection = <S extends object, L>(make: (selection: S) => L) => {
+    const made = new WeakMap<S, L>();
+    return (selection: S): L => {
+      let list = made.get(selection);
+      if (!list) {
+        list = make(selection);
+        made.set(selection, list);
+      }
+      return list;
+    };
+  };
   const list = <T extends object>(
     entity: EntityClass<T>,
     sql: string,
@@ -234,7 +250,7 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
       offset: window.offset,
       limit: window.limit,
       prime: (id, page) =>
-        (loader(window) as DataLoader<number, ChildPage<object>>).prime(
+        (loader(window) as PrimedLoader<number, ChildPage<object>>).prime(
           id,
           page,
         ),
@@ -287,25 +303,27 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   };
 
   // A council's lists, a loader per window and per what the selection reads (CouncilListRows).
-  const councilMemberships = (rows: CouncilListRows) =>
+  const councilMemberships = perSelection((rows: CouncilListRows) =>
     childList(
       `councilMemberships:${JSON.stringify(rows)}`,
       Membership,
       (parents) => councilMembershipsQuery(em, parents, rows, primePartnership),
-    );
-  const councilHostedServices = (rows: CouncilListRows) =>
+    ),
+  );
+  const councilHostedServices = perSelection((rows: CouncilListRows) =>
     childList(
       `councilHostedServices:${JSON.stringify(rows)}`,
       Service,
       (parents) =>
         councilHostedServicesQuery(em, parents, rows, primePartnership),
-    );
+    ),
+  );
   const councilServices = childList(
     "councilServices",
     Service,
     councilServicesQuery,
   );
-  const partnershipServices = (joins: ServiceJoins) =>
+  const partnershipServices = perSelection((joins: ServiceJoins) =>
     childList(
       `partnershipServices:${JSON.stringify(joins)}`,
       Service,
@@ -319,7 +337,8 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
               mapEntity(em, GovernanceBody, row),
             ),
         }),
-    );
+    ),
+  );
 
   const partnershipMembers = wholeList(Membership, (parents) =>
     partnershipMembersQuery(parents, primeCouncil),

@@ -206,12 +206,12 @@ export class CouncilResolver {
     description:
       "The council's memberships of partnerships (each with the partnership, role and cost share), in partnership name order.",
   })
-  async memberships(
+  memberships(
     @Root() council: Council,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<ConnectionShape<Membership>> {
+  ): ConnectionShape<Membership> | Promise<ConnectionShape<Membership>> {
     const rows = councilListRowsOf(em, Membership, selectionOf(info));
     return childPage(
       (window) => loaders.councilMemberships(window, rows),
@@ -223,12 +223,12 @@ export class CouncilResolver {
   @FieldResolver(() => ServiceConnection, {
     description: "The services the council hosts or leads, in name order.",
   })
-  async hostedServices(
+  hostedServices(
     @Root() council: Council,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<ConnectionShape<Service>> {
+  ): ConnectionShape<Service> | Promise<ConnectionShape<Service>> {
     const rows = councilListRowsOf(em, Service, selectionOf(info));
     return childPage(
       (window) => loaders.councilHostedServices(window, rows),
@@ -241,11 +241,11 @@ export class CouncilResolver {
     description:
       "The services the council takes part in: those of the partnerships it is a member of, and those it hosts; in name order.",
   })
-  async services(
+  services(
     @Root() council: Council,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
-  ): Promise<ConnectionShape<Service>> {
+  ): ConnectionShape<Service> | Promise<ConnectionShape<Service>> {
     return childPage(
       (window) => loaders.councilServices(window),
       council.id,

@@ -271,12 +271,12 @@ export class PartnershipResolver {
   @FieldResolver(() => ServiceConnection, {
     description: "The partnership's shared services, in name order.",
   })
-  async services(
+  services(
     @Root() partnership: Partnership,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<ConnectionShape<Service>> {
+  ): ConnectionShape<Service> | Promise<ConnectionShape<Service>> {
     const joins = serviceJoinsOf(em, selectionOf(info));
     return childPage(
       (window) => loaders.partnershipServices(window, joins),

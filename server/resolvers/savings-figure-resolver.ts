@@ -179,7 +179,7 @@ export class SavingsFigureResolver {
     @Root() figure: SavingsFigure,
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() { loaders }: Context,
-  ): Promise<ConnectionShape<SavingsFigure>> {
+  ): ConnectionShape<SavingsFigure> | Promise<ConnectionShape<SavingsFigure>> {
     return childPage(
       (window) => loaders.figureReports(window),
       figure.id,

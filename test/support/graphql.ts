@@ -1,6 +1,6 @@
 import type { ApolloServer } from "@apollo/server";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import type { FormattedExecutionResult } from "graphql";
+import type { FormattedExecutionResult, GraphQLSchema } from "graphql";
 import { buildHubSchema } from "../../server/build-schema.js";
 import {
   anonymousDevelopmentViewer,
@@ -12,6 +12,8 @@ import { createContext, type Context } from "../../server/context.js";
 /** Runs GraphQL operations through Apollo's `executeOperation` with a real per-request context. */
 export interface TestGraphql {
   apollo: ApolloServer<Context>;
+  /** The schema Apollo serves (its resolvers as the compiled executor runs them). */
+  schema: GraphQLSchema;
   /** Lines the server logged (masked internal errors). */
   logs: string[];
   run<T = Record<string, unknown>>(
@@ -27,14 +29,16 @@ export async function createTestGraphql(
   options: { production?: boolean; caller?: Caller } = {},
 ): Promise<TestGraphql> {
   const logs: string[] = [];
+  const schema = await buildHubSchema();
   const apollo = createApollo({
-    schema: await buildHubSchema(),
+    schema,
     production: options.production ?? false,
     log: (line) => logs.push(line),
   });
   let requests = 0;
   return {
     apollo,
+    schema,
     logs,
     async run<T>(
       query: string,
