@@ -1,27 +1,15 @@
-import type {
-  ColumnRole,
-  SheetKind,
-} from "../../../importers/header-synonyms.js";
-import type { ProblemAnswer } from "../../../importers/import-problem.js";
-import type { PeriodLayout } from "../../../importers/period-in-file-name.js";
-import type { SavingsMeasure } from "../../../schema/savings-measure.js";
+import type { ImportProblem } from "../../../importers/import-problem.js";
+import type { MappingProfile } from "../../../importers/mapping-profile.js";
+import type { SheetReadingFacts } from "../../../importers/sheet-reading-facts.js";
 
 /**
  * The report of an ended import job, GET /imports/jobs/ID (ImportReportAnswer in server/import-route.ts: the report
- * `sshub import --json` prints, without the server's file path). The page cannot import the
- * server's modules, so test/web/import-report-type.test.ts checks this against it field by field.
+ * `sshub import --json` prints, without the server's file path). Its parts the importer declares in
+ * modules the page can compile (its problems, a sheet's reading, the mapping profile's answers) are
+ * the importer's own types; the report itself and ProblemGrid come from modules the page cannot
+ * compile (entities and GraphQL types with decorators), so they are declared here and
+ * test/web/import-report-type.test.ts checks them against the server's field by field.
  */
-/** Answers in the mapping profile's format (MappingProfile in importers/mapping-profile.ts). */
-export interface ImportAnswersUsed {
-  synonyms?: Partial<Record<ColumnRole, string[]>>;
-  columns?: Record<string, ColumnRole | "ignore">;
-  kind?: SheetKind;
-  headerRow?: number | Record<string, number>;
-  partnership?: string;
-  measure?: SavingsMeasure;
-  periodInFileName?: PeriodLayout;
-}
-
 export interface ImportReport {
   importRunId: number;
   file: string;
@@ -72,44 +60,16 @@ export interface ImportReport {
   /** The workbook's shape (importers/workbook-shape.ts), null when it was not read. */
   shapeKey: string | null;
   /** The answers the run used (given, and remembered ones), in the mapping profile's format. */
-  answers: ImportAnswersUsed | null;
+  answers: MappingProfile | null;
   /** The remembered answers the run used, and the import run that gave them. */
   rememberedAnswers: {
     profileId: number;
     importRunId: number;
     reportingPeriod: string | null;
-    answers: ImportAnswersUsed;
+    answers: MappingProfile;
   } | null;
   /** The profile a successful import remembered its answers in. */
   savedProfile: { profileId: number; created: boolean } | null;
-}
-
-/** What the importer read from a sheet's header (importers/sheet-reading-facts.ts). */
-export interface SheetReadingFacts {
-  headerRow: number;
-  columns: (
-    | { column: string; header: string; use: "role"; role: string }
-    | {
-        column: string;
-        header: string;
-        use: "year";
-        year: string;
-        measure: string | null;
-        /** The quarter (1-4) a column of a year's quarters holds. */
-        quarter?: number;
-        /** A column totalling the year's quarters (checked, never a figure). */
-        totalOfQuarters?: true;
-      }
-    | {
-        column: string;
-        header: string;
-        use: "council-seats" | "council-part" | "row-total" | "unknown";
-      }
-  )[];
-  partnership: { value: string | null; source: string } | null;
-  measure: { value: string | null; source: string } | null;
-  /** Where a tracker's financial years come from ("the title line ..."). */
-  financialYear: { value: string | null; source: string } | null;
 }
 
 /** The cells of one sheet around its problems (schema/problem-grid.ts). */
@@ -120,19 +80,4 @@ export interface ProblemGrid {
   headerRow: number | null;
   wholeSheet: boolean;
   omittedProblems: number;
-}
-
-/** One problem the importer met, with its place. */
-export interface ImportProblem {
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-  file: string;
-  sheet?: string;
-  cell?: string;
-  header?: string;
-  value?: string;
-  row?: number;
-  /** The answer (an import option) that would settle it: the page offers it. */
-  answer?: ProblemAnswer;
 }

@@ -1,9 +1,6 @@
 import { useId } from "react";
-import type {
-  ImportProblem,
-  ImportReport,
-  ProblemGrid,
-} from "../api/import-report";
+import type { ImportProblem } from "../../../importers/import-problem.js";
+import type { ImportReport, ProblemGrid } from "../api/import-report";
 import { useGraphql } from "../api/use-graphql";
 import { Loaded } from "../app/status-message";
 import { href, type Route } from "../app/use-hash-route";

@@ -1,5 +1,6 @@
 import { globalId } from "../api/global-id";
-import type { ImportProblem, ImportReport } from "../api/import-report";
+import type { ImportProblem } from "../../../importers/import-problem.js";
+import type { ImportReport } from "../api/import-report";
 import { href } from "../app/use-hash-route";
 import { formatPeriod } from "../format/format-date";
 import { ProblemGridView } from "./problem-grid-view";

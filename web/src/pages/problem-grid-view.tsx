@@ -1,5 +1,6 @@
 import { Fragment, useId } from "react";
-import type { ImportProblem, ProblemGrid } from "../api/import-report";
+import type { ImportProblem } from "../../../importers/import-problem.js";
+import type { ProblemGrid } from "../api/import-report";
 
 /** "AB" → 28: to see where the grid leaves columns out. */
 function columnNumber(letters: string): number {

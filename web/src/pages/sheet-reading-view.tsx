@@ -1,4 +1,5 @@
-import type { ImportReport, SheetReadingFacts } from "../api/import-report";
+import type { SheetReadingFacts } from "../../../importers/sheet-reading-facts.js";
+import type { ImportReport } from "../api/import-report";
 import { formatPeriod } from "../format/format-date";
 import { enumWords, sheetKindWords } from "../format/format-words";
 
