@@ -117,6 +117,28 @@ function latestReportsSql(
   columns: Columns,
   parent?: SavingsParent,
 ): { sql: string; params: unknown[] } {
+  const { text, params } = latestReportsShape(
+    filter,
+    after,
+    limit,
+    columns,
+    parent,
+  );
+  return { sql: text(), params };
+}
+
+/**
+ * latestReportsSql's parameters, the key of its text (what the text depends on: the filter's
+ * conditions, whether a keyset position is given, the columns) and the text itself, made only when
+ * asked: a prepared statement's text is the same for every request of one shape (see shapedText).
+ */
+function latestReportsShape(
+  filter: SavingsFilter,
+  after: SavingsKey | null,
+  limit: number,
+  columns: Columns,
+  parent?: SavingsParent,
+): { key: string; text: () => string; params: unknown[] } {
   const councilParent = parent === "council";
   const councilFilter = !councilParent && filter.councilId != null;
   const where = filterConditions({
@@ -130,7 +152,9 @@ function latestReportsSql(
       ? `(select * from savings_figure c where c.council_id = ${councilParent ? "p._parent_id" : "?"} offset 0) f`
       : "savings_figure f";
   return {
-    sql: `select distinct on (${LATEST.distinctOn}) ${pageColumnsSql(columns)} from ${source} ${where.where}
+    key: `${parent ?? ""}|${councilFilter}|${columns?.join(",") ?? "*"}|${where.where}`,
+    text: () =>
+      `select distinct on (${LATEST.distinctOn}) ${pageColumnsSql(columns)} from ${source} ${where.where}
       order by ${LATEST.orderBy} limit ?`,
     params: [
       ...(councilFilter ? [filter.councilId] : []),
@@ -138,6 +162,24 @@ function latestReportsSql(
       limit,
     ],
   };
+}
+
+// Prepared statements' texts by the key of their shape: a page's text is long (its movement and
+// order repeat the figure key), and made and hashed again on every request it cost a request about
+// as much as reading its rows' movement. Bounded: clients choose their selections.
+const shapedTexts = new Map<string, string>();
+const SHAPED_TEXTS = 1_000;
+
+/** The text of shape `key`, made by `make` the first time (a statement's text that depends only on its key). */
+function shapedText(key: string, make: () => string): string {
+  let text = shapedTexts.get(key);
+  if (text === undefined) {
+    text = make();
+    if (shapedTexts.size >= SHAPED_TEXTS)
+      shapedTexts.delete(shapedTexts.keys().next().value!);
+    shapedTexts.set(key, text);
+  }
+  return text;
 }
 
 /** One page of the latest savings figures matching `filter`: `limit` rows at most, after `after`, each with its `_movement`, carrying `columns` (savingsPageColumns). */
@@ -202,15 +244,18 @@ export function councilWithSavingsPageRows(
   limit: number,
   columns: Columns,
 ): Promise<CouncilSavingsRow[]> {
-  const inner = latestReportsSql(filter, after, limit, columns, "council");
+  const inner = latestReportsShape(filter, after, limit, columns, "council");
   const wanted = code.trim().toUpperCase();
   return runPrepared<CouncilSavingsRow>(
     em,
-    `with p as (select c.id as _parent_id, ${exactJsonSql(em, Council, "c", councilColumns)} as _council
+    shapedText(
+      `council page|${councilColumns?.join(",") ?? "*"}|${inner.key}`,
+      () => `with p as (select c.id as _parent_id, ${exactJsonSql(em, Council, "c", councilColumns)} as _council
        from council c where c.gss_code = ? or c.register_code = ? limit 1)
      select case when row_number() over () = 1 then p._council end as _council, x.*,
        ${movementSql("x")} as _movement
-     from p left join lateral (${inner.sql}) x on true`,
+     from p left join lateral (${inner.text()}) x on true`,
+    ),
     [wanted, wanted, ...inner.params],
   );
 }
