@@ -23,6 +23,22 @@ export interface WorkbookSheet {
   rows: AsyncIterable<SheetRow>;
 }
 
+// This reader leans on exceljs's streaming reader beyond its documented API in three places, each
+// checked against exceljs 4.4.0 with unzipper 0.10.14 (package.json pins exceljs exactly;
+// test/importers/read-workbook-sheets.test.ts fails on another version and names what to check):
+// - lib/stream/xlsx/workbook-reader.js parse() pipes the input into unzipper's Parse
+//   (`stream.pipe(zip)`): holdZipEndUntilEntriesRead wraps that pipe;
+// - parse() parses a worksheet at once `if (this.sharedStrings && this.workbookRels)`, else defers it
+//   to a temporary file, and _parseWorksheet names it from this.model (xl/workbook.xml): readOnce
+//   hides workbookRels until the model is read, and wraps _parseWorksheet;
+// - lib/xlsx/xform/book/workbook-properties-xform.js parseOpen reads date1904 only as "1".
+// No documented option orders the parts or holds the end (the non-streaming reader holds the whole
+// workbook in memory, which the 1,000,000-row import cannot). A reader of our own (the zip's central
+// directory, which guard-workbook-file.ts reads already, inflated with node:zlib, the small parts
+// read with saxes as readSheetXml reads the sheets) would need none of them: it is the way out, but
+// it replaces the read path that bench:import measures against the bare exceljs read, so it waits
+// for a session that can measure it.
+
 /** The exceljs streaming reader's options: styles cached so that date-formatted numbers arrive as dates. */
 export const STREAM_READER_OPTIONS = {
   entries: "emit",

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { createReadStream, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -115,5 +116,46 @@ describe("readWorkbookSheets on parts in another writer's order", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("the exceljs internals readWorkbookSheets leans on", () => {
+  // read-workbook-sheets.ts patches three things of exceljs's streaming reader, each checked against
+  // exceljs 4.4.0 with unzipper 0.10.14 (the versions package-lock.json holds): the input's pipe into
+  // unzipper's Parse (holdZipEndUntilEntriesRead), the reader's workbookRels and _parseWorksheet
+  // (sheets wait for xl/workbook.xml), and the workbook-properties xform's parseOpen (date1904="true").
+  // The behaviours are tested above and in hostile-cells.test.ts; this names what they lean on, so that
+  // an upgrade fails here first, saying what to check again.
+  const require = createRequire(import.meta.url);
+  const version = (name: string) =>
+    (require(`${name}/package.json`) as { version: string }).version;
+
+  it("runs on the exceljs and unzipper its patches were checked against", () => {
+    expect(
+      version("exceljs"),
+      "exceljs upgraded: check read-workbook-sheets.ts's patches against it, then update this",
+    ).toBe("4.4.0");
+    expect(
+      version("unzipper"),
+      "unzipper upgraded: check holdZipEndUntilEntriesRead against its Parse, then update this",
+    ).toBe("0.10.14");
+  });
+
+  it("finds the reader's methods and the parts it patches where exceljs 4.4.0 has them", () => {
+    const reader = ExcelJS.stream.xlsx.WorkbookReader
+      .prototype as unknown as Record<string, unknown>;
+    for (const method of ["parse", "_parseRels", "_parseWorkbook"])
+      expect(typeof reader[method], method).toBe("function");
+    // A generator: readOnce wraps it with one of its own.
+    expect(reader._parseWorksheet?.constructor.name).toBe("GeneratorFunction");
+    // The deferral test the workbookRels property answers, and the pipe into unzipper's Parse.
+    const parse = String(reader.parse);
+    expect(parse).toContain("this.sharedStrings && this.workbookRels");
+    expect(parse).toContain("stream.pipe(zip)");
+    const xform =
+      require("exceljs/lib/xlsx/xform/book/workbook-properties-xform.js") as {
+        prototype: { parseOpen?: unknown };
+      };
+    expect(typeof xform.prototype.parseOpen).toBe("function");
   });
 });
