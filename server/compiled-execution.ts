@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import { NODE_ID_PROPERTY } from "./build-schema.js";
+import { PROPERTY_READ } from "./build-schema.js";
 import {
   responsePathArray,
   responsePathKey,
@@ -103,13 +103,13 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           field.resolve = reportingFailures(field.resolve);
           reporting.add(field.resolve);
         }
-  const nodeIds = nodeIdFields(schema);
+  const propertyReads = propertyReadFields(schema);
   const compiled = new Map<string, CompiledOperation>();
   const executor: GatewayExecutor = async (request) => {
     const key = `${request.operationName ?? ""}\u0000${request.source}`;
     let operation = compiled.get(key);
     if (!operation) {
-      const query = compiledReadingNodeIds(nodeIds, () =>
+      const query = compiledReadingProperties(propertyReads, () =>
         compileQuery(
           schema,
           request.document,
@@ -192,38 +192,51 @@ function asGraphqlError(error: GraphQLError): GraphQLError {
   return converted;
 }
 
-/** The Node types' `id` fields that resolveNodeIdsDirectly made readable from NODE_ID_PROPERTY. */
-function nodeIdFields(schema: GraphQLSchema): GraphQLField<unknown, unknown>[] {
-  return Object.values(schema.getTypeMap()).flatMap((type) => {
-    const id = isObjectType(type) ? type.getFields().id : undefined;
-    return id?.extensions[NODE_ID_PROPERTY] ? [id] : [];
-  });
+/** The fields build-schema made readable from a property of their objects, each with that property (PROPERTY_READ). */
+function propertyReadFields(schema: GraphQLSchema): PropertyRead[] {
+  return Object.values(schema.getTypeMap()).flatMap((type) =>
+    isObjectType(type) && !type.name.startsWith("__")
+      ? Object.values(type.getFields()).flatMap((field) => {
+          const property = field.extensions[PROPERTY_READ];
+          return typeof property === "string" ? [{ field, property }] : [];
+        })
+      : [],
+  );
+}
+
+interface PropertyRead {
+  field: GraphQLField<unknown, unknown>;
+  property: string;
 }
 
 /**
- * `compile()` with each of `idFields` read as the object's NODE_ID_PROPERTY instead of through its
+ * `compile()` with each of `reads` compiled as a read of its property instead of through its
  * resolver. graphql-jit runs a field with a resolver through a resolver call (a resolve info, a
  * response path of one object per level, three closures, an error check: most of a deep list's
  * garbage, which gives out ~2,100 ids a request) and inlines a field without one as a read of the
- * property named by the field. So, while the operation compiles (synchronously), each id field has
- * no resolver and that name; both are put back at once, for graphql-js, introspection and the
- * schema's printing. Null-checks and the ID serialisation of the read value stay graphql-jit's.
+ * property named by the field. So, while the operation compiles (synchronously), each such field
+ * has no resolver and its property's name; both are put back at once, for graphql-js,
+ * introspection and the schema's printing. Null-checks and the serialisation of the read value
+ * stay graphql-jit's.
  */
-function compiledReadingNodeIds<T>(
-  idFields: readonly GraphQLField<unknown, unknown>[],
+function compiledReadingProperties<T>(
+  reads: readonly PropertyRead[],
   compile: () => T,
 ): T {
-  const resolvers = idFields.map((field) => field.resolve);
-  for (const field of idFields) {
+  const saved = reads.map(({ field }) => ({
+    resolve: field.resolve,
+    name: field.name,
+  }));
+  for (const { field, property } of reads) {
     field.resolve = undefined;
-    field.name = NODE_ID_PROPERTY;
+    field.name = property;
   }
   try {
     return compile();
   } finally {
-    idFields.forEach((field, i) => {
-      field.resolve = resolvers[i];
-      field.name = "id";
+    reads.forEach(({ field }, i) => {
+      field.resolve = saved[i]!.resolve;
+      field.name = saved[i]!.name;
     });
   }
 }
