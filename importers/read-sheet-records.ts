@@ -629,6 +629,19 @@ function rowKey(
       reading.kind === "governance" &&
       hasMemberRows(reading.map.roles) &&
       above?.row === row.number - 1;
+    // A row a quarter with no figure, its service blank ("Q2" alone under a service written once
+    // over its rows): no record, and the service goes on below it.
+    const quarter = reading.map.roles.get("quarter");
+    if (
+      filled === 1 &&
+      key === null &&
+      above?.row === row.number - 1 &&
+      quarter !== undefined &&
+      isFilled(row.cells[quarter])
+    ) {
+      notes.above = { ...above, row: row.number };
+      return null;
+    }
     if (filled === 1 && key === null && !memberRow) return null; // a section heading or a note under the table
     if (key !== null && filled === 1 && isTableNote(key, afterNote)) {
       notes.after = true;

@@ -560,7 +560,7 @@ function wideByQuarter(
 }
 
 describe("a wide tracker of a row a quarter", () => {
-  it("sums each service's quarter rows into each year column's figure, exactly, a service merged down over its rows (blank below it in a CSV), in all four formats", async () => {
+  it("sums each service's quarter rows into each year column's figure, exactly, a service merged down over its rows (blank below it in a CSV, past a quarter with no figure), in all four formats", async () => {
     await importEach(
       (b) =>
         wideByQuarter(
@@ -570,14 +570,16 @@ describe("a wide tracker of a row a quarter", () => {
             [null, "Q3", 61500.25, null],
             [null, "Q4", 61499.25, "tbc"],
             ["CCTV, Lifeline and ICT", 1, 30000, null],
-            [null, 2, 30000, null],
+            // A quarter with no figure: the service goes on below it.
+            [null, 2, null, null],
+            [null, 3, 30000, null],
             ["Regulatory Services", "Full year", 150000, null],
-            ["CCTV, Lifeline and ICT", "Oct-Dec", 30000, 5],
+            ["CCTV, Lifeline and ICT", "Jan-Mar", 30000, 5],
             ["CCTV, Lifeline and ICT", "Full year", 100000, null],
           ],
           [
             { top: 1, bottom: 4, left: 0, right: 0 },
-            { top: 5, bottom: 6, left: 0, right: 0 },
+            { top: 5, bottom: 7, left: 0, right: 0 },
           ],
         ),
       (report, figures, b, format) => {
@@ -595,8 +597,8 @@ describe("a wide tracker of a row a quarter", () => {
           ],
           [
             "total-mismatch",
-            "C13",
-            "The whole year's figure in C13 says £100000.00, but its quarters C9, C10, C12 add up to £90000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)",
+            "C14",
+            "The whole year's figure in C14 says £100000.00, but its quarters C9, C11, C13 add up to £90000.00: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)",
           ],
         ]);
         expect(report.sheets[0]!.header!.columns[1], format).toMatchObject({
@@ -636,25 +638,30 @@ describe("a wide tracker of a row a quarter", () => {
 });
 
 describe("cells merged down over a tracker's rows", () => {
-  /** Service | Financial year | Quarter | Amount: the service and its year merged down over its quarter rows, a quarter over two services' rows. */
+  /**
+   * Service | Financial year | Quarter | Amount: the service and its year merged down over its
+   * quarter rows, a quarter over two services' rows, a figure over two quarter rows (one figure).
+   */
   const merged = (b: number) => (file: string) => {
     const sample = rowAQuarter([
       ["Single management team", "2010/11", "Q1", 61500 + b],
       [null, null, "Q2", 61500],
       [null, null, "Q3", 61500],
-      ["CCTV, Lifeline and ICT", "2010/11", "Q4", 30000],
+      ["CCTV, Lifeline and ICT", "2010/11", "Q3", 30000],
+      ["CCTV, Lifeline and ICT", "2010/11", "Q4", null],
       ["Regulatory Services", "2010/11", null, 150000],
     ])(file);
     // Rows counted from the header's (row 0).
     sample.sheets[0]!.headerMergeRanges = [
       { top: 1, bottom: 3, left: 0, right: 0 },
       { top: 1, bottom: 3, left: 1, right: 1 },
-      { top: 4, bottom: 5, left: 2, right: 2 },
+      { top: 4, bottom: 5, left: 3, right: 3 },
+      { top: 5, bottom: 6, left: 2, right: 2 },
     ];
     return sample;
   };
 
-  it("reads a service, a year and a quarter merged down as each row's, in .xlsx, .xls and .ods", async () => {
+  it("reads a service, a year and a quarter merged down as each row's, a figure merged down as one, in .xlsx, .xls and .ods", async () => {
     for (const [b, format] of (["xlsx", "xls", "ods"] as const).entries()) {
       await db.orm.em
         .fork()
