@@ -12,6 +12,7 @@ import { createToken } from "../../server/auth/token-service.js";
 import { operatorCaller } from "../../server/caller.js";
 import { ApiToken } from "../../schema/api-token.js";
 import { Role } from "../../schema/role.js";
+import type { Page } from "playwright-core";
 import { signIn, startBrowserHub, type BrowserHub } from "./browser-hub.js";
 import { claimWorkbook as claimWorkbookIn } from "./claim-workbook.js";
 
@@ -33,6 +34,15 @@ const claimWorkbook = (
   name: string,
   rows: [string, string, string, string, string][],
 ) => claimWorkbookIn(folder, name, rows);
+
+/** Opens the reconciliation page on the sample's Derbyshire partnership for 2007/08 (its over-claim). */
+async function openDerbyshireReconciliation(page: Page): Promise<void> {
+  await page.getByRole("link", { name: "Reconciliation" }).first().click();
+  await page
+    .getByLabel("Partnership")
+    .selectOption({ label: "Derbyshire RCE Shared Services" });
+  await page.getByLabel("Financial year").selectOption("2007/08");
+}
 
 describe("the web page", () => {
   it("signs in with a token, shows who you are, and browses councils, partnerships, services and governance both ways", async () => {
@@ -165,11 +175,7 @@ describe("the web page", () => {
   it("shows finance the sample over-claim with its source, and downloads the same figures as a workbook", async () => {
     const { page, foreignRequests } = await env.newPage();
     await signIn(page, env.base, env.tokens.finance);
-    await page.getByRole("link", { name: "Reconciliation" }).first().click();
-    await page
-      .getByLabel("Partnership")
-      .selectOption({ label: "Derbyshire RCE Shared Services" });
-    await page.getByLabel("Financial year").selectOption("2007/08");
+    await openDerbyshireReconciliation(page);
     const table = page.getByTestId("reconciliation-lines");
     const over = table
       .locator("tr", { hasText: "Bolsover" })
@@ -221,6 +227,39 @@ describe("the web page", () => {
     expect(foreignRequests).toEqual([]);
   });
 
+  it("says under the download button why the hub refused the workbook, and saves nothing", async () => {
+    const { token } = await createToken(env.db.orm.em.fork(), {
+      name: "browser finance demoted",
+      role: Role.FINANCE,
+      councils: [],
+      createdBy: operatorCaller(),
+    });
+    const { page } = await env.newPage();
+    await signIn(page, env.base, token);
+    await openDerbyshireReconciliation(page);
+    await page.getByTestId("reconciliation-lines").waitFor();
+    // The token loses the finance role while the page is open: the export refuses it (403, not a
+    // refused token: the page stays).
+    await env.db.orm.em
+      .fork()
+      .nativeUpdate(
+        ApiToken,
+        { name: "browser finance demoted" },
+        { role: Role.VIEWER },
+      );
+    const downloads: unknown[] = [];
+    page.on("download", (d) => downloads.push(d));
+    const button = page.getByRole("button", { name: /Download the workbook/ });
+    await button.click();
+    const alert = page.locator("p", { has: button }).getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      "This needs a token with the finance role or above. Your token's role does not allow this; ask an admin for a token with the role it needs.",
+    );
+    expect(await button.isEnabled()).toBe(true);
+    expect(downloads).toEqual([]);
+  });
+
   it("shows finance a council's position across its partnerships, and a partnership's savings by year as a chart", async () => {
     const { page, foreignRequests } = await env.newPage();
     await signIn(page, env.base, env.tokens.finance);
@@ -269,11 +308,7 @@ describe("the web page", () => {
     await page.keyboard.type(env.tokens.finance);
     await page.keyboard.press("Enter");
     await page.getByTestId("viewer-role").waitFor();
-    await page.getByRole("link", { name: "Reconciliation" }).first().click();
-    await page
-      .getByLabel("Partnership")
-      .selectOption({ label: "Derbyshire RCE Shared Services" });
-    await page.getByLabel("Financial year").selectOption("2007/08");
+    await openDerbyshireReconciliation(page);
     await page.getByTestId("reconciliation-lines").waitFor();
     const widths = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,

@@ -1,7 +1,7 @@
-import { useId, useState } from "react";
-import { saveDownload } from "../api/save-download";
-import { hubFetch, HubRequestError } from "../api/hub-request";
+import { useId } from "react";
+import { hubFetch } from "../api/hub-request";
 import { useGraphql } from "../api/use-graphql";
+import { DownloadButton } from "../app/download-button";
 import { ErrorMessage, Loaded } from "../app/status-message";
 import { href, type Route } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
@@ -241,7 +241,7 @@ function ReconciliationTable(props: {
               : ""}
             .
           </p>
-          <DownloadButton {...props} />
+          <ReconciliationDownload {...props} />
           {r.warnings.map((w) => (
             <p className="warning" key={w}>
               {w}
@@ -360,38 +360,24 @@ function statusClass(status: string): string {
 }
 
 /** Downloads the reconciliation workbook (GET /exports/reconciliation.xlsx) with the tab's token. */
-function DownloadButton(props: {
+function ReconciliationDownload(props: {
   partnership: string;
   year: string;
   measure: string;
   asOf: string;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const download = async () => {
-    setError(null);
-    setBusy(true);
-    try {
-      const query = new URLSearchParams({
-        partnership: props.partnership,
-        year: props.year,
-        measure: props.measure.toLowerCase(),
-      });
-      if (props.asOf) query.set("asOf", props.asOf);
-      const response = await hubFetch(`/exports/reconciliation.xlsx?${query}`);
-      await saveDownload(response, "reconciliation.xlsx");
-    } catch (e) {
-      setError(e instanceof HubRequestError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const query = new URLSearchParams({
+    partnership: props.partnership,
+    year: props.year,
+    measure: props.measure.toLowerCase(),
+  });
+  if (props.asOf) query.set("asOf", props.asOf);
   return (
-    <p>
-      <button type="button" onClick={() => void download()} disabled={busy}>
-        {busy ? "Preparing the workbook…" : "Download the workbook (.xlsx)"}
-      </button>
-      {error && <ErrorMessage>{error}</ErrorMessage>}
-    </p>
+    <DownloadButton
+      label="Download the workbook (.xlsx)"
+      busyLabel="Preparing the workbook…"
+      fallbackName="reconciliation.xlsx"
+      fetchFile={() => hubFetch(`/exports/reconciliation.xlsx?${query}`)}
+    />
   );
 }
