@@ -231,7 +231,7 @@ it("folds only the columns each alias of a list's services selects, yet serves e
     sql.includes("from partnership p"),
   );
   expect(statement).toContain(
-    "(select to_json(exact) from (select h.gss_code, h.id) exact)",
+    "(select to_json(exact) from (select h.gss_code, h.id from council h where h.id = s.host_council_id) exact)",
   );
   // The same services read by their loaders, whole rows, a request of their own.
   const loaded = await gql.run<{
