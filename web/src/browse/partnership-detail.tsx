@@ -1,9 +1,9 @@
 import { useGraphql } from "../api/use-graphql";
+import { MoneyCell } from "../app/money-table";
 import { Loaded } from "../app/status-message";
 import { href } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
 import { formatDate } from "../format/format-date";
-import { formatMoney } from "../format/format-money";
 import { enumWords } from "../format/format-words";
 import { Facts, LinkList, Part } from "./detail-parts";
 import { SavingsChart } from "./savings-chart";
@@ -137,12 +137,13 @@ export function PartnershipDetail({ id }: { id: string }) {
                       <tr key={year.financialYear}>
                         <th scope="row">{year.financialYear}</th>
                         {MEASURES.map((m) => (
-                          <td key={m} className="num">
-                            {formatMoney(
+                          <MoneyCell
+                            key={m}
+                            amount={
                               year.measures.find((x) => x.measure === m)?.total
-                                .amount,
-                            )}
-                          </td>
+                                .amount
+                            }
+                          />
                         ))}
                         {viewer?.mayReconcile && (
                           <td>

@@ -6,9 +6,12 @@ import { ErrorMessage, Loaded } from "../app/status-message";
 import { href, type Route } from "../app/use-hash-route";
 import { useViewer } from "../app/viewer";
 import { formatPeriod } from "../format/format-date";
-import { formatMoney } from "../format/format-money";
-import { varianceClass } from "../format/variance-class";
-import { KindTotalsTable, MoneyHeaderRow } from "../app/money-table";
+import {
+  cashableWords,
+  KindTotalsTable,
+  MoneyCell,
+  MoneyHeaderRow,
+} from "../app/money-table";
 import { enumWords } from "../format/format-words";
 
 const PARTNERSHIPS = `query ReconcilablePartnerships { partnerships(first: 100) { edges { node {
@@ -308,11 +311,10 @@ function ReconciliationTable(props: {
                         <span className="muted"> (not a member)</span>
                       )}
                     </td>
-                    <td>{line.cashable ? "Cashable" : "Non-cashable"}</td>
-                    <td className="num">
-                      {formatMoney(line.partnershipTotal?.amount)}
+                    <td>{cashableWords(line.cashable)}</td>
+                    <MoneyCell amount={line.partnershipTotal?.amount}>
                       <SourceLink figure={line.totalFigure} />
-                    </td>
+                    </MoneyCell>
                     <td className="share">
                       {line.sharePercent ? `${line.sharePercent}% ` : ""}
                       {line.shareBasis === "EQUAL"
@@ -323,19 +325,13 @@ function ReconciliationTable(props: {
                             ? "agreed"
                             : ""}
                     </td>
-                    <td className="num">
-                      {formatMoney(line.expected?.amount)}
+                    <MoneyCell amount={line.expected?.amount}>
                       <SourceLink figure={line.shareFigure} />
-                    </td>
-                    <td className="num">
-                      {formatMoney(line.claimed?.amount)}
+                    </MoneyCell>
+                    <MoneyCell amount={line.claimed?.amount}>
                       <SourceLink figure={line.claimFigure} />
-                    </td>
-                    <td
-                      className={`num ${varianceClass(line.variance?.amount)}`}
-                    >
-                      {formatMoney(line.variance?.amount)}
-                    </td>
+                    </MoneyCell>
+                    <MoneyCell amount={line.variance?.amount} variance />
                     <td>
                       <span className={`badge ${statusClass(line.status)}`}>
                         {enumWords(line.status)}

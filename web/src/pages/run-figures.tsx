@@ -1,7 +1,7 @@
 import { useGraphql } from "../api/use-graphql";
+import { MoneyCell } from "../app/money-table";
 import { Loaded } from "../app/status-message";
 import { formatPeriod } from "../format/format-date";
-import { formatMoney } from "../format/format-money";
 import { enumWords } from "../format/format-words";
 
 const FIGURES = `query RunFigures($id: ID!) { import(id: $id) { figureCount
@@ -75,7 +75,7 @@ export function RunFigures({ id }: { id: string }) {
                       {f.cashable ? "" : " (non-cashable)"}
                     </td>
                     <td>{formatPeriod(f.reportingPeriod)}</td>
-                    <td className="num">{formatMoney(f.amount.amount)}</td>
+                    <MoneyCell amount={f.amount.amount} />
                   </tr>
                 ))}
               </tbody>
