@@ -215,23 +215,32 @@ export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
         })),
       );
     });
-  const pages =
-    <T extends object>(
-      name: string,
-      entity: EntityClass<T>,
-      query: (ids: readonly number[]) => ChildQuery,
-    ) =>
-    (window: ChildWindow) =>
-      keyed(name, [window.offset, window.limit], (ids) =>
-        loadChildPages(
-          em,
-          entity,
-          ids,
-          query(ids),
-          window.offset,
-          window.limit,
-        ),
-      );
+  // A list's loader per window, found by the window alone once made (each parent of a level asks).
+  const pages = <T extends object>(
+    name: string,
+    entity: EntityClass<T>,
+    query: (ids: readonly number[]) => ChildQuery,
+  ) => {
+    const byWindow = new Map<string, PrimedLoader<number, ChildPage<T>>>();
+    return (window: ChildWindow) => {
+      const key = `${window.offset}:${window.limit}`;
+      let loader = byWindow.get(key);
+      if (!loader) {
+        loader = keyed(name, [window.offset, window.limit], (ids) =>
+          loadChildPages(
+            em,
+            entity,
+            ids,
+            query(ids),
+            window.offset,
+            window.limit,
+          ),
+        );
+        byWindow.set(key, loader);
+      }
+      return loader;
+    };
+  };
   // A child list that a root statement can also read (see `prefetch`): its loader per window, and
   // the prefetch that primes that very loader.
   const childList = <T extends object>(
