@@ -28,6 +28,7 @@ import {
   markInterruptedRuns,
 } from "./import-run-lease.js";
 import type { SheetKind } from "./header-synonyms.js";
+import type { SheetSummary } from "./sheet-summary.js";
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "./import-limits.js";
 import { ProblemCollector, type ImportProblem } from "./import-problem.js";
 import type { MappingProfile } from "./mapping-profile.js";
@@ -83,10 +84,7 @@ import { readProblemGrids } from "./problem-grids.js";
 import { ReferencedKeys } from "./referenced-keys.js";
 import { releaseBatch, SavingsRows } from "./savings-rows.js";
 import { SavingsSheetResolver } from "./savings-sheet-resolver.js";
-import {
-  sheetReadingFacts,
-  type SheetReadingFacts,
-} from "./sheet-reading-facts.js";
+import { sheetReadingFacts } from "./sheet-reading-facts.js";
 import {
   deriveEstimatedAnnualSavings,
   stageServiceEstimates,
@@ -163,27 +161,6 @@ export interface ImportOptions {
     /** The sheet being read. */
     sheet: string | null;
   }) => void;
-}
-
-/** One sheet's line in the summary. */
-export interface SheetSummary {
-  sheet: string;
-  kind: SheetKind | null;
-  /** "read", or why the sheet was skipped. */
-  status: "read" | "hidden" | "unknown";
-  rowsRead: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Figures of this sheet's source no longer in the tracker (deleted by the monthly rule). */
-  removed: number;
-  problems: number;
-  /** The sheet's reporting period "YYYY-MM", when one was found. */
-  period: string | null;
-  /** Where it was read: "--period", 'the period written in Tracker!B2', 'the file name "…"'. */
-  periodSource: string | null;
-  /** The header row found, each column's use, where partnership and measure come from; null when no header was found. */
-  header: SheetReadingFacts | null;
 }
 
 /** Everything an import did or would do: the report `sshub import --json` prints. */

@@ -1,11 +1,11 @@
 import type { ImportProblem } from "../../../importers/import-problem.js";
 import type { MappingProfile } from "../../../importers/mapping-profile.js";
-import type { SheetReadingFacts } from "../../../importers/sheet-reading-facts.js";
+import type { SheetSummary } from "../../../importers/sheet-summary.js";
 
 /**
  * The report of an ended import job, GET /imports/jobs/ID (ImportReportAnswer in server/import-route.ts: the report
  * `sshub import --json` prints, without the server's file path). Its parts the importer declares in
- * modules the page can compile (its problems, a sheet's reading, the mapping profile's answers) are
+ * modules the page can compile (its problems, a sheet's line and reading, the mapping profile's answers) are
  * the importer's own types; the report itself and ProblemGrid come from modules the page cannot
  * compile (entities and GraphQL types with decorators), so they are declared here and
  * test/web/import-report-type.test.ts checks them against the server's field by field.
@@ -25,22 +25,7 @@ export interface ImportReport {
   reportingPeriod: string | null;
   /** Where the period came from ("the title", "the file name", …). */
   reportingPeriodSource: string | null;
-  sheets: {
-    sheet: string;
-    kind: string | null;
-    status: "read" | "hidden" | "unknown";
-    rowsRead: number;
-    created: number;
-    updated: number;
-    unchanged: number;
-    removed: number;
-    problems: number;
-    /** The sheet's reporting period "YYYY-MM" and where it was read. */
-    period: string | null;
-    periodSource: string | null;
-    /** The header row found, each column's use, where partnership and measure come from. */
-    header: SheetReadingFacts | null;
-  }[];
+  sheets: SheetSummary[];
   created: {
     type: string;
     name: string;
