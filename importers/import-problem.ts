@@ -33,6 +33,8 @@ export type ProblemCode =
   | "text-too-long"
   | "partnership-from-workbook"
   | "total-mismatch"
+  | "total-not-checked"
+  | "incomplete-figure"
   | "not-a-member";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */
@@ -92,6 +94,8 @@ const WARNING_CODES: ReadonlySet<ProblemCode> = new Set([
   "figure-to-follow",
   "partnership-from-workbook",
   "total-mismatch",
+  "total-not-checked",
+  "incomplete-figure",
   "not-a-member",
 ]);
 

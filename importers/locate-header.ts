@@ -469,13 +469,20 @@ function joinHeaderRows(
     return null; // a title line
   // A cell merged across (where the reader gives merges: .xlsx, .xls, .ods) spreads over its range
   // and no further; a cell with no merge (a CSV, or text written once over unmerged blanks) over
-  // the blanks to its right.
+  // the blanks to its right. Either way a sub-header it already spread over ends it: "CEC" again
+  // starts the next group, a second "Total" is no longer the year's.
   const mergedTo = new Map<number, number>();
   for (const merge of upper.merges ?? [])
     mergedTo.set(merge.column, merge.lastColumn);
   const headers: string[] = [];
-  let joined = 0;
-  let spread: { text: string; part: HeaderPart; last: number } | null = null;
+  /** The upper cell each column's header joins (its index), or -1. */
+  const joinedTo: number[] = [];
+  let spread: {
+    at: number;
+    part: HeaderPart;
+    last: number;
+    under: Set<string>;
+  } | null = null;
   for (let i = 0; i < width; i++) {
     const u = up[i]!;
     const l = low[i]!;
@@ -486,24 +493,93 @@ function joinHeaderRows(
       spread = null;
       if (l === "") {
         headers.push(u);
+        joinedTo.push(-1);
         continue;
       }
       // A known header over a known header is two headers that disagree, not one header.
       if (!completes(upPart, lowPart!)) return null;
       headers.push(`${u} ${l}`);
-      joined++;
-      spread = { text: u, part: upPart, last: mergedTo.get(i) ?? Infinity };
+      joinedTo.push(i);
+      spread = {
+        at: i,
+        part: upPart,
+        last: mergedTo.get(i) ?? Infinity,
+        under: new Set([l.toLowerCase()]),
+      };
       continue;
     }
-    if (l !== "" && spread && completes(spread.part, lowPart!)) {
-      headers.push(`${spread.text} ${l}`);
-      joined++;
+    if (
+      l !== "" &&
+      spread &&
+      completes(spread.part, lowPart!) &&
+      !spread.under.has(l.toLowerCase()) &&
+      !isGrandTotal(l)
+    ) {
+      spread.under.add(l.toLowerCase());
+      headers.push(`${up[spread.at]} ${l}`);
+      joinedTo.push(spread.at);
       continue;
     }
     spread = null;
     headers.push(l);
+    joinedTo.push(-1);
   }
-  return joined > 0 ? headers : null;
+  placeYearTotals(up, low, upParts, lowParts, headers, joinedTo);
+  return joinedTo.some((at) => at >= 0) ? headers : null;
+}
+
+/** "Grand total": the whole row's, never one year's, wherever it stands. */
+function isGrandTotal(text: string): boolean {
+  return /^grand\b/i.test(text.trim());
+}
+
+/**
+ * Decides, by one rule in every format, whose a Total in the lower row is when it follows a year's
+ * sub-headers: the year's (it totals them) or the row's (it totals every figure beside it). Where a
+ * merge ends does not decide it, since a CSV has none: a Total right after a year's sub-headers
+ * (under the year, or just past its merged cell) is the year's, except after the last year when the
+ * years before it have no Total of their own; the years' groups are alike, so that Total is the
+ * row's ("2009/10" over CEC | CWaC, "2010/11" over CEC | CWaC, then Total). A header of one year
+ * gives its Total to the year: the two sums are the same. Rewrites `headers` and `joinedTo`.
+ */
+function placeYearTotals(
+  up: readonly string[],
+  low: readonly string[],
+  upParts: readonly (HeaderPart | null)[],
+  lowParts: readonly (HeaderPart | null)[],
+  headers: string[],
+  joinedTo: number[],
+): void {
+  // The years written over sub-headers (a year merged down over a blank has none).
+  const years = upParts.flatMap((part, i) =>
+    part === "year" && joinedTo[i] === i ? [i] : [],
+  );
+  if (years.length === 0) return;
+  const isYearsTotal = (i: number) =>
+    lowParts[i] === "total" && !isGrandTotal(low[i]!);
+  // Each year's Total after its sub-headers: the last column it spread over, or the column past
+  // it with nothing above.
+  const totals = years.map((at) => {
+    let last = at;
+    while (joinedTo[last + 1] === at) last++;
+    if (joinedTo[last] === at && isYearsTotal(last)) return last;
+    const next = last + 1;
+    return next < low.length &&
+      up[next] === "" &&
+      joinedTo[next] === -1 &&
+      isYearsTotal(next)
+      ? next
+      : null;
+  });
+  const lastHasOwn =
+    years.length === 1 || totals.slice(0, -1).every((t) => t !== null);
+  totals.forEach((total, k) => {
+    if (total === null) return;
+    const at = years[k]!;
+    const own = k < years.length - 1 || lastHasOwn;
+    joinedTo[total] = own ? at : -1;
+    headers[total] = own ? `${up[at]} ${low[total]}` : low[total]!;
+  });
 }
 
 /**

@@ -77,13 +77,14 @@ export interface ColumnMap {
   quarterTotals: YearColumn[];
   /**
    * A wide tracker's Total columns ("Total", "Total (all councils)", "Grand total", "2010/11 Total"
-   * under a year's councils): each totals the row's figure columns left of it since the previous
-   * total column (or all of them), checked as a total row is (TotalRowChecker along columns), never
-   * a figure.
+   * under a year's councils): each totals the row's figure columns left of it (see planRowTotals),
+   * checked as a total row is (TotalRowChecker along columns), never a figure.
    */
   rowTotals: {
     index: number;
     scale: bigint;
+    /** The year the total names ("2010/11 Total" under a year's councils): it totals that year's figures. */
+    year: number | null;
     /** The measure the total names ("Total target", "Actual" under "Total"): it totals those figures. */
     measure: SavingsMeasure | null;
   }[];
@@ -403,11 +404,13 @@ function separateRowTotals(map: ColumnMap): void {
   map.rowTotals = totals
     .map(({ index }) => {
       const header = map.headers[index]!;
-      const words = wordsAfterTotal(yearHeader(header)?.words ?? header);
+      const year = yearHeader(header);
+      const words = wordsAfterTotal(year?.words ?? header);
       const scale = amountScale(header);
       return {
         index,
         scale: scale !== 1n ? scale : shared,
+        year: year?.year ?? null,
         measure: words ? (readMeasure(words)?.measure ?? null) : null,
       };
     })

@@ -2,8 +2,9 @@ import { readAmount } from "./coerce-amount.js";
 import type { ProblemCollector } from "./import-problem.js";
 import { columnLetter } from "./locate-header.js";
 import type { CellValue } from "./read-workbook-sheets.js";
-import type { SavingsRows } from "./savings-rows.js";
+import { MEASURES, type SavingsRows } from "./savings-rows.js";
 import { fromPence } from "../schema/pence-text.js";
+import { formatFinancialYear } from "../schema/financial-year-text.js";
 
 /** A figure as SavingsRows.push takes it. */
 export type SavingsFigureRow = Parameters<SavingsRows["push"]>[0];
@@ -69,6 +70,36 @@ interface QuarterRows {
   seen: Map<number, number>;
   /** Rows of the whole year ("Full year", "Total", "YTD" in the Quarter column): checks of the sum. */
   yearTotals: { figure: SavingsFigureRow; pence: bigint }[];
+  /** Rows of a quarter already read (each a duplicate-row error). */
+  duplicates: number[];
+}
+
+/** A row of a quarter carried with an error, with what it names of its figures. */
+export interface SkippedQuarter {
+  row: number;
+  service: string;
+  partnership: string | null;
+  /** Undefined where the row may hold any council's figures (a cross-tab's row). */
+  council: string | null | undefined;
+  /** Undefined where the row's year or measure could not be read: it may be any figure's. */
+  year: number | undefined;
+  measure: { measure: number; cashable: boolean } | undefined;
+}
+
+/** Whether a skipped quarter row may be one of the figure's quarters: all it names agrees. */
+function namesFigure(
+  quarter: SkippedQuarter,
+  figure: SavingsFigureRow,
+): boolean {
+  return (
+    quarter.service === figure.service &&
+    quarter.partnership === figure.partnership &&
+    (quarter.council === undefined || quarter.council === figure.council) &&
+    (quarter.year === undefined || quarter.year === figure.year) &&
+    (quarter.measure === undefined ||
+      (quarter.measure.measure === figure.measure &&
+        quarter.measure.cashable === figure.cashable))
+  );
 }
 
 /**
@@ -82,6 +113,7 @@ interface QuarterRows {
  */
 export class QuarterRowFigures {
   private readonly figures = new Map<string, QuarterRows>();
+  private readonly skipped: SkippedQuarter[] = [];
 
   constructor(
     private readonly sheet: string,
@@ -99,7 +131,10 @@ export class QuarterRowFigures {
     ].join("\u0000");
     let rows = this.figures.get(key);
     if (!rows)
-      this.figures.set(key, (rows = { seen: new Map(), yearTotals: [] }));
+      this.figures.set(
+        key,
+        (rows = { seen: new Map(), yearTotals: [], duplicates: [] }),
+      );
     return rows;
   }
 
@@ -125,6 +160,7 @@ export class QuarterRowFigures {
         cell,
         message: `The figure in ${this.sheet}!${cell} is quarter ${quarter} again of the one in ${this.sheet}!${earlier} (same service, council, year, measure, cashable kind and quarter): keep one of them.`,
       });
+      rows.duplicates.push(figure.row);
       return;
     }
     rows.seen.set(quarter, figure.row);
@@ -137,22 +173,53 @@ export class QuarterRowFigures {
     );
   }
 
+  /** Notes a row of a quarter carried with an error: the figures it may belong to are left out. */
+  skipQuarter(quarter: SkippedQuarter): void {
+    this.skipped.push(quarter);
+  }
+
   /** Adds a row of a figure's whole year ("Full year", "Total", "YTD" in the Quarter column). */
   addYearTotal(figure: SavingsFigureRow, pence: bigint): void {
     this.rows(figure).yearTotals.push({ figure, pence });
   }
 
   /**
-   * Hands `push` each figure its quarters make (a figure with an unreadable quarter is carried on
-   * that quarter's row, never to be written), and checks each row of the whole year against its
+   * Hands `push` each figure its quarters make, and checks each row of the whole year against its
    * quarters: one that disagrees is a total-mismatch warning naming both. A row of the whole year
-   * with no quarter rows of its figure is that year's figure. `header`: a column's header.
+   * with no quarter rows of its figure is that year's figure. A figure one of whose quarter rows has
+   * an error (an unreadable amount, a quarter twice, a row skipped with --skip-invalid-rows) is no
+   * sum of its quarters: it is carried on that row, never to be written, with an incomplete-figure
+   * warning naming the quarter's cell, and its whole year's rows are not checked against the rest.
+   * `header`: a column's header.
    */
   finish(
     push: (figure: SavingsFigureRow) => void,
     header: (column: number) => string,
   ): void {
-    for (const { sum, yearTotals } of this.figures.values()) {
+    const carried = new Set(this.skipped.map((q) => q.row));
+    for (const rows of this.figures.values()) {
+      const { sum, yearTotals } = rows;
+      const figure = sum?.first ?? yearTotals[0]?.figure;
+      if (!figure) continue;
+      const skipped = [
+        ...new Set([
+          ...(sum?.unreadable != null ? [sum.unreadable] : []),
+          ...[...rows.seen.values()].filter((row) =>
+            this.problems.rowIsInvalid(this.sheet, row),
+          ),
+          ...rows.duplicates,
+          ...this.skipped
+            .filter((q) => namesFigure(q, figure))
+            .map((q) => q.row),
+        ]),
+      ].sort((a, b) => a - b);
+      if (skipped.length > 0) {
+        // Carried on a skipped row that carries nothing of its own yet.
+        const row = skipped.find((r) => !carried.has(r));
+        if (row !== undefined) push({ ...figure, row, pence: 0n });
+        this.warnIncomplete(figure, skipped);
+        continue;
+      }
       for (const total of yearTotals) {
         if (!sum) {
           push({ ...total.figure, pence: total.pence });
@@ -162,7 +229,7 @@ export class QuarterRowFigures {
         if (quarters === null || quarters === total.pence) continue;
         const column = columnLetter(total.figure.column);
         const cell = `${column}${total.figure.row}`;
-        const rows = [...sum.places]
+        const places = [...sum.places]
           .sort((a, b) => a - b)
           .map((r) => `${column}${r}`)
           .join(", ");
@@ -173,18 +240,28 @@ export class QuarterRowFigures {
           cell,
           header: header(total.figure.column),
           value: `£${fromPence(total.pence)}`,
-          message: `The whole year's figure in ${cell} says £${fromPence(total.pence)}, but its quarters ${rows} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
+          message: `The whole year's figure in ${cell} says £${fromPence(total.pence)}, but its quarters ${places} add up to £${fromPence(quarters)}: correct the total or the quarters. (Totals are checked, never imported; the year's figure is the quarters' sum.)`,
         });
       }
       if (!sum) continue;
-      if (sum.unreadable !== null)
-        // Carried, never to be written, on the unreadable quarter's row (left out with it).
-        push({ ...sum.first, row: sum.unreadable, pence: sum.pence ?? 0n });
-      else {
-        const pence = yearOfQuarters(sum);
-        if (pence !== null) push({ ...sum.first, pence });
-      }
+      const pence = yearOfQuarters(sum);
+      if (pence !== null) push({ ...sum.first, pence });
     }
     this.figures.clear();
+    this.skipped.length = 0;
+  }
+
+  /** Warns once that a figure whose quarter rows `skipped` have errors is not stored. */
+  private warnIncomplete(figure: SavingsFigureRow, skipped: number[]): void {
+    const column = columnLetter(figure.column);
+    const places = skipped.map((row) => `${column}${row}`).join(", ");
+    const whose = `"${figure.service}"${figure.council ? ` (${figure.council})` : ""}`;
+    this.problems.add({
+      code: "incomplete-figure",
+      sheet: this.sheet,
+      row: skipped[0]!,
+      cell: `${column}${skipped[0]!}`,
+      message: `The ${formatFinancialYear(figure.year)} ${MEASURES[figure.measure]!.toLowerCase()} figure of ${whose} is the sum of its quarter rows, and ${skipped.length === 1 ? `the quarter in ${places} has an error` : `the quarters in ${places} have errors`}: nothing is stored for that year until every quarter row can be read. Correct ${skipped.length === 1 ? "that row" : "those rows"} and import the file again.`,
+    });
   }
 }

@@ -11,6 +11,12 @@ import { splitFootnoteMark } from "./record-names.js";
 import { isFilled, type KindRowReader, type RowCells } from "./row-cells.js";
 import { readAmount } from "./coerce-amount.js";
 import { yearFigureKey, type YearColumn } from "./map-columns.js";
+import {
+  EVERY_FIGURE,
+  planRowTotals,
+  type AcrossColumn,
+  type RowTotalLane,
+} from "./row-total-lanes.js";
 import type { QuarterOfYear } from "./quarter-header.js";
 import {
   addQuarter,
@@ -22,16 +28,8 @@ import {
 import type { CellValue, SheetRow } from "./read-workbook-sheets.js";
 import { fromPence } from "../schema/pence-text.js";
 import { formatFinancialYear } from "../schema/financial-year-text.js";
-import { SavingsRows } from "./savings-rows.js";
+import { MEASURES, SavingsRows } from "./savings-rows.js";
 import type { SavingsSheetReading, SheetFacts } from "./sheet-reading.js";
-
-/** Measures in the order their index is stored. */
-export const MEASURES: readonly SavingsMeasure[] = [
-  SavingsMeasure.TARGET,
-  SavingsMeasure.ESTIMATE,
-  SavingsMeasure.FORECAST,
-  SavingsMeasure.ACHIEVED,
-];
 
 /** How a council writes a RAG status, read as the word it stands for. */
 const RAG_WORDS: Readonly<Record<string, string>> = {
@@ -67,15 +65,10 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   private readonly totals = new TotalRowChecker();
   /**
    * A wide tracker's figure and total columns in column order, when it has Total columns (each is
-   * checked against the figures left of it); a quarters' total only starts the next section.
+   * checked against the figures it totals: planRowTotals); a quarters' total only starts the next
+   * section.
    */
-  private readonly acrossColumns: readonly {
-    index: number;
-    kind: "figure" | "total" | "boundary";
-    /** A figure's measure (a total's: the figures it totals), or "all". */
-    lane: SavingsMeasure | "all";
-    scale?: bigint;
-  }[];
+  private readonly acrossColumns: readonly AcrossColumn[];
   /** A tracker's rows a quarter (a Quarter column), by the figure they make (see finish). */
   private readonly quarterRows: QuarterRowFigures;
 
@@ -98,35 +91,22 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     this.titleCashable =
       lines.map(readCashableWords).find((c) => c !== null) ?? null;
     const map = facts.map;
-    // A total naming a measure totals the figures of that measure, where the headers name them.
-    const measures = new Set(
-      [...map.councilFigureColumns, ...map.yearColumns].map((c) => c.measure),
-    );
-    const lane = (measure: SavingsMeasure | null): SavingsMeasure | "all" =>
-      measure !== null && measures.has(measure) ? measure : "all";
-    this.acrossColumns =
-      map.rowTotals.length === 0
-        ? []
-        : [
-            ...[...map.councilFigureColumns, ...map.yearColumns].map(
-              (column) => ({
-                index: column.index,
-                kind: "figure" as const,
-                lane: lane(column.measure),
-              }),
-            ),
-            ...map.quarterTotals.map((column) => ({
-              index: column.index,
-              kind: "boundary" as const,
-              lane: "all" as const,
-            })),
-            ...map.rowTotals.map((column) => ({
-              index: column.index,
-              kind: "total" as const,
-              lane: lane(column.measure),
-              ...(column.scale !== 1n ? { scale: column.scale } : {}),
-            })),
-          ].sort((a, b) => a.index - b.index);
+    const plan = planRowTotals(map);
+    this.acrossColumns = plan.columns;
+    for (const total of plan.unchecked) {
+      const cell = (index: number) => cells.cell(index, facts.headerRow);
+      const header = map.headers[total.index] ?? "";
+      const follows = total.figures
+        .map((f) => `${cell(f.index)} "${map.headers[f.index]}"`)
+        .join(", ");
+      problems.add({
+        code: "total-not-checked",
+        sheet: facts.name,
+        cell: cell(total.index),
+        header,
+        message: `"${header}" in ${cell(total.index)} follows figures of more than one measure (${follows}), which do not add up to one total: it was not checked on any row. Name the measure it totals ("Total actual") to have it checked.`,
+      });
+    }
     this.namesNoMeasure =
       this.titleMeasure === null &&
       map.amountMeasure === null &&
@@ -196,6 +176,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
         quarterIndex!,
         `${cells.cell(quarterIndex!, row.number)} names a quarter of ${formatFinancialYear(quarter.year)}, but the row's financial year is ${formatFinancialYear(year)}: correct one of them.`,
       );
+      this.skipQuarter(row, key, year, measure);
       return this.carry(row, key, amountIndex, year, measure, pence);
     }
     if (
@@ -204,8 +185,12 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       year === undefined ||
       measure === undefined ||
       (quarter === "total" && pence === undefined)
-    )
+    ) {
+      // A row of a quarter (or one whose Quarter cell is no quarter) that cannot be read.
+      if (quarter !== null && quarter !== "total")
+        this.skipQuarter(row, key, year, measure);
       return this.carry(row, key, amountIndex, year, measure, pence);
+    }
     // A row a quarter: the quarters of one figure are summed into it once the table is read (an
     // unreadable amount leaves the whole figure out with its row).
     const extra = cells.extra(row);
@@ -240,6 +225,23 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     else if (typeof pence === "bigint")
       this.quarterRows.addYearTotal(figure, pence);
     // A whole year's cell that could not be read is reported at it; none ("-") checks nothing.
+  }
+
+  /** Notes a row of a quarter carried with an error: what it names of its figure (see QuarterRowFigures). */
+  private skipQuarter(
+    row: SheetRow,
+    key: string,
+    year: number | undefined,
+    measure: { measure: number; cashable: boolean } | undefined,
+  ): void {
+    this.quarterRows.skipQuarter({
+      row: row.number,
+      service: this.serviceName(key),
+      partnership: this.cells.roleText(row, "partnership"),
+      council: this.cells.roleText(row, "council"),
+      year,
+      measure,
+    });
   }
 
   /**
@@ -394,6 +396,26 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       if (pence !== null && quarter !== undefined) push(sum.first, pence, null);
     }
     if (this.acrossColumns.length > 0) this.checkRowTotals(row, figures);
+    // A row a quarter with an error (skipped with --skip-invalid-rows) spoils each figure it holds
+    // a quarter of: the one of each column it has a cell in.
+    if (
+      quarter !== null &&
+      quarter !== "total" &&
+      this.problems.rowIsInvalid(this.reading.name, row.number)
+    )
+      for (const column of [
+        ...councilColumns.map((c) => ({ ...c, year: c.year ?? rowYear })),
+        ...map.yearColumns.map((c) => ({ ...c, council })),
+      ])
+        if (isFilled(row.cells[column.index]))
+          this.quarterRows.skipQuarter({
+            row: row.number,
+            service,
+            partnership,
+            council: column.council,
+            year: column.year,
+            measure: undefined,
+          });
   }
 
   /**
@@ -433,19 +455,20 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     row: SheetRow,
     figures: ReadonlyMap<number, bigint | null | undefined>,
   ): void {
-    // One checker for every figure, one for each measure a header names.
-    const across = new Map<SavingsMeasure | "all", TotalRowChecker>();
-    const checker = (lane: SavingsMeasure | "all") => {
+    // One checker a lane: every figure, a year's, a measure's, a year's of one measure.
+    const across = new Map<RowTotalLane, TotalRowChecker>();
+    const checker = (lane: RowTotalLane) => {
       let found = across.get(lane);
       if (!found) across.set(lane, (found = new TotalRowChecker("columns")));
       return found;
     };
+    const none = new Map<number, bigint>();
     for (const column of this.acrossColumns) {
       const value = row.cells[column.index] ?? null;
       if (column.kind === "figure") {
         const pence = figures.get(column.index);
-        const lanes = new Set([checker("all"), checker(column.lane)]);
-        for (const c of lanes)
+        for (const lane of column.lanes) {
+          const c = checker(lane);
           if (typeof pence === "bigint") c.add(column.index, row.number, pence);
           else if (
             pence === undefined ||
@@ -453,20 +476,28 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
           )
             c.unreadable(column.index, row.number);
           else c.record(column.index);
-      } else if (column.kind === "boundary")
-        checker("all").total(column.index, "", new Map());
-      else {
-        const written = this.cells.checkTotalColumn(
-          checker(column.lane),
-          row,
-          column.index,
-          column.scale,
-        );
-        if (written !== null)
-          this.totals.add(row.number, column.index, written);
-        else if (isFilled(value))
-          this.totals.unreadable(row.number, column.index);
+        }
+        continue;
       }
+      if (column.kind === "boundary") {
+        checker(EVERY_FIGURE).total(column.index, "", none);
+        continue;
+      }
+      // A Total ends the section of the lane its header names, wherever it is checked.
+      for (const lane of column.ends)
+        checker(lane).total(column.index, "", none);
+      const written =
+        column.kind === "total"
+          ? this.cells.checkTotalColumn(
+              checker(column.lane),
+              row,
+              column.index,
+              column.scale,
+            )
+          : this.cells.quietAmount(row, column.index, column.scale);
+      if (written !== null) this.totals.add(row.number, column.index, written);
+      else if (isFilled(value))
+        this.totals.unreadable(row.number, column.index);
     }
   }
 

@@ -3,7 +3,7 @@ import {
   sameFigureMonthAndSourceSql,
 } from "../schema/savings-figure-key.js";
 import type { FigureArrays } from "./figure-chunk.js";
-import { MEASURES } from "./read-savings-rows.js";
+import { MEASURES } from "./savings-rows.js";
 
 /**
  * The bulk-write SQL of savings figures, stated once: the staging table, the arrays a chunk of

@@ -1,5 +1,14 @@
 import { MAX_AMOUNT_PENCE, MAX_AMOUNT_TEXT } from "./import-limits.js";
 import { releaseArrayBuffer } from "./release-memory.js";
+import { SavingsMeasure } from "../schema/savings-measure.js";
+
+/** Measures in the order their index is stored. */
+export const MEASURES: readonly SavingsMeasure[] = [
+  SavingsMeasure.TARGET,
+  SavingsMeasure.ESTIMATE,
+  SavingsMeasure.FORECAST,
+  SavingsMeasure.ACHIEVED,
+];
 
 /**
  * Figures handed from the reading worker to the writer: their own column arrays (transferred, not

@@ -533,7 +533,72 @@ describe("a long tracker of a row a quarter", () => {
         "C9",
         "C9 names a quarter of 2011/12, but the row's financial year is 2010/11: correct one of them.",
       ],
+      [
+        "incomplete-figure",
+        "warning",
+        "D7",
+        'The 2010/11 forecast figure of "Single management team" is the sum of its quarter rows, and the quarter in D7 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+      ],
     ]);
+  });
+
+  it("with --skip-invalid-rows stores no year's figure a skipped quarter row belongs to, warning at that quarter's cell, and checks no Full year row against the quarters left, in all four formats", async () => {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute("delete from savings_figure");
+      const report = await importSample(
+        rowAQuarter([
+          ["Single management team", "2010/11", "Q1", 61500 + bump],
+          ["Single management team", "2010/11", "Q2 2011/12", 61500],
+          ["Single management team", "2010/11", "Q3", 61500],
+          ["Single management team", "2010/11", "Q4", 61500],
+          ["Single management team", "2010/11", "Full year", 246000],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q1", 30000 + bump],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q2", 30000],
+          ["Regulatory Services", "2010/11", "Q1", 100],
+          ["Regulatory Services", "2010/11", "Q2", "#REF!"],
+          ["Payroll", "2010/11", "Q1", 10],
+          ["Payroll", "2010/11", "Apr-Jun", 10],
+          ["Payroll", "2010/11", "Q2", 10],
+          ["Payroll", "2011/12", "Q1", 5],
+        ])(`quarters-skipped.${format}`),
+        { skipInvalidRows: true },
+      );
+      expect(report.status, format).toBe("IMPORTED_WITH_SKIPPED_ROWS");
+      expect(await stored(report.importRunId), format).toEqual([
+        `CCTV, Lifeline and ICT 2010 FORECAST ${60000 + bump}.00`,
+        "Payroll 2011 FORECAST 5.00",
+      ]);
+      expect(
+        report.problems
+          .filter((p) => p.code === "incomplete-figure")
+          .map((p) => [p.severity, p.cell, p.message]),
+        format,
+      ).toEqual([
+        [
+          "warning",
+          "D6",
+          'The 2010/11 forecast figure of "Single management team" is the sum of its quarter rows, and the quarter in D6 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+        ],
+        [
+          "warning",
+          "D13",
+          'The 2010/11 forecast figure of "Regulatory Services" is the sum of its quarter rows, and the quarter in D13 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+        ],
+        [
+          "warning",
+          "D15",
+          'The 2010/11 forecast figure of "Payroll" is the sum of its quarter rows, and the quarter in D15 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+        ],
+      ]);
+      // Single management team's Full year row is not checked against Q1, Q3 and Q4 alone.
+      expect(
+        report.problems.filter((p) => p.code === "total-mismatch"),
+        format,
+      ).toEqual([]);
+    }
   });
 });
 
@@ -635,6 +700,12 @@ describe("a wide tracker of a row a quarter", () => {
         "B7",
         "B7 names a quarter of 2010/11, but the row holds figures of 2011/12: write the quarter alone (Q2), the years being the columns', or correct it.",
       ],
+      [
+        "incomplete-figure",
+        "warning",
+        "D6",
+        'The 2011/12 forecast figure of "Single management team" is the sum of its quarter rows, and the quarter in D6 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+      ],
     ]);
   });
 });
@@ -698,6 +769,11 @@ describe("cells merged down over a tracker's rows", () => {
         "missing-value",
         "B7",
         "Row 7 has no financial year: write it as 2010/11.",
+      ],
+      [
+        "incomplete-figure",
+        "D6",
+        'The 2010/11 forecast figure of "Single management team" is the sum of its quarter rows, and the quarters in D6, D7 have errors: nothing is stored for that year until every quarter row can be read. Correct those rows and import the file again.',
       ],
     ]);
   });
