@@ -469,8 +469,8 @@ function joinHeaderRows(
     return null; // a title line
   // A cell merged across (where the reader gives merges: .xlsx, .xls, .ods) spreads over its range
   // and no further; a cell with no merge (a CSV, or text written once over unmerged blanks) over
-  // the blanks to its right. Either way a sub-header it already spread over ends it: "CEC" again
-  // starts the next group, a second "Total" is no longer the year's.
+  // the blanks to its right. Either way its Total, or a sub-header it already spread over, ends
+  // it: "CEC" again starts the next group, a Total after the year's Total is no longer the year's.
   const mergedTo = new Map<number, number>();
   for (const merge of upper.merges ?? [])
     mergedTo.set(merge.column, merge.lastColumn);
@@ -500,12 +500,15 @@ function joinHeaderRows(
       if (!completes(upPart, lowPart!)) return null;
       headers.push(`${u} ${l}`);
       joinedTo.push(i);
-      spread = {
-        at: i,
-        part: upPart,
-        last: mergedTo.get(i) ?? Infinity,
-        under: new Set([l.toLowerCase()]),
-      };
+      spread =
+        lowPart === "total"
+          ? null
+          : {
+              at: i,
+              part: upPart,
+              last: mergedTo.get(i) ?? Infinity,
+              under: new Set([l.toLowerCase()]),
+            };
       continue;
     }
     if (
@@ -518,6 +521,7 @@ function joinHeaderRows(
       spread.under.add(l.toLowerCase());
       headers.push(`${up[spread.at]} ${l}`);
       joinedTo.push(spread.at);
+      if (lowPart === "total") spread = null; // a year's Total is the last of its columns
       continue;
     }
     spread = null;

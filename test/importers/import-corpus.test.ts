@@ -222,13 +222,37 @@ describe("the corpus of layout variants", () => {
         .execute("delete from savings_figure where import_run_id = ?", [
           report.importRunId,
         ]);
-      const errors = report.problems.filter((p) => p.severity === "error");
+      // The rows with errors: none, or those a variant imported with --skip-invalid-rows skips.
+      const errorRows = [
+        ...new Set(
+          report.problems
+            .filter((p) => p.severity === "error")
+            .map((p) => p.row ?? "(not a row's)"),
+        ),
+      ].sort((a, b) => Number(a) - Number(b));
+      const skipped = variant.expectedSkippedRows ?? [];
       const mismatches = report.problems
         .filter((p) => p.code === "total-mismatch")
         .map((p) => p.cell);
+      const warningCells = Object.fromEntries(
+        Object.keys(variant.expectedWarningCells ?? {}).map((code) => [
+          code,
+          report.problems
+            .filter((p) => p.code === code)
+            .map((p) => p.cell ?? "")
+            .sort(),
+        ]),
+      );
+      const expectedWarningCells = Object.fromEntries(
+        Object.entries(variant.expectedWarningCells ?? {}).map(
+          ([code, cells]) => [code, [...cells].sort()],
+        ),
+      );
       if (
-        report.status === "IMPORTED" &&
-        errors.length === 0 &&
+        report.status ===
+          (skipped.length > 0 ? "IMPORTED_WITH_SKIPPED_ROWS" : "IMPORTED") &&
+        JSON.stringify(errorRows) === JSON.stringify(skipped) &&
+        JSON.stringify(warningCells) === JSON.stringify(expectedWarningCells) &&
         JSON.stringify(stored) === JSON.stringify(variant.expected) &&
         JSON.stringify(services) === JSON.stringify(variant.expectedServices) &&
         JSON.stringify(awards) === JSON.stringify(variant.expectedAwards) &&
@@ -268,6 +292,10 @@ describe("the corpus of layout variants", () => {
             storedMarks: marks,
             expectedToFollow: variant.expectedToFollow,
             toFollow,
+            expectedWarningCells,
+            warningCells,
+            expectedSkippedRows: variant.expectedSkippedRows,
+            errorRows,
           },
           null,
           2,
