@@ -165,4 +165,41 @@ describe("finding the header and reading the title lines", () => {
       "2010/11 Actual",
     ]);
   });
+
+  it("gives a two-row header's lower Totals by one rule, with merges or without (a CSV)", () => {
+    const upper = ["Service", "2009/10", null, null, "2010/11", null, null];
+    const lower = ["", "CEC", "CWaC", "Total", "CEC", "CWaC", "Year total"];
+    const read = (merged: boolean) =>
+      locateHeader(
+        [
+          {
+            number: 1,
+            cells: upper,
+            ...(merged
+              ? {
+                  merges: [
+                    { column: 1, lastColumn: 3, lastRow: 1 },
+                    { column: 4, lastColumn: 6, lastRow: 1 },
+                  ],
+                }
+              : {}),
+          },
+          { number: 2, cells: [...lower, "Total"] },
+        ],
+        undefined,
+      )?.headers;
+    // A year's Total is its last column; the Total after it is the row's, however it is worded.
+    const expected = [
+      "Service",
+      "2009/10 CEC",
+      "2009/10 CWaC",
+      "2009/10 Total",
+      "2010/11 CEC",
+      "2010/11 CWaC",
+      "2010/11 Year total",
+      "Total",
+    ];
+    expect(read(true)).toEqual(expected);
+    expect(read(false)).toEqual(expected);
+  });
 });
