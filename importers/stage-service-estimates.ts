@@ -7,8 +7,7 @@ import { executeBound } from "./bound-statement.js";
 import { FigureChunk } from "./figure-chunk.js";
 import { columnLetter } from "./locate-header.js";
 import type { PartnershipDirectory } from "./partnership-directory.js";
-import { MEASURES } from "./savings-rows.js";
-import { SavingsRows } from "./savings-rows.js";
+import { MEASURES, SavingsRows } from "./savings-rows.js";
 import type { ServiceSheetReading } from "./sheet-reading.js";
 import { stageFigures } from "./write-savings-figures.js";
 import type {
