@@ -59,37 +59,59 @@ export function binaryIntArray(
   at: (i: number) => number | null,
 ): Buffer {
   const size = type === "int2" ? 2 : 4;
+  // `at` is asked once per element; the values wait here while the buffer's size is counted.
+  if (scratch.length < n)
+    scratch = new Float64Array(Math.max(n, scratch.length * 2));
   let nulls = 0;
-  for (let i = 0; i < n; i++) if (at(i) === null) nulls++;
-  const buffer = Buffer.allocUnsafe(20 + n * 4 + (n - nulls) * size);
-  let offset = header(buffer, OIDS[type], n, nulls > 0);
   for (let i = 0; i < n; i++) {
     const value = at(i);
-    if (value === null) {
-      offset = buffer.writeInt32BE(-1, offset);
-      continue;
+    if (value === null) nulls++;
+    scratch[i] = value ?? Number.NaN;
+  }
+  const buffer = Buffer.allocUnsafe(20 + n * 4 + (n - nulls) * size);
+  // DataView's big-endian writes, which V8 compiles to a store, not Buffer's checked writeInt32BE.
+  const view = viewOf(buffer);
+  let offset = header(view, OIDS[type], n, nulls > 0);
+  for (let i = 0; i < n; i++) {
+    const value = scratch[i]!;
+    if (value !== value) {
+      view.setInt32(offset, -1);
+      offset += 4;
+    } else if (size === 4) {
+      view.setInt32(offset, 4);
+      view.setInt32(offset + 4, value);
+      offset += 8;
+    } else {
+      view.setInt32(offset, 2);
+      view.setInt16(offset + 4, value);
+      offset += 6;
     }
-    offset = buffer.writeInt32BE(size, offset);
-    offset =
-      size === 4
-        ? buffer.writeInt32BE(value, offset)
-        : buffer.writeInt16BE(value, offset);
   }
   return buffer;
 }
 
+/** binaryIntArray's values while it sizes its buffer (NaN for NULL), reused from call to call. */
+let scratch = new Float64Array(0);
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /**
  * An int8[] in the binary wire format from the native-order bytes of `n` int64 values (a
- * BigInt64Array's buffer), copied as bytes: reading the elements would make a BigInt each.
+ * BigInt64Array's buffer), copied as two 32-bit halves: reading the elements would make a BigInt each.
  */
 export function binaryInt8Array(bytes: Uint8Array, n: number): Buffer {
   const buffer = Buffer.allocUnsafe(20 + n * 12);
-  let offset = header(buffer, OIDS.int8, n, false);
+  const view = viewOf(buffer);
+  const from = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const low = LITTLE_ENDIAN ? 0 : 4;
+  let offset = header(view, OIDS.int8, n, false);
   for (let k = 0; k < n; k++) {
-    offset = buffer.writeInt32BE(8, offset);
-    for (let b = 0; b < 8; b++)
-      buffer[offset + b] = bytes[k * 8 + (LITTLE_ENDIAN ? 7 - b : b)]!;
-    offset += 8;
+    view.setInt32(offset, 8);
+    view.setUint32(offset + 4, from.getUint32(k * 8 + 4 - low, LITTLE_ENDIAN));
+    view.setUint32(offset + 8, from.getUint32(k * 8 + low, LITTLE_ENDIAN));
+    offset += 12;
   }
   return buffer;
 }
@@ -97,11 +119,11 @@ export function binaryInt8Array(bytes: Uint8Array, n: number): Buffer {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Writes an array's header (one dimension of `n` from index 1); returns where its elements start. */
-function header(buffer: Buffer, oid: number, n: number, nulls: boolean) {
-  buffer.writeInt32BE(1, 0); // dimensions
-  buffer.writeInt32BE(nulls ? 1 : 0, 4);
-  buffer.writeUInt32BE(oid, 8);
-  buffer.writeInt32BE(n, 12);
-  buffer.writeInt32BE(1, 16); // lower bound
+function header(view: DataView, oid: number, n: number, nulls: boolean) {
+  view.setInt32(0, 1); // dimensions
+  view.setInt32(4, nulls ? 1 : 0);
+  view.setUint32(8, oid);
+  view.setInt32(12, n);
+  view.setInt32(16, 1); // lower bound
   return 20;
 }
