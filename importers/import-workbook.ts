@@ -354,6 +354,8 @@ async function importChecked(
 ): Promise<ImportReport> {
   const problems = new ProblemCollector(file);
   const guarded = await guardWorkbookFile(path, limits, problems);
+  // Let through: the reader reads on while the run, its locks and the directory are set up.
+  if (guarded) readers.first?.start({ mergedRanges: guarded.mergedRanges });
   await markInterruptedRuns(orm.em.fork());
   const lease = await ImportRunLease.take(orm, {
     fileName: file,

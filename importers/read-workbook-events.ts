@@ -80,6 +80,13 @@ export interface WorkbookReader {
    * `knows`: what the guard learnt of the file since the reader was started.
    */
   events(knows?: ReaderKnows): AsyncGenerator<Reported>;
+  /**
+   * May start reading now, with what the guard learnt (it has let the file through), so that a
+   * worker reads while the import takes its locks and loads what it decides against; events come
+   * once asked for, and at most BATCHES_AHEAD batches of figures are read before then. `events`
+   * starts the reading (with its `knows`) if it has not started.
+   */
+  start(knows: ReaderKnows): void;
   /** Stops reading (if it has not finished). */
   stop(): Promise<void>;
   /** Answers a "shape" event that `asks`: null reads on as given. */
@@ -342,6 +349,12 @@ export class InProcessWorkbookReader implements WorkbookReader {
   answer(answers: SheetAnswers | null): void {
     this.answers.give(answers);
   }
+
+  /**
+   * Does nothing: this thread's reading begins when its events are asked for. Begun sooner, it would
+   * only share this thread with the import's setup, and a small workbook's read is short.
+   */
+  start(): void {}
 
   async *events(knows: ReaderKnows = {}): AsyncGenerator<Reported> {
     const queue = new ReportQueue();

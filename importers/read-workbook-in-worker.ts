@@ -36,7 +36,7 @@ function workerFile(): URL {
 
 /**
  * A worker thread that reads one workbook. It is started early, so that it loads its modules while
- * the file is checked and the transaction opens, and reads only once `events()` is first asked.
+ * the file is checked and the transaction opens, and reads only once started (`start`, or `events()`).
  */
 export class WorkbookReaderThread implements WorkbookReader {
   private readonly worker: Worker;
@@ -71,8 +71,16 @@ export class WorkbookReaderThread implements WorkbookReader {
    * acknowledged when the caller asks for the next event, which is what holds the worker back when
    * the writer is slower than the reader. Breaking off stops the worker.
    */
-  async *events(knows: ReaderKnows = {}): AsyncGenerator<Reported> {
+  private started = false;
+
+  start(knows: ReaderKnows): void {
+    if (this.started) return;
+    this.started = true;
     this.worker.postMessage({ start: knows });
+  }
+
+  async *events(knows: ReaderKnows = {}): AsyncGenerator<Reported> {
+    this.start(knows);
     try {
       yield* this.queue.drain(
         () => this.worker.postMessage("ack"),

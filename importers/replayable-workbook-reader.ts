@@ -73,6 +73,10 @@ export class ReplayableWorkbookReader implements WorkbookReader {
     }
   }
 
+  start(knows: ReaderKnows): void {
+    this.reader.start(knows);
+  }
+
   answer(answers: SheetAnswers | null): void {
     if (this.answered) return;
     this.answered = true;

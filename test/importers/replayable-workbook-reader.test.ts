@@ -30,6 +30,8 @@ class ScriptedReader implements WorkbookReader {
     }
   }
 
+  start(): void {}
+
   answer(answers: SheetAnswers | null): void {
     this.answers.push(answers);
   }
