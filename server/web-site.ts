@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { findProjectRoot } from "../db/project-root.js";
 
 /** Where `npm run build` (vite, see web/vite.config.ts) writes the web page. */
@@ -46,8 +46,14 @@ const CONTENT_TYPES: Record<string, string> = {
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".svg", ".json", ".map"]);
 
 interface WebFile {
+  /** The file's bytes, gzipped when `gzipped`. */
   bytes: Buffer;
-  gzipped: Buffer | null;
+  /**
+   * Compressible files are kept gzipped only: every browser asks for gzip, and keeping the plain
+   * bytes too held ~7 MB more in memory for the whole process (Monaco's bundle); a client that does
+   * not ask for gzip gets them unzipped on the way out.
+   */
+  gzipped: boolean;
   type: string;
   /** Content-hashed (under assets/): cached for a year, never revalidated. */
   immutable: boolean;
@@ -81,10 +87,11 @@ export class WebSite {
       const urlPath = "/" + relative(dir, path).split(sep).join("/");
       const ext = extname(path);
       const bytes = await readFile(path);
+      // Monaco's bundle is megabytes; compressing once at start keeps every load small.
+      const gzipped = COMPRESSIBLE.has(ext);
       files.set(urlPath, {
-        bytes,
-        // Monaco's bundle is megabytes; compressing once at start keeps every load small.
-        gzipped: COMPRESSIBLE.has(ext) ? gzipSync(bytes) : null,
+        bytes: gzipped ? gzipSync(bytes) : bytes,
+        gzipped,
         type: CONTENT_TYPES[ext] ?? "application/octet-stream",
         immutable: urlPath.startsWith("/assets/"),
       });
@@ -132,9 +139,9 @@ export class WebSite {
     );
     res.setHeader("vary", "accept, accept-encoding");
     const gzip =
-      file.gzipped !== null &&
+      file.gzipped &&
       /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    const body = gzip ? file.gzipped! : file.bytes;
+    const body = gzip || !file.gzipped ? file.bytes : gunzipSync(file.bytes);
     if (gzip) res.setHeader("content-encoding", "gzip");
     res.setHeader("content-length", String(body.length));
     res.end(req.method === "HEAD" ? undefined : body);

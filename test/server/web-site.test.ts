@@ -23,6 +23,22 @@ afterAll(async () => {
   await http?.close();
 });
 
+/** A file's headers and body as sent (node:http, not fetch: fetch would unzip on its own). */
+function bytesOnTheWire(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) =>
+    get(`${http.base}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    }).on("error", reject),
+  );
+}
+
 describe("the web page's files", () => {
   it("serves the page at / revalidated on every load, with a policy allowing only the hub's origin", async () => {
     const response = await fetch(`${http.base}/`);
@@ -40,23 +56,9 @@ describe("the web page's files", () => {
   it("caches content-hashed assets for a year and sends them gzipped when asked", async () => {
     const assets = await readdir(join(BUILD, "assets"));
     const script = assets.find((name) => name.endsWith(".js"))!;
-    // node:http, not fetch: fetch would unzip on its own, and the bytes on the wire are checked here.
-    const { headers, body } = await new Promise<{
-      headers: IncomingHttpHeaders;
-      body: Buffer;
-    }>((resolve, reject) =>
-      get(
-        `${http.base}/assets/${script}`,
-        { headers: { "accept-encoding": "gzip" } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-        },
-      ).on("error", reject),
-    );
+    const { headers, body } = await bytesOnTheWire(`/assets/${script}`, {
+      "accept-encoding": "gzip",
+    });
     expect(headers["cache-control"]).toBe(
       "public, max-age=31536000, immutable",
     );
@@ -65,6 +67,15 @@ describe("the web page's files", () => {
     expect(gunzipSync(body)).toEqual(
       await readFile(join(BUILD, "assets", script)),
     );
+  });
+
+  it("sends a compressed file as it is on disk to a client that does not ask for gzip", async () => {
+    const assets = await readdir(join(BUILD, "assets"));
+    const script = assets.find((name) => name.endsWith(".js"))!;
+    const { headers, body } = await bytesOnTheWire(`/assets/${script}`);
+    expect(headers["content-encoding"]).toBeUndefined();
+    expect(body).toEqual(await readFile(join(BUILD, "assets", script)));
+    expect(headers["content-length"]).toBe(String(body.length));
   });
 
   it("gives browsers GraphiQL at /graphql and leaves JSON GETs and POSTs to the API", async () => {
