@@ -13,6 +13,7 @@ export type ColumnRole =
   | "council"
   | "financialYear"
   | "quarter"
+  | "yearToDate"
   | "measure"
   | "cashable"
   | "amount"
@@ -136,6 +137,15 @@ export const HEADER_SYNONYMS: Readonly<Record<ColumnRole, readonly string[]>> =
     ],
     financialYear: ["Financial year", "Year", "FY", "Fin year"],
     quarter: ["Quarter", "Qtr", "Financial quarter", "Reporting quarter"],
+    yearToDate: [
+      "YTD",
+      "Year to date",
+      "YTD total",
+      "Cumulative",
+      "Cumulative total",
+      "Cumulative saving",
+      "Cumulative savings",
+    ],
     measure: [
       "Measure",
       "Type",
@@ -270,6 +280,8 @@ export const KIND_ROLES: Readonly<
       // A row a quarter (Service | Year | Quarter | Amount): the year's figure is its quarters' sum;
       // without a year column, the quarters name their years ("Q1 2010/11").
       "quarter",
+      // Beside a row a quarter's amount: the quarters so far, checked, never a figure.
+      "yearToDate",
       "measure",
       "cashable",
       "rag",

@@ -306,7 +306,12 @@ export function mapColumns(
       role = "annualSaving";
     if (role !== undefined && !map.roles.has(role)) {
       map.roles.set(role, index);
-      if (role === "amount" || role === "annualSaving" || role === "award")
+      if (
+        role === "amount" ||
+        role === "annualSaving" ||
+        role === "award" ||
+        role === "yearToDate"
+      )
         map.scales.set(index, amountScale(header));
       return;
     }
@@ -347,6 +352,13 @@ export function mapColumns(
     }
     if (header !== "") map.extra.push({ index, header });
   });
+  // A year to date sums quarters: without a Quarter column it has none to be checked against.
+  const yearToDate = map.roles.get("yearToDate");
+  if (yearToDate !== undefined && !map.roles.has("quarter")) {
+    map.roles.delete("yearToDate");
+    map.extra.push({ index: yearToDate, header: headers[yearToDate]! });
+    map.extra.sort((a, b) => a.index - b.index);
+  }
   if (kind === "savings-wide") {
     separateQuarterTotals(map);
     separateRowTotals(map);

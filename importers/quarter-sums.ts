@@ -72,6 +72,15 @@ interface QuarterRows {
   yearTotals: { figure: SavingsFigureRow; pence: bigint }[];
   /** Rows of a quarter already read (each a duplicate-row error). */
   duplicates: number[];
+  /** Each quarter's amount as read ("unknown": unreadable or to follow), for the years to date. */
+  amounts: Map<number, bigint | null | "unknown">;
+  /** A year to date beside a quarter's amount: its quarter, cell and what it says. */
+  yearsToDate: {
+    quarter: number;
+    column: number;
+    row: number;
+    pence: bigint;
+  }[];
 }
 
 /** A row of a quarter carried with an error, with what it names of its figures. */
@@ -133,20 +142,28 @@ export class QuarterRowFigures {
     if (!rows)
       this.figures.set(
         key,
-        (rows = { seen: new Map(), yearTotals: [], duplicates: [] }),
+        (rows = {
+          seen: new Map(),
+          yearTotals: [],
+          duplicates: [],
+          amounts: new Map(),
+          yearsToDate: [],
+        }),
       );
     return rows;
   }
 
   /**
    * Adds the cell of one quarter of a figure (`figure.row` and `figure.column` are its place; its
-   * pence are the sum's, not this cell's): `pence` as RowCells.amount read it, `value` as written.
+   * pence are the sum's, not this cell's): `pence` as RowCells.amount read it, `value` as written;
+   * `yearToDate`, the year to date written beside it (its column and amount), checked at the end.
    */
   addQuarter(
     figure: SavingsFigureRow,
     quarter: number,
     pence: bigint | null | undefined,
     value: CellValue,
+    yearToDate?: { column: number; pence: bigint },
   ): void {
     const rows = this.rows(figure);
     const first = rows.seen.get(quarter);
@@ -164,6 +181,14 @@ export class QuarterRowFigures {
       return;
     }
     rows.seen.set(quarter, figure.row);
+    rows.amounts.set(
+      quarter,
+      pence === undefined || readAmount(value, 1n).kind === "pending"
+        ? "unknown"
+        : pence,
+    );
+    if (yearToDate)
+      rows.yearsToDate.push({ quarter, row: figure.row, ...yearToDate });
     rows.sum = addQuarter(
       rows.sum,
       { ...figure, pence: 0n },
@@ -220,6 +245,7 @@ export class QuarterRowFigures {
         this.warnIncomplete(figure, skipped);
         continue;
       }
+      this.checkYearsToDate(rows, header);
       for (const total of yearTotals) {
         if (!sum) {
           push({ ...total.figure, pence: total.pence });
@@ -263,5 +289,39 @@ export class QuarterRowFigures {
       cell: `${column}${skipped[0]!}`,
       message: `The ${formatFinancialYear(figure.year)} ${MEASURES[figure.measure]!.toLowerCase()} figure of ${whose} is the sum of its quarter rows, and ${skipped.length === 1 ? `the quarter in ${places} has an error` : `the quarters in ${places} have errors`}: nothing is stored for that year until every quarter row can be read. Correct ${skipped.length === 1 ? "that row" : "those rows"} and import the file again.`,
     });
+  }
+
+  /**
+   * Checks each year to date written beside a quarter's amount against the figure's quarters up to
+   * it (a blank quarter adds nothing): one that disagrees is a total-mismatch warning naming it and
+   * the quarters' cells. A quarter that could not be read, or is to follow, leaves it unchecked.
+   */
+  private checkYearsToDate(
+    rows: QuarterRows,
+    header: (column: number) => string,
+  ): void {
+    for (const ytd of rows.yearsToDate) {
+      let pence = 0n;
+      const places: string[] = [];
+      let known = true;
+      for (const [quarter, row] of [...rows.seen].sort((a, b) => a[0] - b[0])) {
+        if (quarter > ytd.quarter) break;
+        const amount = rows.amounts.get(quarter);
+        if (amount === "unknown") known = false;
+        else if (amount !== null && amount !== undefined) pence += amount;
+        places.push(`${columnLetter(rows.sum!.first.column)}${row}`);
+      }
+      if (!known || pence === ytd.pence) continue;
+      const cell = `${columnLetter(ytd.column)}${ytd.row}`;
+      this.problems.add({
+        code: "total-mismatch",
+        sheet: this.sheet,
+        row: ytd.row,
+        cell,
+        header: header(ytd.column),
+        value: `£${fromPence(ytd.pence)}`,
+        message: `The year to date in ${cell} says £${fromPence(ytd.pence)}, but its quarters to quarter ${ytd.quarter} (${places.join(", ")}) add up to £${fromPence(pence)}: correct the year to date or the quarters. (A year to date is checked, never imported; the year's figure is the quarters' sum.)`,
+      });
+    }
   }
 }

@@ -207,7 +207,29 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       rag: this.rag(row),
       extra: extra ? JSON.stringify(extra) : null,
     };
-    this.quarterFigure(figure, quarter, pence, row.cells[amountIndex] ?? null);
+    // A year to date beside the quarter's amount (its own scale, else the amount's).
+    const ytdIndex = map.roles.get("yearToDate");
+    const ytdScale =
+      ytdIndex === undefined
+        ? 1n
+        : map.scales.get(ytdIndex) !== 1n
+          ? map.scales.get(ytdIndex)!
+          : (map.scales.get(amountIndex) ?? 1n);
+    const ytd =
+      ytdIndex === undefined || quarter === "total"
+        ? null
+        : cells.quietAmount(
+            row,
+            ytdIndex,
+            ytdScale !== 1n ? ytdScale : undefined,
+          );
+    this.quarterFigure(
+      figure,
+      quarter,
+      pence,
+      row.cells[amountIndex] ?? null,
+      ytd === null ? undefined : { column: ytdIndex!, pence: ytd },
+    );
   }
 
   /**
@@ -219,9 +241,16 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     quarter: QuarterOfYear | "total",
     pence: bigint | null | undefined,
     value: CellValue,
+    yearToDate?: { column: number; pence: bigint },
   ): void {
     if (quarter !== "total")
-      this.quarterRows.addQuarter(figure, quarter.quarter, pence, value);
+      this.quarterRows.addQuarter(
+        figure,
+        quarter.quarter,
+        pence,
+        value,
+        yearToDate,
+      );
     else if (typeof pence === "bigint")
       this.quarterRows.addYearTotal(figure, pence);
     // A whole year's cell that could not be read is reported at it; none ("-") checks nothing.

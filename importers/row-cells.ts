@@ -53,7 +53,7 @@ const LONG_TEXT_ROLES = [
 ] as const;
 
 /** Columns read by readAmount. */
-const AMOUNT_ROLES = ["amount", "annualSaving", "award"] as const;
+const AMOUNT_ROLES = ["amount", "annualSaving", "award", "yearToDate"] as const;
 
 /** A cell's text with runs of white space made one space, or null when blank. */
 export function plainText(value: CellValue | undefined): string | null {

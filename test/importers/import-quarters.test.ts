@@ -947,3 +947,40 @@ describe("a year to date beside quarters", () => {
     );
   });
 });
+
+describe("a year to date beside a row a quarter's amount", () => {
+  it("checks each row's year to date against its figure's quarters so far, never importing it, in all four formats", async () => {
+    await importEach(
+      (b) => (file) => {
+        const sample = rowAQuarter([
+          ["Single management team", "2010/11", "Q1", 61500 + b, 61500 + b],
+          ["Single management team", "2010/11", "Q2", 61500, 123000 + b],
+          // A blank quarter adds nothing to the year so far.
+          ["Single management team", "2010/11", "Q3", null, 123000 + b],
+          ["Single management team", "2010/11", "Q4", 61500, 180000],
+          ["CCTV, Lifeline and ICT", "2010/11", "Q1", 30000, 30000],
+        ])(file);
+        sample.sheets[0]!.header.push("YTD");
+        return sample;
+      },
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 30000.00",
+          `Single management team 2010 FORECAST ${184500 + b}.00`,
+        ]);
+        expect(problemLines(report), format).toEqual([
+          [
+            "total-mismatch",
+            "E8",
+            `The year to date in E8 says £180000.00, but its quarters to quarter 4 (D5, D6, D7, D8) add up to £${184500 + b}.00: correct the year to date or the quarters. (A year to date is checked, never imported; the year's figure is the quarters' sum.)`,
+          ],
+        ]);
+        expect(report.sheets[0]!.header!.columns[4], format).toMatchObject({
+          header: "YTD",
+          use: "role",
+          role: "yearToDate",
+        });
+      },
+    );
+  });
+});
