@@ -218,10 +218,12 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const ytd =
       ytdIndex === undefined || quarter === "total"
         ? null
-        : cells.quietAmount(
+        : cells.checkedAmount(
             row,
             ytdIndex,
             ytdScale !== 1n ? ytdScale : undefined,
+            map.headers[ytdIndex] || "Year to date",
+            "its figure's quarters so far",
           );
     this.quarterFigure(
       figure,
@@ -532,15 +534,22 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
 
   /**
    * Checks a row's columns that total a year's quarters against their sum: one that disagrees is a
-   * total-mismatch warning naming the total's cell and the quarters' cells. The total is counted
-   * for the total rows below, never recorded.
+   * total-mismatch warning naming the total's cell and the quarters' cells, one holding no amount a
+   * total-not-checked warning (RowCells.checkedAmount). The total is counted for the total rows
+   * below, never recorded.
    */
   private checkQuarterTotals(row: SheetRow, sum: QuarterSum<YearColumn>): void {
     const { cells } = this;
     for (const total of this.reading.map.quarterTotals) {
       if (yearFigureKey(total) !== yearFigureKey(sum.first)) continue;
       const scale = total.scale !== 1n ? total.scale : undefined;
-      const written = cells.quietAmount(row, total.index, scale);
+      const written = cells.checkedAmount(
+        row,
+        total.index,
+        scale,
+        this.reading.map.headers[total.index] || "Total",
+        "its quarters",
+      );
       if (written === null) {
         if (isFilled(row.cells[total.index]))
           this.totals.unreadable(row.number, total.index);

@@ -384,6 +384,47 @@ export class RowCells {
     return reading.kind === "amount" ? reading.pence : null;
   }
 
+  /**
+   * The amount in pence of a cell that is checked, never imported (a total row's, a Total column's,
+   * a year to date's), or null when it holds none. A cell holding something else (a formula error,
+   * words, "tbc", a formula saved without its result) leaves its check undone, and an analyst must
+   * know that: a total-not-checked warning names the cell, what it holds and what went unchecked.
+   * `label`: the total's name as written; `against`: what it is checked against ("the rows above it").
+   */
+  checkedAmount(
+    row: SheetRow,
+    index: number,
+    scale: bigint | undefined,
+    label: string,
+    against: string,
+  ): bigint | null {
+    const value = row.cells[index] ?? null;
+    const reading = readAmount(value, this.scale(index, scale));
+    if (reading.kind === "amount") return reading.pence;
+    if (reading.kind === "none") return null;
+    const place = `${this.sheet}!${this.cell(index, row.number)}`;
+    const held =
+      reading.kind === "uncalculated"
+        ? `holds a formula (=${reading.formula}) saved without its result`
+        : reading.kind === "pending"
+          ? `says "${reading.text}", no figure yet`
+          : `holds "${cellText(value)}", not an amount (${reading.reason})`;
+    const fix =
+      reading.kind === "uncalculated"
+        ? "open the file in Excel, let it calculate, save it and import it again"
+        : "write its amount there";
+    this.problems.add({
+      code: "total-not-checked",
+      sheet: this.sheet,
+      row: row.number,
+      cell: this.cell(index, row.number),
+      header: this.map.headers[index] ?? "",
+      value: cellText(value),
+      message: `"${label}" in ${place} ${held}: it was not checked against ${against}. To have it checked, ${fix}. (Totals are checked, never imported.)`,
+    });
+    return null;
+  }
+
   /** Whether a row holds a number, a date, or an amount in one of the sheet's amount columns. */
   holdsFigures(row: SheetRow): boolean {
     if (row.cells.some((v) => typeof v === "number" || v instanceof Date))
@@ -396,7 +437,8 @@ export class RowCells {
   /**
    * Checks a total row ("Total", "Total Bromsgrove", "Grand total") of any kind of sheet against
    * the rows above it, in each amount column given: a total that disagrees is a total-mismatch
-   * warning naming the total's cell and the range it should sum. The one message for every kind.
+   * warning naming the total's cell and the range it should sum; a total cell holding no amount
+   * ("#REF!", "tbc") a total-not-checked warning (checkedAmount). The one message for every kind.
    */
   checkTotal(
     checker: TotalRowChecker,
@@ -406,7 +448,13 @@ export class RowCells {
   ): void {
     const amounts = new Map<number, bigint>();
     for (const { index, scale } of columns) {
-      const pence = this.quietAmount(row, index, scale);
+      const pence = this.checkedAmount(
+        row,
+        index,
+        scale,
+        label,
+        "the rows above it",
+      );
       if (pence !== null) amounts.set(index, pence);
     }
     for (const m of checker.total(row.number, label, amounts))
@@ -424,8 +472,9 @@ export class RowCells {
   /**
    * Checks a row's Total column (a wide tracker's "Total" after its councils or years) with a
    * checker along the row's columns (TotalRowChecker "columns"): a total that disagrees with the
-   * figures left of it is a total-mismatch warning naming the total's cell and the cells it sums.
-   * Returns the total as read (null when the cell holds none).
+   * figures left of it is a total-mismatch warning naming the total's cell and the cells it sums;
+   * one holding no amount a total-not-checked warning (checkedAmount). Returns the total as read
+   * (null when the cell holds none).
    */
   checkTotalColumn(
     checker: TotalRowChecker,
@@ -433,8 +482,14 @@ export class RowCells {
     index: number,
     scale: bigint | undefined,
   ): bigint | null {
-    const written = this.quietAmount(row, index, scale);
     const label = this.map.headers[index] || "Total";
+    const written = this.checkedAmount(
+      row,
+      index,
+      scale,
+      label,
+      "the figures beside it",
+    );
     const amounts = new Map<number, bigint>(
       written === null ? [] : [[row.number, written]],
     );

@@ -231,3 +231,153 @@ describe("total and subtotal rows in service and funding lists", () => {
     }
   });
 });
+
+describe("a total or year to date that holds no amount", () => {
+  /** One sheet of the partnership's forecasts under `header` (and `subHeader`, merged), in every format. */
+  const sheet = (
+    header: string[],
+    rows: Line[],
+    subHeader?: string[],
+  ): SampleWorkbook => ({
+    file: "unchecked.xlsx",
+    sheets: [
+      {
+        name: "Tracker",
+        title: [
+          ["Forecast savings"],
+          ["Period:", "June 2011"],
+          ["Partnership:", "Bromsgrove and Redditch Shared Services"],
+        ],
+        header,
+        ...(subHeader ? { subHeader, mergeHeader: true } : {}),
+        rows,
+      },
+    ],
+  });
+  /** Each warning of an import: code, cell and message. */
+  const lines = (report: Awaited<ReturnType<typeof importWorkbook>>) =>
+    report.problems.map((p) => [p.code, p.severity, p.cell, p.message]);
+
+  it("warns at a total row's, a Total column's, a quarters' total's and a year to date's cell that it was not checked, saying what it holds, in every format", async () => {
+    for (const { bump, format, importSample } of inEveryFormat(db, dir)) {
+      const sheetName = (file: string) =>
+        format === "csv" ? file.replace(/\.csv$/, "") : "Tracker";
+      const totalRows = await importSample(
+        sheet(
+          ["Service", "Financial year", "Saving (£)"],
+          [
+            ["Single management team", "2010/11", 100 + bump],
+            ["CCTV, Lifeline and ICT", "2010/11", 200],
+            ["Total Bromsgrove", null, "#REF!"],
+            ["Regulatory Services", "2010/11", 300],
+            ["Sub-total", null, "tbc"],
+            ["Grand total", null, "see note 3"],
+          ],
+        ),
+      );
+      const t = sheetName("unchecked.csv");
+      expect(totalRows.status, format).toBe("IMPORTED");
+      expect(lines(totalRows), format).toEqual([
+        [
+          "total-not-checked",
+          "warning",
+          "C7",
+          `"Total Bromsgrove" in ${t}!C7 holds "#REF!", not an amount (its formula gives the error #REF!: correct the formula or the cells it uses): it was not checked against the rows above it. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+        [
+          "total-not-checked",
+          "warning",
+          "C9",
+          `"Sub-total" in ${t}!C9 says "tbc", no figure yet: it was not checked against the rows above it. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+        [
+          "total-not-checked",
+          "warning",
+          "C10",
+          `"Grand total" in ${t}!C10 holds "see note 3", not an amount (it is not an amount of money): it was not checked against the rows above it. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+      ]);
+      const totalColumn = await importSample(
+        sheet(
+          ["Service", "2010/11", "2011/12", "Total"],
+          [
+            ["Single management team", 100 + bump, 200, "#DIV/0!"],
+            ["CCTV, Lifeline and ICT", 300, 400, 700],
+          ],
+        ),
+      );
+      expect(lines(totalColumn), format).toEqual([
+        [
+          "total-not-checked",
+          "warning",
+          "D5",
+          `"Total" in ${t}!D5 holds "#DIV/0!", not an amount (its formula gives the error #DIV/0!: correct the formula or the cells it uses): it was not checked against the figures beside it. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+      ]);
+      const quarterTotal = await importSample(
+        sheet(
+          ["Service", "2010/11", "", "", "", ""],
+          [
+            ["Single management team", 1 + bump, 2, 3, 4, "ten"],
+            ["CCTV, Lifeline and ICT", 1, 2, 3, 4, 10],
+          ],
+          ["", "Q1", "Q2", "Q3", "Q4", "YTD"],
+        ),
+      );
+      expect(lines(quarterTotal), format).toEqual([
+        [
+          "total-not-checked",
+          "warning",
+          "F6",
+          `"2010/11 YTD" in ${t}!F6 holds "ten", not an amount (it is not an amount of money): it was not checked against its quarters. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+      ]);
+      const yearToDate = await importSample(
+        sheet(
+          ["Service", "Financial year", "Quarter", "Amount", "YTD"],
+          [
+            ["Single management team", "2010/11", "Q1", 10 + bump, 10 + bump],
+            ["Single management team", "2010/11", "Q2", 20, "£30,000.005"],
+          ],
+        ),
+      );
+      expect(lines(yearToDate), format).toEqual([
+        [
+          "total-not-checked",
+          "warning",
+          "E6",
+          `"YTD" in ${t}!E6 holds "£30,000.005", not an amount (it has a fraction of a penny): it was not checked against its figure's quarters so far. To have it checked, write its amount there. (Totals are checked, never imported.)`,
+        ],
+      ]);
+      for (const report of [totalColumn, quarterTotal, yearToDate])
+        expect(report.status, format).toBe("IMPORTED");
+    }
+  });
+
+  it("warns at a total saved as a formula without its result that it was not checked, asking for it to be calculated", async () => {
+    const path = await writeTestWorkbook(
+      dir,
+      tracker(
+        ["Service", "2010/11 Target"],
+        [
+          ["Regulatory Services", 150000],
+          ["Single management team", 246000],
+          ["Total", null],
+        ],
+      ),
+      (workbook) => {
+        workbook.worksheets[0]!.getCell("B7").value = { formula: "SUM(B5:B6)" };
+      },
+    );
+    const report = await importWorkbook(db.orm, path, { runBy: "test" });
+    expect(report.status).toBe("IMPORTED");
+    expect(lines(report)).toEqual([
+      [
+        "total-not-checked",
+        "warning",
+        "B7",
+        `"Total" in Tracker!B7 holds a formula (=SUM(B5:B6)) saved without its result: it was not checked against the rows above it. To have it checked, open the file in Excel, let it calculate, save it and import it again. (Totals are checked, never imported.)`,
+      ],
+    ]);
+  });
+});
