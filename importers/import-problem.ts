@@ -35,6 +35,7 @@ export type ProblemCode =
   | "total-mismatch"
   | "total-not-checked"
   | "incomplete-figure"
+  | "merged-figure"
   | "not-a-member";
 
 /** Errors stop the file being written (unless rows can be skipped); warnings are only reported. */

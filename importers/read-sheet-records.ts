@@ -21,7 +21,7 @@ import {
   type ColumnMap,
 } from "./map-columns.js";
 import type { MappingProfile } from "./mapping-profile.js";
-import { MergedDownCells } from "./merged-down-cells.js";
+import { MergedDownCells, mergedFigureNaming } from "./merged-down-cells.js";
 import { isProblemsList } from "./problems-list-marker.js";
 import { FundingRowReader } from "./read-funding-rows.js";
 import { GovernanceRowReader, hasMemberRows } from "./read-governance-rows.js";
@@ -189,7 +189,16 @@ async function readTable(
   options.onHeader?.(reading);
   const batchRows = options.savingsBatchRows ?? Infinity;
   // A label merged down over rows (a service or year over its quarter rows) is each row's.
-  const mergedDown = new MergedDownCells(cells.amountColumns);
+  const mergedDown = new MergedDownCells(
+    cells.amountColumns,
+    mergedFigureNaming(
+      facts.map,
+      cells.keyColumn,
+      cells.amountColumns,
+      facts.name,
+      problems,
+    ),
+  );
   const notes: RowContext = { after: false, above: null, blank: false };
   let refused = false;
   let table: NextTable | null = null;

@@ -779,6 +779,100 @@ describe("cells merged down over a tracker's rows", () => {
   });
 });
 
+describe("a figure merged down over rows of different figures", () => {
+  /** A long tracker (Service | Financial year | Amount) and a wide one, each with figures merged down. */
+  const long = (b: number) => (file: string) => {
+    const sample = rowAQuarter([
+      ["Single management team", "2010/11", null, 100 + b],
+      ["CCTV, Lifeline and ICT", "2010/11", null, null],
+      ["Regulatory Services", "2010/11", null, 50],
+      ["Regulatory Services", "2011/12", null, null],
+      // A row drawn tall: the service, year and figure each merged over two rows, one figure.
+      ["Legal Services", "2010/11", null, 30],
+      [null, null, null, null],
+      ["Internal Audit", "2010/11", "Q1", 10],
+      ["Internal Audit", "2010/11", "Q2", null],
+    ])(file);
+    // Rows counted from the header's (row 0).
+    sample.sheets[0]!.headerMergeRanges = [
+      { top: 1, bottom: 2, left: 3, right: 3 },
+      { top: 3, bottom: 4, left: 3, right: 3 },
+      { top: 5, bottom: 6, left: 0, right: 0 },
+      { top: 5, bottom: 6, left: 1, right: 1 },
+      { top: 5, bottom: 6, left: 3, right: 3 },
+      // Over two quarters of one figure: the year's, whichever quarter holds it.
+      { top: 7, bottom: 8, left: 3, right: 3 },
+    ];
+    return sample;
+  };
+  const wide = (b: number) => (file: string) => {
+    const sample = wideByQuarter(
+      [
+        ["Single management team", null, 10 + b, 20],
+        ["CCTV, Lifeline and ICT", null, 30, null],
+      ],
+      [{ top: 1, bottom: 2, left: 3, right: 3 }],
+    )(file);
+    return sample;
+  };
+
+  it("refuses one over two services' or two years' rows naming its cell and the rows that differ (--skip-invalid-rows stores none of it), and keeps one over a figure's own rows as one, in .xlsx, .xls and .ods", async () => {
+    for (const { format, bump: b, importSample } of inEveryFormat(db, dir)) {
+      if (format === "csv") continue; // no merges
+      const refused = await importSample(long(b)(`merged-figure.${format}`));
+      expect(refused.status, format).toBe("REFUSED");
+      expect(
+        refused.problems.map((p) => [
+          p.code,
+          p.severity,
+          p.row,
+          p.cell,
+          p.message,
+        ]),
+        format,
+      ).toEqual([
+        [
+          "merged-figure",
+          "error",
+          5,
+          "D5",
+          `Quarters!D5 holds one figure (${100 + b}) merged down over D5:D6, whose rows are of different figures: its Service is "Single management team" in A5 but "CCTV, Lifeline and ICT" in A6. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+        [
+          "merged-figure",
+          "error",
+          7,
+          "D7",
+          `Quarters!D7 holds one figure (50) merged down over D7:D8, whose rows are of different figures: its Financial year is "2010/11" in B7 but "2011/12" in B8. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+      ]);
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute("delete from savings_figure");
+      const skipped = await importSample(long(b)(`merged-figure.${format}`), {
+        skipInvalidRows: true,
+      });
+      expect(skipped.status, format).toBe("IMPORTED_WITH_SKIPPED_ROWS");
+      expect(await stored(skipped.importRunId), format).toEqual([
+        "Internal Audit 2010 FORECAST 10.00",
+        "Legal Services 2010 FORECAST 30.00",
+      ]);
+      const wideRefused = await importSample(wide(b)(`merged-wide.${format}`));
+      expect(
+        wideRefused.problems.map((p) => [p.code, p.cell, p.message]),
+        format,
+      ).toEqual([
+        [
+          "merged-figure",
+          "D5",
+          `Quarters!D5 holds one figure (20) merged down over D5:D6, whose rows are of different figures: its Service is "Single management team" in A5 but "CCTV, Lifeline and ICT" in A6. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+      ]);
+    }
+  });
+});
+
 describe("a Quarter column naming its years", () => {
   /** Service | Quarter | Amount: no year column, no year above the table. */
   const noYearColumn = (rows: Line[]) => (file: string) => {
