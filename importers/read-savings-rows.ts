@@ -370,6 +370,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     const figures = new Map<number, bigint | null | undefined>();
     for (const column of councilColumns) {
       const year = column.year ?? rowYear;
+      if (this.ofAnotherYear(row, quarter, column.index, year)) continue;
       const pence = cells.amount(row, column.index);
       const value = row.cells[column.index] ?? null;
       figures.set(column.index, pence);
@@ -401,6 +402,7 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
       );
     };
     for (const column of map.yearColumns) {
+      if (this.ofAnotherYear(row, quarter, column.index, column.year)) continue;
       const pence = cells.amount(
         row,
         column.index,
@@ -452,7 +454,9 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
   /**
    * The quarter of a wide tracker's row, when it has a Quarter column (Service | Quarter | 2010/11
    * | 2011/12): null for none (or a blank cell: the row's figures are of whole years), undefined
-   * when it names no quarter, or a year other than its figures' (`years`), reported at its cell.
+   * when it names no quarter, or a year none of its figure columns is of (`years`), reported at its
+   * cell. A quarter naming one of them ("Q1 2010/11") is that year's: the row's figures are in its
+   * columns (see ofAnotherYear).
    */
   private wideQuarter(
     row: SheetRow,
@@ -462,18 +466,51 @@ export class SavingsRowReader implements KindRowReader<SavingsSheetReading> {
     if (index === undefined) return null;
     const quarter = this.cells.quarter(row, index);
     if (typeof quarter !== "object" || quarter === null) return quarter;
-    const other = years.find(
-      (year) =>
-        year !== undefined && quarter.year !== null && year !== quarter.year,
-    );
-    if (other === undefined) return quarter;
+    const known = years.filter((year) => year !== undefined);
+    if (quarter.year === null || known.length === 0) return quarter;
+    if (known.includes(quarter.year)) return quarter;
+    const others = [...new Set(known)].sort((a, b) => a - b);
     this.cells.problem(
       "bad-value",
       row,
       index,
-      `${this.cells.cell(index, row.number)} names a quarter of ${formatFinancialYear(quarter.year!)}, but the row holds figures of ${formatFinancialYear(other)}: write the quarter alone (Q${quarter.quarter}), the years being the columns', or correct it.`,
+      `${this.cells.cell(index, row.number)} names a quarter of ${formatFinancialYear(quarter.year)}, but the row holds figures of ${others.map(formatFinancialYear).join(" and ")}: write the quarter alone (Q${quarter.quarter}), the years being the columns', or correct it.`,
     );
     return undefined;
+  }
+
+  /**
+   * Whether a wide tracker's figure column is of a year other than the one its row's Quarter cell
+   * names ("Q1 2010/11" on a row with a 2011/12 column): that cell is none of the row's figures, and
+   * one holding anything ("-" and blank aside) is a bad-value error at it, since whose quarter it is
+   * cannot be told. Its check by the total rows below is then off.
+   */
+  private ofAnotherYear(
+    row: SheetRow,
+    quarter: QuarterOfYear | "total" | null | undefined,
+    index: number,
+    year: number | undefined,
+  ): boolean {
+    if (
+      typeof quarter !== "object" ||
+      quarter === null ||
+      quarter.year === null ||
+      year === undefined ||
+      year === quarter.year
+    )
+      return false;
+    const value = row.cells[index] ?? null;
+    if (readAmount(value, 1n).kind === "none") return true;
+    const { cells } = this;
+    const quarterIndex = this.reading.map.roles.get("quarter")!;
+    this.totals.unreadable(row.number, index);
+    cells.problem(
+      "bad-value",
+      row,
+      index,
+      `${this.reading.name}!${cells.cell(index, row.number)} holds a figure under "${this.reading.map.headers[index]}", but its row is a quarter of ${formatFinancialYear(quarter.year)} (${cells.cell(quarterIndex, row.number)}): write it on a row of a quarter of ${formatFinancialYear(year)} ("Q${quarter.quarter} ${formatFinancialYear(year)}"), or write the quarter alone (Q${quarter.quarter}) when the row holds that quarter of every year.`,
+    );
+    return true;
   }
 
   /**

@@ -677,13 +677,38 @@ describe("a wide tracker of a row a quarter", () => {
     );
   });
 
-  it("refuses a quarter twice of a year column and a quarter naming a year other than its columns', naming each cell", async () => {
+  it("reads a Quarter cell naming one of its columns' years as that year's quarter, its figure under that year, in all four formats", async () => {
+    await importEach(
+      (b) =>
+        wideByQuarter([
+          ["Single management team", "Q1 2010/11", 100 + b, null],
+          ["Single management team", "Q2 2010/11", 200, "-"],
+          ["Single management team", "Q1 2011/12", null, 300],
+          ["Single management team", "Jul-Sep 2011", null, 400],
+          ["CCTV, Lifeline and ICT", "June 2010", 10, null],
+          // A quarter alone is the quarter of every year across.
+          ["CCTV, Lifeline and ICT", "Q2", 20, 30],
+        ]),
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual([
+          "CCTV, Lifeline and ICT 2010 FORECAST 30.00",
+          "CCTV, Lifeline and ICT 2011 FORECAST 30.00",
+          `Single management team 2010 FORECAST ${300 + b}.00`,
+          "Single management team 2011 FORECAST 700.00",
+        ]);
+        expect(report.problems, format).toEqual([]);
+      },
+    );
+  });
+
+  it("refuses a quarter twice of a year column, a figure under another year than its row's quarter names, and a quarter of a year no column is of, naming each cell", async () => {
     expect(
       await refusal(
         wideByQuarter([
           ["Single management team", "Q1", 61500, 1],
           ["Single management team", "Apr-Jun", null, 2],
           ["CCTV, Lifeline and ICT", "Q2 2010/11", 30000, 3],
+          ["CCTV, Lifeline and ICT", "Q3 2012/13", 5, null],
         ]),
         "wide-quarters-bad.xlsx",
       ),
@@ -697,14 +722,26 @@ describe("a wide tracker of a row a quarter", () => {
       [
         "bad-value",
         "error",
-        "B7",
-        "B7 names a quarter of 2010/11, but the row holds figures of 2011/12: write the quarter alone (Q2), the years being the columns', or correct it.",
+        "D7",
+        `Quarters!D7 holds a figure under "2011/12", but its row is a quarter of 2010/11 (B7): write it on a row of a quarter of 2011/12 ("Q2 2011/12"), or write the quarter alone (Q2) when the row holds that quarter of every year.`,
+      ],
+      [
+        "bad-value",
+        "error",
+        "B8",
+        "B8 names a quarter of 2012/13, but the row holds figures of 2010/11 and 2011/12: write the quarter alone (Q3), the years being the columns', or correct it.",
       ],
       [
         "incomplete-figure",
         "warning",
         "D6",
         'The 2011/12 forecast figure of "Single management team" is the sum of its quarter rows, and the quarter in D6 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+      ],
+      [
+        "incomplete-figure",
+        "warning",
+        "C7",
+        'The 2010/11 forecast figure of "CCTV, Lifeline and ICT" is the sum of its quarter rows, and the quarters in C7, C8 have errors: nothing is stored for that year until every quarter row can be read. Correct those rows and import the file again.',
       ],
     ]);
   });
