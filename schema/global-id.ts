@@ -34,6 +34,25 @@ export function toGlobalId(type: string, id: number): string {
 }
 
 /**
+ * SQL for the base64url (no padding) of the text `textSql` evaluates to, as Buffer's "base64url"
+ * writes it: PostgreSQL's base64 with `+/` as `-_`, its padding and its line breaks (it breaks
+ * every 76 characters) taken out.
+ */
+export function base64urlSql(textSql: string): string {
+  return `translate(encode(convert_to(${textSql}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+}
+
+/**
+ * SQL for toGlobalId(type, id), the id being the integer column or expression `idSql`: the same
+ * text, made by PostgreSQL (for answers it builds whole, see server/sql-answers/).
+ */
+export function globalIdSql(type: string, idSql: string): string {
+  if (!/^[A-Z][A-Za-z]*$/.test(type))
+    throw new Error(`globalIdSql: "${type}" is not a type name`);
+  return base64urlSql(`'${type}:' || ${idSql}`);
+}
+
+/**
  * Reads a global id, refusing anything this API did not give out with BAD_USER_INPUT. With
  * `expected`, the id must also name that type (a Service's id is no Partnership's id).
  */

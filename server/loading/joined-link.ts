@@ -30,3 +30,21 @@ export function joinedLink<T extends { id: number }>(
     return object;
   };
 }
+
+/** A to-one link of a table's rows: the row of `table` whose id is the row's `foreignKey`. */
+export interface LinkQuery {
+  table: string;
+  foreignKey: string;
+}
+
+/**
+ * The FROM and WHERE of the row `link` reaches from the row aliased `parentAlias`, the linked row
+ * aliased `alias`: `council h where h.id = s.host_council_id` (no row where the key is null).
+ */
+export function linkedRowSql(
+  link: LinkQuery,
+  alias: string,
+  parentAlias: string,
+): string {
+  return `${link.table} ${alias} where ${alias}.id = ${parentAlias}.${link.foreignKey}`;
+}

@@ -2,7 +2,51 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { GovernanceSeat } from "../../schema/governance-seat.js";
 import type { ChildQuery, ParentIds } from "./child-pages.js";
 import type { RootQuery } from "./root-with-children.js";
-import { exactJsonSql, type Row } from "./sql-rows.js";
+import type { PartnershipStatus } from "../../schema/partnership.js";
+import type { ListQuery } from "../pagination/offset-list.js";
+import {
+  containsPattern,
+  exactJsonSql,
+  SqlConditions,
+  type Row,
+} from "./sql-rows.js";
+
+/** The filters of the partnerships list, as its arguments give them (the council's code already read into its id). */
+export interface PartnershipsFilter {
+  councilId?: number | null;
+  status?: PartnershipStatus | null;
+  search?: string | null;
+}
+
+/**
+ * The partnerships list (Query.partnerships): the partnerships a council is a member of, of a
+ * status, whose name, an alternative name or description contains the search text (any case), in
+ * name order. The one rule of that list, for its resolver and for answers PostgreSQL builds whole.
+ */
+export function partnershipsListQuery({
+  councilId,
+  status,
+  search,
+}: PartnershipsFilter): ListQuery {
+  const where = new SqlConditions();
+  if (councilId != null)
+    where.add(
+      "p.id in (select m.partnership_id from membership m where m.council_id = ?)",
+      councilId,
+    );
+  if (status != null) where.add("p.status = ?", status);
+  const text = search?.trim();
+  if (text) {
+    const pattern = containsPattern(text);
+    where.add(
+      "(p.name ilike ? or p.description ilike ? or array_to_string(p.alternative_names, '|') ilike ?)",
+      pattern,
+      pattern,
+      pattern,
+    );
+  }
+  return { from: "partnership p", alias: "p", where, order: "p.name, p.id" };
+}
 
 /** The partnership with this database id, as a root query. */
 export function partnershipByIdQuery(id: number): RootQuery {

@@ -9,7 +9,7 @@ import {
 } from "../pagination/selects-field.js";
 import type { ChildQuery, ParentIds } from "./child-pages.js";
 import { selectedColumns, type Columns } from "./selected-columns.js";
-import { joinedLink } from "./joined-link.js";
+import { joinedLink, linkedRowSql, type LinkQuery } from "./joined-link.js";
 import { exactJsonSql, type Row } from "./sql-rows.js";
 
 /**
@@ -48,6 +48,24 @@ export function serviceJoinsOf(
   return joins;
 }
 
+/** A service's host council (Service.hostCouncil): by its host_council_id. */
+export const SERVICE_HOST_COUNCIL: LinkQuery = {
+  table: "council",
+  foreignKey: "host_council_id",
+};
+
+/** A service's governing body (Service.governingBody): by its governing_body_id. */
+export const SERVICE_GOVERNING_BODY: LinkQuery = {
+  table: "governance_body",
+  foreignKey: "governing_body_id",
+};
+
+/** A service's partnership (Service.partnership): by its partnership_id. */
+export const SERVICE_PARTNERSHIP: LinkQuery = {
+  table: "partnership",
+  foreignKey: "partnership_id",
+};
+
 /** Where the joined objects of a service row go: the loaders that would otherwise read them. */
 export interface ServiceJoinTargets {
   council(row: Row): void;
@@ -75,13 +93,13 @@ export function partnershipServicesQuery(
   const host = joins.hostCouncil;
   if (host !== false) {
     columns.push(
-      `${exactJsonSql(em, Council, "h", host, "council h where h.id = s.host_council_id")} as _host`,
+      `${exactJsonSql(em, Council, "h", host, linkedRowSql(SERVICE_HOST_COUNCIL, "h", "s"))} as _host`,
     );
     joined.push("_host");
   }
   if (joins.governingBody) {
     columns.push(
-      `${exactJsonSql(em, GovernanceBody, "b", null, "governance_body b where b.id = s.governing_body_id")} as _body`,
+      `${exactJsonSql(em, GovernanceBody, "b", null, linkedRowSql(SERVICE_GOVERNING_BODY, "b", "s"))} as _body`,
     );
     joined.push("_body");
   }

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { BadInputError } from "../../errors/hub-error.js";
+import { base64urlSql } from "../../schema/global-id.js";
 
 /** The most items one page may hold; larger `first` values are refused, not silently cut. */
 export const MAX_PAGE_SIZE = 100;
@@ -115,6 +116,11 @@ export function pageWindow(
 /** The cursor of the item at `position` (0-based) of an offset-paged list. */
 export function offsetCursor(position: number): string {
   return Buffer.from(`${CURSOR_PREFIX}${position}`).toString("base64url");
+}
+
+/** SQL for offsetCursor(position), `positionSql` being an integer expression: the same text, made by PostgreSQL. */
+export function offsetCursorSql(positionSql: string): string {
+  return base64urlSql(`'${CURSOR_PREFIX}' || ${positionSql}`);
 }
 
 /**

@@ -32,12 +32,11 @@ import type { Context } from "../context.js";
 import { childPage } from "./child-page.js";
 import { serviceJoinsOf } from "../loading/service-queries.js";
 import { selectedColumns } from "../loading/selected-columns.js";
+import { mapEntity } from "../loading/sql-rows.js";
 import {
-  containsPattern,
-  mapEntity,
-  SqlConditions,
-} from "../loading/sql-rows.js";
-import { partnershipByIdQuery } from "../loading/partnership-queries.js";
+  partnershipByIdQuery,
+  partnershipsListQuery,
+} from "../loading/partnership-queries.js";
 import {
   loadRootWithChildren,
   type ChildPrefetch,
@@ -223,27 +222,15 @@ export class PartnershipResolver {
     @Ctx() { em, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Partnership>> {
-    const where = new SqlConditions();
-    if (args.council != null)
-      where.add(
-        "p.id in (select m.partnership_id from membership m where m.council_id = ?)",
-        await councilIdByCode(em, args.council),
-      );
-    if (args.status != null) where.add("p.status = ?", args.status);
-    const text = args.search?.trim();
-    if (text) {
-      const pattern = containsPattern(text);
-      where.add(
-        "(p.name ilike ? or p.description ilike ? or array_to_string(p.alternative_names, '|') ilike ?)",
-        pattern,
-        pattern,
-        pattern,
-      );
-    }
     return offsetList(
       em,
       Partnership,
-      { from: "partnership p", alias: "p", where, order: "p.name, p.id" },
+      partnershipsListQuery({
+        councilId:
+          args.council != null ? await councilIdByCode(em, args.council) : null,
+        status: args.status,
+        search: args.search,
+      }),
       args.first,
       args.after,
       info,
