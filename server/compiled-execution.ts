@@ -16,6 +16,11 @@ import {
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { PROPERTY_READ } from "./build-schema.js";
+import type { Context } from "./context.js";
+import {
+  sqlAnswerPlan,
+  type SqlAnswerPlan,
+} from "./sql-answers/sql-answer-plan.js";
 import {
   responsePathArray,
   responsePathKey,
@@ -85,6 +90,17 @@ const reporting = new WeakSet<GraphQLFieldResolver<unknown, unknown>>();
 interface CompiledOperation {
   query: CompiledQuery;
   rootNulling: ReadonlySet<string>;
+  /** The operation's answer built whole by PostgreSQL, where it can be (sql-answers/); null: the resolvers answer. */
+  sqlAnswer: SqlAnswerPlan | null;
+}
+
+/** How compiledExecution runs operations. */
+export interface ExecutionOptions {
+  /**
+   * Answer the operations PostgreSQL can render whole in one statement (sql-answers/); default
+   * true. Off only for tests that compare its answers with the resolvers'.
+   */
+  sqlAnswers?: boolean;
 }
 
 /**
@@ -95,7 +111,10 @@ interface CompiledOperation {
  * A failure that nulls the whole answer answers at once, as graphql-js does (FailureWatch).
  * Wraps `schema`'s resolvers (they behave as before when graphql-js runs them).
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+export function compiledExecution(
+  schema: GraphQLSchema,
+  { sqlAnswers = true }: ExecutionOptions = {},
+): GatewayInterface {
   for (const type of Object.values(schema.getTypeMap()))
     if (isObjectType(type) && !type.name.startsWith("__"))
       for (const field of Object.values(type.getFields()))
@@ -124,10 +143,25 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           request.document,
           request.operationName,
         ),
+        sqlAnswer: sqlAnswers
+          ? sqlAnswerPlan(
+              schema,
+              (request.context as Context).em,
+              request.document,
+              request.operationName,
+            )
+          : null,
       };
       if (compiled.size >= COMPILED_OPERATIONS)
         compiled.delete(compiled.keys().next().value!);
       compiled.set(key, operation);
+    }
+    if (operation.sqlAnswer) {
+      const answered = await operation.sqlAnswer.answer(
+        (request.context as Context).em,
+        request.request.variables,
+      );
+      if (answered) return answered;
     }
     const context = request.context as { [WATCH]?: FailureWatch };
     const watch = new FailureWatch(operation.rootNulling);

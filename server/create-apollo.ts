@@ -22,6 +22,8 @@ export interface ApolloOptions {
   log: (line: string) => void;
   /** Depth and cost limits; default: from SSHUB_MAX_QUERY_DEPTH and SSHUB_MAX_QUERY_COST. */
   limits?: QueryLimits;
+  /** Whether PostgreSQL answers the operations it can build whole (default true; see compiledExecution). */
+  sqlAnswers?: boolean;
 }
 
 /** Builds (but does not start) the hub's Apollo server. CSRF prevention stays on (Apollo's default). */
@@ -30,10 +32,11 @@ export function createApollo({
   production,
   log,
   limits = queryLimitsFromEnv(),
+  sqlAnswers = true,
 }: ApolloOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
     // graphql-jit runs the operations: it halved the deep list's CPU (bench:graphql).
-    gateway: compiledExecution(schema),
+    gateway: compiledExecution(schema, { sqlAnswers }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     // The CLI owns shutdown: it stops HTTP, Apollo, the ORM and the embedded database in order.

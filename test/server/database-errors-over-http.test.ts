@@ -119,6 +119,16 @@ function routes(): Record<string, () => Promise<Response>> {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ query: "{ councils { totalCount } }" }),
       }),
+    // An operation PostgreSQL answers whole (server/sql-answers/): the same refusal.
+    "POST /graphql (one statement)": () =>
+      fetch(`${http.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query:
+            "{ partnerships(first: 2) { totalCount edges { node { id name } } } }",
+        }),
+      }),
     "GET /imports/jobs/ID": () =>
       fetch(`${http.base}/imports/jobs/${randomUUID()}`),
     "POST /imports": () =>
@@ -152,6 +162,11 @@ describe("a database the hub cannot reach", () => {
       expect(answers).toEqual({
         // GraphQL answers its own way (a field's error inside a 200), with the same code and words.
         "POST /graphql": { ...unavailable, status: 200, retryAfter: null },
+        "POST /graphql (one statement)": {
+          ...unavailable,
+          status: 200,
+          retryAfter: null,
+        },
         "GET /imports/jobs/ID": unavailable,
         "POST /imports": unavailable,
         "POST /imports/problems-workbook": unavailable,
@@ -188,6 +203,7 @@ describe("a statement cut off at statement_timeout", () => {
       };
       expect(answers).toEqual({
         "POST /graphql": { ...timedOut, status: 200 },
+        "POST /graphql (one statement)": { ...timedOut, status: 200 },
         "GET /imports/jobs/ID": timedOut,
         "POST /imports/problems-workbook": timedOut,
         "GET /exports/reconciliation.xlsx": timedOut,

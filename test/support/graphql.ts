@@ -26,7 +26,12 @@ export interface TestGraphql {
 /** Builds the hub's Apollo server over `orm`, as production or development. */
 export async function createTestGraphql(
   orm: MikroORM,
-  options: { production?: boolean; caller?: Caller } = {},
+  options: {
+    production?: boolean;
+    caller?: Caller;
+    /** False: every operation through the resolvers, none answered whole by PostgreSQL. */
+    sqlAnswers?: boolean;
+  } = {},
 ): Promise<TestGraphql> {
   const logs: string[] = [];
   const schema = await buildHubSchema();
@@ -34,6 +39,9 @@ export async function createTestGraphql(
     schema,
     production: options.production ?? false,
     log: (line) => logs.push(line),
+    ...(options.sqlAnswers === undefined
+      ? {}
+      : { sqlAnswers: options.sqlAnswers }),
   });
   let requests = 0;
   return {
