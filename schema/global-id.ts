@@ -34,12 +34,15 @@ export function toGlobalId(type: string, id: number): string {
 }
 
 /**
- * SQL for the base64url (no padding) of the text `textSql` evaluates to, as Buffer's "base64url"
- * writes it: PostgreSQL's base64 with `+/` as `-_`, its padding and its line breaks (it breaks
- * every 76 characters) taken out.
+ * SQL for the base64url (no padding) of `textSql`'s value, as Buffer's "base64url" writes it, for
+ * text of ASCII letters, digits, `:` and `-` of at most 57 bytes (a type name and an id, `offset:`
+ * and a position): PostgreSQL's base64 without its `=` padding. Base64 writes `+` or `/` (where
+ * base64url has `-` and `_`) only for bytes those characters never make (>= 0x80, `>`, `?`, `~`,
+ * DEL), and breaks its line only past 57 bytes, so nothing else differs; the text is cast to bytea
+ * as it is (it has no backslash). Checked against the JS over thousands of values.
  */
 export function base64urlSql(textSql: string): string {
-  return `translate(encode(convert_to(${textSql}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+  return `rtrim(encode((${textSql})::bytea, 'base64'), '=')`;
 }
 
 /**
@@ -47,7 +50,8 @@ export function base64urlSql(textSql: string): string {
  * text, made by PostgreSQL (for answers it builds whole, see server/sql-answers/).
  */
 export function globalIdSql(type: string, idSql: string): string {
-  if (!/^[A-Z][A-Za-z]*$/.test(type))
+  // "Type:" and ten digits stay within base64urlSql's 57 bytes.
+  if (!/^[A-Z][A-Za-z]{0,40}$/.test(type))
     throw new Error(`globalIdSql: "${type}" is not a type name`);
   return base64urlSql(`'${type}:' || ${idSql}`);
 }

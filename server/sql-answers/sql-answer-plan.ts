@@ -39,7 +39,7 @@ type ObjectPlan = Keyed<ValuePlan>[];
 
 type ValuePlan =
   | { kind: "typename"; name: string }
-  | { kind: "column"; sql: (alias: string) => string }
+  | { kind: "column"; column: string; json: (alias: string) => string }
   | { kind: "nodeId"; type: string }
   | { kind: "link"; link: LinkQuery; object: ObjectPlan }
   | { kind: "connection"; connection: ConnectionPlan };
@@ -273,7 +273,10 @@ class Planner {
         throw new Declined();
       switch (field.kind) {
         case "column":
-          plan.push({ key, value: { kind: "column", sql: field.sql } });
+          plan.push({
+            key,
+            value: { kind: "column", column: field.column, json: field.json },
+          });
           break;
         case "nodeId":
           plan.push({ key, value: { kind: "nodeId", type: typeName } });
@@ -412,12 +415,50 @@ class Statement {
     return `${prefix}${++this.aliases}`;
   }
 
-  /** `?`, its value bound. */
+  /** `?`, its value bound: call it where the `?` goes in the text, so that values keep the text's order. */
   param(value: unknown): string {
     this.params.push(value);
     return "?";
   }
+
+  /** Binds a query module's parameters, whose `?` are in the module's text just written; adds no text. */
+  bind(values: readonly unknown[]): string {
+    this.params.push(...values);
+    return "";
+  }
 }
+
+/**
+ * JSON text written by SQL, as pieces: literal text (`{"name":`) or SQL expressions of text that
+ * are never null. `sql()` joins them with `||`, adjacent literals as one.
+ */
+class JsonText {
+  private readonly parts: { literal: boolean; text: string }[] = [];
+
+  literal(text: string): this {
+    const last = this.parts.at(-1);
+    if (last?.literal) last.text += text;
+    else this.parts.push({ literal: true, text });
+    return this;
+  }
+
+  expression(sql: string): this {
+    this.parts.push({ literal: false, text: `(${sql})` });
+    return this;
+  }
+
+  sql(): string {
+    return this.parts
+      .map(({ literal, text }) =>
+        literal ? `'${text.replace(/'/g, "''")}'` : text,
+      )
+      .join(" || ");
+  }
+}
+
+/** A key of an object being written: `"key":`, after a comma but for the first. */
+const keyText = (key: string, first: boolean) =>
+  `${first ? "" : ","}${JSON.stringify(key)}:`;
 
 async function answer(
   schema: GraphQLSchema,
@@ -431,7 +472,7 @@ async function answer(
   let sql: string;
   let statement: Statement;
   try {
-    const { connection } = { connection: root.list.value };
+    const connection = root.list.value;
     const source = connection.source;
     if (source.kind !== "root") return null;
     const args = getArgumentValues(
@@ -440,20 +481,28 @@ async function answer(
       coerced.coerced,
     );
     statement = new Statement(em, coerced.coerced, await source.list(em, args));
-    sql = `select to_json(_d) as data from (select ${root.keys
-      .map(({ key, value }) => `${valueSql(statement, value, "")} as "${key}"`)
-      .join(", ")}) _d`;
+    const data = new JsonText().literal("{");
+    root.keys.forEach(({ key, value }, i) => {
+      data.literal(keyText(key, i === 0));
+      valueJson(statement, value, "", data);
+    });
+    sql = `select ${data.literal("}").sql()} as data`;
   } catch {
     // A refused argument (or its lookup failing): the resolvers answer it, with their error.
     return null;
   }
   try {
-    const [row] = await runPrepared<{ data: Record<string, unknown> }>(
+    const [row] = await runPrepared<{ data: string }>(
       em,
       sql,
       statement.params,
     );
-    return { data: row!.data };
+    return {
+      data: sqlAnswerData(
+        row!.data,
+        root.keys.map(({ key }) => key),
+      ),
+    };
   } catch (error) {
     // What the root field's resolver would have failed with, where it would have: the same answer.
     const located = locatedError(error, root.nodes, [root.list.key]);
@@ -463,52 +512,73 @@ async function answer(
   }
 }
 
-/** SQL for a value over the row aliased `alias`. */
-function valueSql(
+/** Writes a value's JSON over the row aliased `alias` into `out`. */
+function valueJson(
   statement: Statement,
   value: ValuePlan,
   alias: string,
-): string {
+  out: JsonText,
+): void {
   switch (value.kind) {
     case "typename":
-      return `'${value.name}'::text`;
+      out.literal(JSON.stringify(value.name));
+      return;
     case "column":
-      return value.sql(alias);
+      out.expression(value.json(alias));
+      return;
     case "nodeId":
-      return globalIdSql(value.type, `${alias}.id`);
+      out
+        .literal('"')
+        .expression(globalIdSql(value.type, `${alias}.id`))
+        .literal('"');
+      return;
     case "link": {
       const linked = statement.alias("_l");
-      return objectSql(
-        statement,
-        value.object,
-        linked,
-        linkedRowSql(value.link, linked, alias),
+      const object = objectJson(statement, value.object, linked);
+      out.expression(
+        `coalesce((select ${object} from ${linkedRowSql(value.link, linked, alias)}), 'null')`,
       );
+      return;
     }
     case "connection":
-      return connectionSql(statement, value.connection, alias);
+      out.expression(connectionJson(statement, value.connection, alias));
   }
 }
 
-/** SQL for an object (JSON) of the row aliased `alias`, read `from` a linked row where given. */
-function objectSql(
+/** SQL for an object's JSON text over the row aliased `alias`. */
+function objectJson(
   statement: Statement,
   plan: ObjectPlan,
   alias: string,
-  from?: string,
 ): string {
-  const columns = plan
-    .map(({ key, value }) => `${valueSql(statement, value, alias)} as "${key}"`)
-    .join(", ");
-  return `(select to_json(_o) from (select ${columns}${from ? ` from ${from}` : ""}) _o)`;
+  const out = new JsonText().literal("{");
+  plan.forEach(({ key, value }, i) => {
+    out.literal(keyText(key, i === 0));
+    valueJson(statement, value, alias, out);
+  });
+  return out.literal("}").sql();
 }
 
+/** The columns of a page's rows that an object's plan reads: the id, its columns, its links' keys. */
+function columnsRead(plan: ObjectPlan, into: Set<string>): Set<string> {
+  into.add("id");
+  for (const { value } of plan)
+    if (value.kind === "column") into.add(value.column);
+    else if (value.kind === "link") into.add(value.link.foreignKey);
+  return into;
+}
+
+// An order of plain columns of one alias (`t.name, t.id`): its rows are folded in it again by name.
+const PLAIN_ORDER = /^\w+\.\w+(, \w+\.\w+)*$/;
+
 /**
- * SQL for a connection: one page of the list's rows (one more than asked, which says a next page
- * exists), each numbered by its place in the whole list (`_pos`, its cursor's offset), folded
- * into the edges; the total counted apart (a page past the end has no row to carry it).
+ * SQL for a connection's JSON text: one page of the list's rows, in the list's order, folded into
+ * the edges; the total counted apart (a page past the end has no row to carry it), and a next
+ * page known from it (what offsetConnection's extra row tells: a row after the page's end). Rows
+ * are numbered by their place in the whole list (`_pos`, their cursor's offset) only when a
+ * cursor is selected.
  */
-function connectionSql(
+function connectionJson(
   statement: Statement,
   plan: ConnectionPlan,
   parentAlias: string,
@@ -525,110 +595,166 @@ function connectionSql(
   const page = statement.alias("_p");
   const group = statement.alias("_g");
   let child: ChildQuery | undefined;
-  let list: ListQuery | undefined;
   if (plan.source.kind === "child")
     child = plan.source.query(statement.em, {
       sql: `(${parentAlias}.id)`,
       params: [],
     });
-  else list = statement.rootList;
-  const countSql = () =>
+  const list = statement.rootList;
+  const listAlias = child ? "t" : list.alias;
+  const order = child ? child.order : list.order;
+  const count = () =>
     child
-      ? `(select count(*)::int from (${child.sql}) t ${params(statement, child.params)})`
-      : `(select count(*)::int from ${list!.from} ${list!.where.where}${params(statement, list!.where.params)})`;
-  // The connection's keys (written first: they come first in the text), over the group's columns.
-  const edges: Keyed<EdgePart>[][] = [];
-  const pageInfo = plan.keys.some(({ value }) => value.kind === "pageInfo");
-  const keys = plan.keys
-    .map(({ key, value }) => {
-      switch (value.kind) {
-        case "typename":
-          return `'${value.name}'::text as "${key}"`;
-        case "totalCount":
-          return `${countSql()} as "${key}"`;
-        case "edges":
-          edges.push(value.edge);
-          return `${group}.e${edges.length - 1} as "${key}"`;
-        case "pageInfo":
-          return `(select to_json(_i) from (select ${value.info
-            .map(
-              ({ key, value: part }) =>
-                `${pageInfoSql(statement, part, group, offset, limit)} as "${key}"`,
-            )
-            .join(", ")}) _i) as "${key}"`;
-      }
-    })
-    .join(", ");
-  const end = offset + limit;
+      ? `(select count(*)::int from (${child.sql}) t${statement.bind(child.params)})`
+      : `(select count(*)::int from ${list.from} ${list.where.where}${statement.bind(list.where.params)})`;
+  const edges = plan.keys.flatMap(({ value }) =>
+    value.kind === "edges" ? [value.edge] : [],
+  );
+  const cursors = plan.keys.some(
+    ({ value }) =>
+      (value.kind === "edges" &&
+        value.edge.some(({ value: part }) => part.kind === "cursor")) ||
+      (value.kind === "pageInfo" &&
+        value.info.some(({ value: part }) => part.kind === "endCursor")),
+  );
+  const numbered = cursors || !PLAIN_ORDER.test(order);
+  const rowOrder = numbered
+    ? `${page}._pos`
+    : order.replace(/\b\w+\./g, `${page}.`);
+  // The connection's keys come first in the text (their parameters first), over the group's columns.
+  const out = new JsonText().literal("{");
+  let edgesSeen = 0;
+  plan.keys.forEach(({ key, value }, i) => {
+    out.literal(keyText(key, i === 0));
+    switch (value.kind) {
+      case "typename":
+        out.literal(JSON.stringify(value.name));
+        break;
+      case "totalCount":
+        out.expression(`${count()}::text`);
+        break;
+      case "edges":
+        out.expression(`${group}.e${edgesSeen++}`);
+        break;
+      case "pageInfo":
+        out.literal("{");
+        value.info.forEach(({ key, value: part }, j) => {
+          out.literal(keyText(key, j === 0));
+          switch (part.kind) {
+            case "typename":
+              out.literal(JSON.stringify(part.name));
+              break;
+            case "hasNextPage":
+              out.expression(
+                `case when ${count()} > ${statement.param(offset + limit)} then 'true' else 'false' end`,
+              );
+              break;
+            case "hasPreviousPage":
+              out.literal(offset > 0 ? "true" : "false");
+              break;
+            case "startCursor":
+              out.expression(
+                `case when ${group}.n > 0 then '"' || ${offsetCursorSql(`${statement.param(offset)}::int`)} || '"' else 'null' end`,
+              );
+              break;
+            case "endCursor":
+              out.expression(
+                `case when ${group}.n > 0 then '"' || ${offsetCursorSql(`${group}.last`)} || '"' else 'null' end`,
+              );
+              break;
+          }
+        });
+        out.literal("}");
+    }
+  });
+  out.literal("}");
   const aggregates = [
     ...edges.map(
       (edge, i) =>
-        `coalesce(json_agg(${edgeSql(statement, edge, page)} order by ${page}._pos) filter (where ${page}._pos < ${statement.param(end)}), '[]'::json) as e${i}`,
+        `coalesce('[' || string_agg(${edgeJson(statement, edge, page)}, ',' order by ${rowOrder}) || ']', '[]') as e${i}`,
     ),
-    ...(pageInfo
-      ? [
-          `count(*)::int as n`,
-          `min(${page}._pos) filter (where ${page}._pos < ${statement.param(end)}) as first`,
-          `max(${page}._pos) filter (where ${page}._pos < ${statement.param(end)}) as last`,
-        ]
-      : []),
+    "count(*)::int as n",
+    ...(numbered ? [`max(${page}._pos) as last`] : []),
   ];
-  if (aggregates.length === 0) aggregates.push("0 as n");
+  // The page's rows: the columns its nodes read and its order's, then its place when numbered.
+  const read = new Set<string>();
+  for (const edge of edges)
+    for (const { value } of edge)
+      if (value.kind === "node") columnsRead(value.object, read);
+  for (const match of order.matchAll(/\b\w+\.(\w+)/g)) read.add(match[1]!);
+  const columns = [...read].map((column) => `${listAlias}.${column}`);
+  if (numbered)
+    columns.push(`(row_number() over (order by ${order}) - 1)::int as _pos`);
   const rows = child
-    ? `select t.*, (row_number() over (order by ${child.order}) - 1)::int as _pos
-         from (${child.sql}) t ${params(statement, child.params)}order by ${child.order}`
-    : `select ${list!.alias}.*, (row_number() over (order by ${list!.order}) - 1)::int as _pos
-         from ${list!.from} ${list!.where.where}${params(statement, list!.where.params)} order by ${list!.order}`;
-  return `(select to_json(_c) from (select ${keys} from (select ${aggregates.join(", ")}
-    from (${rows} limit ${statement.param(limit + 1)} offset ${statement.param(offset)}) ${page}) ${group}) _c)`;
+    ? `select ${columns.join(", ")} from (${child.sql}) t${statement.bind(child.params)}`
+    : `select ${columns.join(", ")} from ${list.from} ${list.where.where}${statement.bind(list.where.params)}`;
+  return `select ${out.sql()} from (select ${aggregates.join(", ")}
+    from (${rows} order by ${order} limit ${statement.param(limit)} offset ${statement.param(offset)}) ${page}) ${group}`;
 }
 
-/**
- * Binds `values` (a query module's parameters, whose `?` are in the text just written) and adds
- * nothing to the text: the module's SQL already has their placeholders.
- */
-function params(statement: Statement, values: readonly unknown[]): string {
-  statement.params.push(...values);
-  return "";
-}
-
-function pageInfoSql(
-  statement: Statement,
-  part: PageInfoPart,
-  group: string,
-  offset: number,
-  limit: number,
-): string {
-  switch (part.kind) {
-    case "typename":
-      return `'${part.name}'::text`;
-    case "hasNextPage":
-      return `${group}.n > ${statement.param(limit)}`;
-    case "hasPreviousPage":
-      return `${statement.param(offset > 0)}::boolean`;
-    case "startCursor":
-      return offsetCursorSql(`${group}.first`);
-    case "endCursor":
-      return offsetCursorSql(`${group}.last`);
-  }
-}
-
-function edgeSql(
+function edgeJson(
   statement: Statement,
   edge: Keyed<EdgePart>[],
   page: string,
 ): string {
-  const columns = edge
-    .map(({ key, value }) => {
-      switch (value.kind) {
-        case "typename":
-          return `'${value.name}'::text as "${key}"`;
-        case "cursor":
-          return `${offsetCursorSql(`${page}._pos`)} as "${key}"`;
-        case "node":
-          return `${objectSql(statement, value.object, page)} as "${key}"`;
-      }
-    })
-    .join(", ");
-  return `(select to_json(_e) from (select ${columns}) _e)`;
+  const out = new JsonText().literal("{");
+  edge.forEach(({ key, value }, i) => {
+    out.literal(keyText(key, i === 0));
+    switch (value.kind) {
+      case "typename":
+        out.literal(JSON.stringify(value.name));
+        break;
+      case "cursor":
+        out
+          .literal('"')
+          .expression(offsetCursorSql(`${page}._pos`))
+          .literal('"');
+        break;
+      case "node":
+        out.expression(objectJson(statement, value.object, page));
+    }
+  });
+  return out.literal("}").sql();
+}
+
+// The answers PostgreSQL wrote, by their data objects: their text, for the HTTP answer.
+const answerTexts = new WeakMap<object, string>();
+
+/**
+ * The `data` of an answer PostgreSQL wrote as `text`: an object whose root keys read the text
+ * parsed (once, when first read: plugins and tests see plain data), and whose text
+ * sqlAnswerJson gives for the HTTP answer, without parsing and writing it again.
+ */
+function sqlAnswerData(
+  text: string,
+  keys: readonly string[],
+): Record<string, unknown> {
+  let parsed: Record<string, unknown> | undefined;
+  const data: Record<string, unknown> = {};
+  for (const key of keys)
+    Object.defineProperty(data, key, {
+      enumerable: true,
+      get: () => (parsed ??= JSON.parse(text) as Record<string, unknown>)[key],
+    });
+  answerTexts.set(data, text);
+  return data;
+}
+
+/**
+ * The JSON of an answer whose data PostgreSQL wrote (with no errors or extensions): the data's
+ * text as it came, which is JSON.stringify's text of the same data (test/server/sql-answers/).
+ * Undefined for any other answer.
+ */
+export function sqlAnswerJson(result: {
+  data?: unknown;
+  errors?: unknown;
+  extensions?: unknown;
+}): string | undefined {
+  if (result.errors !== undefined || result.extensions !== undefined)
+    return undefined;
+  const text =
+    typeof result.data === "object" && result.data !== null
+      ? answerTexts.get(result.data)
+      : undefined;
+  return text === undefined ? undefined : `{"data":${text}}`;
 }

@@ -10,6 +10,7 @@ import {
   isNonNullType,
   isObjectType,
   type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
@@ -34,8 +35,11 @@ import type { PartnershipStatus } from "../../schema/partnership.js";
 
 /** A field PostgreSQL answers: what it means, for the planner to render. */
 export type SqlField =
-  /** A scalar or enum column: SQL for its GraphQL value over the row aliased `alias`. */
-  | { kind: "column"; sql: (alias: string) => string }
+  /**
+   * A scalar or enum column: `json` is SQL for its value's JSON text (never SQL null: `null`
+   * where the column is), as JSON.stringify writes the GraphQL value, over the row aliased `alias`.
+   */
+  | { kind: "column"; column: string; json: (alias: string) => string }
   /** The Node `id` (toGlobalId of the type's name and the row's id). */
   | { kind: "nodeId" }
   /** A link to one row of `type` (null where there is none, for a nullable field). */
@@ -241,27 +245,11 @@ export function sqlFields(
         throw new Error(
           `sqlFields: ${typeName}.${name} is no plain scalar or enum`,
         );
-      if (isEnumType(named)) {
-        const values = named.getValues();
-        // An enum's stored value is its GraphQL name when they agree (every enum of the hub so far).
-        const same = values.every((value) => value.value === value.name);
-        fields.set(name, {
-          kind: "column",
-          sql: same
-            ? (alias) => `${alias}.${column}`
-            : (alias) =>
-                `case ${alias}.${column} ${values
-                  .map(
-                    (value) =>
-                      `when ${sqlText(String(value.value))} then ${sqlText(value.name)}`,
-                  )
-                  .join(" ")} end`,
-        });
-      } else
-        fields.set(name, {
-          kind: "column",
-          sql: (alias) => `${alias}.${column}`,
-        });
+      fields.set(name, {
+        kind: "column",
+        column,
+        json: columnJson(named, column),
+      });
     }
     for (const [name, { type: target, link }] of Object.entries(
       declared.links ?? {},
@@ -298,6 +286,38 @@ export function sqlFields(
   types = map;
   built.set(schema, types);
   return types;
+}
+
+/**
+ * SQL for the JSON text of a column's GraphQL value, as JSON.stringify writes it: a string through
+ * PostgreSQL's to_json (the same escapes: \", \\, \b \f \n \r \t, \u00xx below a space, nothing
+ * else), an Int as its digits, a Boolean as true or false, an enum value as its GraphQL name (from
+ * the schema's GraphQLEnumType; a name needs no escapes); `null` for SQL null.
+ */
+function columnJson(
+  type: GraphQLNamedType,
+  column: string,
+): (alias: string) => string {
+  if (isEnumType(type)) {
+    const values = type.getValues();
+    // Stored as its GraphQL name where they agree (every enum of the hub so far).
+    const name = values.every((value) => value.value === value.name)
+      ? (alias: string) => `${alias}.${column}`
+      : (alias: string) =>
+          `case ${alias}.${column} ${values
+            .map(
+              (value) =>
+                `when ${sqlText(String(value.value))} then ${sqlText(value.name)}`,
+            )
+            .join(" ")} end`;
+    return (alias) => `coalesce('"' || ${name(alias)} || '"', 'null')`;
+  }
+  if (type === GraphQLString)
+    return (alias) => `coalesce(to_json(${alias}.${column})::text, 'null')`;
+  if (type === GraphQLInt)
+    return (alias) => `coalesce(${alias}.${column}::int::text, 'null')`;
+  return (alias) =>
+    `case when ${alias}.${column} then 'true' when not ${alias}.${column} then 'false' else 'null' end`;
 }
 
 function objectTypeNameOf(target: unknown): string | undefined {

@@ -9,8 +9,8 @@ import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 
-// Type names of every length modulo 3 (the prefix's leftover bytes), long enough for PostgreSQL's
-// base64 to break its line, and numbers of every digit count.
+// Type names of every length modulo 3 (the prefix's leftover bytes), up to the longest
+// globalIdSql takes, and numbers of every digit count.
 const TYPES = [
   "X",
   "Council",
@@ -18,7 +18,8 @@ const TYPES = [
   "Membership",
   "Partnership",
   "GovernanceBody",
-  "ServiceReconciliationTotalWithAVeryLongNameIndeed",
+  "ServiceReconciliationTotal",
+  "ServiceReconciliationTotalWithLongerNames",
 ];
 const NUMBERS = `(select g from generate_series(0, 3000) g union all
   select unnest(array[9999, 10000, 99999, 123456, 1999999, 2147483647]))`;
@@ -44,6 +45,7 @@ it("writes offset cursors in SQL as offsetCursor writes them", async () => {
   for (const { n, cursor } of rows) expect(cursor).toBe(offsetCursor(n));
 });
 
-it("refuses a type name it could not write as a literal", () => {
+it("refuses a type name it could not write as a literal, or too long for its base64", () => {
   expect(() => globalIdSql("Council'; drop table council; --", "1")).toThrow();
+  expect(() => globalIdSql(`C${"x".repeat(41)}`, "1")).toThrow();
 });
