@@ -7,7 +7,12 @@ import { readPeriodPhrase } from "./reporting-period-text.js";
 import { amountScale } from "./coerce-amount.js";
 import { excelSerialDay } from "./coerce-date.js";
 import { readCashableWords, readMeasure } from "./read-measure.js";
-import { quarterByMonthsOfYear, readQuarter } from "./quarter-header.js";
+import {
+  monthNamed,
+  quarterByMonthsOfYear,
+  quarterEndedBy,
+  readQuarter,
+} from "./quarter-header.js";
 import { isTotalLabel } from "./total-label.js";
 import {
   HEADER_SYNONYMS,
@@ -251,14 +256,21 @@ function isYearHeader(text: string): boolean {
   return yearHeader(text) !== null;
 }
 
+/** Words beside a month that make it a date things are counted to, not a quarter ("Achieved to June 2011"). */
+const UP_TO = /\b(?:to|until|till|since|by|ytd|cumulative|as at)\b/i;
+
 /**
  * A wide tracker's year header: "2010/11", "FY2010/11", "2010-2011", "10/11", optionally with a
  * measure ("2010/11 Target", "Achieved 2010/11") and a scale ("2010/11 (£000)"); or a quarter's
- * months with their calendar year ("Apr-Jun 2010", "Jan-Mar 2011": the financial year they fall in,
- * the months left in `words` for the quarter).
+ * months with their calendar year ("Apr-Jun 2010", "Q1 (Apr-Jun 2010)", "Jan-Mar 2011": the
+ * financial year they fall in, the months left in `words` for the quarter); or, unless `lastMonths`
+ * is false (a sheet whose months across end no quarter is monthly, not quarterly), a quarter's last
+ * month ("Jun 2011", "Mar 2012", a date, "Quarter ending June 2011", "Forecast Jun 2011": the
+ * quarter it ends, quarterEndedBy, left in `words` as "Q1"), with no words but a measure's.
  */
 export function yearHeader(
   text: string,
+  lastMonths = true,
 ): { year: number; words: string } | null {
   const key = text.replace(SCALE_MARK, " ").trim();
   const match =
@@ -267,7 +279,14 @@ export function yearHeader(
     );
   if (!match) {
     const byMonths = quarterByMonthsOfYear(key);
-    return byMonths && { year: byMonths.year, words: byMonths.words };
+    if (byMonths) return { year: byMonths.year, words: byMonths.words };
+    const named = lastMonths ? monthHeader(key) : null;
+    const quarter = named && quarterEndedBy(named.period);
+    if (!quarter) return null;
+    return {
+      year: quarter.year,
+      words: `Q${quarter.quarter} ${named!.words}`.trim(),
+    };
   }
   const year = parseFinancialYear(match[1]!);
   if (year === null) return null;
@@ -279,6 +298,35 @@ export function yearHeader(
     .replace(/\s+/g, " ")
     .trim();
   return { year, words };
+}
+
+/**
+ * A header naming a month of a year, alone or with a measure ("Jun 2011", "May 2011", "Forecast Jun
+ * 2011", a date): the month and the measure's words. Not one counted to ("Achieved to June 2011").
+ */
+function monthHeader(key: string): { period: string; words: string } | null {
+  const named = monthNamed(key);
+  if (!named || named.words === "") return named;
+  const { words } = named;
+  return UP_TO.test(words) ||
+    (readMeasure(words) === null && readCashableWords(words) === null)
+    ? null
+    : named;
+}
+
+/**
+ * A header naming a month that ends no quarter ("May 2011"): months across of which one is such are
+ * a monthly tracker's, and none of them is read as a quarter (see yearHeader).
+ */
+export function isMonthEndingNoQuarter(text: string): boolean {
+  if (yearHeader(text, false) !== null) return false;
+  const named = monthHeader(text.replace(SCALE_MARK, " ").trim());
+  return named !== null && quarterEndedBy(named.period) === null;
+}
+
+/** A header naming a quarter by its last month ("Jun 2011"): one alone in a row is data, not a header. */
+function isLastMonthHeader(text: string): boolean {
+  return yearHeader(text, false) === null && yearHeader(text) !== null;
 }
 
 /**
@@ -636,15 +684,20 @@ export function locateHeader(
     let n = 0;
     let councils = 0;
     let quarters = 0;
+    // A monthly tracker's months across are no quarters (see isMonthEndingNoQuarter).
+    const monthly = headers.some(isMonthEndingNoQuarter);
     for (const text of headers) {
       if (text === "") continue;
       const key = headerKey(text);
-      if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text)) n++;
+      if (isLastMonthHeader(text)) quarters += monthly ? 0 : 1;
+      else if (known.has(key) || isEstimatedSaving(key) || isYearHeader(text))
+        n++;
       else if (isCouncilHeader(text) || councilMeasureHeader(text)) councils++;
       else if (isYearlessQuarter(text)) quarters++;
     }
     // Councils across the columns (a cross-tab) make a header, and so do quarters across (of the
-    // year above the table); one council or one "Q1" in a row is data.
+    // year above the table, or headed by their last months); one council, one "Q1" or one date
+    // in a row is data.
     return (councils >= 2 ? councils : 0) + (quarters >= 2 ? quarters : 0) + n;
   };
   const texts = (row: SheetRow) =>

@@ -13,6 +13,7 @@ import {
   councilHeader,
   councilMeasureHeader,
   isCouncilHeader,
+  isMonthEndingNoQuarter,
   isYearToDateHeader,
   isYearTotalHeader,
   yearHeader,
@@ -277,6 +278,8 @@ export function mapColumns(
     quarterTotals: [],
     rowTotals: [],
   };
+  // Months across of which one ends no quarter are a monthly tracker's: none is a quarter.
+  const quarterMonths = !headers.some(isMonthEndingNoQuarter);
   headers.forEach((header, index) => {
     const key = headerKey(header);
     const pin =
@@ -316,7 +319,7 @@ export function mapColumns(
       return;
     }
     if (kind === "savings-wide") {
-      const year = yearHeader(header);
+      const year = yearHeader(header, quarterMonths);
       const text = year ? year.words : header;
       const named = councilHeader(text);
       const split = named === null ? councilMeasureHeader(text) : null;

@@ -57,8 +57,13 @@ export function readQuarter(
  * text has no calendar year or names no quarter by its months ("Q1 2010" could be either year's).
  */
 export function quarterByMonthsOfYear(
-  text: string,
+  written: string,
 ): { quarter: number; year: number; words: string } | null {
+  // Brackets are ignored, as readQuarter ignores them: "Q1 (Apr-Jun 2011)".
+  const text = written
+    .replace(/[()[\]]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const calendar = /(?:^|\s)((?:19|20)\d{2})(?=\s|$)/.exec(text);
   if (!calendar) return null;
   const words =
@@ -74,6 +79,62 @@ export function quarterByMonthsOfYear(
   };
 }
 
+/** Words before a quarter's last month saying so: "Quarter ending", "Qtr ended", "Quarter to", "Q/E", "QE". */
+const QUARTER_ENDING =
+  "(?:(?:quarter|qtr)\\s+(?:end(?:ing|ed)?|to)|q\\/?e)\\s+";
+
+/**
+ * A month of a year within a text: "Jun 2011", "June 2011", "Jun-11", "30 June 2011", "30/06/2011",
+ * "2011-06-30" (a date cell's text), after "Quarter ending" or not.
+ */
+const MONTH_OF_YEAR = new RegExp(
+  `(?:^|\\s)(?:${QUARTER_ENDING})?((?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?${MONTH}\\.?[\\s,\\-]+(?:\\d{4}|\\d{2})|\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{1,2}-\\d{1,2})(?=\\s|$)`,
+  "i",
+);
+
+/**
+ * The month a header or a Quarter cell names ("YYYY-MM") and its other words: the whole text as a
+ * period line reads it ("June 2010", "P3 2010/11", a date: readPeriodPhrase, the one month rule),
+ * else a month of a year within it ("Forecast Jun 2011", "Quarter ending 30 June 2011"). Null when
+ * it names none.
+ */
+export function monthNamed(
+  value: string | Date,
+): { period: string; words: string } | null {
+  const phrase = readPeriodPhrase(value);
+  if (phrase.status === "month") return { period: phrase.period, words: "" };
+  if (value instanceof Date) return null;
+  const text = value
+    .replace(/[()[\]]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const found = MONTH_OF_YEAR.exec(text);
+  if (!found) return null;
+  const month = readPeriodPhrase(found[1]!);
+  if (month.status !== "month") return null;
+  const words =
+    `${text.slice(0, found.index)} ${text.slice(found.index + found[0].length)}`
+      .replace(/\s+/g, " ")
+      .trim();
+  return { period: month.period, words };
+}
+
+/**
+ * The quarter a month ends, as quarters are often headed and dated by their last month: June,
+ * September, December or March, of the financial year it falls in (April to March: "Mar 2012" ends
+ * quarter 4 of 2011/12, "Jun 2011" quarter 1 of 2011/12). Null for a month that ends no quarter.
+ */
+export function quarterEndedBy(
+  period: string,
+): { quarter: number; year: number } | null {
+  const month = Number(period.slice(5, 7));
+  if (month % 3 !== 0) return null;
+  return {
+    quarter: month === 3 ? 4 : month / 3 - 1,
+    year: financialYearOfPeriod(period),
+  };
+}
+
 /** A quarter of a financial year (1 is April to June), with the year when the text names it too. */
 export interface QuarterOfYear {
   quarter: number;
@@ -85,8 +146,8 @@ export interface QuarterOfYear {
  * The quarter a Quarter column's cell names: "Q1", "Qtr 2", "Quarter 3", "Apr-Jun", 1 to 4 (no
  * year); with its financial year, "Q1 2010/11", "Q1 10/11", "2010/11 Q1", "Quarter 1 of 2010/11";
  * its months with their calendar year, "Apr-Jun 2010", "Jan-Mar 2011" (quarter 4 of 2010/11); or
- * its last month, as a quarter is often dated, "June 2010" or a date in June 2010 (quarter 1 of
- * 2010/11). Null when it names none: a month that ends no quarter ("May 2010"), or "Q1 2010",
+ * its last month, as a quarter is often dated, "June 2010", "Quarter ending June 2010" or a date in
+ * June 2010 (quarter 1 of 2010/11: quarterEndedBy). Null when it names none: a month that ends no quarter ("May 2010"), or "Q1 2010",
  * which could be a calendar year's quarter or a financial year's.
  */
 export function readQuarterCell(
@@ -109,15 +170,7 @@ export function readQuarterCell(
         : null;
     }
   }
-  const phrase = readPeriodPhrase(
-    value instanceof Date ? value : String(value),
-  );
-  if (phrase.status !== "month") return null;
-  const month = Number(phrase.period.slice(5, 7));
-  // A quarter's last month: June, September, December, March.
-  if (month % 3 !== 0) return null;
-  return {
-    quarter: month === 3 ? 4 : month / 3 - 1,
-    year: financialYearOfPeriod(phrase.period),
-  };
+  const named = monthNamed(value instanceof Date ? value : String(value));
+  if (!named || named.words !== "") return null;
+  return quarterEndedBy(named.period);
 }

@@ -318,6 +318,88 @@ describe("quarters under a financial year", () => {
   });
 });
 
+describe("quarters headed by their last months", () => {
+  /** Quarters across headed `headers`, no year above them but the months'. */
+  const byLastMonth =
+    (headers: (string | Date)[], rows: Line[]) => (file: string) =>
+      quarterly(["Service", ...(headers as string[])], [], rows)(file);
+
+  it("reads Jun 2011 | Sep 2011 | Dec 2011 | Mar 2012, their dates, Quarter ending June 2012 and Q1 (Apr-Jun 2011) as the quarters of the financial year each ends, summed into its figure, in all four formats", async () => {
+    await importEach(
+      (b) => (file) => {
+        const sample = byLastMonth(
+          [
+            "Jun 2011",
+            "Sep 2011",
+            "Dec 2011",
+            // January to March end the financial year begun the April before.
+            "Mar 2012",
+            "Quarter ending June 2012",
+            "Total",
+          ],
+          [["Single management team", 100 + b, 200, 300, 400, 7, 1007 + b]],
+        )(file);
+        const dated = byLastMonth(
+          [
+            new Date(Date.UTC(2011, 5, 30)),
+            new Date(Date.UTC(2011, 8, 30)),
+            new Date(Date.UTC(2012, 2, 31)),
+          ],
+          [["CCTV, Lifeline and ICT", 10, 20, 30]],
+        )(file).sheets[0]!;
+        const months = byLastMonth(
+          ["Q1 (Apr-Jun 2011)", "Q2 (Jul-Sep 2011)", "Q4 (Jan-Mar 2012)"],
+          [["Regulatory Services", 1, 2, 3]],
+        )(file).sheets[0]!;
+        // A CSV holds one sheet: the first.
+        sample.sheets.push(
+          { ...dated, name: "Dated" },
+          { ...months, name: "Months" },
+        );
+        for (const sheet of sample.sheets) delete sheet.subHeader;
+        return sample;
+      },
+      (report, figures, b, format) => {
+        expect(figures, format).toEqual(
+          [
+            format === "csv"
+              ? []
+              : ["CCTV, Lifeline and ICT 2011 FORECAST 60.00"],
+            format === "csv" ? [] : ["Regulatory Services 2011 FORECAST 6.00"],
+            `Single management team 2011 FORECAST ${1000 + b}.00`,
+            "Single management team 2012 FORECAST 7.00",
+          ].flat(),
+        );
+        expect(report.problems, format).toEqual([]);
+        expect(report.sheets[0]!.header!.columns[4], format).toMatchObject({
+          header: "Mar 2012",
+          use: "year",
+          year: "2011/12",
+          quarter: 4,
+        });
+      },
+    );
+  });
+
+  it("reads no month of a monthly tracker as a quarter, Jun and Sep among them", async () => {
+    const months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep"].map(
+      (m) => `${m} 2011`,
+    );
+    const report = await importSampleAs(
+      db,
+      dir,
+      quarterly(
+        ["Service", ...months],
+        [],
+        [["Single management team", 1, 2, 3, 4, 5, 6]],
+      )("monthly.xlsx"),
+      "xlsx",
+    );
+    expect(report.status).toBe("REFUSED");
+    expect(await stored(report.importRunId)).toEqual([]);
+  });
+});
+
 /** A tracker by quarter with a header of three rows (or two), merged as Excel users lay it out. */
 function threeRows(
   superHeader: string[] | null,

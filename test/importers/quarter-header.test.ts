@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   isYearToDateHeader,
   locateHeader,
+  yearHeader,
 } from "../../importers/locate-header.js";
 import {
   readQuarter,
@@ -75,6 +76,65 @@ describe("quarters in a tracker's headers", () => {
   });
 });
 
+describe("quarters headed by their last months", () => {
+  it("reads a quarter-end month across as its quarter of the financial year it ends (Mar 2012 is Q4 of 2011/12), however the month is written", () => {
+    const forms: [string, number, string][] = [
+      ["Jun 2011", 2011, "Q1"],
+      ["September 2011", 2011, "Q2"],
+      ["Sept 2011", 2011, "Q2"],
+      ["Dec-11", 2011, "Q3"],
+      ["Mar 2012", 2011, "Q4"],
+      ["31/03/2012", 2011, "Q4"],
+      // A date cell's header, as the readers give it.
+      ["2012-03-31", 2011, "Q4"],
+      ["30 June 2011", 2011, "Q1"],
+      ["Quarter ending June 2011", 2011, "Q1"],
+      ["Qtr ended 30 September 2011", 2011, "Q2"],
+      ["Q/E Dec 2011", 2011, "Q3"],
+      ["Forecast Jun 2011", 2011, "Q1 Forecast"],
+      ["Jun 2011 (£000)", 2011, "Q1"],
+      // The months with their calendar year, in brackets or not.
+      ["Q1 (Apr-Jun 2011)", 2011, "Q1 Apr-Jun"],
+      ["Q4 (Jan-Mar 2012)", 2011, "Q4 Jan-Mar"],
+    ];
+    for (const [text, year, words] of forms)
+      expect(yearHeader(text), text).toEqual({ year, words });
+    for (const text of [
+      // A month that ends no quarter, one counted to, one with other words.
+      "May 2011",
+      "Achieved to June 2011",
+      "Savings as at Jun 2011",
+      "Notes Jun 2011",
+      "June",
+    ])
+      expect(yearHeader(text), text).toBeNull();
+    // A monthly tracker's months are none of them quarters.
+    expect(yearHeader("Jun 2011", false)).toBeNull();
+  });
+
+  it("takes quarter-end months across for a header, but not a monthly tracker's months nor one date in a row", () => {
+    expect(
+      locateHeader(
+        rows(
+          ["Forecast savings"],
+          ["Service", "Jun 2011", "Sep 2011", "Dec 2011", "Mar 2012"],
+        ),
+        undefined,
+      )?.rowIndex,
+    ).toBe(1);
+    const months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep"].map(
+      (m) => `${m} 2011`,
+    );
+    expect(locateHeader(rows(["Service", ...months]), undefined)).toBeNull();
+    expect(
+      locateHeader(
+        rows(["Period:", "Jun 2011"], ["Service", "Notes"]),
+        undefined,
+      )?.rowIndex,
+    ).toBe(1);
+  });
+});
+
 describe("a Quarter column's cells", () => {
   it("reads the quarter and the financial year a cell names, in every form an analyst writes them", () => {
     const forms: [string | number | Date, number, number | null][] = [
@@ -95,6 +155,7 @@ describe("a Quarter column's cells", () => {
       ["Sep-10", 2, 2010],
       ["31/12/2010", 3, 2010],
       ["March 2011", 4, 2010],
+      ["Quarter ending 30 June 2010", 1, 2010],
       [new Date(Date.UTC(2011, 2, 31)), 4, 2010],
     ];
     for (const [value, quarter, year] of forms)
@@ -108,6 +169,7 @@ describe("a Quarter column's cells", () => {
       // A calendar year's quarter, or a financial year's: not decided.
       "Q1 2010",
       "Q1 2011/13",
+      "Forecast June 2010",
       "Service",
     ])
       expect(readQuarterCell(value), String(value)).toBeNull();
