@@ -57,8 +57,16 @@ interface OpenRange {
   value: CellValue;
   lastColumn: number;
   lastRow: number;
-  /** A stored figure's range: its first row and the cells naming its figure there. */
-  figure?: { row: number; names: CellValue[]; reported: boolean };
+  /**
+   * A stored figure's range: its first row, the cells naming its figure there, the rows below it
+   * shown so far, and whether they were found to name different figures (reported).
+   */
+  figure?: {
+    row: number;
+    names: CellValue[];
+    below: number[];
+    reported: boolean;
+  };
 }
 
 /**
@@ -71,7 +79,7 @@ interface OpenRange {
  * sum then counts it once. Over rows naming different figures (two services, two years, two
  * councils or measures) it is theirs together, which the hub cannot store as any one's, nor split
  * without inventing the parts: a merged-figure error names its cell and the rows that differ, and
- * its first row is not written. The cells a range covers but its first column show nothing,
+ * one at each row under it, so that none of them is written from it. The cells a range covers but its first column show nothing,
  * whatever the file keeps in them (an .xls keeps the text merged over, hidden), as in the header
  * (shownRows in locate-header.ts). Rows are told in order, each once.
  */
@@ -116,6 +124,7 @@ export class MergedDownCells {
                 figure: {
                   row: row.number,
                   names: this.naming.columns.map((c) => shown.cells[c] ?? null),
+                  below: [],
                   reported: false,
                 },
               }
@@ -126,12 +135,38 @@ export class MergedDownCells {
 
   /**
    * Compares a row a figure is merged down over with the figure's first row: a cell naming another
-   * figure there (another service, year...; a blank one names none) is reported, once a range.
+   * figure there (another service, year...; a blank one names none) makes it a figure of the rows
+   * together, a merged-figure error at its first cell (once) and at each row under it, so that no
+   * row's figure is read from it: not the first row's, nor a figure one of whose quarter rows it
+   * covers (its quarters' sum would miss that quarter's part).
    */
   private compare(row: SheetRow, column: number, range: OpenRange): void {
     const figure = range.figure!;
     const naming = this.naming!;
-    if (figure.reported) return;
+    const letter = columnLetter(column);
+    const first = `${letter}${figure.row}`;
+    const over = `${first}:${columnLetter(range.lastColumn)}${range.lastRow}`;
+    const written = cellText(range.value);
+    const report = (rowNumber: number, message: string) =>
+      void naming.problems.add({
+        code: "merged-figure",
+        sheet: naming.sheet,
+        row: rowNumber,
+        cell: `${letter}${rowNumber}`,
+        header: naming.headers[column] ?? "",
+        value: rowNumber === figure.row ? written : "",
+        message,
+      });
+    const under = (rowNumber: number) =>
+      report(
+        rowNumber,
+        `${naming.sheet}!${letter}${rowNumber} lies under the figure merged down from ${first} (over ${over}), which is several rows' together: this row's own figure there cannot be told. Unmerge it and write each row's own figure.`,
+      );
+    if (figure.reported) {
+      under(row.number);
+      return;
+    }
+    figure.below.push(row.number);
     const differs = naming.columns.findIndex((c, i) => {
       const here = name(row.cells[c]);
       return here !== null && here !== name(figure.names[i]);
@@ -139,20 +174,13 @@ export class MergedDownCells {
     if (differs < 0) return;
     figure.reported = true;
     const at = naming.columns[differs]!;
-    const first = `${columnLetter(column)}${figure.row}`;
-    const range1 = `${first}:${columnLetter(range.lastColumn)}${range.lastRow}`;
     const header = naming.headers[at] || columnLetter(at);
     const was = cellText(figure.names[differs]);
-    const written = cellText(range.value);
-    naming.problems.add({
-      code: "merged-figure",
-      sheet: naming.sheet,
-      row: figure.row,
-      cell: first,
-      header: naming.headers[column] ?? "",
-      value: written,
-      message: `${naming.sheet}!${first} holds one figure (${written}) merged down over ${range1}, whose rows are of different figures: its ${header} is ${was === "" ? "blank" : `"${was}"`} in ${columnLetter(at)}${figure.row} but "${cellText(row.cells[at])}" in ${columnLetter(at)}${row.number}. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
-    });
+    report(
+      figure.row,
+      `${naming.sheet}!${first} holds one figure (${written}) merged down over ${over}, whose rows are of different figures: its ${header} is ${was === "" ? "blank" : `"${was}"`} in ${columnLetter(at)}${figure.row} but "${cellText(row.cells[at])}" in ${columnLetter(at)}${row.number}. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+    );
+    for (const below of figure.below) under(below);
   }
 }
 

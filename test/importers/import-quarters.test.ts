@@ -911,6 +911,10 @@ describe("a figure merged down over rows of different figures", () => {
       [null, null, null, null],
       ["Internal Audit", "2010/11", "Q1", 10],
       ["Internal Audit", "2010/11", "Q2", null],
+      // Over one service's last quarter and the next's first: neither figure can be told.
+      ["Procurement", "2010/11", "Q4", 40],
+      ["Building Control", "2010/11", "Q1", null],
+      ["Building Control", "2010/11", "Q2", 5],
     ])(file);
     // Rows counted from the header's (row 0).
     sample.sheets[0]!.headerMergeRanges = [
@@ -921,6 +925,7 @@ describe("a figure merged down over rows of different figures", () => {
       { top: 5, bottom: 6, left: 3, right: 3 },
       // Over two quarters of one figure: the year's, whichever quarter holds it.
       { top: 7, bottom: 8, left: 3, right: 3 },
+      { top: 9, bottom: 10, left: 3, right: 3 },
     ];
     return sample;
   };
@@ -935,7 +940,7 @@ describe("a figure merged down over rows of different figures", () => {
     return sample;
   };
 
-  it("refuses one over two services' or two years' rows naming its cell and the rows that differ (--skip-invalid-rows stores none of it), and keeps one over a figure's own rows as one, in .xlsx, .xls and .ods", async () => {
+  it("refuses one over two services', two years' or two figures' quarter rows at its cell and each row under it, naming the rows that differ (--skip-invalid-rows stores none of them), and keeps one over a figure's own rows as one, in .xlsx, .xls and .ods", async () => {
     for (const { format, bump: b, importSample } of inEveryFormat(db, dir)) {
       if (format === "csv") continue; // no merges
       const refused = await importSample(long(b)(`merged-figure.${format}`));
@@ -960,9 +965,52 @@ describe("a figure merged down over rows of different figures", () => {
         [
           "merged-figure",
           "error",
+          6,
+          "D6",
+          "Quarters!D6 lies under the figure merged down from D5 (over D5:D6), which is several rows' together: this row's own figure there cannot be told. Unmerge it and write each row's own figure.",
+        ],
+        [
+          "merged-figure",
+          "error",
           7,
           "D7",
           `Quarters!D7 holds one figure (50) merged down over D7:D8, whose rows are of different figures: its Financial year is "2010/11" in B7 but "2011/12" in B8. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+        [
+          "merged-figure",
+          "error",
+          8,
+          "D8",
+          "Quarters!D8 lies under the figure merged down from D7 (over D7:D8), which is several rows' together: this row's own figure there cannot be told. Unmerge it and write each row's own figure.",
+        ],
+        [
+          "merged-figure",
+          "error",
+          13,
+          "D13",
+          `Quarters!D13 holds one figure (40) merged down over D13:D14, whose rows are of different figures: its Service is "Procurement" in A13 but "Building Control" in A14. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+        [
+          "merged-figure",
+          "error",
+          14,
+          "D14",
+          "Quarters!D14 lies under the figure merged down from D13 (over D13:D14), which is several rows' together: this row's own figure there cannot be told. Unmerge it and write each row's own figure.",
+        ],
+        // Each quarter's figure it covers a quarter of is no sum of its quarters.
+        [
+          "incomplete-figure",
+          "warning",
+          13,
+          "D13",
+          'The 2010/11 forecast figure of "Procurement" is the sum of its quarter rows, and the quarter in D13 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
+        ],
+        [
+          "incomplete-figure",
+          "warning",
+          14,
+          "D14",
+          'The 2010/11 forecast figure of "Building Control" is the sum of its quarter rows, and the quarter in D14 has an error: nothing is stored for that year until every quarter row can be read. Correct that row and import the file again.',
         ],
       ]);
       await db.orm.em
@@ -986,6 +1034,11 @@ describe("a figure merged down over rows of different figures", () => {
           "merged-figure",
           "D5",
           `Quarters!D5 holds one figure (20) merged down over D5:D6, whose rows are of different figures: its Service is "Single management team" in A5 but "CCTV, Lifeline and ICT" in A6. A figure of several rows together cannot be stored as one row's, nor split without guessing: unmerge it and write each row's own figure.`,
+        ],
+        [
+          "merged-figure",
+          "D6",
+          "Quarters!D6 lies under the figure merged down from D5 (over D5:D6), which is several rows' together: this row's own figure there cannot be told. Unmerge it and write each row's own figure.",
         ],
       ]);
     }
