@@ -6,7 +6,8 @@ import {
 import type { GraphQLSchema } from "graphql";
 import type { Context } from "./context.js";
 import { compiledExecution } from "./compiled-execution.js";
-import { sqlAnswerJson } from "./sql-answers/sql-answer-plan.js";
+import { RequestScope } from "./request-scope.js";
+import { sqlAnswerPieces } from "./sql-answers/sql-answer-plan.js";
 import { errorLoggingPlugin, makeFormatError } from "./error-handling.js";
 import { graphqlMetricsPlugin } from "./graphql-metrics-plugin.js";
 import {
@@ -44,9 +45,13 @@ export function createApollo({
     stopOnTerminationSignals: false,
     formatError: makeFormatError(production),
     // Apollo indents its answers by default: a deep list's JSON was twice as long, and as costly to make.
-    // An answer PostgreSQL wrote whole is sent as its text (sql-answers/).
-    stringifyResult: (result) =>
-      sqlAnswerJson(result) ?? JSON.stringify(result),
+    // An answer PostgreSQL wrote whole is sent as its text (sql-answers/), held by the request
+    // (the HTTP server writes it) rather than made into one long string here.
+    stringifyResult: (result) => {
+      const pieces = sqlAnswerPieces(result);
+      if (!pieces) return JSON.stringify(result);
+      return RequestScope.current()?.holdBody(pieces) ?? pieces.join("");
+    },
     plugins: [
       // Apollo's cache-control plugin wraps every field's resolver to collect cache hints, which
       // the hub never gives: every answer is per caller, so it is sent as no-store instead.

@@ -420,7 +420,10 @@ export function createHttpServer({
       if (response.body.kind === "complete") {
         // Encoded here: Node writes a string body after its headers as one string made of both,
         // which it copies whole before encoding it (a deep list's answer is 150 kB).
-        res.end(Buffer.from(response.body.string));
+        res.end(
+          scope.heldBody(response.body.string) ??
+            Buffer.from(response.body.string),
+        );
         return;
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);

@@ -59,6 +59,26 @@ export class RequestScope {
     readonly res: ServerResponse,
   ) {}
 
+  // Answers whose text was written elsewhere (by PostgreSQL, sql-answers/), by their placeholders.
+  private readonly heldBodies = new Map<string, readonly string[]>();
+
+  /**
+   * Keeps an answer's text (in pieces) for the HTTP answer, and returns the placeholder Apollo's
+   * body carries instead: a long answer made into one string, then encoded, costs two copies of
+   * it in V8's old generation. Each placeholder is the request's own (a request may run twice).
+   */
+  holdBody(pieces: readonly string[]): string {
+    const placeholder = `\u0000held answer ${this.heldBodies.size}`;
+    this.heldBodies.set(placeholder, pieces);
+    return placeholder;
+  }
+
+  /** The answer's bytes when `body` is a placeholder holdBody gave; undefined for any other body. */
+  heldBody(body: string): Buffer | undefined {
+    const pieces = this.heldBodies.get(body);
+    return pieces && Buffer.concat(pieces.map((piece) => Buffer.from(piece)));
+  }
+
   /** The scope of the request whose work is running now, if any. */
   static current(): RequestScope | undefined {
     return current.getStore();

@@ -13,7 +13,7 @@ import { Partnership, PartnershipStatus } from "../../schema/partnership.js";
 import { SavingsFigure } from "../../schema/savings-figure.js";
 import { SavingsMeasure } from "../../schema/savings-measure.js";
 import { Service } from "../../schema/service.js";
-import { sqlAnswerJson } from "../../server/sql-answers/sql-answer-plan.js";
+import { sqlAnswerPieces } from "../../server/sql-answers/sql-answer-plan.js";
 import { useTestDatabase } from "../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../support/graphql.js";
 
@@ -253,7 +253,7 @@ it("answers a page of partnerships with a page of each one's services and their 
   expect(result.errors).toBeUndefined();
   expect(db.queries).toHaveLength(1);
   // Written by PostgreSQL as the answer's text (server/sql-answers/).
-  expect(sqlAnswerJson(result)).toBeDefined();
+  expect(sqlAnswerPieces(result)).toBeDefined();
   // Each host council read by its key for the rows of the page alone: no join, which the page's
   // count would read too.
   expect(db.queries[0]).not.toContain("join council");

@@ -8,11 +8,12 @@ import { Membership, MembershipRole } from "../../../schema/membership.js";
 import { Partnership, PartnershipStatus } from "../../../schema/partnership.js";
 import { Service, ServiceStatus } from "../../../schema/service.js";
 import { offsetCursor } from "../../../server/pagination/connection.js";
-import { sqlAnswerJson } from "../../../server/sql-answers/sql-answer-plan.js";
+import { sqlAnswerPieces } from "../../../server/sql-answers/sql-answer-plan.js";
 import { connectPostgres } from "../../../db/connect-postgres.js";
 import { openOrm } from "../../../db/open-orm.js";
 import { useTestDatabase } from "../../support/test-database.js";
 import { createTestGraphql, type TestGraphql } from "../../support/graphql.js";
+import { startTestHttp } from "../../support/http.js";
 
 const db = useTestDatabase();
 let answered: TestGraphql;
@@ -91,7 +92,7 @@ async function same(
   const text = JSON.stringify(fromSql);
   expect(text).toBe(JSON.stringify(fromResolvers));
   // The HTTP answer's text, as PostgreSQL wrote it: byte for byte JSON.stringify's.
-  const written = sqlAnswerJson(fromSql);
+  const written = sqlAnswerPieces(fromSql)?.join("");
   if (written !== undefined) expect(written).toBe(text);
   return { text, byPostgres: written !== undefined };
 }
@@ -107,6 +108,27 @@ describe("answers PostgreSQL builds whole", () => {
     const { text, byPostgres } = await same(DEEP_LIST);
     expect(byPostgres).toBe(true);
     expect(text).toContain('"hostCouncil":null');
+  });
+
+  it("sends the deep list over HTTP as the bytes JSON.stringify makes of the resolvers' answer", async () => {
+    const http = await startTestHttp(db.orm);
+    try {
+      const response = await fetch(`${http.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: DEEP_LIST }),
+      });
+      const body = Buffer.from(await response.arrayBuffer());
+      const expected = Buffer.from(
+        JSON.stringify(await resolved.run(DEEP_LIST)),
+      );
+      // Long enough to come in several pieces.
+      expect(body.length).toBeGreaterThan(70_000);
+      expect(body.equals(expected)).toBe(true);
+      expect(response.headers.get("content-length")).toBe(String(body.length));
+    } finally {
+      await http.close();
+    }
   });
 
   const covered: [string, string, Record<string, unknown>?][] = [
