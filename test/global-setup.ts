@@ -36,6 +36,18 @@ export async function setup(
   });
   const templateUrl = databaseUrl(handle.url, TEMPLATE_DATABASE);
   await adminConnection(handle.url, async (client) => {
+    // The run's own cluster, deleted at its end: no test needs a commit to survive a power cut
+    // (the crash tests kill clusters of their own), so a commit does not wait for the disk
+    // (2-4 ms each, and a dropped database's 300 ms, down to under 1 ms and 40 ms).
+    if (dataDir) {
+      for (const setting of [
+        "fsync = off",
+        "synchronous_commit = off",
+        "full_page_writes = off",
+      ])
+        await client.query(`alter system set ${setting}`);
+      await client.query("select pg_reload_conf()");
+    }
     await client.query(
       `drop database if exists ${TEMPLATE_DATABASE} with (force)`,
     );
