@@ -321,29 +321,15 @@ class Planner {
   ): ConnectionPlan {
     const type = getNamedType(field.type);
     if (!isObjectType(type)) throw new Declined();
-    const keys: Keyed<ConnectionPart>[] = [];
-    for (const [key, fieldNodes] of this.collect(
-      type,
-      this.subSelections(nodes),
-    )) {
-      const name = fieldNodes[0]!.name.value;
-      if (fieldNodes.some((n) => n.arguments?.length)) throw new Declined();
-      if (name === "__typename")
-        keys.push({ key, value: { kind: "typename", name: type.name } });
-      else if (name === "totalCount")
-        keys.push({ key, value: { kind: "totalCount" } });
-      else if (name === "edges")
-        keys.push({
-          key,
-          value: { kind: "edges", edge: this.edge(type, fieldNodes, nodeType) },
-        });
-      else if (name === "pageInfo")
-        keys.push({
-          key,
-          value: { kind: "pageInfo", info: this.pageInfo(fieldNodes) },
-        });
-      else throw new Declined();
-    }
+    const keys = this.parts<ConnectionPart>(type, nodes, (name, fieldNodes) =>
+      name === "totalCount"
+        ? { kind: "totalCount" }
+        : name === "edges"
+          ? { kind: "edges", edge: this.edge(type, fieldNodes, nodeType) }
+          : name === "pageInfo"
+            ? { kind: "pageInfo", info: this.pageInfo(fieldNodes) }
+            : undefined,
+    );
     return { source, field, node: nodes[0]!, keys };
   }
 
@@ -354,46 +340,52 @@ class Planner {
   ): Keyed<EdgePart>[] {
     const type = getNamedType(connection.getFields().edges!.type);
     if (!isObjectType(type)) throw new Declined();
-    const parts: Keyed<EdgePart>[] = [];
-    for (const [key, fieldNodes] of this.collect(
-      type,
-      this.subSelections(nodes),
-    )) {
-      const name = fieldNodes[0]!.name.value;
-      if (fieldNodes.some((n) => n.arguments?.length)) throw new Declined();
-      if (name === "__typename")
-        parts.push({ key, value: { kind: "typename", name: type.name } });
-      else if (name === "cursor")
-        parts.push({ key, value: { kind: "cursor" } });
-      else if (name === "node")
-        parts.push({
-          key,
-          value: { kind: "node", object: this.object(nodeType, fieldNodes) },
-        });
-      else throw new Declined();
-    }
-    return parts;
+    return this.parts<EdgePart>(type, nodes, (name, fieldNodes) =>
+      name === "cursor"
+        ? { kind: "cursor" }
+        : name === "node"
+          ? { kind: "node", object: this.object(nodeType, fieldNodes) }
+          : undefined,
+    );
   }
 
   private pageInfo(nodes: readonly FieldNode[]): Keyed<PageInfoPart>[] {
-    const type = this.objectTypeNamed("PageInfo");
-    const parts: Keyed<PageInfoPart>[] = [];
-    for (const [key, fieldNodes] of this.collect(
-      type,
-      this.subSelections(nodes),
-    )) {
-      const name = fieldNodes[0]!.name.value;
-      if (fieldNodes.some((n) => n.arguments?.length)) throw new Declined();
-      if (name === "__typename")
-        parts.push({ key, value: { kind: "typename", name: type.name } });
-      else if (
+    return this.parts<PageInfoPart>(
+      this.objectTypeNamed("PageInfo"),
+      nodes,
+      (name) =>
         name === "hasNextPage" ||
         name === "hasPreviousPage" ||
         name === "startCursor" ||
         name === "endCursor"
-      )
-        parts.push({ key, value: { kind: name } });
-      else throw new Declined();
+          ? { kind: name }
+          : undefined,
+    );
+  }
+
+  /**
+   * The parts of a connection's own object (the connection, an edge, its page info) selected by
+   * `nodes`: `__typename` and what `part` makes of each other field; a field it does not know, or
+   * one given arguments, declines the operation.
+   */
+  private parts<T extends { kind: string }>(
+    type: GraphQLObjectType,
+    nodes: readonly FieldNode[],
+    part: (name: string, fieldNodes: FieldNode[]) => T | undefined,
+  ): Keyed<T | { kind: "typename"; name: string }>[] {
+    const parts: Keyed<T | { kind: "typename"; name: string }>[] = [];
+    for (const [key, fieldNodes] of this.collect(
+      type,
+      this.subSelections(nodes),
+    )) {
+      const name = fieldNodes[0]!.name.value;
+      if (fieldNodes.some((n) => n.arguments?.length)) throw new Declined();
+      const value =
+        name === "__typename"
+          ? { kind: "typename" as const, name: type.name }
+          : part(name, fieldNodes);
+      if (!value) throw new Declined();
+      parts.push({ key, value });
     }
     return parts;
   }
@@ -447,6 +439,16 @@ class JsonText {
     return this;
   }
 
+  /** `{"key":…,…}`: each of `keys` with its value, written by `write`, in order. */
+  object<T>(keys: readonly Keyed<T>[], write: (value: T) => void): this {
+    this.literal("{");
+    keys.forEach(({ key, value }, i) => {
+      this.literal(`${i === 0 ? "" : ","}${JSON.stringify(key)}:`);
+      write(value);
+    });
+    return this.literal("}");
+  }
+
   sql(): string {
     return this.parts
       .map(({ literal, text }) =>
@@ -458,10 +460,6 @@ class JsonText {
 
 /** Where PostgreSQL cuts an answer's text into the pieces it returns: a character JSON text never has. */
 const PIECE_MARK = "E'\\x01'";
-
-/** A key of an object being written: `"key":`, after a comma but for the first. */
-const keyText = (key: string, first: boolean) =>
-  `${first ? "" : ","}${JSON.stringify(key)}:`;
 
 async function answer(
   schema: GraphQLSchema,
@@ -489,12 +487,12 @@ async function answer(
     // request); pieces die young. PostgreSQL cuts the text where it wrote PIECE_MARK (between the
     // root list's edges): JSON text has no control character but escaped. The HTTP answer is
     // written from the pieces.
-    const data = new JsonText().literal('{"data":{');
-    root.keys.forEach(({ key, value }, i) => {
-      data.literal(keyText(key, i === 0));
-      valueJson(statement, value, "", data);
-    });
-    sql = `select piece from string_to_table((select ${data.literal("}}").sql()}), ${PIECE_MARK})
+    const data = new JsonText();
+    data
+      .literal('{"data":')
+      .object(root.keys, (value) => valueJson(statement, value, "", data))
+      .literal("}");
+    sql = `select piece from string_to_table((select ${data.sql()}), ${PIECE_MARK})
       with ordinality as _pieces(piece, at) order by at`;
   } catch {
     // A refused argument (or its lookup failing): the resolvers answer it, with their error.
@@ -560,12 +558,10 @@ function objectJson(
   plan: ObjectPlan,
   alias: string,
 ): string {
-  const out = new JsonText().literal("{");
-  plan.forEach(({ key, value }, i) => {
-    out.literal(keyText(key, i === 0));
-    valueJson(statement, value, alias, out);
-  });
-  return out.literal("}").sql();
+  const out = new JsonText();
+  return out
+    .object(plan, (value) => valueJson(statement, value, alias, out))
+    .sql();
 }
 
 /** The columns of a page's rows that an object's plan reads: the id, its columns, its links' keys. */
@@ -612,10 +608,12 @@ function connectionJson(
   const list = statement.rootList;
   const listAlias = child ? "t" : list.alias;
   const order = child ? child.order : list.order;
-  const count = () =>
+  // The list's rows, for the count and for the page: its parameters bound where each is written.
+  const from = () =>
     child
-      ? `(select count(*)::int from (${child.sql}) t${statement.bind(child.params)})`
-      : `(select count(*)::int from ${list.from} ${list.where.where}${statement.bind(list.where.params)})`;
+      ? `(${child.sql}) t${statement.bind(child.params)}`
+      : `${list.from} ${list.where.where}${statement.bind(list.where.params)}`;
+  const count = () => `(select count(*)::int from ${from()})`;
   const edges = plan.keys.flatMap(({ value }) =>
     value.kind === "edges" ? [value.edge] : [],
   );
@@ -631,10 +629,9 @@ function connectionJson(
     ? `${page}._pos`
     : order.replace(/\b\w+\./g, `${page}.`);
   // The connection's keys come first in the text (their parameters first), over the group's columns.
-  const out = new JsonText().literal("{");
+  const out = new JsonText();
   let edgesSeen = 0;
-  plan.keys.forEach(({ key, value }, i) => {
-    out.literal(keyText(key, i === 0));
+  out.object(plan.keys, (value) => {
     switch (value.kind) {
       case "typename":
         out.literal(JSON.stringify(value.name));
@@ -646,9 +643,7 @@ function connectionJson(
         out.expression(`${group}.e${edgesSeen++}`);
         break;
       case "pageInfo":
-        out.literal("{");
-        value.info.forEach(({ key, value: part }, j) => {
-          out.literal(keyText(key, j === 0));
+        out.object(value.info, (part) => {
           switch (part.kind) {
             case "typename":
               out.literal(JSON.stringify(part.name));
@@ -673,10 +668,8 @@ function connectionJson(
               break;
           }
         });
-        out.literal("}");
     }
   });
-  out.literal("}");
   const aggregates = [
     ...edges.map(
       (edge, i) =>
@@ -697,9 +690,7 @@ function connectionJson(
   const columns = [...read].map((column) => `${listAlias}.${column}`);
   if (numbered)
     columns.push(`(row_number() over (order by ${order}) - 1)::int as _pos`);
-  const rows = child
-    ? `select ${columns.join(", ")} from (${child.sql}) t${statement.bind(child.params)}`
-    : `select ${columns.join(", ")} from ${list.from} ${list.where.where}${statement.bind(list.where.params)}`;
+  const rows = `select ${columns.join(", ")} from ${from()}`;
   return `select ${out.sql()} from (select ${aggregates.join(", ")}
     from (${rows} order by ${order} limit ${statement.param(limit)} offset ${statement.param(offset)}) ${page}) ${group}`;
 }
@@ -709,9 +700,8 @@ function edgeJson(
   edge: Keyed<EdgePart>[],
   page: string,
 ): string {
-  const out = new JsonText().literal("{");
-  edge.forEach(({ key, value }, i) => {
-    out.literal(keyText(key, i === 0));
+  const out = new JsonText();
+  out.object(edge, (value) => {
     switch (value.kind) {
       case "typename":
         out.literal(JSON.stringify(value.name));
@@ -726,7 +716,7 @@ function edgeJson(
         out.expression(objectJson(statement, value.object, page));
     }
   });
-  return out.literal("}").sql();
+  return out.sql();
 }
 
 // The answers PostgreSQL wrote (`{"data":…}`, in pieces), by their data objects.
